@@ -1,0 +1,37 @@
+package org.scmi.api;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * An SCMI agent: one guest (one virtio-scmi device instance). The same configured guest (socket
+ * path, domain id) keeps its agent id across reconnects. Protocol bundles receive the agent with
+ * every request and must not keep it past the guest's lifetime; they key state by {@link #id()}.
+ */
+@ProviderType
+public interface Agent {
+
+    /** Agent id, 1..255 (0 is the platform). */
+    int id();
+
+    /** Agent name as BASE_DISCOVER_AGENT reports it (at most 15 ASCII characters on the wire). */
+    String name();
+
+    /**
+     * Whether this agent has a platform-to-agent channel (virtio: VIRTIO_SCMI_F_P2A_CHANNELS
+     * negotiated). Without one, protocols must not advertise notifications or asynchronous
+     * operations, and must answer their notify and async requests as unsupported.
+     */
+    boolean hasEventChannel();
+
+    /**
+     * Queues a notification or delayed response for this agent. Never blocks. A delayed response
+     * is kept until the agent posts a buffer for it; a notification may be dropped when the agent
+     * posts none for a long time.
+     *
+     * @param header the message header (type 2 or 3)
+     * @param payload for a delayed response: status word and return values; for a notification:
+     *     the notification payload
+     * @return false if the agent has no event channel or is gone
+     */
+    boolean sendEvent(int header, byte[] payload);
+}

@@ -1,0 +1,18 @@
+package org.scmi.virtio.device;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/** What a device session needs from its transport. Implementations must be thread-safe. */
+@ConsumerType
+public interface GuestTransport {
+
+    /** Interrupts the guest for a queue (used buffers available); suppression is decided by the caller. */
+    void notifyGuest(int queueIndex);
+
+    /**
+     * The device found the guest's driver broken (malformed ring, memory outside its regions) and
+     * stopped serving it until the guest resets the device. The transport reports it the way it
+     * can: DEVICE_NEEDS_RESET on virtio-mmio, the error eventfd on vhost-user.
+     */
+    void deviceNeedsReset(String reason);
+}
