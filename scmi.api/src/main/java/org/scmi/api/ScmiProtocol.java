@@ -18,6 +18,12 @@ public interface ScmiProtocol {
     /** Service property holding the protocol id as an Integer; required on every registration. */
     String PROTOCOL_ID = "scmi.protocol.id";
 
+    /**
+     * Service property (Boolean): the protocol can send notifications or delayed responses. The
+     * virtio device offers its platform-to-agent channel only while such a protocol is present.
+     */
+    String EVENTS = "scmi.protocol.events";
+
     /** PROTOCOL_VERSION. */
     int MSG_PROTOCOL_VERSION = 0x0;
     /** PROTOCOL_ATTRIBUTES. */
