@@ -1,0 +1,38 @@
+package org.scmi.launcher;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The {@code scmi-server} command line as the framework sees it: the script turns each option
+ * into a framework property, and this record turns those into configurations.
+ */
+record CommandLineOptions(Map<String, Dictionary<String, Object>> configurations) {
+    /** Comma-separated vhost-user socket paths, one guest each. */
+    static final String SOCKET_PATHS = "scmi.socket.paths";
+    /** Root log level. */
+    static final String LOG_LEVEL = "scmi.log.level";
+
+    static final String VHOST_USER_PID = "org.scmi.transport.vhostuser";
+    static final String LOGGING_PID = "org.scmi.logging";
+
+    static CommandLineOptions from(UnaryOperator<String> frameworkProperty) {
+        Map<String, Dictionary<String, Object>> configurations = new LinkedHashMap<>();
+        String sockets = frameworkProperty.apply(SOCKET_PATHS);
+        if (sockets != null && !sockets.isBlank()) {
+            Dictionary<String, Object> vhostUser = new Hashtable<>();
+            vhostUser.put("socketPaths", sockets.split(","));
+            configurations.put(VHOST_USER_PID, vhostUser);
+        }
+        String level = frameworkProperty.apply(LOG_LEVEL);
+        if (level != null && !level.isBlank()) {
+            Dictionary<String, Object> logging = new Hashtable<>();
+            logging.put("root", level);
+            configurations.put(LOGGING_PID, logging);
+        }
+        return new CommandLineOptions(configurations);
+    }
+}

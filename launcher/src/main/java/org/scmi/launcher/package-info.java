@@ -1,0 +1,6 @@
+/**
+ * Start-up of the SCMI server inside the framework: turns the command line (framework properties
+ * set by the {@code scmi-server} script) and an optional configuration file into ConfigAdmin
+ * configurations, and applies log levels live.
+ */
+package org.scmi.launcher;
