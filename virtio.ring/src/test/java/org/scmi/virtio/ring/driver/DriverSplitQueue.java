@@ -63,6 +63,7 @@ public final class DriverSplitQueue {
     /** Per head in flight: the descriptors it took from the table and where its writable bytes are. */
     private final Chain[] inFlight;
 
+    private int startIndex;
     private int nextAvail;
     private int publishedAvail;
     private int lastUsed;
@@ -124,9 +125,12 @@ public final class DriverSplitQueue {
         return usedRing;
     }
 
-    /** The queue as a device is given it, over {@code deviceMemory}, resuming at the current avail idx. */
+    /**
+     * The queue as a device is given it, over {@code deviceMemory}: the device starts taking
+     * entries where the ring started (0, or the index given to {@link #startAt}).
+     */
     public QueueSetup setup(GuestMemory deviceMemory) {
-        return new QueueSetup(deviceMemory, size, descriptorTable, availRing, usedRing, publishedAvail);
+        return new QueueSetup(deviceMemory, size, descriptorTable, availRing, usedRing, startIndex);
     }
 
     /** The queue over {@link DriverMemory#guestMemory()} (device in the same process). */
@@ -144,6 +148,7 @@ public final class DriverSplitQueue {
             throw new IllegalStateException("the queue is in use");
         }
         int start = index & 0xFFFF;
+        startIndex = start;
         nextAvail = publishedAvail = lastUsed = start;
         avail.set(U16, SplitRing.AVAIL_IDX, (short) start);
         used.set(U16, SplitRing.USED_IDX, (short) start);
