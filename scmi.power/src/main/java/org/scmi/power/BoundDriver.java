@@ -1,0 +1,28 @@
+package org.scmi.power;
+
+import java.util.Comparator;
+import org.scmi.api.power.PowerDomainDriver;
+
+/**
+ * A driver service with the properties that place it in the domain list.
+ *
+ * @param driver the service
+ * @param driverKey its {@link PowerDomainDriver#DRIVER_KEY}, or null
+ * @param serviceId its service id, ordering drivers without a key
+ */
+record BoundDriver(PowerDomainDriver driver, String driverKey, long serviceId) implements Comparable<BoundDriver> {
+
+    private static final Comparator<BoundDriver> ORDER = Comparator
+            .comparing(BoundDriver::driverKey, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparingLong(BoundDriver::serviceId);
+
+    /** The key settings are kept under: the driver key, or the service id for a driver without one. */
+    String key() {
+        return driverKey != null ? driverKey : "service." + serviceId;
+    }
+
+    @Override
+    public int compareTo(BoundDriver other) {
+        return ORDER.compare(this, other);
+    }
+}

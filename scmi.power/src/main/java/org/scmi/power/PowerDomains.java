@@ -1,0 +1,83 @@
+package org.scmi.power;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.scmi.api.ScmiException;
+import org.scmi.api.ScmiStatus;
+import org.scmi.api.power.PowerDomain;
+import org.scmi.api.power.PowerDomainDriver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The domains of every bound driver as one numbered list (immutable snapshot): drivers ordered by
+ * their key, each driver's domains in its own order, ids = positions (the rule documented in
+ * {@code org.scmi.api.power}).
+ */
+final class PowerDomains {
+    private static final Logger LOG = LoggerFactory.getLogger(PowerDomains.class);
+
+    /** A domain with its id and the driver that owns it. */
+    record Entry(int id, BoundDriver owner, PowerDomain domain) {
+        PowerDomainDriver driver() {
+            return owner.driver();
+        }
+
+        String key() {
+            return domain.key();
+        }
+
+        /** Stable across restarts: what per-agent settings and subscriptions are kept under. */
+        String settingKey() {
+            return owner.key() + "/" + domain.key();
+        }
+    }
+
+    static final PowerDomains EMPTY = new PowerDomains(List.of());
+
+    private final List<Entry> entries;
+
+    private PowerDomains(List<Entry> entries) {
+        this.entries = entries;
+    }
+
+    static PowerDomains of(Collection<BoundDriver> drivers) {
+        List<Entry> entries = new ArrayList<>();
+        drivers.stream().sorted().forEach(owner -> {
+            Set<String> keys = new HashSet<>();
+            for (PowerDomain domain : owner.driver().domains()) {
+                if (!keys.add(domain.key())) {
+                    LOG.warn("Power domain driver {} lists domain {} twice; the second is not offered", owner.key(),
+                            domain.key());
+                    continue;
+                }
+                entries.add(new Entry(entries.size(), owner, domain));
+            }
+        });
+        return new PowerDomains(List.copyOf(entries));
+    }
+
+    int count() {
+        return entries.size();
+    }
+
+    /** The domain a command names; ids are whole unsigned words. */
+    Entry get(int domainId) throws ScmiException {
+        if (Integer.compareUnsigned(domainId, entries.size()) >= 0) {
+            throw new ScmiException(ScmiStatus.NOT_FOUND, "no power domain " + Integer.toUnsignedString(domainId));
+        }
+        return entries.get(domainId);
+    }
+
+    Optional<Entry> find(PowerDomainDriver driver, String domainKey) {
+        return entries.stream().filter(e -> e.driver() == driver && e.key().equals(domainKey)).findFirst();
+    }
+
+    List<Entry> entries() {
+        return entries;
+    }
+}

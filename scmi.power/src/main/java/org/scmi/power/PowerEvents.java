@@ -1,0 +1,78 @@
+package org.scmi.power;
+
+import java.util.function.Supplier;
+import org.scmi.api.Agent;
+import org.scmi.api.AgentDirectory;
+import org.scmi.power.PowerArbiter.Transition;
+import org.scmi.power.PowerDomains.Entry;
+
+/**
+ * The two power notifications: who subscribed to what, and what each subscriber is told. An agent
+ * is told of the states it reads (see {@link PowerArbiter}): the requester of a change when its own
+ * view changed, every other subscriber when the hardware changed and it holds no vote of its own.
+ */
+final class PowerEvents {
+    /** agent_id reported for changes the platform made itself. */
+    static final int PLATFORM = 0;
+
+    private final Subscriptions stateChanged = new Subscriptions();
+    private final Subscriptions changeRequested = new Subscriptions();
+    private final Supplier<AgentDirectory> directory;
+
+    PowerEvents(Supplier<AgentDirectory> directory) {
+        this.directory = directory;
+    }
+
+    void subscribeStateChanged(int agentId, Entry domain, boolean enabled) {
+        stateChanged.set(agentId, domain.settingKey(), enabled);
+    }
+
+    void subscribeChangeRequested(int agentId, Entry domain, boolean enabled) {
+        changeRequested.set(agentId, domain.settingKey(), enabled);
+    }
+
+    void forget(int agentId) {
+        stateChanged.forget(agentId);
+        changeRequested.forget(agentId);
+    }
+
+    /** {@code agentId} (or the platform) asked for {@code state}: tell every subscriber. */
+    void changeRequested(int agentId, Entry domain, int state) {
+        byte[] payload = PowerMessages.notificationPayload(agentId, domain.id(), state);
+        for (int subscriber : changeRequested.agents(domain.settingKey())) {
+            send(subscriber, PowerMessages.STATE_CHANGE_REQUESTED, payload);
+        }
+    }
+
+    /** An agent's request or reset completed. */
+    void changed(Transition transition) {
+        Entry domain = transition.domain();
+        for (int subscriber : stateChanged.agents(domain.settingKey())) {
+            if (subscriber == transition.agentId()) {
+                if (transition.previousView() != transition.view()) {
+                    send(subscriber, PowerMessages.STATE_CHANGED,
+                            PowerMessages.notificationPayload(transition.agentId(), domain.id(), transition.view()));
+                }
+            } else if (transition.hardwareChanged() && !transition.voters().contains(subscriber)) {
+                send(subscriber, PowerMessages.STATE_CHANGED, PowerMessages.notificationPayload(transition.agentId(),
+                        domain.id(), transition.hardwareAfter()));
+            }
+        }
+    }
+
+    /** The platform changed the domain itself; every agent now reads the hardware. */
+    void changedByPlatform(Entry domain, int state) {
+        byte[] payload = PowerMessages.notificationPayload(PLATFORM, domain.id(), state);
+        for (int subscriber : stateChanged.agents(domain.settingKey())) {
+            send(subscriber, PowerMessages.STATE_CHANGED, payload);
+        }
+    }
+
+    private void send(int agentId, int notificationId, byte[] payload) {
+        AgentDirectory agents = directory.get();
+        if (agents != null) {
+            agents.agent(agentId).filter(Agent::hasEventChannel)
+                    .ifPresent(agent -> agent.sendEvent(PowerMessages.notificationHeader(notificationId), payload));
+        }
+    }
+}

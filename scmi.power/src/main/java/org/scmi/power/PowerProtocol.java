@@ -1,0 +1,248 @@
+package org.scmi.power;
+
+import static org.scmi.power.PowerMessages.*;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.scmi.api.Agent;
+import org.scmi.api.AgentDirectory;
+import org.scmi.api.MessageHandler;
+import org.scmi.api.Reply;
+import org.scmi.api.ScmiException;
+import org.scmi.api.ScmiProtocol;
+import org.scmi.api.ScmiRequest;
+import org.scmi.api.ScmiStatus;
+import org.scmi.api.power.PowerDomain;
+import org.scmi.api.power.PowerDomainDriver;
+import org.scmi.api.power.PowerDomainListener;
+import org.scmi.api.power.PowerState;
+import org.scmi.power.PowerArbiter.Transition;
+import org.scmi.power.PowerDomains.Entry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Power domain management protocol (0x11, v3.1) over every {@link PowerDomainDriver} service
+ * present. Always registered: without drivers it reports zero domains.
+ *
+ * <p>Threads: commands run on the caller's thread; a synchronous POWER_STATE_SET blocks it until
+ * the driver is done. An asynchronous one is answered at once and runs on a virtual thread; its
+ * completion reaches the agent as POWER_STATE_CHANGED (the protocol has no delayed response).
+ * Driver listeners may call in from any thread.
+ */
+@Component(service = ScmiProtocol.class, property = {ScmiProtocol.PROTOCOL_ID + ":Integer=17",
+        ScmiProtocol.EVENTS + ":Boolean=true"})
+public final class PowerProtocol implements ScmiProtocol {
+    private static final Logger LOG = LoggerFactory.getLogger(PowerProtocol.class);
+
+    /** Messages that exist only for agents with a platform-to-agent channel. */
+    private static final Set<Integer> NEED_EVENT_CHANNEL = Set.of(STATE_NOTIFY, STATE_CHANGE_REQUESTED_NOTIFY);
+
+    private final Map<Integer, MessageHandler> handlers = Map.of(
+            MSG_PROTOCOL_ATTRIBUTES, MessageHandler.of(0, this::protocolAttributes),
+            DOMAIN_ATTRIBUTES, MessageHandler.of(DOMAIN_ID_LENGTH, this::domainAttributes),
+            STATE_SET, MessageHandler.of(STATE_SET_LENGTH, this::stateSet),
+            STATE_GET, MessageHandler.of(DOMAIN_ID_LENGTH, this::stateGet),
+            STATE_NOTIFY, MessageHandler.of(NOTIFY_LENGTH, this::stateNotify),
+            STATE_CHANGE_REQUESTED_NOTIFY, MessageHandler.of(NOTIFY_LENGTH, this::changeRequestedNotify),
+            DOMAIN_NAME_GET, MessageHandler.of(DOMAIN_ID_LENGTH, this::domainNameGet));
+
+    private final Map<PowerDomainDriver, Binding> bindings = new ConcurrentHashMap<>();
+    private final AtomicReference<AgentDirectory> directory = new AtomicReference<>();
+    private final PowerArbiter arbiter = new PowerArbiter();
+    private final PowerEvents events = new PowerEvents(directory::get);
+    private final ExecutorService asynchronousSets =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scmi-power-set-", 0).factory());
+    private volatile PowerDomains domains = PowerDomains.EMPTY;
+
+    @Activate
+    public PowerProtocol() {
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        asynchronousSets.shutdown();
+        if (!asynchronousSets.awaitTermination(5, TimeUnit.SECONDS)) {
+            LOG.warn("Asynchronous power state changes still running while the power protocol stops");
+        }
+    }
+
+    @Override
+    public int protocolId() {
+        return POWER_PROTOCOL_ID;
+    }
+
+    @Override
+    public int version() {
+        return VERSION;
+    }
+
+    @Override
+    public MessageHandler handler(int messageId, Agent agent) {
+        if (NEED_EVENT_CHANNEL.contains(messageId) && !agent.hasEventChannel()) {
+            return null;
+        }
+        return handlers.get(messageId);
+    }
+
+    @Override
+    public void resetAgent(int agentId) {
+        events.forget(agentId);
+        arbiter.forget(agentId, domains).forEach(events::changed);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDriver(PowerDomainDriver driver, Map<String, Object> properties) {
+        Object key = properties.get(PowerDomainDriver.DRIVER_KEY);
+        long serviceId = ((Number) properties.getOrDefault(Constants.SERVICE_ID, 0L)).longValue();
+        Binding binding = new Binding(new BoundDriver(driver, key == null ? null : key.toString(), serviceId));
+        bindings.put(driver, binding);
+        renumber();
+        driver.addListener(binding);
+        LOG.info("Power domain driver {} bound: {} domains", binding.owner.key(), driver.domains().size());
+    }
+
+    void unbindDriver(PowerDomainDriver driver) {
+        Binding binding = bindings.remove(driver);
+        if (binding != null) {
+            driver.removeListener(binding);
+            renumber();
+            arbiter.driverGone(binding.owner.key());
+            LOG.info("Power domain driver {} unbound", binding.owner.key());
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindAgentDirectory(AgentDirectory agents) {
+        directory.set(agents);
+    }
+
+    void unbindAgentDirectory(AgentDirectory agents) {
+        directory.compareAndSet(agents, null);
+    }
+
+    private synchronized void renumber() {
+        domains = PowerDomains.of(bindings.values().stream().map(b -> b.owner).toList());
+    }
+
+    private void protocolAttributes(ScmiRequest request, Reply reply) throws ScmiException {
+        reply.u32(domains.count() & DOMAIN_COUNT_MASK).u32(NO_STATISTICS).u32(NO_STATISTICS).u32(NO_STATISTICS);
+    }
+
+    private void domainAttributes(ScmiRequest request, Reply reply) throws ScmiException {
+        PowerDomain domain = domains.get(request.parameters().u32()).domain();
+        boolean events = request.agent().hasEventChannel();
+        int attributes = (events ? ATTR_STATE_NOTIFY | ATTR_CHANGE_REQUESTED_NOTIFY : 0)
+                | (events && domain.asynchronousSet() ? ATTR_ASYNC_SET : 0)
+                | (domain.synchronousSet() ? ATTR_SYNC_SET : 0)
+                | (domain.name().length() >= Reply.SHORT_NAME ? ATTR_EXTENDED_NAME : 0);
+        reply.u32(attributes).name(domain.name(), Reply.SHORT_NAME);
+    }
+
+    private void stateSet(ScmiRequest request, Reply reply) throws ScmiException {
+        int flags = request.parameters().u32();
+        Entry entry = domains.get(request.parameters().u32());
+        int state = request.parameters().u32();
+        if ((flags & ~SET_ASYNC) != 0) {
+            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved flags set: 0x" + Integer.toHexString(flags));
+        }
+        if (!PowerState.isWellFormed(state) || entry.domain().rank(state) < 0) {
+            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, String.format("domain %d has no state 0x%08x",
+                    entry.id(), state));
+        }
+        Agent agent = request.agent();
+        boolean asynchronous = (flags & SET_ASYNC) != 0;
+        if (asynchronous ? !agent.hasEventChannel() || !entry.domain().asynchronousSet()
+                : !entry.domain().synchronousSet()) {
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "domain " + entry.id() + " cannot be set "
+                    + (asynchronous ? "asynchronously" : "synchronously") + " by this agent");
+        }
+        events.changeRequested(agent.id(), entry, state);
+        if (asynchronous) {
+            try {
+                asynchronousSets.execute(() -> completeAsynchronousSet(agent.id(), entry, state));
+            } catch (RejectedExecutionException e) {
+                throw new ScmiException(ScmiStatus.BUSY, "power protocol stopping");
+            }
+        } else {
+            events.changed(arbiter.request(agent.id(), entry, state));
+        }
+    }
+
+    private void completeAsynchronousSet(int agentId, Entry entry, int state) {
+        try {
+            events.changed(arbiter.request(agentId, entry, state));
+        } catch (ScmiException e) {
+            LOG.warn("Agent {}: asynchronous state 0x{} of power domain {} ({}) failed: {}", agentId,
+                    Integer.toHexString(state), entry.id(), entry.domain().name(), e.getMessage());
+        }
+    }
+
+    private void stateGet(ScmiRequest request, Reply reply) throws ScmiException {
+        Entry entry = domains.get(request.parameters().u32());
+        reply.u32(arbiter.view(request.agent().id(), entry));
+    }
+
+    private void stateNotify(ScmiRequest request, Reply reply) throws ScmiException {
+        Entry entry = domains.get(request.parameters().u32());
+        events.subscribeStateChanged(request.agent().id(), entry, notifyEnable(request));
+    }
+
+    private void changeRequestedNotify(ScmiRequest request, Reply reply) throws ScmiException {
+        Entry entry = domains.get(request.parameters().u32());
+        events.subscribeChangeRequested(request.agent().id(), entry, notifyEnable(request));
+    }
+
+    private static boolean notifyEnable(ScmiRequest request) throws ScmiException {
+        int enable = request.parameters().u32();
+        if ((enable & ~NOTIFY_ENABLE) != 0) {
+            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved notify_enable bits: 0x"
+                    + Integer.toHexString(enable));
+        }
+        return enable == NOTIFY_ENABLE;
+    }
+
+    private void domainNameGet(ScmiRequest request, Reply reply) throws ScmiException {
+        PowerDomain domain = domains.get(request.parameters().u32()).domain();
+        reply.u32(NAME_FLAGS).name(domain.name(), Reply.EXTENDED_NAME);
+    }
+
+    /** One bound driver and the listener the protocol gave it. */
+    private final class Binding implements PowerDomainListener {
+        final BoundDriver owner;
+
+        Binding(BoundDriver owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void stateChanged(String domainKey, int state) {
+            domains.find(owner.driver(), domainKey).ifPresent(entry -> {
+                arbiter.overridden(entry);
+                events.changedByPlatform(entry, state);
+            });
+        }
+
+        @Override
+        public void stateChangeRequested(String domainKey, int state) {
+            domains.find(owner.driver(), domainKey)
+                    .ifPresent(entry -> events.changeRequested(PowerEvents.PLATFORM, entry, state));
+        }
+    }
+}
