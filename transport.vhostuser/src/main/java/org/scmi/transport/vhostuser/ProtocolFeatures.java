@@ -1,0 +1,36 @@
+package org.scmi.transport.vhostuser;
+
+/**
+ * Feature bits of the vhost-user protocol itself: the one virtio feature bit it borrows, and the
+ * protocol feature bits of GET/SET_PROTOCOL_FEATURES.
+ */
+public final class ProtocolFeatures {
+
+    /** Virtio feature bit 30 (reserved by virtio): the back-end speaks protocol features. */
+    public static final int F_PROTOCOL_FEATURES = 30;
+
+    /** GET_QUEUE_NUM is answered. */
+    public static final int MQ = 0;
+    /** The front-end may set need_reply on any request and gets a u64 status back. */
+    public static final int REPLY_ACK = 3;
+    /** RESET_DEVICE replaces the deprecated RESET_OWNER. */
+    public static final int RESET_DEVICE = 13;
+
+    /**
+     * What this back-end offers. Not CONFIG (virtio-scmi has no config space), not
+     * CONFIGURE_MEM_SLOTS (one SET_MEM_TABLE per change is enough for a control device), nothing
+     * for migration, in-band notifications or a back-end request channel.
+     */
+    public static final long OFFERED = bit(MQ) | bit(REPLY_ACK) | bit(RESET_DEVICE);
+
+    private ProtocolFeatures() {
+    }
+
+    public static long bit(int bit) {
+        return 1L << bit;
+    }
+
+    public static boolean has(long features, int bit) {
+        return (features & bit(bit)) != 0;
+    }
+}

@@ -1,0 +1,35 @@
+/**
+ * The vhost-user transport: serves virtio-scmi guests of QEMU (vhost-user-scmi-pci and the mmio
+ * variant) as the back-end of their device, over one Unix socket per guest.
+ *
+ * <h2>Configuration</h2>
+ * One ConfigAdmin <b>factory configuration</b> per guest, factory PID
+ * {@code org.scmi.transport.vhostuser.guest}:
+ * <ul>
+ * <li>{@code socketPath} (required): the Unix socket to listen on. It is the guest's identity:
+ * a QEMU reconnecting on it is the same SCMI agent.</li>
+ * <li>{@code agentName} (optional): the SCMI agent name; default the socket file name without its
+ * extension.</li>
+ * <li>{@code backend.target} (optional, standard DS): filter selecting the virtio device backend;
+ * default {@code (virtio.device.id=32)}.</li>
+ * </ul>
+ * Adding a configuration starts serving a guest, deleting it stops serving it (its socket file is
+ * removed), changing it restarts that guest's socket only; other guests are not touched. Each
+ * socket logs one line {@code listening on PATH} when it is ready for QEMU.
+ *
+ * <h2>Protocol</h2>
+ * The requests QEMU 10 sends for vhost-user-scmi, as QEMU's {@code docs/interop/vhost-user.rst}
+ * defines them: features and protocol features (MQ, REPLY_ACK, RESET_DEVICE offered), owner,
+ * memory table (each region mapped shared from its fd, unmapped on replacement and disconnect),
+ * vring num/addr/base/kick/call/err/enable, GET_VRING_BASE stopping a ring. Anything else, and any
+ * malformed request, is logged against the guest and closes the connection cleanly; the socket
+ * keeps accepting.
+ *
+ * <h2>Threads</h2>
+ * Per guest: the connection thread ({@link org.scmi.transport.vhostuser.VhostUserGuestComponent})
+ * reads the socket and owns all protocol state; the kick thread
+ * ({@link org.scmi.transport.vhostuser.KickPoller}) turns kicks into device notifications; device
+ * threads signal call and err eventfds through {@link org.scmi.transport.vhostuser.EventFdSlot}.
+ * Nothing polls: every thread blocks in recvmsg, accept or poll.
+ */
+package org.scmi.transport.vhostuser;
