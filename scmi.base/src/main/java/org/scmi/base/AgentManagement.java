@@ -1,0 +1,106 @@
+package org.scmi.base;
+
+import org.scmi.api.Agent;
+import org.scmi.api.ScmiException;
+import org.scmi.api.ScmiProtocol;
+import org.scmi.api.ScmiRequest;
+import org.scmi.api.ScmiStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * BASE_SET_DEVICE_PERMISSIONS, BASE_SET_PROTOCOL_PERMISSIONS and BASE_RESET_AGENT_CONFIGURATION:
+ * the commands by which one agent manages another.
+ *
+ * <p>Each command is checked in this order. The target agent must be a configured agent, else
+ * NOT_FOUND (agent 0 is the platform, which has no permissions or configuration an agent could
+ * change). Reserved flag bits must be zero, else INVALID_PARAMETERS. For protocol permissions the
+ * protocol must be one the platform implements, and access to Base can never be removed, else
+ * NOT_FOUND (what the conformance suite expects for both). Only then is the caller's authority
+ * checked, so it learns nothing about the platform's devices before being refused.
+ *
+ * <p>This platform trusts no agent with permissions: both permission commands end in DENIED
+ * (device ids are not looked up). An agent may reset its own configuration, which the
+ * specification requires to undo every setting the agent made: each registered protocol's
+ * {@link ScmiProtocol#resetAgent} runs and Base drops the agent's error subscription. The
+ * "reset permissions" flag adds nothing, since an agent's permissions never leave their configured
+ * defaults. Resetting another agent is DENIED.
+ */
+final class AgentManagement {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentManagement.class);
+
+    private final KnownAgents agents;
+    private final ProtocolRegistry protocols;
+    private final ErrorNotifications errors;
+
+    AgentManagement(KnownAgents agents, ProtocolRegistry protocols, ErrorNotifications errors) {
+        this.agents = agents;
+        this.protocols = protocols;
+        this.errors = errors;
+    }
+
+    void setDevicePermissions(ScmiRequest request) throws ScmiException {
+        BaseCodec.DevicePermissions command = BaseCodec.DevicePermissions.read(request.parameters());
+        Agent target = target(command.agentId(), request.agent());
+        boolean allow = command.allow();
+        throw denied(request.agent(), String.format("%s access of agent %d to device %d",
+                allow ? "allow" : "deny", target.id(), Integer.toUnsignedLong(command.deviceId())));
+    }
+
+    void setProtocolPermissions(ScmiRequest request) throws ScmiException {
+        BaseCodec.ProtocolPermissions command = BaseCodec.ProtocolPermissions.read(request.parameters());
+        Agent target = target(command.agentId(), request.agent());
+        boolean allow = command.allow();
+        int protocolId = command.protocolId();
+        if (protocolId == BaseProtocol.PROTOCOL_ID && !allow) {
+            throw new ScmiException(ScmiStatus.NOT_FOUND, "access to the Base protocol cannot be removed");
+        }
+        if (protocolId != BaseProtocol.PROTOCOL_ID && !protocols.contains(protocolId)) {
+            throw new ScmiException(ScmiStatus.NOT_FOUND,
+                    "protocol 0x" + Integer.toHexString(protocolId) + " is not implemented");
+        }
+        throw denied(request.agent(), String.format("%s access of agent %d to protocol 0x%02x of device %d",
+                allow ? "allow" : "deny", target.id(), protocolId, Integer.toUnsignedLong(command.deviceId())));
+    }
+
+    void resetAgentConfiguration(ScmiRequest request) throws ScmiException {
+        BaseCodec.AgentReset command = BaseCodec.AgentReset.read(request.parameters());
+        Agent target = target(command.agentId(), request.agent());
+        boolean resetPermissions = command.resetPermissions();
+        if (target.id() != request.agent().id()) {
+            throw denied(request.agent(), "reset the configuration of agent " + target.id());
+        }
+        reset(target.id());
+        LOG.info("Agent {} ({}) reset its configuration{}", target.id(), target.name(),
+                resetPermissions ? " and permissions" : "");
+    }
+
+    /** Every protocol forgets the agent's settings; one failing protocol does not stop the others. */
+    private void reset(int agentId) throws ScmiException {
+        errors.forget(agentId);
+        int failed = 0;
+        for (ScmiProtocol protocol : protocols.services()) {
+            try {
+                protocol.resetAgent(agentId);
+            } catch (RuntimeException e) {
+                failed++;
+                LOG.error("Agent {}: protocol 0x{} failed to reset the agent's configuration",
+                        agentId, Integer.toHexString(protocol.protocolId()), e);
+            }
+        }
+        if (failed > 0) {
+            throw new ScmiException(ScmiStatus.GENERIC_ERROR,
+                    failed + " protocols could not reset agent " + agentId);
+        }
+    }
+
+    private Agent target(int agentId, Agent caller) throws ScmiException {
+        return agents.find(agentId, caller).orElseThrow(() -> new ScmiException(ScmiStatus.NOT_FOUND,
+                "no agent " + Integer.toUnsignedString(agentId)));
+    }
+
+    private static ScmiException denied(Agent caller, String what) {
+        return new ScmiException(ScmiStatus.DENIED,
+                "agent " + caller.id() + " is not trusted to " + what);
+    }
+}
