@@ -1,0 +1,100 @@
+package org.scmi.sensor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.scmi.api.Agent;
+import org.scmi.api.ScmiException;
+import org.scmi.api.ScmiHeader;
+import org.scmi.api.ScmiRequest;
+import org.scmi.api.ScmiStatus;
+import org.scmi.api.sensor.SensorReading;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asynchronous SENSOR_READING_GET: the driver is read on a virtual thread and the result goes to
+ * the agent as a delayed response (type 2, the command's token): status, sensor_id, readings. A
+ * read that takes longer than {@link #DEADLINE} is answered HARDWARE_ERROR, so the delayed
+ * response always arrives before Linux gives up on it (2 s).
+ */
+final class AsyncReads {
+    static final Duration DEADLINE = Duration.ofMillis(1500);
+    /** Reads one agent may have outstanding (PROTOCOL_ATTRIBUTES bits 23:16). */
+    static final int MAX_PENDING = 16;
+    /** A failed delayed response carries its status alone. */
+    static final int STATUS_SIZE = 4;
+    /** A successful delayed response: status, sensor_id, then the readings. */
+    static final int DELAYED_HEADER_SIZE = 8;
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncReads.class);
+
+    /** Told of every successful read, for trip points. */
+    @FunctionalInterface
+    interface ReadingObserver {
+        void observed(Sensor sensor, SensorReading reading);
+    }
+
+    private final Executor readers;
+    private final Duration deadline;
+    private final ReadingObserver observer;
+    private final ConcurrentMap<Integer, AtomicInteger> pending = new ConcurrentHashMap<>();
+
+    AsyncReads(Executor readers, Duration deadline, ReadingObserver observer) {
+        this.readers = readers;
+        this.deadline = deadline;
+        this.observer = observer;
+    }
+
+    /** Starts a read; BUSY when the agent already has {@link #MAX_PENDING} reads outstanding. */
+    void start(ScmiRequest request, Sensor sensor, boolean timestamps) throws ScmiException {
+        Agent agent = request.agent();
+        AtomicInteger outstanding = pending.computeIfAbsent(agent.id(), id -> new AtomicInteger());
+        if (outstanding.incrementAndGet() > MAX_PENDING) {
+            outstanding.decrementAndGet();
+            throw new ScmiException(ScmiStatus.BUSY, "agent " + agent.id() + " has " + MAX_PENDING
+                    + " sensor reads outstanding");
+        }
+        int header = ScmiHeader.delayedResponseFor(request.header());
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return sensor.read();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, readers).orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS).whenComplete((reading, failure) -> {
+            outstanding.decrementAndGet();
+            byte[] payload = failure == null ? success(sensor, reading, timestamps) : failure(sensor, failure);
+            if (failure == null) {
+                observer.observed(sensor, reading);
+            }
+            if (!agent.sendEvent(header, payload)) {
+                LOG.debug("agent {} did not take the delayed reading of sensor {}", agent.id(), sensor.id());
+            }
+        });
+    }
+
+    private static byte[] success(Sensor sensor, SensorReading reading, boolean timestamps) {
+        return EventPayload.of(DELAYED_HEADER_SIZE + ReadingCodec.size(sensor.info()), payload -> {
+            payload.u32(ScmiStatus.SUCCESS.code()).u32(sensor.id());
+            ReadingCodec.write(payload, reading, timestamps);
+        });
+    }
+
+    private byte[] failure(Sensor sensor, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+        if (cause instanceof TimeoutException) {
+            LOG.warn("sensor {} did not answer within {} ms", sensor.uid(), deadline.toMillis());
+        } else {
+            LOG.warn("reading sensor {} failed: {}", sensor.uid(), cause.getMessage());
+        }
+        return EventPayload.of(STATUS_SIZE, payload -> payload.u32(ScmiStatus.HARDWARE_ERROR.code()));
+    }
+}

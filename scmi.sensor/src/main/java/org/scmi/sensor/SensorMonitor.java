@@ -1,0 +1,144 @@
+package org.scmi.sensor;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.scmi.api.sensor.SensorReading;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the sensors agents want to hear about: for each agent and sensor with continuous updates
+ * or armed trip points, samples the sensor at that agent's update interval, sends SENSOR_UPDATE,
+ * and checks every agent's trip points against each new value it learns of (its own samples,
+ * agents' reads, drivers' pushes).
+ *
+ * <p>Threads: one timer thread only schedules; every driver read runs on a virtual thread, and a
+ * watch whose previous read has not finished skips its turn, so a slow or stuck driver delays only
+ * its own sensor.
+ */
+final class SensorMonitor {
+    /** Shortest sampling period, whatever a driver lists: protects the host from a busy loop. */
+    static final Duration MIN_PERIOD = Duration.ofMillis(1);
+    private static final Logger LOG = LoggerFactory.getLogger(SensorMonitor.class);
+
+    private record WatchKey(int agentId, String uid) {
+    }
+
+    private record Watch(Duration period, ScheduledFuture<?> task) {
+    }
+
+    private final SensorCatalog catalog;
+    private final SettingsStore settings;
+    private final Notifier notifier;
+    private final ScheduledExecutorService timer;
+    private final Executor readers;
+    private final ConcurrentMap<WatchKey, Watch> watches = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Long> lastValues = new ConcurrentHashMap<>();
+
+    SensorMonitor(SensorCatalog catalog, SettingsStore settings, Notifier notifier, ScheduledExecutorService timer,
+            Executor readers) {
+        this.catalog = catalog;
+        this.settings = settings;
+        this.notifier = notifier;
+        this.timer = timer;
+        this.readers = readers;
+    }
+
+    /** Starts, re-times or stops the watch of one agent on one sensor after its settings changed. */
+    void refresh(int agentId, Sensor sensor) {
+        SensorSettings current = settings.get(agentId, sensor);
+        boolean needed = current.watchesContinuously() || current.watchesTripPoints();
+        Duration period = current.interval().compareTo(MIN_PERIOD) < 0 ? MIN_PERIOD : current.interval();
+        watches.compute(new WatchKey(agentId, sensor.uid()), (key, old) -> {
+            if (old != null && needed && old.period().equals(period)) {
+                return old;
+            }
+            if (old != null) {
+                old.task().cancel(false);
+            }
+            return needed ? start(key, period) : null;
+        });
+    }
+
+    /** Stops every watch of an agent (reset, or the agent's settings were dropped). */
+    void forget(int agentId) {
+        watches.entrySet().removeIf(entry -> {
+            if (entry.getKey().agentId() != agentId) {
+                return false;
+            }
+            entry.getValue().task().cancel(false);
+            return true;
+        });
+    }
+
+    void stop() {
+        watches.values().forEach(watch -> watch.task().cancel(false));
+        watches.clear();
+    }
+
+    /**
+     * A new value of a sensor: every agent whose armed trip point lies between the previous value
+     * and this one gets a trip point event. Multi-axis sensors are compared on their first axis.
+     */
+    void observed(Sensor sensor, SensorReading reading) {
+        long value = reading.value();
+        Long previous = lastValues.put(sensor.uid(), value);
+        if (previous == null || previous == value) {
+            return;
+        }
+        settings.forEachAgent(sensor.uid(), (agentId, agentSettings) -> {
+            if (agentSettings.watchesTripPoints()) {
+                agentSettings.tripPoints().forEach((tripId, tripPoint) -> {
+                    int crossing = tripPoint.crossing(previous, value);
+                    if (crossing != 0) {
+                        notifier.tripPoint(agentId, sensor.id(), tripId, crossing > 0);
+                    }
+                });
+            }
+        });
+    }
+
+    private Watch start(WatchKey key, Duration period) {
+        AtomicBoolean reading = new AtomicBoolean();
+        long nanos = period.toNanos();
+        ScheduledFuture<?> task = timer.scheduleAtFixedRate(() -> {
+            if (reading.compareAndSet(false, true)) {
+                readers.execute(() -> {
+                    try {
+                        sample(key);
+                    } finally {
+                        reading.set(false);
+                    }
+                });
+            }
+        }, nanos, nanos, TimeUnit.NANOSECONDS);
+        return new Watch(period, task);
+    }
+
+    private void sample(WatchKey key) {
+        Optional<Sensor> sensor = catalog.byUid(key.uid());
+        if (sensor.isEmpty() || sensor.get().driver() == null) {
+            return;
+        }
+        SensorReading reading;
+        try {
+            reading = sensor.get().read();
+        } catch (IOException e) {
+            LOG.debug("sampling sensor {} for agent {} failed: {}", key.uid(), key.agentId(), e.getMessage());
+            return;
+        }
+        observed(sensor.get(), reading);
+        SensorSettings current = settings.get(key.agentId(), sensor.get());
+        if (current.watchesContinuously()) {
+            notifier.sensorUpdate(key.agentId(), sensor.get(), reading, current.timestamps());
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package org.scmi.sensor;
+
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.scmi.api.Agent;
+import org.scmi.api.AgentDirectory;
+import org.scmi.api.MessageHandler;
+import org.scmi.api.ScmiProtocol;
+import org.scmi.api.sensor.SensorDriver;
+import org.scmi.api.sensor.SensorListener;
+import org.scmi.api.sensor.SensorReading;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SCMI Sensor management protocol (0x15, version 3.1) over every {@link SensorDriver} service.
+ *
+ * <p>Threads: handlers run on the dispatcher's thread and never wait for a slow sensor when the
+ * agent reads it asynchronously (the read runs on a virtual thread and completes with a delayed
+ * response). A timer thread schedules the sampling for continuous updates and trip points; the
+ * samples themselves run on virtual threads. Drivers may call the listener from any thread.
+ */
+@Component(service = ScmiProtocol.class, property = {
+    ScmiProtocol.PROTOCOL_ID + ":Integer=21",
+    ScmiProtocol.EVENTS + ":Boolean=true"
+})
+public final class SensorProtocol implements ScmiProtocol {
+    private static final Logger LOG = LoggerFactory.getLogger(SensorProtocol.class);
+
+    private final SensorCatalog catalog = new SensorCatalog();
+    private final SettingsStore settings = new SettingsStore();
+    private final ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("scmi-sensor-timer").daemon().factory());
+    private final SensorMonitor monitor;
+    private final SensorHandlers handlers;
+    private final SensorListener driverEvents = new DriverEvents();
+    private volatile AgentDirectory directory;
+
+    @Activate
+    public SensorProtocol() {
+        Notifier notifier = new Notifier(this::agent);
+        monitor = new SensorMonitor(catalog, settings, notifier, timer, readers);
+        AsyncReads asyncReads = new AsyncReads(readers, AsyncReads.DEADLINE, monitor::observed);
+        handlers = new SensorHandlers(catalog, settings, monitor, asyncReads);
+    }
+
+    @Deactivate
+    void deactivate() {
+        monitor.stop();
+        timer.shutdownNow();
+        readers.shutdownNow();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeDriver")
+    void addDriver(SensorDriver driver) {
+        if (catalog.add(driver)) {
+            driver.addListener(driverEvents);
+            LOG.info("sensor driver '{}' added: {} sensors listed", driver.key(), catalog.sensors().size());
+        }
+    }
+
+    void removeDriver(SensorDriver driver) {
+        driver.removeListener(driverEvents);
+        catalog.remove(driver);
+        LOG.info("sensor driver '{}' removed; its sensors keep their ids and fail to read", driver.key());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetDirectory")
+    void setDirectory(AgentDirectory agents) {
+        directory = agents;
+    }
+
+    void unsetDirectory(AgentDirectory agents) {
+        if (directory == agents) {
+            directory = null;
+        }
+    }
+
+    @Override
+    public int protocolId() {
+        return SensorMessages.PROTOCOL_ID;
+    }
+
+    @Override
+    public int version() {
+        return SensorMessages.VERSION;
+    }
+
+    @Override
+    public int lowestVersion() {
+        return SensorMessages.LOWEST_VERSION;
+    }
+
+    @Override
+    public MessageHandler handler(int messageId, Agent agent) {
+        return handlers.handler(messageId, agent);
+    }
+
+    @Override
+    public void resetAgent(int agentId) {
+        monitor.forget(agentId);
+        settings.forget(agentId);
+    }
+
+    private Optional<Agent> agent(int id) {
+        AgentDirectory agents = directory;
+        return agents == null ? Optional.empty() : agents.agent(id);
+    }
+
+    /** The listener every driver gets. */
+    private final class DriverEvents implements SensorListener {
+        @Override
+        public void readingChanged(SensorDriver driver, String sensorKey, SensorReading reading) {
+            catalog.of(driver, sensorKey)
+                    .filter(sensor -> reading.values().size() == sensor.info().valueCount())
+                    .ifPresent(sensor -> monitor.observed(sensor, reading));
+        }
+
+        @Override
+        public void sensorsChanged(SensorDriver driver) {
+            catalog.refresh(driver);
+            LOG.info("sensor driver '{}' changed its sensors: {} sensors listed", driver.key(),
+                    catalog.sensors().size());
+        }
+    }
+}
