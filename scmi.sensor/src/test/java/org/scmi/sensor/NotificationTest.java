@@ -1,0 +1,156 @@
+package org.scmi.sensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.scmi.api.ScmiException;
+import org.scmi.api.ScmiStatus;
+
+class NotificationTest {
+    private static final int TRIP_POINT_EVENT = 0x5700;
+    private static final int SENSOR_UPDATE = 0x5701;
+
+    private final FakeDriver board = Sensors.board();
+    private final Harness harness = new Harness(board);
+    private final FakeAgent guest = harness.agent(1, true);
+    private final FakeAgent bystander = harness.agent(2, true);
+
+    @AfterEach
+    void close() {
+        harness.close();
+    }
+
+    /** TRIP_POINT_CONFIG trip_ctrl for a trip point id and mode. */
+    private static int trip(int id, int mode) {
+        return id << 4 | mode;
+    }
+
+    @Test
+    void tripPointCrossingsReachOnlyTheSubscriber() throws Exception {
+        board.push("temp", 40_000);
+        harness.call(guest, 0x5, 0, trip(1, 1), 50_000, 0);
+        harness.call(guest, 0x4, 0, 1);
+
+        board.push("temp", 60_000);
+        FakeAgent.Event up = guest.next(1000);
+        assertNotNull(up);
+        assertEquals(TRIP_POINT_EVENT, up.header());
+        assertArrayEquals(Le.words(1, 0, 1 << 16 | 1), up.payload());
+        assertEquals(12, up.payload().length);
+
+        board.push("temp", 30_000);
+        assertNull(guest.next(100), "trip point 1 watches upward crossings only");
+        assertNull(bystander.next(0), "the other guest did not subscribe");
+    }
+
+    @Test
+    void bothDirectionsAndNegativeThresholds() throws Exception {
+        board.push("temp", 0);
+        harness.call(guest, 0x5, 0, trip(0, 3), -5_000, -1);
+        harness.call(guest, 0x4, 0, 1);
+        board.push("temp", -10_000);
+        assertArrayEquals(Le.words(1, 0, 0), guest.next(1000).payload());
+        board.push("temp", -5_000);
+        assertArrayEquals(Le.words(1, 0, 1 << 16), guest.next(1000).payload());
+    }
+
+    @Test
+    void noEventsOnceNotificationsOrTheTripPointAreOff() throws Exception {
+        board.push("temp", 0);
+        harness.call(guest, 0x5, 0, trip(0, 3), 10, 0);
+        harness.call(guest, 0x4, 0, 1);
+        harness.call(guest, 0x4, 0, 0);
+        board.push("temp", 20);
+        assertNull(guest.next(100));
+        harness.call(guest, 0x4, 0, 1);
+        harness.call(guest, 0x5, 0, trip(0, 0), 10, 0);
+        board.push("temp", 0);
+        assertNull(guest.next(100));
+    }
+
+    @Test
+    void polledSensorsRaiseTripEventsWithoutDriverPushes() throws Exception {
+        board.set("temp", 0);
+        harness.call(guest, 0x6, 0, 0);
+        harness.call(guest, 0x5, 0, trip(0, 1), 100, 0);
+        harness.call(guest, 0x4, 0, 1);
+        board.set("temp", 200);
+        FakeAgent.Event event = guest.next(2000);
+        assertNotNull(event, "sampled at the 100 ms update interval");
+        assertArrayEquals(Le.words(1, 0, 1 << 16), event.payload());
+    }
+
+    @Test
+    void tripPointErrors() {
+        harness.fails(ScmiStatus.NOT_FOUND, guest, 0x4, 4, 1);
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0x4, 0, 2);
+        harness.fails(ScmiStatus.NOT_SUPPORTED, guest, 0x4, 1, 1);
+        harness.fails(ScmiStatus.NOT_FOUND, guest, 0x5, 4, trip(0, 1), 0, 0);
+        harness.fails(ScmiStatus.NOT_SUPPORTED, guest, 0x5, 1, trip(0, 1), 0, 0);
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0x5, 0, trip(2, 1), 0, 0);
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0x5, 0, trip(0, 1) | 1 << 2, 0, 0);
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0x5, 0, trip(0, 1) | 1 << 12, 0, 0);
+    }
+
+    @Test
+    void continuousUpdatesAtTheConfiguredIntervalUntilTurnedOff() throws Exception {
+        board.set("accel", 1, 2, 3);
+        harness.call(guest, 0xB, 2, 1);
+        long start = System.nanoTime();
+        FakeAgent.Event first = guest.next(1000);
+        assertNotNull(first);
+        assertEquals(SENSOR_UPDATE, first.header());
+        assertArrayEquals(Le.bytes().u32(1).u32(2).u64(1).u64(0).u64(2).u64(0).u64(3).u64(0).toArray(),
+                first.payload());
+        for (int i = 0; i < 4; i++) {
+            assertNotNull(guest.next(1000));
+        }
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        // Five updates at 10 ms take at least 40 ms.
+        org.junit.jupiter.api.Assertions.assertTrue(elapsedMillis >= 40, elapsedMillis + " ms");
+        assertNull(bystander.next(0));
+
+        harness.call(guest, 0xB, 2, 0);
+        Thread.sleep(50);
+        guest.events.clear();
+        assertNull(guest.next(100), "no updates after CONTINUOUS_UPDATE_NOTIFY(0)");
+    }
+
+    @Test
+    void disablingTheSensorStopsUpdatesAndResetForgetsSubscriptions() throws Exception {
+        harness.call(guest, 0xB, 2, 1);
+        assertNotNull(guest.next(1000));
+        harness.call(guest, 0xA, 2, 0);
+        Thread.sleep(50);
+        guest.events.clear();
+        assertNull(guest.next(100), "a disabled sensor sends nothing");
+        harness.call(guest, 0xA, 2, 1);
+        assertNotNull(guest.next(1000));
+        harness.protocol.resetAgent(1);
+        Thread.sleep(50);
+        guest.events.clear();
+        assertNull(guest.next(100), "reset drops the subscription");
+    }
+
+    @Test
+    void continuousUpdateErrors() {
+        harness.fails(ScmiStatus.NOT_FOUND, guest, 0xB, 4, 1);
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0xB, 2, 3);
+    }
+
+    @Test
+    void updatesFollowASensorAfterTheListChanges() throws ScmiException, InterruptedException {
+        FakeDriver early = new FakeDriver("aaa", Sensors.SLOW);
+        harness.call(guest, 0xB, 2, 1);
+        assertNotNull(guest.next(1000));
+        harness.protocol.addDriver(early);
+        guest.events.clear();
+        FakeAgent.Event moved = guest.next(1000);
+        assertNotNull(moved);
+        assertEquals(3, DescriptionTest.word(moved.payload(), 4), "accel is now sensor 3");
+    }
+}
