@@ -46,6 +46,8 @@ public final class SplitQueue implements Virtqueue {
     /** The used idx when the driver was last considered for an interrupt. */
     private int signalledUsed;
     private boolean notificationsEnabled = true;
+    /** Whether the last call was a successful {@link #next}, which {@link #undoNext} may undo. */
+    private boolean undoable;
 
     /**
      * Opens the queue the driver set up.
@@ -98,6 +100,7 @@ public final class SplitQueue implements Virtqueue {
 
     @Override
     public boolean next(DescriptorChain chain) throws VirtqueueException {
+        undoable = false;
         MemorySegment avail = avail();
         if (nextAvail == availShadow && !refreshAvail(avail)) {
             return false;
@@ -110,6 +113,7 @@ public final class SplitQueue implements Virtqueue {
             used().set(U16, SplitRing.availEventOffset(size), (short) nextAvail);
         }
         walk(head, chain);
+        undoable = true;
         return true;
     }
 
@@ -219,10 +223,20 @@ public final class SplitQueue implements Virtqueue {
     }
 
     @Override
+    public void undoNext() {
+        if (!undoable) {
+            throw new IllegalStateException("no chain taken to put back");
+        }
+        undoable = false;
+        nextAvail = (nextAvail - 1) & 0xFFFF;
+    }
+
+    @Override
     public void addUsed(int head, long length) throws VirtqueueException {
         if (head < 0 || head >= size || length < 0 || length > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("used entry " + head + "/" + length + " for a queue of " + size);
         }
+        undoable = false;
         MemorySegment used = used();
         long element = SplitRing.USED_RING + (long) (nextUsed & (size - 1)) * SplitRing.USED_ELEM_SIZE;
         used.set(U32, element + SplitRing.USED_ELEM_ID, head);

@@ -36,6 +36,13 @@ public interface Virtqueue {
     boolean next(DescriptorChain chain) throws VirtqueueException;
 
     /**
+     * Puts back the chain the last {@link #next} took, as if it had not been taken: for a device
+     * that found the buffer unfit for what it has to send now (an event larger than the buffer)
+     * but may use it for the next one.
+     */
+    void undoNext();
+
+    /**
      * Returns a chain taken by {@link #next} to the driver.
      *
      * @param head the chain's head index ({@link DescriptorChain#head()})

@@ -1,0 +1,116 @@
+package org.scmi.virtio.scmi;
+
+import java.nio.ByteBuffer;
+import org.scmi.api.Payload;
+import org.scmi.api.Reply;
+import org.scmi.api.ScmiStatus;
+import org.scmi.virtio.device.GuestTransport;
+import org.scmi.virtio.ring.DescriptorChain;
+import org.scmi.virtio.ring.Virtqueue;
+import org.scmi.virtio.ring.VirtqueueException;
+
+/**
+ * One guest's cmdq: takes each command chain, dispatches the command, writes the response (the
+ * command's header word unchanged, the status, then the return values on SUCCESS) into the chain's
+ * writable part and returns the chain with exactly the bytes written as its used length.
+ *
+ * <p>Runs on the thread that calls {@link #process()} (the transport's kick thread) and never
+ * waits for anything but the commands' handlers. The monitor serializes processing with
+ * {@link #start} and {@link #stop}, so once {@link #stop} returns the queue's memory is not touched
+ * any more.
+ */
+final class CommandQueue {
+    private final GuestAgent agent;
+    private final ScmiDispatcher dispatcher;
+    private final GuestTransport transport;
+    private final GuestFaults faults;
+    private final DescriptorChain chain = new DescriptorChain();
+    /** The command as read from the guest: header and parameters. */
+    private final byte[] command = new byte[VirtioScmi.HEADER_SIZE + VirtioScmi.MAX_PAYLOAD];
+    private final byte[] responsePrefix = new byte[VirtioScmi.RESPONSE_PREFIX];
+    private Virtqueue queue;
+    /** Where the device resumes: kept when the queue stops or breaks. */
+    private int nextAvailIndex;
+
+    CommandQueue(GuestAgent agent, ScmiDispatcher dispatcher, GuestTransport transport, GuestFaults faults) {
+        this.agent = agent;
+        this.dispatcher = dispatcher;
+        this.transport = transport;
+        this.faults = faults;
+    }
+
+    /** Serves {@code started} and answers the commands already waiting in it. */
+    synchronized void start(Virtqueue started) {
+        queue = started;
+        nextAvailIndex = started.nextAvailIndex();
+        process();
+    }
+
+    /** Stops serving; returns the next avail index. */
+    synchronized int stop() {
+        if (queue != null) {
+            nextAvailIndex = queue.nextAvailIndex();
+            queue = null;
+        }
+        return nextAvailIndex;
+    }
+
+    /** Remembers where a queue that could not start would have resumed. */
+    synchronized void failedToStart(int resumeIndex) {
+        queue = null;
+        nextAvailIndex = resumeIndex;
+    }
+
+    /**
+     * Answers every available command: the virtio drain loop, with notifications off while
+     * draining and a re-check after turning them on, so no command is missed and none waits for a
+     * kick that will not come.
+     */
+    synchronized void process() {
+        if (queue == null) {
+            return;
+        }
+        try {
+            do {
+                queue.disableNotifications();
+                while (queue.next(chain)) {
+                    serve();
+                }
+                if (queue.needsInterrupt()) {
+                    transport.notifyGuest(VirtioScmi.CMDQ);
+                }
+            } while (queue.enableNotifications());
+        } catch (VirtqueueException e) {
+            nextAvailIndex = queue.nextAvailIndex();
+            queue = null;
+            faults.queueBroken(VirtioScmi.CMDQ, e.getMessage());
+        }
+    }
+
+    private void serve() throws VirtqueueException {
+        long readable = chain.readableLength();
+        long writable = chain.writableLength();
+        if (writable < VirtioScmi.RESPONSE_PREFIX || readable < VirtioScmi.HEADER_SIZE) {
+            faults.chainRejected(VirtioScmi.CMDQ, "chain " + chain.head() + " with " + readable + " readable and "
+                    + writable + " writable bytes cannot hold a command and its response; returned unanswered");
+            queue.addUsed(chain.head(), 0);
+            return;
+        }
+        int length = (int) Math.min(readable, command.length);
+        chain.read(0, command, 0, length);
+        int header = WireWords.get(command, 0);
+        Reply reply = new Reply((int) Math.min(writable - VirtioScmi.RESPONSE_PREFIX, VirtioScmi.MAX_PAYLOAD));
+        int status = readable > command.length
+                ? ScmiStatus.PROTOCOL_ERROR.code() // longer than any SCMI message
+                : dispatcher.dispatch(agent, header, new Payload(ByteBuffer.wrap(command, VirtioScmi.HEADER_SIZE,
+                        length - VirtioScmi.HEADER_SIZE)), reply);
+        WireWords.put(responsePrefix, 0, header);
+        WireWords.put(responsePrefix, VirtioScmi.HEADER_SIZE, status);
+        chain.write(0, responsePrefix, 0, VirtioScmi.RESPONSE_PREFIX);
+        int values = status == ScmiStatus.SUCCESS.code() ? reply.length() : 0;
+        if (values > 0) {
+            chain.write(VirtioScmi.RESPONSE_PREFIX, reply.toByteArray(), 0, values);
+        }
+        queue.addUsed(chain.head(), VirtioScmi.RESPONSE_PREFIX + values);
+    }
+}
