@@ -1,0 +1,28 @@
+package org.scmi.clock;
+
+import java.util.Comparator;
+import org.scmi.api.clock.ClockDriver;
+
+/**
+ * A driver service with the properties that place it in the clock list.
+ *
+ * @param driver the service
+ * @param driverKey its {@link ClockDriver#DRIVER_KEY}, or null
+ * @param serviceId its service id, ordering drivers without a key
+ */
+record BoundDriver(ClockDriver driver, String driverKey, long serviceId) implements Comparable<BoundDriver> {
+
+    private static final Comparator<BoundDriver> ORDER = Comparator
+            .comparing(BoundDriver::driverKey, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparingLong(BoundDriver::serviceId);
+
+    /** The key settings are kept under: the driver key, or the service id for a driver without one. */
+    String key() {
+        return driverKey != null ? driverKey : "service." + serviceId;
+    }
+
+    @Override
+    public int compareTo(BoundDriver other) {
+        return ORDER.compare(this, other);
+    }
+}

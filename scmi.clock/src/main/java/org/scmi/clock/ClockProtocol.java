@@ -1,0 +1,424 @@
+package org.scmi.clock;
+
+import static org.scmi.clock.ClockMessages.*;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.scmi.api.Agent;
+import org.scmi.api.AgentDirectory;
+import org.scmi.api.MessageHandler;
+import org.scmi.api.Payload;
+import org.scmi.api.Reply;
+import org.scmi.api.ScmiException;
+import org.scmi.api.ScmiHeader;
+import org.scmi.api.ScmiProtocol;
+import org.scmi.api.ScmiRequest;
+import org.scmi.api.ScmiStatus;
+import org.scmi.api.clock.Clock;
+import org.scmi.api.clock.ClockControl;
+import org.scmi.api.clock.ClockDriver;
+import org.scmi.api.clock.ClockListener;
+import org.scmi.api.clock.ClockRates;
+import org.scmi.clock.Clocks.Entry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Clock management protocol (0x14, v3.0) over every {@link ClockDriver} service present.
+ * Always registered: without drivers it reports zero clocks.
+ *
+ * <p>Threads: commands run on the caller's thread; a synchronous CLOCK_RATE_SET blocks it until
+ * the driver is done. An asynchronous one is answered at once, runs on a virtual thread and
+ * completes with a delayed response on the agent's event channel. Asynchronous rate changes are
+ * offered (max_async_req) only to agents with an event channel and only while every clock changes
+ * rate within the configured deadline, because Linux gives up on a delayed response after 2 s.
+ * Driver listeners may call in from any thread.
+ */
+@Component(service = ScmiProtocol.class, configurationPid = ClockProtocol.PID,
+        property = {ScmiProtocol.PROTOCOL_ID + ":Integer=20", ScmiProtocol.EVENTS + ":Boolean=true"})
+@Designate(ocd = ClockProtocolConfig.class)
+public final class ClockProtocol implements ScmiProtocol {
+    static final String PID = "org.scmi.clock";
+    private static final Logger LOG = LoggerFactory.getLogger(ClockProtocol.class);
+
+    /** Messages that exist only for agents with a platform-to-agent channel. */
+    private static final Set<Integer> NEED_EVENT_CHANNEL = Set.of(RATE_NOTIFY, RATE_CHANGE_REQUESTED_NOTIFY);
+
+    private final Map<Integer, MessageHandler> handlers = Map.ofEntries(
+            Map.entry(MSG_PROTOCOL_ATTRIBUTES, MessageHandler.of(0, this::protocolAttributes)),
+            Map.entry(ATTRIBUTES, MessageHandler.of(CLOCK_ID_LENGTH, this::attributes)),
+            Map.entry(DESCRIBE_RATES, MessageHandler.of(CLOCK_AND_WORD_LENGTH, this::describeRates)),
+            Map.entry(RATE_SET, MessageHandler.of(RATE_SET_LENGTH, this::rateSet)),
+            Map.entry(RATE_GET, MessageHandler.of(CLOCK_ID_LENGTH, this::rateGet)),
+            Map.entry(CONFIG_SET, MessageHandler.of(CONFIG_SET_LENGTH, this::configSet)),
+            Map.entry(NAME_GET, MessageHandler.of(CLOCK_ID_LENGTH, this::nameGet)),
+            Map.entry(RATE_NOTIFY, MessageHandler.of(CLOCK_AND_WORD_LENGTH, this::rateNotify)),
+            Map.entry(RATE_CHANGE_REQUESTED_NOTIFY, MessageHandler.of(CLOCK_AND_WORD_LENGTH, this::changeRequestedNotify)),
+            Map.entry(CONFIG_GET, MessageHandler.of(CLOCK_AND_WORD_LENGTH, this::configGet)),
+            Map.entry(POSSIBLE_PARENTS_GET, MessageHandler.of(CLOCK_AND_WORD_LENGTH, this::possibleParentsGet)),
+            Map.entry(PARENT_SET, MessageHandler.of(CLOCK_AND_WORD_LENGTH, this::parentSet)),
+            Map.entry(PARENT_GET, MessageHandler.of(CLOCK_ID_LENGTH, this::parentGet)),
+            Map.entry(GET_PERMISSIONS, MessageHandler.of(CLOCK_ID_LENGTH, this::getPermissions)));
+
+    private final Map<ClockDriver, Binding> bindings = new ConcurrentHashMap<>();
+    private final AtomicReference<AgentDirectory> directory = new AtomicReference<>();
+    private final ClockSettings settings = new ClockSettings();
+    private final ClockEvents events = new ClockEvents(directory::get);
+    private final Map<Integer, AtomicInteger> pendingByAgent = new ConcurrentHashMap<>();
+    private final ExecutorService asynchronousSets =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scmi-clock-rate-", 0).factory());
+    private volatile ClockProtocolConfig config;
+    private volatile Clocks clocks = Clocks.EMPTY;
+
+    @Activate
+    public ClockProtocol(ClockProtocolConfig config) {
+        this.config = config;
+    }
+
+    @Modified
+    void modified(ClockProtocolConfig changed) {
+        this.config = changed;
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        asynchronousSets.shutdown();
+        if (!asynchronousSets.awaitTermination(5, TimeUnit.SECONDS)) {
+            LOG.warn("Asynchronous clock rate changes still running while the clock protocol stops");
+        }
+    }
+
+    @Override
+    public int protocolId() {
+        return CLOCK_PROTOCOL_ID;
+    }
+
+    @Override
+    public int version() {
+        return VERSION;
+    }
+
+    @Override
+    public MessageHandler handler(int messageId, Agent agent) {
+        if (NEED_EVENT_CHANNEL.contains(messageId) && !agent.hasEventChannel()) {
+            return null;
+        }
+        return handlers.get(messageId);
+    }
+
+    @Override
+    public void resetAgent(int agentId) {
+        events.forget(agentId);
+        for (ClockSettings.RateRestored restored : settings.forget(agentId, clocks)) {
+            events.rateChanged(restored.agentId(), restored.clock(), restored.rate());
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDriver(ClockDriver driver, Map<String, Object> properties) {
+        Object key = properties.get(ClockDriver.DRIVER_KEY);
+        long serviceId = ((Number) properties.getOrDefault(Constants.SERVICE_ID, 0L)).longValue();
+        Binding binding = new Binding(new BoundDriver(driver, key == null ? null : key.toString(), serviceId));
+        bindings.put(driver, binding);
+        renumber();
+        driver.addListener(binding);
+        LOG.info("Clock driver {} bound: {} clocks", binding.owner.key(), driver.clocks().size());
+    }
+
+    void unbindDriver(ClockDriver driver) {
+        Binding binding = bindings.remove(driver);
+        if (binding != null) {
+            driver.removeListener(binding);
+            renumber();
+            settings.driverGone(binding.owner.key());
+            LOG.info("Clock driver {} unbound", binding.owner.key());
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindAgentDirectory(AgentDirectory agents) {
+        directory.set(agents);
+    }
+
+    void unbindAgentDirectory(AgentDirectory agents) {
+        directory.compareAndSet(agents, null);
+    }
+
+    private synchronized void renumber() {
+        clocks = Clocks.of(bindings.values().stream().map(b -> b.owner).toList());
+    }
+
+    /** max_async_req for this agent: 0 unless it has an event channel and every clock is fast enough. */
+    private int asyncLimit(Agent agent) {
+        ClockProtocolConfig current = config;
+        boolean fastEnough = clocks.entries().stream()
+                .allMatch(e -> e.clock().rateChangeMillis() < current.asyncDeadlineMillis());
+        if (!agent.hasEventChannel() || !fastEnough) {
+            return 0;
+        }
+        return Math.clamp(current.maxPendingAsyncRateChanges(), 0, MAX_ASYNC_LIMIT);
+    }
+
+    private void protocolAttributes(ScmiRequest request, Reply reply) throws ScmiException {
+        reply.u32(clocks.count() & CLOCK_COUNT_MASK | asyncLimit(request.agent()) << MAX_ASYNC_SHIFT);
+    }
+
+    private void attributes(ScmiRequest request, Reply reply) throws ScmiException {
+        Entry entry = clocks.get(request.parameters().u32());
+        Clock clock = entry.clock();
+        boolean restricted = !clock.controls().containsAll(Set.of(ClockControl.values()));
+        int attributes = (request.agent().hasEventChannel() ? ATTR_RATE_NOTIFY | ATTR_RATE_CHANGE_REQUESTED_NOTIFY : 0)
+                | (clock.name().length() >= Reply.SHORT_NAME ? ATTR_EXTENDED_NAME : 0)
+                | (entry.parentIds().isEmpty() ? 0 : ATTR_PARENTS)
+                | (restricted ? ATTR_RESTRICTED : 0)
+                | (settings.enabledFor(request.agent().id(), entry) ? ENABLED : 0);
+        reply.u32(attributes).name(clock.name(), Reply.SHORT_NAME).u32(clock.enableLatencyMicros());
+    }
+
+    private void describeRates(ScmiRequest request, Reply reply) throws ScmiException {
+        Entry entry = clocks.get(request.parameters().u32());
+        int index = request.parameters().u32();
+        switch (entry.clock().rates()) {
+            case ClockRates.Range range -> {
+                if (index != 0) {
+                    throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "a range clock has one triplet at index 0");
+                }
+                reply.u32(RANGE_TRIPLET | RATES_RANGE_FORMAT).u64(range.min()).u64(range.max()).u64(range.step());
+            }
+            case ClockRates.Discrete discrete -> {
+                int count = discrete.rates().size();
+                if (Integer.compareUnsigned(index, count) >= 0) {
+                    throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "clock " + entry.id() + " has " + count
+                            + " rates, index " + Integer.toUnsignedString(index) + " asked");
+                }
+                // At least one rate, so that a buffer too small for any reports COMMS_ERROR, not an empty list.
+                int room = Math.max(1, (reply.remaining() - LIST_HEADER_SIZE) / RATE_SIZE);
+                int returned = Math.min(Math.min(count - index, room), RATES_RETURNED_MAX);
+                int remaining = Math.min(count - index - returned, RATES_REMAINING_MAX);
+                reply.u32(returned | remaining << RATES_REMAINING_SHIFT);
+                for (long rate : discrete.rates().subList(index, index + returned)) {
+                    reply.u64(rate);
+                }
+            }
+        }
+    }
+
+    private void rateSet(ScmiRequest request, Reply reply) throws ScmiException {
+        Payload parameters = request.parameters();
+        int flags = parameters.u32();
+        Entry entry = clocks.get(parameters.u32());
+        long requested = parameters.u64();
+        if ((flags & SET_FLAGS_RESERVED) != 0) {
+            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved flags set: 0x" + Integer.toHexString(flags));
+        }
+        permit(entry, ClockControl.RATE);
+        long rate = RateRounding.of(flags).apply(entry.clock().rates(), requested);
+        Agent agent = request.agent();
+        if ((flags & SET_ASYNC) == 0) {
+            applyRate(agent.id(), entry, rate);
+            return;
+        }
+        if (!agent.hasEventChannel()) {
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "no event channel for a delayed response");
+        }
+        int limit = asyncLimit(agent);
+        if (limit == 0) {
+            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "asynchronous rate changes are not offered");
+        }
+        AtomicInteger pending = pendingByAgent.computeIfAbsent(agent.id(), id -> new AtomicInteger());
+        if (pending.incrementAndGet() > limit) {
+            pending.decrementAndGet();
+            throw new ScmiException(ScmiStatus.BUSY, limit + " asynchronous rate changes pending");
+        }
+        boolean delayedResponse = (flags & SET_NO_DELAYED_RESPONSE) == 0;
+        int delayedHeader = ScmiHeader.delayedResponseFor(request.header());
+        try {
+            asynchronousSets.execute(() -> {
+                try {
+                    long now = applyRate(agent.id(), entry, rate);
+                    if (delayedResponse) {
+                        agent.sendEvent(delayedHeader, rateSetCompleted(entry.id(), now));
+                    }
+                } catch (ScmiException e) {
+                    LOG.warn("Agent {}: asynchronous rate {} Hz of clock {} ({}) failed: {}", agent.id(), rate,
+                            entry.id(), entry.clock().name(), e.getMessage());
+                    if (delayedResponse) {
+                        agent.sendEvent(delayedHeader, rateSetFailed(e.status()));
+                    }
+                } finally {
+                    pending.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            pending.decrementAndGet();
+            throw new ScmiException(ScmiStatus.BUSY, "clock protocol stopping");
+        }
+    }
+
+    /** Sets the rate, telling subscribers of the request and of the change; returns the rate now. */
+    private long applyRate(int agentId, Entry entry, long rate) throws ScmiException {
+        events.rateChangeRequested(agentId, entry, rate);
+        long before = settings.setRate(agentId, entry, rate);
+        long now = entry.driver().rate(entry.key());
+        if (now != before) {
+            events.rateChanged(agentId, entry, now);
+        }
+        return now;
+    }
+
+    private void rateGet(ScmiRequest request, Reply reply) throws ScmiException {
+        Entry entry = clocks.get(request.parameters().u32());
+        reply.u64(entry.driver().rate(entry.key()));
+    }
+
+    private void configSet(ScmiRequest request, Reply reply) throws ScmiException {
+        Entry entry = clocks.get(request.parameters().u32());
+        int attributes = request.parameters().u32();
+        // oem_config_value, the third word, only matters with an OEM config type, which no clock has.
+        if ((attributes & CONFIG_SET_RESERVED) != 0 || (attributes & CONFIG_SET_OEM_TYPE_MASK) != 0) {
+            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved bits or an OEM config type: 0x"
+                    + Integer.toHexString(attributes));
+        }
+        int state = attributes & CONFIG_STATE_MASK;
+        if (state != CONFIG_STATE_DISABLE && state != CONFIG_STATE_ENABLE) {
+            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "state " + state + " without an OEM config type");
+        }
+        permit(entry, ClockControl.STATE);
+        settings.enable(request.agent().id(), entry, state == CONFIG_STATE_ENABLE);
+    }
+
+    private void configGet(ScmiRequest request, Reply reply) throws ScmiException {
+        Entry entry = clocks.get(request.parameters().u32());
+        int flags = request.parameters().u32();
+        if (flags != 0) {
+            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, (flags & ~CONFIG_GET_OEM_TYPE_MASK) != 0
+                    ? "reserved flags set: 0x" + Integer.toHexString(flags)
+                    : "no OEM config type " + flags);
+        }
+        reply.u32(NO_CONFIG_ATTRIBUTES).u32(settings.enabledFor(request.agent().id(), entry) ? ENABLED : 0)
+                .u32(NO_OEM_VALUE);
+    }
+
+    private void nameGet(ScmiRequest request, Reply reply) throws ScmiException {
+        Clock clock = clocks.get(request.parameters().u32()).clock();
+        reply.u32(NAME_FLAGS).name(clock.name(), Reply.EXTENDED_NAME);
+    }
+
+    private void rateNotify(ScmiRequest request, Reply reply) throws ScmiException {
+        Entry entry = clocks.get(request.parameters().u32());
+        events.subscribeRateChanged(request.agent().id(), entry, notifyEnable(request));
+    }
+
+    private void changeRequestedNotify(ScmiRequest request, Reply reply) throws ScmiException {
+        Entry entry = clocks.get(request.parameters().u32());
+        events.subscribeChangeRequested(request.agent().id(), entry, notifyEnable(request));
+    }
+
+    private static boolean notifyEnable(ScmiRequest request) throws ScmiException {
+        int enable = request.parameters().u32();
+        if ((enable & ~NOTIFY_ENABLE) != 0) {
+            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved notify_enable bits: 0x"
+                    + Integer.toHexString(enable));
+        }
+        return enable == NOTIFY_ENABLE;
+    }
+
+    private void possibleParentsGet(ScmiRequest request, Reply reply) throws ScmiException {
+        Entry entry = withParents(clocks.get(request.parameters().u32()));
+        int skip = request.parameters().u32();
+        int count = entry.parentIds().size();
+        if (Integer.compareUnsigned(skip, count) >= 0) {
+            throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "clock " + entry.id() + " has " + count
+                    + " parents, skip " + Integer.toUnsignedString(skip) + " asked");
+        }
+        int room = Math.max(1, (reply.remaining() - LIST_HEADER_SIZE) / PARENT_ID_SIZE);
+        int returned = Math.min(Math.min(count - skip, room), PARENTS_RETURNED_MAX);
+        int remaining = Math.min(count - skip - returned, PARENTS_REMAINING_MAX);
+        reply.u32(returned | remaining << PARENTS_REMAINING_SHIFT);
+        for (int parentId : entry.parentIds().subList(skip, skip + returned)) {
+            reply.u32(parentId);
+        }
+    }
+
+    private void parentSet(ScmiRequest request, Reply reply) throws ScmiException {
+        Entry entry = clocks.get(request.parameters().u32());
+        Entry parent = clocks.get(request.parameters().u32());
+        withParents(entry);
+        if (!entry.parentIds().contains(parent.id())) {
+            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "clock " + parent.id()
+                    + " is not a possible parent of clock " + entry.id());
+        }
+        permit(entry, ClockControl.PARENT);
+        settings.setParent(request.agent().id(), entry, parent.key());
+    }
+
+    private void parentGet(ScmiRequest request, Reply reply) throws ScmiException {
+        Entry entry = withParents(clocks.get(request.parameters().u32()));
+        String parentKey = entry.driver().parent(entry.key());
+        Entry parent = clocks.find(entry.driver(), parentKey).orElseThrow(() -> new ScmiException(
+                ScmiStatus.GENERIC_ERROR, "clock " + entry.id() + " reports an unknown parent " + parentKey));
+        reply.u32(parent.id());
+    }
+
+    private void getPermissions(ScmiRequest request, Reply reply) throws ScmiException {
+        Clock clock = clocks.get(request.parameters().u32()).clock();
+        reply.u32((clock.allows(ClockControl.STATE) ? PERMIT_STATE : 0)
+                | (clock.allows(ClockControl.PARENT) ? PERMIT_PARENT : 0)
+                | (clock.allows(ClockControl.RATE) ? PERMIT_RATE : 0));
+    }
+
+    private static Entry withParents(Entry entry) throws ScmiException {
+        if (entry.parentIds().isEmpty()) {
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "clock " + entry.id() + " has no selectable parent");
+        }
+        return entry;
+    }
+
+    private static void permit(Entry entry, ClockControl control) throws ScmiException {
+        if (!entry.clock().allows(control)) {
+            throw new ScmiException(ScmiStatus.DENIED, control + " of clock " + entry.id() + " is not agents' to change");
+        }
+    }
+
+    /** One bound driver and the listener the protocol gave it. */
+    private final class Binding implements ClockListener {
+        final BoundDriver owner;
+
+        Binding(BoundDriver owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void rateChanged(String clockKey, long rate) {
+            clocks.find(owner.driver(), clockKey).ifPresent(entry -> {
+                settings.rateOverridden(entry);
+                events.rateChanged(ClockEvents.PLATFORM, entry, rate);
+            });
+        }
+
+        @Override
+        public void rateChangeRequested(String clockKey, long rate) {
+            clocks.find(owner.driver(), clockKey)
+                    .ifPresent(entry -> events.rateChangeRequested(ClockEvents.PLATFORM, entry, rate));
+        }
+    }
+}

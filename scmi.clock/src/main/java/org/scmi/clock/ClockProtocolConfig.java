@@ -1,0 +1,20 @@
+package org.scmi.clock;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "SCMI clock protocol",
+        description = "How the Clock management protocol offers asynchronous rate changes to agents with an event "
+                + "channel.")
+@interface ClockProtocolConfig {
+
+    @AttributeDefinition(name = "Pending asynchronous rate changes",
+            description = "Most asynchronous CLOCK_RATE_SET an agent may have pending (max_async_req, 0..255). "
+                    + "0 offers none; Linux uses asynchronous rate changes only when this is 2 or more.")
+    int maxPendingAsyncRateChanges() default 8;
+
+    @AttributeDefinition(name = "Asynchronous deadline (ms)",
+            description = "Asynchronous rate changes are offered only if every clock changes rate faster than this. "
+                    + "Linux waits 2000 ms for a delayed response; keep a margin for queueing.")
+    int asyncDeadlineMillis() default 1500;
+}
