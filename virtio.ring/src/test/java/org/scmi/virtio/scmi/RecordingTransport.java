@@ -1,0 +1,22 @@
+package org.scmi.virtio.scmi;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.scmi.virtio.device.GuestTransport;
+
+/** A transport that records the interrupts and reset requests a device session makes. */
+final class RecordingTransport implements GuestTransport {
+    final AtomicIntegerArray interrupts = new AtomicIntegerArray(2);
+    final List<String> resetReasons = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void notifyGuest(int queueIndex) {
+        interrupts.incrementAndGet(queueIndex);
+    }
+
+    @Override
+    public void deviceNeedsReset(String reason) {
+        resetReasons.add(reason);
+    }
+}
