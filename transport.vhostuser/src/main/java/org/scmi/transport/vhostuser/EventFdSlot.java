@@ -30,10 +30,6 @@ final class EventFdSlot {
         return true;
     }
 
-    synchronized boolean isSet() {
-        return fd >= 0;
-    }
-
     /** Closes the fd; later signals do nothing. */
     void close() {
         replace(-1);

@@ -13,6 +13,7 @@ import org.scmi.virtio.device.VirtioDeviceSession;
 import org.scmi.virtio.linux.Linux;
 import org.scmi.virtio.linux.LinuxException;
 import org.scmi.virtio.ring.SplitRing;
+import org.scmi.virtio.ring.VirtioFeatures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,7 @@ final class GuestConnection implements GuestTransport {
         for (int i = 0; i < vrings.length; i++) {
             vrings[i] = new Vring(i);
         }
-        this.offeredFeatures = backend.features() | ProtocolFeatures.bit(ProtocolFeatures.F_PROTOCOL_FEATURES);
+        this.offeredFeatures = backend.features() | VirtioFeatures.bit(ProtocolFeatures.F_PROTOCOL_FEATURES);
     }
 
     private String name() {
@@ -178,7 +179,7 @@ final class GuestConnection implements GuestTransport {
     }
 
     private boolean wantsAck(Message message) {
-        return message.header().needsReply() && ProtocolFeatures.has(protocolFeatures, ProtocolFeatures.REPLY_ACK);
+        return message.header().needsReply() && VirtioFeatures.has(protocolFeatures, ProtocolFeatures.REPLY_ACK);
     }
 
     /** Handles one request; returns its reply payload, or null for requests without one. */
@@ -318,12 +319,12 @@ final class GuestConnection implements GuestTransport {
             }
         }
         try {
-            session.setFeatures(features & ~ProtocolFeatures.bit(ProtocolFeatures.F_PROTOCOL_FEATURES));
+            session.setFeatures(features & ~VirtioFeatures.bit(ProtocolFeatures.F_PROTOCOL_FEATURES));
         } catch (IllegalArgumentException e) {
             throw new ProtocolViolation(String.format("device refused features 0x%x: %s", features, e.getMessage()), e);
         }
         ackedFeatures = features;
-        if (!ProtocolFeatures.has(features, ProtocolFeatures.F_PROTOCOL_FEATURES)) {
+        if (!VirtioFeatures.has(features, ProtocolFeatures.F_PROTOCOL_FEATURES)) {
             // Without protocol features there is no SET_VRING_ENABLE: rings start enabled.
             for (Vring vring : vrings) {
                 vring.enabled = true;

@@ -99,10 +99,6 @@ final class MemoryTable implements AutoCloseable {
         return guestMemory;
     }
 
-    List<RegionDescription> regions() {
-        return regions.stream().map(Mapped::description).toList();
-    }
-
     /**
      * The guest-physical address of the front-end's user address {@code userAddress}, checking
      * that {@code length} bytes from there lie in one region.

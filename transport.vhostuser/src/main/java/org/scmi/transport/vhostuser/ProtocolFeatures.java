@@ -1,7 +1,10 @@
 package org.scmi.transport.vhostuser;
 
+import org.scmi.virtio.ring.VirtioFeatures;
+
 /**
- * Feature bits of the vhost-user protocol itself: the one virtio feature bit it borrows, and the
+ * Feature bits of the vhost-user protocol itself (set and tested with {@link VirtioFeatures#bit}
+ * and {@link VirtioFeatures#has}, which work on any feature word): the one virtio feature bit it borrows, and the
  * protocol feature bits of GET/SET_PROTOCOL_FEATURES.
  */
 public final class ProtocolFeatures {
@@ -21,16 +24,9 @@ public final class ProtocolFeatures {
      * CONFIGURE_MEM_SLOTS (one SET_MEM_TABLE per change is enough for a control device), nothing
      * for migration, in-band notifications or a back-end request channel.
      */
-    public static final long OFFERED = bit(MQ) | bit(REPLY_ACK) | bit(RESET_DEVICE);
+    public static final long OFFERED = VirtioFeatures.bit(MQ) | VirtioFeatures.bit(REPLY_ACK)
+            | VirtioFeatures.bit(RESET_DEVICE);
 
     private ProtocolFeatures() {
-    }
-
-    public static long bit(int bit) {
-        return 1L << bit;
-    }
-
-    public static boolean has(long features, int bit) {
-        return (features & bit(bit)) != 0;
     }
 }

@@ -25,6 +25,7 @@ import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.linux.Linux;
 import org.scmi.virtio.ring.driver.DriverSplitQueue;
 import org.scmi.virtio.ring.driver.UsedBuffer;
+import org.scmi.virtio.ring.VirtioFeatures;
 
 /** The back-end against the test front-end (QEMU's requests, real rings in a shared memfd). */
 class VhostUserTransportTest {
@@ -62,8 +63,8 @@ class VhostUserTransportTest {
     void negotiatesLikeQemu() throws Exception {
         try (VhostUserFrontend guest = connect()) {
             assertEquals(EchoDevice.FEATURES | 1L << ProtocolFeatures.F_PROTOCOL_FEATURES, guest.backendFeatures());
-            assertEquals(ProtocolFeatures.bit(ProtocolFeatures.MQ) | ProtocolFeatures.bit(ProtocolFeatures.REPLY_ACK)
-                    | ProtocolFeatures.bit(ProtocolFeatures.RESET_DEVICE), guest.protocolFeatures());
+            assertEquals(VirtioFeatures.bit(ProtocolFeatures.MQ) | VirtioFeatures.bit(ProtocolFeatures.REPLY_ACK)
+                    | VirtioFeatures.bit(ProtocolFeatures.RESET_DEVICE), guest.protocolFeatures());
             assertEquals(2, guest.queueNum());
             guest.start();
             EchoSession session = device.lastSession();

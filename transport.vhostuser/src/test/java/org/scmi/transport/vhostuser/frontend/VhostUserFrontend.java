@@ -45,8 +45,8 @@ public final class VhostUserFrontend implements AutoCloseable {
     /** Size of one eventq buffer Linux posts for SCMI notifications. */
     public static final int EVENT_BUFFER_SIZE = 136;
     /** Protocol features QEMU 10 takes when offered (of those a control device can be offered). */
-    public static final long FRONTEND_PROTOCOL_FEATURES = ProtocolFeatures.bit(ProtocolFeatures.MQ)
-            | ProtocolFeatures.bit(ProtocolFeatures.REPLY_ACK) | ProtocolFeatures.bit(ProtocolFeatures.RESET_DEVICE);
+    public static final long FRONTEND_PROTOCOL_FEATURES = VirtioFeatures.bit(ProtocolFeatures.MQ)
+            | VirtioFeatures.bit(ProtocolFeatures.REPLY_ACK) | VirtioFeatures.bit(ProtocolFeatures.RESET_DEVICE);
 
     /** How the driver learns that the device used a buffer. */
     public enum WaitMode {
@@ -146,12 +146,12 @@ public final class VhostUserFrontend implements AutoCloseable {
 
     private void initialize() throws LinuxException {
         backendFeatures = requestU64(FrontendRequest.GET_FEATURES);
-        if (ProtocolFeatures.has(backendFeatures, ProtocolFeatures.F_PROTOCOL_FEATURES)) {
+        if (VirtioFeatures.has(backendFeatures, ProtocolFeatures.F_PROTOCOL_FEATURES)) {
             long offered = requestU64(FrontendRequest.GET_PROTOCOL_FEATURES);
             protocolFeatures = offered & FRONTEND_PROTOCOL_FEATURES;
             send(FrontendRequest.SET_PROTOCOL_FEATURES, VhostUserCodec.encodeU64(protocolFeatures));
         }
-        if (ProtocolFeatures.has(protocolFeatures, ProtocolFeatures.MQ)) {
+        if (VirtioFeatures.has(protocolFeatures, ProtocolFeatures.MQ)) {
             queueNum = (int) requestU64(FrontendRequest.GET_QUEUE_NUM);
             if (queueNum < QUEUE_COUNT) {
                 throw new IllegalStateException("back-end has " + queueNum + " queues, virtio-scmi needs "
@@ -180,7 +180,7 @@ public final class VhostUserFrontend implements AutoCloseable {
             setCall(i);
         }
         ackedFeatures = (options.driverFeatures() & backendFeatures)
-                | (backendFeatures & ProtocolFeatures.bit(ProtocolFeatures.F_PROTOCOL_FEATURES));
+                | (backendFeatures & VirtioFeatures.bit(ProtocolFeatures.F_PROTOCOL_FEATURES));
         send(FrontendRequest.SET_FEATURES, VhostUserCodec.encodeU64(ackedFeatures));
         sendMemoryTable();
         boolean eventIdx = VirtioFeatures.has(ackedFeatures, VirtioFeatures.RING_EVENT_IDX);
@@ -427,6 +427,11 @@ public final class VhostUserFrontend implements AutoCloseable {
         return started(index);
     }
 
+    /** The memfd holding guest RAM (for raw memory tables). */
+    public int memfd() {
+        return memfd;
+    }
+
     public DriverMemory memory() {
         return memory;
     }
@@ -454,7 +459,7 @@ public final class VhostUserFrontend implements AutoCloseable {
     // ------------------------------------------------------------------ messages
 
     private boolean replyAck() {
-        return ProtocolFeatures.has(protocolFeatures, ProtocolFeatures.REPLY_ACK);
+        return VirtioFeatures.has(protocolFeatures, ProtocolFeatures.REPLY_ACK);
     }
 
     /** Sends a request that has no reply. */
@@ -497,16 +502,17 @@ public final class VhostUserFrontend implements AutoCloseable {
     }
 
     private byte[] readReply(int request, int size) throws LinuxException {
-        byte[] headerBytes = readFully(VhostUserCodec.HEADER_SIZE);
+        byte[] headerBytes = receiveRaw(VhostUserCodec.HEADER_SIZE);
         Header header = Header.decode(headerBytes);
         if (header.request() != request || !header.isReply() || header.version() != VhostUserCodec.VERSION
                 || header.size() != size) {
             throw new IllegalStateException("bad reply to request " + request + ": " + header);
         }
-        return readFully(size);
+        return receiveRaw(size);
     }
 
-    private byte[] readFully(int length) throws LinuxException {
+    /** Reads exactly {@code length} bytes the back-end sent (fds that come along are closed). */
+    public byte[] receiveRaw(int length) throws LinuxException {
         byte[] bytes = new byte[length];
         int filled = 0;
         while (filled < length) {
