@@ -62,6 +62,9 @@ public final class DescriptorChain {
      */
     public int read(long offset, byte[] target, int targetOffset, int length) throws VirtqueueException {
         Objects.checkFromIndexSize(targetOffset, length, target.length);
+        if (offset < 0) {
+            throw new IndexOutOfBoundsException("offset " + offset);
+        }
         int copied = 0;
         long position = 0;
         for (int i = 0; i < writableStart && copied < length; i++) {
