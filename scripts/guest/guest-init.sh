@@ -1,0 +1,249 @@
+#!/bin/busybox sh
+# shellcheck shell=dash
+# /init of the SCMI probe guest (arm64, busybox only; packed by prepare-guest.sh).
+#
+# Loads the SCMI virtio transport and the SCMI consumer drivers, waits for the SCMI core to probe the
+# device, then reports what the kernel found as machine-readable console lines
+#   SCMI-PROBE: <topic> key=value ...
+# followed by the kernel's own SCMI/virtio messages as "SCMI-DMESG: <line>", and powers the VM off.
+# The last line is always "SCMI-PROBE: done".
+#
+# Kernel command line knobs:
+#   scmi_wait=N   seconds to wait for the SCMI core to probe (default 20)
+#   scmi_watch=N  before powering off, read every hwmon sensor once a second for N seconds and print
+#                 "SCMI-PROBE: hwmon_watch ..." lines (shows readings keep coming while the server changes)
+
+/bin/busybox --install -s /bin
+export PATH=/bin
+
+report() { echo "SCMI-PROBE: $*"; }
+
+# Prints the content of a sysfs/debugfs file, or ERR(<reason>) when reading it fails (for example a
+# sensor read the server answered with an error).
+read_value() {
+  if value=$(cat "$1" 2>/tmp/read-error); then
+    echo "$value"
+  else
+    echo "ERR($(sed 's/.*: //' /tmp/read-error | tr ' ' _))"
+  fi
+}
+
+# Prints the value of NAME=value on the kernel command line, or DEFAULT.
+cmdline_value() {
+  read -r cmdline < /proc/cmdline
+  for arg in $cmdline; do
+    case $arg in "$1"=*) echo "${arg#*=}"; return ;; esac
+  done
+  echo "$2"
+}
+
+SCMI_NODE=/sys/firmware/devicetree/base/firmware/scmi
+DEBUGFS=/sys/kernel/debug
+MODULE_DIR=/lib/modules
+
+mount_filesystems() {
+  mount -t proc proc /proc
+  mount -t sysfs sysfs /sys
+  mount -t devtmpfs devtmpfs /dev
+  mount -t debugfs debugfs $DEBUGFS
+}
+
+# The SCMI core binds only to a DT node with compatible "arm,scmi-virtio", and creates devices only
+# for the protocols listed under it.
+report_device_tree() {
+  if [ ! -d $SCMI_NODE ]; then
+    report "dt_node=missing"
+    return
+  fi
+  report "dt_node=present compatible=$(tr '\0' ' ' < $SCMI_NODE/compatible | sed 's/ $//')"
+  for node in "$SCMI_NODE"/protocol@*; do
+    [ -d "$node" ] && report "dt_protocol=0x${node##*@}"
+  done
+}
+
+# Turns on the SCMI core's debug messages (protocol and agent counts, protocol versions, agents), and
+# loads the modules in the order prepare-guest.sh wrote (dependencies first).
+load_modules() {
+  echo 'file drivers/firmware/arm_scmi/* +p' > $DEBUGFS/dynamic_debug/control 2>/dev/null
+  while read -r name; do
+    if insmod $MODULE_DIR/"$name".ko dyndbg=+p 2>/tmp/insmod-error; then
+      report "module=$name loaded=yes"
+    else
+      report "module=$name loaded=no error=\"$(tr '\n' ' ' < /tmp/insmod-error)\""
+    fi
+  done < $MODULE_DIR/load-order
+}
+
+# SCMI kernel messages, without the taint notices of our out-of-tree modules.
+scmi_messages() {
+  dmesg | grep -iE 'scmi' | grep -vE 'module verification failed|out-of-tree module'
+}
+
+# Waits until the base protocol banner or an SCMI error shows up (at most scmi_wait seconds), then
+# until the kernel log stays unchanged for a second, so the consumer drivers (clock, power domain,
+# hwmon, IIO) have finished probing the devices the core created.
+wait_for_probe() {
+  limit=$(( $(cmdline_value scmi_wait 20) * 10 ))
+  tick=0
+  while [ $tick -lt $limit ]; do
+    dmesg | grep -q "SCMI Protocol v" && break
+    scmi_messages | grep -qiE 'fail|error|timed out' && break
+    sleep 0.1
+    tick=$((tick + 1))
+  done
+  lines=-1
+  quiet=0
+  tick=0
+  while [ $quiet -lt 4 ] && [ $tick -lt 40 ]; do
+    now=$(dmesg | wc -l)
+    if [ "$now" = "$lines" ]; then quiet=$((quiet + 1)); else quiet=0; lines=$now; fi
+    sleep 0.25
+    tick=$((tick + 1))
+  done
+}
+
+# Virtio devices (SCMI is device id 0x0020) and the feature bits the driver accepted; sysfs "features"
+# is a string of 0/1 where character i stands for bit i.
+report_virtio() {
+  grep -qs 0x0020 /sys/bus/virtio/devices/*/device || report "virtio_scmi=missing"
+  for dev in /sys/bus/virtio/devices/*; do
+    [ -e "$dev/device" ] || continue
+    bits=$(awk '{ for (i = 1; i <= length($0); i++) if (substr($0, i, 1) == "1") printf "%s%d", (n++ ? "," : ""), i - 1 }' "$dev/features")
+    driver=$(readlink "$dev/driver")
+    report "virtio_device=${dev##*/} id=$(cat "$dev/device") vendor=$(cat "$dev/vendor") feature_bits=$bits driver=${driver##*/}"
+  done
+}
+
+# The base protocol's banner: "SCMI Protocol vMAJ.MIN 'vendor:sub_vendor' Firmware version 0xN".
+report_base() {
+  banner=$(dmesg | grep -m1 "SCMI Protocol v")
+  if [ -z "$banner" ]; then
+    report "base=failed"
+    return
+  fi
+  report "base_version=$(echo "$banner" | sed -n 's/.*SCMI Protocol v\([0-9.]*\) .*/\1/p')"
+  report "vendor=$(echo "$banner" | sed -n "s/.*SCMI Protocol v[0-9.]* '\([^:]*\):.*/\1/p")"
+  report "sub_vendor=$(echo "$banner" | sed -n "s/.*SCMI Protocol v[0-9.]* '[^:]*:\([^']*\)'.*/\1/p")"
+  report "impl_version=$(echo "$banner" | sed -n 's/.*Firmware version \(0x[0-9a-fA-F]*\).*/\1/p')"
+  report "base=ok"
+  # Debug messages of the base protocol: "Found N protocol(s) M agent(s)" and "Agent I: name".
+  counts=$(dmesg | grep -m1 'Found [0-9]* protocol(s)')
+  [ -n "$counts" ] && report "num_protocols=$(echo "$counts" | sed -n 's/.*Found \([0-9]*\) protocol.*/\1/p') num_agents=$(echo "$counts" | sed -n 's/.* \([0-9]*\) agent(s).*/\1/p')"
+  dmesg | sed -n 's/.*: Agent \([0-9]*\): \(.*\)$/\1 \2/p' | while read -r id name; do
+    report "agent id=$id name=\"$name\""
+  done
+}
+
+# A DT protocol the server does not list makes the core log "SCMI protocol N not implemented"
+# (N in decimal); every other DT protocol got its devices.
+report_protocols() {
+  dmesg | grep -q 'SCMI Protocol v' || { report "protocols="; return; }
+  list=""
+  for node in "$SCMI_NODE"/protocol@*; do
+    [ -d "$node" ] || continue
+    id=0x${node##*@}
+    if dmesg | grep -q "SCMI protocol $((id)) not implemented"; then
+      report "protocol=$id implemented=no"
+    else
+      report "protocol=$id implemented=yes"
+      list="$list,$id"
+    fi
+  done
+  report "protocols=${list#,}"
+  # Debug messages of each protocol's init, such as "Clock Version 3.0".
+  dmesg | sed -n 's/.*: \([A-Z][A-Za-z ]*\) Version \([0-9]*\.[0-9]*\)$/\1|\2/p' | sort -u |
+    while IFS='|' read -r name version; do report "protocol_version name=\"$name\" version=$version"; done
+}
+
+# Devices on the SCMI bus and the consumer driver bound to each, leaving out the transport's channel
+# devices ("__scmi_transport_device_*"); probe failures of any device as the driver core logs them.
+report_devices() {
+  dmesg | sed -n "s/.*Created SCMI device '\([^']*\)' for protocol \(0x[0-9a-fA-F]*\) (\([^)]*\)).*/\1 \2 \3/p" |
+    while read -r dev protocol name; do
+      case $name in __scmi_transport_device_*) continue ;; esac
+      driver=$(readlink /sys/bus/scmi_protocol/devices/"$dev"/driver)
+      driver=${driver##*/}
+      report "scmi_device=$dev protocol=$protocol name=$name bound_driver=${driver:-none}"
+    done
+  dmesg | sed -n 's/.* \([^ ]*\): probe with driver \([^ ]*\) failed with error \(-[0-9]*\).*/\1 \2 \3/p' |
+    while read -r dev driver error; do report "probe_failed device=$dev driver=$driver error=$error"; done
+}
+
+# Scalar sensors through hwmon (temperature, voltage, current, power, energy in milli units).
+report_hwmon() {
+  prefix=$1
+  for hwmon in /sys/class/hwmon/hwmon*; do
+    [ -e "$hwmon/name" ] || continue
+    for input in "$hwmon"/*_input; do
+      [ -e "$input" ] || continue
+      channel=$(basename "$input" _input)
+      report "$prefix hwmon=${hwmon##*/} driver=$(cat "$hwmon/name") channel=$channel label=\"$(cat "$hwmon/${channel}_label" 2>/dev/null)\" value=$(read_value "$input")"
+    done
+  done
+}
+
+# Three-axis sensors (accelerometers, gyroscopes) through IIO; each axis is read twice.
+report_iio() {
+  for dev in /sys/bus/iio/devices/iio:device*; do
+    [ -e "$dev/name" ] || continue
+    for raw in "$dev"/in_*_raw; do
+      [ -e "$raw" ] || continue
+      channel=$(basename "$raw" _raw)
+      # The scale is per channel (in_accel_x_scale) or shared by the axes (in_accel_scale).
+      scale=$(cat "${raw%_raw}_scale" 2>/dev/null || cat "${raw%_*_raw}_scale" 2>/dev/null)
+      report "iio_sensor dev=${dev##*/} name=$(cat "$dev/name") channel=$channel raw=$(read_value "$raw") raw2=$(read_value "$raw") scale=$scale"
+    done
+  done
+}
+
+# Clocks of the common clock framework; SCMI clocks carry their SCMI names. clk24mhz is QEMU's own
+# fixed clock of the PL011 UART.
+report_clocks() {
+  for clk in "$DEBUGFS"/clk/*/; do
+    [ -e "$clk/clk_rate" ] || continue
+    report "clock name=$(basename "$clk") rate=$(read_value "$clk/clk_rate") enable_count=$(cat "$clk/clk_enable_count") prepare_count=$(cat "$clk/clk_prepare_count")"
+  done
+}
+
+# Generic PM domains registered by the SCMI power and performance domain drivers.
+report_power_domains() {
+  for domain in "$DEBUGFS"/pm_genpd/*/; do
+    [ -e "$domain/current_state" ] || continue
+    report "power_domain name=$(basename "$domain") state=$(read_value "$domain/current_state")"
+  done
+}
+
+watch_hwmon() {
+  seconds=$(cmdline_value scmi_watch 0)
+  [ "$seconds" -gt 0 ] 2>/dev/null || return
+  report "hwmon_watch_start seconds=$seconds"
+  second=1
+  while [ $second -le "$seconds" ]; do
+    report_hwmon "hwmon_watch second=$second uptime=$(cut -d' ' -f1 /proc/uptime)"
+    sleep 1
+    second=$((second + 1))
+  done
+  report "hwmon_watch_end"
+}
+
+mount_filesystems
+report "kernel=$(uname -r) machine=$(uname -m)"
+report_device_tree
+load_modules
+wait_for_probe
+report_virtio
+report_base
+report_protocols
+report_devices
+report_hwmon hwmon_sensor
+report_iio
+report_clocks
+report_power_domains
+watch_hwmon
+# Last, so that errors caused by the reads above are included; the kernel's echo of our command line
+# knobs is left out.
+dmesg | grep -iE 'scmi|virtio' | grep -vE 'scmi_(wait|watch)=' | sed 's/^/SCMI-DMESG: /'
+report "uptime=$(cut -d' ' -f1 /proc/uptime)"
+report "done"
+sync
+poweroff -f

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# probe.sh [OPTION]... [-- SERVER_ARG...] - checks the SCMI server against a real Linux guest.
+#
+# Starts ./scmi-server on a temporary vhost-user socket, boots the arm64 probe guest against it
+# (boot-guest.sh), stops the server with SIGTERM and checks what the guest's own SCMI driver found:
+# the base protocol must have probed, and the guest's SCMI kernel messages must show no error. Prints
+# a summary (base version, vendor, protocols, clocks, power domains, sensors). The first run prepares
+# the guest with prepare-guest.sh (root, via sudo; about a minute).
+#
+#   --mmio            connect through vhost-user-scmi on virtio-mmio instead of virtio-pci
+#   --server-arg ARG  pass ARG to the server (repeatable); so is every argument after "--"
+#   --keep-logs DIR   keep server.log and guest.log (the guest console) in DIR
+#   --cache DIR       the guest's folder (default /var/cache/scmi-server-guest)
+#   --verbose         show the guest console while it runs
+#   -h, --help        print this help
+#
+# Exit status: 0 all checks passed; 1 a check failed (each failure is listed); 2 usage error;
+# 3 the server or the guest could not be started.
+#
+# Environment (optional): SCMI_SERVER, the server command (default: scmi-server at the top of the
+# repository); SCMI_PROBE_SERVER_WAIT, seconds to wait for the server's "listening on" line (600: the
+# first start builds the server); the SCMI_GUEST_* settings of boot-guest.sh, e.g.
+# SCMI_GUEST_APPEND="scmi_watch=20" to keep reading the sensors for 20 s.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+say() { echo "probe: $*" >&2; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+
+BOOT_OPTIONS=() SERVER_ARGS=() KEEP="" VERBOSE=no
+CACHE=${SCMI_GUEST_CACHE:-/var/cache/scmi-server-guest}
+while [ $# -gt 0 ]; do
+  case $1 in
+    --mmio) BOOT_OPTIONS+=(--mmio); shift ;;
+    --server-arg) SERVER_ARGS+=("${2:?--server-arg needs an argument}"); shift 2 ;;
+    --server-arg=*) SERVER_ARGS+=("${1#*=}"); shift ;;
+    --keep-logs) KEEP=${2:?--keep-logs needs a folder}; shift 2 ;;
+    --keep-logs=*) KEEP=${1#*=}; shift ;;
+    --cache) CACHE=${2:?--cache needs a folder}; shift 2 ;;
+    --cache=*) CACHE=${1#*=}; shift ;;
+    --verbose) VERBOSE=yes; shift ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; SERVER_ARGS+=("$@"); break ;;
+    *) say "unknown option '$1'"; usage >&2; exit 2 ;;
+  esac
+done
+SERVER=${SCMI_SERVER:-$REPO/scmi-server}
+export SCMI_GUEST_CACHE=$CACHE
+
+# --- the guest ---------------------------------------------------------------------------------
+if [ ! -f "$CACHE/initrd.img" ] || ! qemu-system-aarch64 -device help 2>/dev/null | grep -q '"vhost-user-scmi"'; then
+  say "preparing the guest in $CACHE (once per machine)"
+  "$HERE/prepare-guest.sh" "$CACHE" || { say "preparing the guest failed"; exit 3; }
+fi
+
+# --- the server --------------------------------------------------------------------------------
+RUN=$(mktemp -d)
+RUN=$(cd "$RUN" && pwd -P)
+SOCKET=$RUN/scmi.sock
+SERVER_LOG=$RUN/server.log
+GUEST_LOG=$RUN/guest.log
+SERVER_PID=""
+finish() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -TERM "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -n "$KEEP" ]; then
+    mkdir -p "$KEEP" && cp "$RUN"/*.log "$KEEP"/ 2>/dev/null && say "logs kept in $KEEP"
+  fi
+  rm -rf "$RUN"
+}
+trap finish EXIT
+
+say "starting $SERVER --socket-path $SOCKET ${SERVER_ARGS[*]}"
+"$SERVER" --socket-path "$SOCKET" "${SERVER_ARGS[@]}" </dev/null >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+WAIT=${SCMI_PROBE_SERVER_WAIT:-600}
+for ((tenth = 0; ; tenth++)); do
+  grep -qF "listening on $SOCKET" "$SERVER_LOG" && break
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    wait "$SERVER_PID" && status=0 || status=$?
+    SERVER_PID=""
+    say "the server stopped (exit status $status) before listening; its last lines:"
+    tail -n 20 "$SERVER_LOG" >&2
+    exit 3
+  fi
+  if [ $tenth -ge $((WAIT * 10)) ]; then
+    say "no 'listening on $SOCKET' from the server within ${WAIT}s; its last lines:"
+    tail -n 20 "$SERVER_LOG" >&2
+    exit 3
+  fi
+  sleep 0.1
+done
+say "server listening"
+
+# --- the guest probe ---------------------------------------------------------------------------
+set +e
+if [ $VERBOSE = yes ]; then
+  "$HERE/boot-guest.sh" "${BOOT_OPTIONS[@]}" "$SOCKET" "$GUEST_LOG"
+else
+  "$HERE/boot-guest.sh" "${BOOT_OPTIONS[@]}" "$SOCKET" "$GUEST_LOG" >/dev/null
+fi
+BOOT_STATUS=$?
+set -e
+
+# SIGTERM must close every guest and end the server with status 0.
+FAILURES=()
+kill -TERM "$SERVER_PID" 2>/dev/null || true
+for ((tenth = 0; tenth < 300; tenth++)); do
+  kill -0 "$SERVER_PID" 2>/dev/null || break
+  sleep 0.1
+done
+if kill -0 "$SERVER_PID" 2>/dev/null; then
+  kill -KILL "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  FAILURES+=("the server did not stop within 30 s of SIGTERM (killed)")
+else
+  wait "$SERVER_PID" && SERVER_STATUS=0 || SERVER_STATUS=$?
+  [ "$SERVER_STATUS" = 0 ] || FAILURES+=("the server exited with status $SERVER_STATUS after SIGTERM (expected 0)")
+fi
+SERVER_PID=""
+
+# --- checks ------------------------------------------------------------------------------------
+case $BOOT_STATUS in
+  0) ;;
+  2) FAILURES+=("the guest stopped before printing 'SCMI-PROBE: done'") ;;
+  124) FAILURES+=("the guest timed out") ;;
+  3) say "boot-guest.sh found no socket at $SOCKET"; exit 3 ;;
+  *) say "boot-guest.sh could not start the guest (exit status $BOOT_STATUS)"; exit 3 ;;
+esac
+
+# Values of "SCMI-PROBE: key=value" lines; probe_value KEY prints the first value.
+probe_value() { sed -n "s/^SCMI-PROBE: $1=//p" "$GUEST_LOG" | head -n 1; }
+grep -qx 'SCMI-PROBE: base=ok' "$GUEST_LOG" ||
+  FAILURES+=("the guest's SCMI driver did not probe the base protocol (no 'SCMI-PROBE: base=ok')")
+
+# SCMI kernel messages that report a problem. Not problems: "SCMI protocol N not implemented" (a DT
+# protocol the server does not list), the reply timeout taken from the device tree, and the taint
+# notices of the guest's out-of-tree modules.
+# Error names such as -EPROTO are matched in capitals only, the words in any case.
+ERROR_WORDS='fail|error|timed out|timeout|not expected|unexpected|unsupported|invalid|buggy|unable|cannot|can.t|refus|malformed|corrupt|warning|bug:|oops|call trace'
+HARMLESS='SCMI protocol [0-9]+ not implemented|SCMI max-rx-timeout: [0-9]+ms$|module verification failed|out-of-tree module taints'
+while IFS= read -r line; do
+  FAILURES+=("guest kernel: ${line#SCMI-DMESG: }")
+done < <(grep '^SCMI-DMESG: ' "$GUEST_LOG" | awk -v words="$ERROR_WORDS" 'tolower($0) ~ words || /-E[A-Z][A-Z]+/' |
+         grep -vE "$HARMLESS" || true)
+while IFS= read -r line; do
+  FAILURES+=("guest read error: ${line#SCMI-PROBE: }")
+done < <(grep -E '^SCMI-PROBE: .*=ERR\(' "$GUEST_LOG" || true)
+while IFS= read -r line; do
+  FAILURES+=("guest module not loaded: ${line#SCMI-PROBE: }")
+done < <(grep -E '^SCMI-PROBE: module=.* loaded=no' "$GUEST_LOG" || true)
+
+# --- summary -----------------------------------------------------------------------------------
+# "name=value" pairs of the given topic lines, joined by ", ".
+pairs() {
+  sed -n "s/^SCMI-PROBE: $1 .*$2=\\(\"[^\"]*\"\\|[^ ]*\\).* $3=\\([^ ]*\\).*/\\1=\\2/p" "$GUEST_LOG" |
+    tr -d '"' | joined
+}
+# Joins its input lines with ", ", or prints "(none)".
+joined() { paste -sd, - | sed 's/,/, /g; s/^$/(none)/'; }
+if grep -qx 'SCMI-PROBE: base=ok' "$GUEST_LOG"; then
+  echo "base protocol:  v$(probe_value base_version), vendor '$(probe_value vendor)', sub-vendor '$(probe_value sub_vendor)', implementation $(probe_value impl_version)"
+  echo "protocols:      $(probe_value protocols | sed 's/^$/(none besides base)/')"
+  echo "agents:         $(sed -n 's/^SCMI-PROBE: num_protocols=[0-9]* num_agents=//p' "$GUEST_LOG" | head -n 1)"
+  # clk24mhz is QEMU's fixed UART clock, not one of the server's.
+  echo "clocks:         $(grep -v 'name=clk24mhz ' "$GUEST_LOG" | sed -n 's/^SCMI-PROBE: clock name=\([^ ]*\) rate=\([^ ]*\).*/\1=\2 Hz/p' | joined)"
+  echo "power domains:  $(pairs power_domain name state)"
+  echo "hwmon sensors:  $(pairs hwmon_sensor label value)"
+  echo "IIO channels:   $(grep -c '^SCMI-PROBE: iio_sensor ' "$GUEST_LOG")"
+fi
+
+if [ ${#FAILURES[@]} -gt 0 ]; then
+  say "FAILED (${#FAILURES[@]} problem(s)):"
+  printf '  - %s\n' "${FAILURES[@]}" >&2
+  [ -n "$KEEP" ] || say "run again with --keep-logs DIR to keep the guest console and the server log"
+  exit 1
+fi
+say "OK: the guest's Linux probed the server without SCMI errors"
