@@ -83,6 +83,15 @@ public final class DriverMemory {
         return ram.asSlice(offset, length);
     }
 
+    /**
+     * Where a guest-physical address lies in this process's mapping of the memory: what a
+     * vhost-user frontend sends as ring addresses in SET_VRING_ADDR and as the region's
+     * userspace address in SET_MEM_TABLE.
+     */
+    public long hostAddress(long guestAddress) {
+        return at(guestAddress, 0).address();
+    }
+
     public void write(long address, byte[] bytes) {
         MemorySegment.copy(bytes, 0, at(address, bytes.length), ValueLayout.JAVA_BYTE, 0, bytes.length);
     }

@@ -69,6 +69,12 @@ class DriverSplitQueueTest {
     }
 
     @Test
+    void hostAddressesFollowTheMapping() {
+        assertEquals(memory.segment().address() + 0x100, memory.hostAddress(BASE + 0x100));
+        assertEquals(memory.segment().address(), memory.hostAddress(BASE));
+    }
+
+    @Test
     void indirectChainUsesOneTableDescriptor() {
         DriverSplitQueue queue = new DriverSplitQueue(memory, 4, true, 256);
         int head = queue.addIndirect(List.of(new byte[] {1, 0, 0, 0}), 136);
