@@ -160,8 +160,10 @@ final class GuestConnection implements GuestTransport {
         if (request == null) {
             throw new ProtocolViolation("unknown " + message.describe());
         }
-        LOG.debug("guest {}: {} ({} payload bytes, {} fds)", name(), request, message.payload().length,
-                message.fdCount());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("guest {}: {} flags 0x{} ({} payload bytes, {} fds)", name(), request,
+                    Integer.toHexString(message.header().flags()), message.payload().length, message.fdCount());
+        }
         byte[] reply;
         try {
             reply = dispatch(request, message);
@@ -480,7 +482,11 @@ final class GuestConnection implements GuestTransport {
             throw new ProtocolViolation(ring + "refused by the device: " + e.getMessage(), e);
         }
         vring.running = true;
-        LOG.debug("guest {}: {}started: {}", name(), ring, setup);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("guest {}: {}started: size {}, descriptors 0x{}, avail 0x{}, used 0x{}, at avail index {}", name(),
+                    ring, setup.size(), Long.toHexString(setup.descriptorTable()), Long.toHexString(setup.driverArea()),
+                    Long.toHexString(setup.deviceArea()), setup.nextAvailIndex());
+        }
         kicks.watch(vring.index, vring.kickFd);
         // Chains made available before the ring started were announced by kicks nobody served.
         Linux.eventfdSignal(vring.kickFd);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -132,9 +134,9 @@ class MalformedMessageTest {
                         1)),
                 Arguments.of("memory table of 9 regions", (Misbehaviour) f -> f.sendRaw(message(
                         FrontendRequest.SET_MEM_TABLE, V1, VhostUserCodec.encodeMemoryTable(
-                                java.util.Collections.nCopies(9, ram(f)))))),
+                                Collections.nCopies(9, ram(f)))))),
                 Arguments.of("memory table size not matching its count", (Misbehaviour) f -> withEventFds(f, message(
-                        FrontendRequest.SET_MEM_TABLE, V1, java.util.Arrays.copyOf(
+                        FrontendRequest.SET_MEM_TABLE, V1, Arrays.copyOf(
                                 VhostUserCodec.encodeMemoryTable(List.of(ram(f))), 48)), 1)),
                 Arguments.of("memory region fd that cannot be mapped", (Misbehaviour) f -> withEventFds(f, message(
                         FrontendRequest.SET_MEM_TABLE, V1, VhostUserCodec.encodeMemoryTable(List.of(ram(f)))), 1)),
@@ -149,7 +151,7 @@ class MalformedMessageTest {
     /** SET_MEM_TABLE over the front-end's memfd, without waiting for an ack. */
     private static void memoryTable(VhostUserFrontend f, List<RegionDescription> regions) throws LinuxException {
         int[] fds = new int[regions.size()];
-        java.util.Arrays.fill(fds, f.memfd());
+        Arrays.fill(fds, f.memfd());
         f.sendRaw(message(FrontendRequest.SET_MEM_TABLE, V1, VhostUserCodec.encodeMemoryTable(regions)), fds);
     }
 

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /** Test helpers: a configured guest socket, and the process's fds and mappings to check leaks. */
@@ -51,7 +52,7 @@ final class TestGuests {
     }
 
     /** Waits up to 5 s for {@code condition}. */
-    static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    static boolean eventually(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {

@@ -2,13 +2,19 @@ package org.scmi.transport.vhostuser;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.scmi.transport.vhostuser.TestGuests.eventually;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +30,8 @@ import org.scmi.transport.vhostuser.frontend.VhostUserFrontend.WaitMode;
 import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.linux.Linux;
 import org.scmi.virtio.ring.driver.DriverSplitQueue;
-import org.scmi.virtio.ring.driver.UsedBuffer;
 import org.scmi.virtio.ring.VirtioFeatures;
+import org.scmi.virtio.ring.driver.UsedBuffer;
 
 /** The back-end against the test front-end (QEMU's requests, real rings in a shared memfd). */
 class VhostUserTransportTest {
@@ -271,7 +277,7 @@ class VhostUserTransportTest {
             component.deactivate();
             assertTrue(guest.awaitDisconnect(TIMEOUT));
             assertTrue(device.lastSession().awaitClosed());
-            assertTrue(!java.nio.file.Files.exists(socket));
+            assertFalse(Files.exists(socket));
         } finally {
             guest.close();
         }
@@ -285,17 +291,17 @@ class VhostUserTransportTest {
 
     @Test
     void theSocketIsPrivateToItsOwner() throws Exception {
-        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
-                java.nio.file.Files.getPosixFilePermissions(socket));
+        assertEquals(PosixFilePermissions.fromString("rw-------"),
+                Files.getPosixFilePermissions(socket));
     }
 
     @Test
     void aPathHoldingSomethingElseThanASocketIsNotReplaced() throws Exception {
         Path file = directory.resolve("not-a-socket");
-        java.nio.file.Files.writeString(file, "data");
-        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        Files.writeString(file, "data");
+        assertThrows(IOException.class,
                 () -> new VhostUserGuestComponent(TestGuests.config(file, ""), device));
-        assertEquals("data", java.nio.file.Files.readString(file));
+        assertEquals("data", Files.readString(file));
     }
 
     @Test
@@ -331,7 +337,7 @@ class VhostUserTransportTest {
             assertEquals(List.of("stop 0 at 0", "stop 1 at 0", "reset"), calls.subList(calls.size() - 3, calls.size()));
             assertEquals(0, guest.getVringBase(0));
             UsedBuffer none = guest.queue(0).poll();
-            assertEquals(null, none);
+            assertNull(none);
         }
     }
 }
