@@ -1,0 +1,11 @@
+package org.scmi.board.sim.file;
+
+/**
+ * The configuration every simulated board part reads (PID {@link BoardFile#PID}). Its metatype
+ * description is designated once for the bundle, by the sensor part; the clock and power parts
+ * read the same {@code file} property through this type.
+ */
+public @interface BoardFileConfig {
+    /** Path of the JSON board file; empty for the built-in board. */
+    String file() default "";
+}
