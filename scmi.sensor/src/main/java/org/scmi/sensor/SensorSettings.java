@@ -7,8 +7,9 @@ import org.scmi.api.sensor.SensorInfo;
 
 /**
  * What one agent set up for one sensor. Every agent starts from the defaults: enabled (so Linux's
- * hwmon reads without a prior SENSOR_CONFIG_SET), no timestamps, the sensor's first update
- * interval, no notifications, no trip points.
+ * hwmon reads without a prior SENSOR_CONFIG_SET), no timestamps, the sensor's longest update
+ * interval (Linux's IIO bridge subscribes to continuous updates at probe and only later picks a
+ * rate), no notifications, no trip points.
  *
  * @param tripPoints armed trip points by trip point id
  */
@@ -20,7 +21,7 @@ record SensorSettings(boolean enabled, boolean timestamps, Duration interval, bo
     }
 
     static SensorSettings defaults(SensorInfo info) {
-        return new SensorSettings(true, false, info.updateIntervals().getFirst(), false, false, Map.of());
+        return new SensorSettings(true, false, info.updateIntervals().getLast(), false, false, Map.of());
     }
 
     SensorSettings withConfig(boolean newEnabled, boolean newTimestamps, Duration newInterval) {

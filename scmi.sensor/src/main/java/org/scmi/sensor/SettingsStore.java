@@ -14,7 +14,8 @@ final class SettingsStore {
     private final ConcurrentMap<Integer, ConcurrentMap<String, SensorSettings>> agents = new ConcurrentHashMap<>();
 
     SensorSettings get(int agentId, Sensor sensor) {
-        SensorSettings settings = agents.getOrDefault(agentId, new ConcurrentHashMap<>()).get(sensor.uid());
+        Map<String, SensorSettings> agent = agents.get(agentId);
+        SensorSettings settings = agent == null ? null : agent.get(sensor.uid());
         return settings != null ? settings : SensorSettings.defaults(sensor.info());
     }
 

@@ -9,7 +9,7 @@ import org.scmi.api.ScmiStatus;
 
 class ConfigTest {
     /** 100 ms: seconds 1, exponent -1 in bits 15:11; sensor enabled. */
-    private static final int TEMP_DEFAULT = 1 << 16 | 0x1F << 11 | 1;
+    private static final int HUNDRED_MS_ENABLED = 1 << 16 | 0x1F << 11 | 1;
     /** 1 s, enabled. */
     private static final int ONE_SECOND_ENABLED = 1 << 16 | 1;
 
@@ -27,10 +27,9 @@ class ConfigTest {
     }
 
     @Test
-    void defaultsAreEnabledAtTheFirstInterval() throws ScmiException {
-        assertArrayEquals(Le.words(TEMP_DEFAULT), harness.call(guest, 0x9, 0));
-        // 10 ms = 1 x 10^-2.
-        assertArrayEquals(Le.words(1 << 16 | 0x1E << 11 | 1), harness.call(guest, 0x9, 2));
+    void defaultsAreEnabledAtTheLongestInterval() throws ScmiException {
+        assertArrayEquals(Le.words(ONE_SECOND_ENABLED), harness.call(guest, 0x9, 0));
+        assertArrayEquals(Le.words(HUNDRED_MS_ENABLED), harness.call(guest, 0x9, 2));
         harness.fails(ScmiStatus.NOT_FOUND, guest, 0x9, 4);
     }
 
@@ -38,19 +37,19 @@ class ConfigTest {
     void intervalsRoundAsAsked() throws ScmiException {
         // 400 ms, nearest (Linux IIO's rounding value 2): 100 ms.
         harness.call(guest, 0xA, 0, config(400, -3, 2, 1));
-        assertArrayEquals(Le.words(TEMP_DEFAULT), harness.call(guest, 0x9, 0));
+        assertArrayEquals(Le.words(HUNDRED_MS_ENABLED), harness.call(guest, 0x9, 0));
         // 600 ms nearest: 1 s.
         harness.call(guest, 0xA, 0, config(600, -3, 3, 1));
         assertArrayEquals(Le.words(ONE_SECOND_ENABLED), harness.call(guest, 0x9, 0));
         // 400 ms rounded down: 100 ms; rounded up: 1 s.
         harness.call(guest, 0xA, 0, config(400, -3, 0, 1));
-        assertArrayEquals(Le.words(TEMP_DEFAULT), harness.call(guest, 0x9, 0));
+        assertArrayEquals(Le.words(HUNDRED_MS_ENABLED), harness.call(guest, 0x9, 0));
         harness.call(guest, 0xA, 0, config(4, -1, 1, 1));
         assertArrayEquals(Le.words(ONE_SECOND_ENABLED), harness.call(guest, 0x9, 0));
         // Seconds 0 leaves the interval; bit 0 clear disables.
         harness.call(guest, 0xA, 0, 0);
         assertArrayEquals(Le.words(1 << 16), harness.call(guest, 0x9, 0));
-        assertArrayEquals(Le.words(TEMP_DEFAULT), harness.call(other, 0x9, 0), "per guest");
+        assertArrayEquals(Le.words(ONE_SECOND_ENABLED), harness.call(other, 0x9, 0), "per guest");
     }
 
     @Test
@@ -67,6 +66,6 @@ class ConfigTest {
     void resetForgetsTheAgentsSettings() throws ScmiException {
         harness.call(guest, 0xA, 0, config(1, 0, 0, 0));
         harness.protocol.resetAgent(1);
-        assertArrayEquals(Le.words(TEMP_DEFAULT), harness.call(guest, 0x9, 0));
+        assertArrayEquals(Le.words(ONE_SECOND_ENABLED), harness.call(guest, 0x9, 0));
     }
 }

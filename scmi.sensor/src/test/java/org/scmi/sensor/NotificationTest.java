@@ -99,6 +99,8 @@ class NotificationTest {
     @Test
     void continuousUpdatesAtTheConfiguredIntervalUntilTurnedOff() throws Exception {
         board.set("accel", 1, 2, 3);
+        // 10 ms: seconds 1, exponent -2.
+        harness.call(guest, 0xA, 2, 1 << 16 | 0x1E << 11 | 1);
         harness.call(guest, 0xB, 2, 1);
         long start = System.nanoTime();
         FakeAgent.Event first = guest.next(1000);

@@ -14,8 +14,8 @@ import java.util.Optional;
  *     label or IIO device name)
  * @param unit unit of a scalar sensor's value; of a multi-axis sensor, the unit its axes share
  * @param scale power of ten the values are multiplied by, -16..15 (-3 with unit VOLTS: millivolts)
- * @param updateIntervals the intervals the sensor can sample at, shortest first; the first is the
- *     default of continuous updates
+ * @param updateIntervals the intervals the sensor can sample at, shortest first; the last (longest)
+ *     is the interval agents start with
  * @param tripPoints how many trip points agents may configure, 0..255
  * @param slowRead reads take long enough that agents should read asynchronously; the protocol then
  *     offers asynchronous reads to agents that can receive delayed responses
