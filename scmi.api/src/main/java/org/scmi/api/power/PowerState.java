@@ -10,7 +10,7 @@ public final class PowerState {
     public static final int ON = 0x0000_0000;
     /** The domain is off: type 1 (context lost), id 0. The only "off" value Linux uses. */
     public static final int OFF = 0x4000_0000;
-    /** Bit 30: the domain loses its context in this state. */
+    /** Bit 30: the domain loses its context in this state; with {@link #ID_MASK} composes a state word. */
     public static final int CONTEXT_LOST = 0x4000_0000;
     /** Bits 27:0: the state id within its type. */
     public static final int ID_MASK = 0x0FFF_FFFF;
@@ -23,10 +23,5 @@ public final class PowerState {
     /** Whether {@code state} leaves the reserved bits clear. */
     public static boolean isWellFormed(int state) {
         return (state & RESERVED_MASK) == 0;
-    }
-
-    /** Whether the domain keeps its context in {@code state} ("on"-type states). */
-    public static boolean keepsContext(int state) {
-        return (state & CONTEXT_LOST) == 0;
     }
 }
