@@ -1,0 +1,126 @@
+package org.scmi.transport.xen.backend;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.scmi.transport.xen.port.XenException;
+import org.scmi.transport.xen.port.XenHypervisor;
+import org.scmi.virtio.device.GuestIdentity;
+import org.scmi.virtio.device.VirtioDeviceBackend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-guest device set-up both configuration paths (XenStore discovery and the static
+ * dom0less list) end in: one {@link GuestConnection} per guest domain, one served device per
+ * register range. Thread-safe; serving and removing are serialised.
+ */
+public final class XenBackend implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(XenBackend.class);
+
+    private final XenHypervisor hypervisor;
+    private final VirtioDeviceBackend deviceBackend;
+    private final Map<Integer, GuestConnection> guests = new HashMap<>();
+    private boolean closed;
+
+    public XenBackend(XenHypervisor hypervisor, VirtioDeviceBackend deviceBackend) {
+        this.hypervisor = hypervisor;
+        this.deviceBackend = deviceBackend;
+    }
+
+    public XenHypervisor hypervisor() {
+        return hypervisor;
+    }
+
+    /**
+     * Starts serving a device: the guest's IOREQ server is created with its first device.
+     *
+     * @param name the agent name for the guest
+     * @throws XenException if the hypervisor refused (the guest is left as it was)
+     */
+    public synchronized void serve(DeviceDescription description, String name, DeviceStateListener listener)
+            throws XenException {
+        if (closed) {
+            throw new IllegalStateException("the Xen backend is closed");
+        }
+        if (find(description).isPresent()) {
+            throw new IllegalStateException(description.key() + " is served already");
+        }
+        GuestConnection guest = guests.get(description.frontendDomid());
+        boolean created = guest == null;
+        if (created) {
+            guest = GuestConnection.open(hypervisor, description.frontendDomid());
+        }
+        ServedDevice device = null;
+        try {
+            device = new ServedDevice(description, new GuestIdentity(description.key(), name), hypervisor,
+                    deviceBackend, listener);
+            guest.add(device, deviceBackend.queueCount());
+        } catch (XenException | RuntimeException e) {
+            if (device != null) {
+                device.close();
+            }
+            if (created) {
+                guest.close();
+            }
+            throw e;
+        }
+        guests.put(description.frontendDomid(), guest);
+        LOG.info("serving virtio device {} ({}) of guest {} at 0x{} irq {}, {} addressing expected", description.key(),
+                deviceBackend.deviceId(), name, Long.toHexString(description.base()), description.irq(),
+                description.grants() ? "grant" : "guest-physical");
+    }
+
+    /** Stops serving a device; the guest's IOREQ server goes with its last device. */
+    public synchronized void remove(DeviceDescription description) {
+        Optional<ServedDevice> device = find(description);
+        if (device.isEmpty()) {
+            return;
+        }
+        GuestConnection guest = guests.get(description.frontendDomid());
+        guest.remove(device.get());
+        if (guest.devices().isEmpty()) {
+            guests.remove(description.frontendDomid());
+            guest.close();
+        }
+        LOG.info("stopped serving virtio device {}", description.key());
+    }
+
+    public synchronized boolean isServed(DeviceDescription description) {
+        return find(description).isPresent();
+    }
+
+    /** The devices served now. */
+    public synchronized List<DeviceDescription> served() {
+        List<DeviceDescription> out = new ArrayList<>();
+        guests.values().forEach(g -> g.devices().forEach(d -> out.add(d.description())));
+        return out;
+    }
+
+    /** Mappings of a served device's guest pages held now; empty if it is not served. */
+    public synchronized Optional<Integer> mappingCount(DeviceDescription description) {
+        return find(description).map(ServedDevice::mappingCount);
+    }
+
+    /** Driver errors a served device logged for its guest so far. */
+    public synchronized Optional<Long> guestErrors(DeviceDescription description) {
+        return find(description).map(ServedDevice::guestErrors);
+    }
+
+    private Optional<ServedDevice> find(DeviceDescription description) {
+        GuestConnection guest = guests.get(description.frontendDomid());
+        if (guest == null) {
+            return Optional.empty();
+        }
+        return guest.devices().stream().filter(d -> d.description().devid() == description.devid()).findFirst();
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        guests.values().forEach(GuestConnection::close);
+        guests.clear();
+    }
+}

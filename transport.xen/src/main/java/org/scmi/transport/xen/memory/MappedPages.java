@@ -1,0 +1,55 @@
+package org.scmi.transport.xen.memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.scmi.transport.xen.abi.XenAbi;
+import org.scmi.transport.xen.port.PageMapping;
+
+/**
+ * A run of guest pages mapped into this process (grant references or guest frames), handed out
+ * through a shared arena: after {@link #release()} any late access to a segment from it fails with
+ * an exception instead of touching unmapped memory, and only then are the pages unmapped.
+ */
+final class MappedPages {
+    private final long firstPage;
+    private final int count;
+    private final boolean writable;
+    private final PageMapping mapping;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment segment;
+
+    MappedPages(long firstPage, int count, boolean writable, PageMapping mapping) {
+        this.firstPage = firstPage;
+        this.count = count;
+        this.writable = writable;
+        this.mapping = mapping;
+        this.segment = mapping.segment().reinterpret(arena, null);
+    }
+
+    /** Whether this mapping holds pages {@code [page, page + pages)} with the access wanted. */
+    boolean covers(long page, int pages, boolean wantWritable) {
+        return page >= firstPage && page + pages <= firstPage + count && (writable || !wantWritable);
+    }
+
+    /** {@code length} bytes at {@code offset} into page {@code page}. */
+    MemorySegment slice(long page, long offset, long length) {
+        return segment.asSlice((page - firstPage) * XenAbi.XEN_PAGE_SIZE + offset, length);
+    }
+
+    /**
+     * Invalidates the segments and unmaps the pages.
+     *
+     * @return false if a segment was in use on another thread right now (retry later)
+     */
+    boolean release() {
+        try {
+            arena.close();
+        } catch (IllegalStateException e) {
+            if (arena.scope().isAlive()) {
+                return false;
+            }
+        }
+        mapping.close();
+        return true;
+    }
+}

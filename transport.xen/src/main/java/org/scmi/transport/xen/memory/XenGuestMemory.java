@@ -1,0 +1,234 @@
+package org.scmi.transport.xen.memory;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.scmi.transport.xen.abi.XenAbi;
+import org.scmi.transport.xen.mmio.QueueMemory;
+import org.scmi.transport.xen.port.XenException;
+import org.scmi.transport.xen.port.XenHypervisor;
+import org.scmi.virtio.memory.GuestMemoryException;
+import org.scmi.virtio.ring.SplitRing;
+
+/**
+ * One guest device's memory as the rings see it, in either of Xen's two addressing modes, told
+ * apart by bit 63 of the addresses the driver writes: grant-encoded ({@code 1<<63 | gref<<12 |
+ * offset}, pages mapped through gntdev, read-only for device-readable buffers) or guest-physical
+ * (frames mapped through privcmd foreign mapping). The first ring address after a reset fixes the
+ * mode; an address of the other kind is then a guest error.
+ *
+ * <p>Each started queue gets its own view ({@link #openQueue}): its three ring areas are mapped
+ * once and held until the queue stops; buffers are mapped on demand and cached. Grant mappings of
+ * buffers are released before the queue's used ring is written (the only writable access to it
+ * besides notification suppression), so a returned buffer is never still mapped when the guest
+ * sees it: Linux's grant-DMA code marks the whole device broken if it finds a grant still in use
+ * when it frees the buffer. Foreign mappings have no such constraint and stay in a bounded cache
+ * shared by the device's queues until the guest resets the device or Xen invalidates the map
+ * cache. {@link #releaseAll()} (device reset, queue stop, teardown) leaves nothing mapped.
+ */
+public final class XenGuestMemory {
+    /** Largest run of pages one buffer or ring area may take (1 MiB): a bigger one is a guest error. */
+    static final int MAX_PAGES = 256;
+    /** Foreign mappings kept for reuse across requests. */
+    static final int FOREIGN_CACHE_ENTRIES = 64;
+
+    private enum Mode { GRANT, FOREIGN }
+
+    private final XenHypervisor hypervisor;
+    private final int domid;
+    private final List<QueueView> queues = new ArrayList<>();
+    private final LinkedHashMap<Long, MappedPages> foreignCache = new LinkedHashMap<>(16, 0.75f, true);
+    private final List<MappedPages> retiring = new ArrayList<>();
+    private Mode mode;
+
+    public XenGuestMemory(XenHypervisor hypervisor, int domid) {
+        this.hypervisor = hypervisor;
+        this.domid = domid;
+    }
+
+    /** Maps a started queue's rings and returns its view. */
+    public synchronized QueueMemory openQueue(int size, long descriptorTable, long driverArea, long deviceArea)
+            throws GuestMemoryException {
+        QueueView view = new QueueView();
+        try {
+            view.pin(descriptorTable, SplitRing.descriptorTableSize(size), false);
+            view.pin(driverArea, SplitRing.availRingSize(size), false);
+            view.usedStart = deviceArea;
+            view.usedLength = SplitRing.usedRingSize(size);
+            view.pin(deviceArea, view.usedLength, true);
+        } catch (GuestMemoryException e) {
+            view.close();
+            throw e;
+        }
+        queues.add(view);
+        return view;
+    }
+
+    /** How many mappings of this guest's pages are held now (for leak checks). */
+    public synchronized int mappingCount() {
+        int count = foreignCache.size() + retiring.size();
+        for (QueueView view : queues) {
+            count += view.pinned.size() + view.transients.size();
+        }
+        return count;
+    }
+
+    /** Device reset or teardown: every mapping goes and the addressing mode is forgotten. */
+    public synchronized void releaseAll() {
+        for (QueueView view : List.copyOf(queues)) {
+            view.close();
+        }
+        invalidateForeign();
+        mode = null;
+    }
+
+    /** Xen invalidated the guest's map cache (IOREQ_TYPE_INVALIDATE): drop cached foreign mappings. */
+    public synchronized void invalidateForeign() {
+        foreignCache.values().forEach(this::release);
+        foreignCache.clear();
+        retiring.removeIf(MappedPages::release);
+    }
+
+    private void release(MappedPages pages) {
+        if (!pages.release()) {
+            retiring.add(pages);
+        }
+    }
+
+    private Mode modeOf(long address) throws GuestMemoryException {
+        Mode wanted = XenAbi.isGrantAddress(address) ? Mode.GRANT : Mode.FOREIGN;
+        if (mode == null) {
+            mode = wanted;
+        } else if (mode != wanted) {
+            throw new GuestMemoryException(String.format("address 0x%x is %s, but the device's rings use %s addresses",
+                    address, describe(wanted), describe(mode)));
+        }
+        return wanted;
+    }
+
+    private static String describe(Mode mode) {
+        return mode == Mode.GRANT ? "grant-encoded" : "guest-physical";
+    }
+
+    /** Where an address's bytes are: first page number (gref or gfn), offset, page count. */
+    private record Span(Mode mode, long firstPage, long offset, int pages) {
+    }
+
+    private Span span(long address, long length) throws GuestMemoryException {
+        Mode addressMode = modeOf(address);
+        long page = addressMode == Mode.GRANT ? XenAbi.grantRef(address) : address >>> XenAbi.XEN_PAGE_SHIFT;
+        long offset = address & (XenAbi.XEN_PAGE_SIZE - 1);
+        if (length < 0 || length > (long) MAX_PAGES * XenAbi.XEN_PAGE_SIZE) {
+            throw new GuestMemoryException(String.format("range 0x%x+%d is longer than %d pages", address, length,
+                    MAX_PAGES));
+        }
+        int pages = (int) Math.max(1, (offset + length + XenAbi.XEN_PAGE_SIZE - 1) / XenAbi.XEN_PAGE_SIZE);
+        if (addressMode == Mode.GRANT && page + pages > 0x1_0000_0000L) {
+            throw new GuestMemoryException(String.format("grant references of 0x%x+%d exceed 32 bits", address, length));
+        }
+        return new Span(addressMode, page, offset, pages);
+    }
+
+    private MappedPages map(Span span, boolean writable) throws GuestMemoryException {
+        try {
+            return new MappedPages(span.firstPage(), span.pages(), writable, span.mode() == Mode.GRANT
+                    ? hypervisor.mapGrants(domid, span.firstPage(), span.pages(), writable)
+                    : hypervisor.mapForeignFrames(domid, span.firstPage(), span.pages(), writable));
+        } catch (XenException e) {
+            throw new GuestMemoryException(String.format("cannot map %s %s 0x%x+%d of guest %d: %s",
+                    writable ? "writable" : "read-only", span.mode() == Mode.GRANT ? "grant references" : "frames",
+                    span.firstPage(), span.pages(), domid, e.getMessage()));
+        }
+    }
+
+    /** A foreign mapping from the shared cache, mapping and caching it if needed. */
+    private MappedPages foreign(Span span, boolean writable) throws GuestMemoryException {
+        for (MappedPages cached : foreignCache.values()) {
+            if (cached.covers(span.firstPage(), span.pages(), writable)) {
+                return cached;
+            }
+        }
+        MappedPages pages = map(span, writable);
+        foreignCache.put(span.firstPage() << 1 | (writable ? 1 : 0), pages);
+        if (foreignCache.size() > FOREIGN_CACHE_ENTRIES) {
+            Iterator<Map.Entry<Long, MappedPages>> eldest = foreignCache.entrySet().iterator();
+            release(eldest.next().getValue());
+            eldest.remove();
+        }
+        return pages;
+    }
+
+    /** One queue's view: its pinned rings and its buffer mappings. */
+    private final class QueueView implements QueueMemory {
+        final List<MappedPages> pinned = new ArrayList<>();
+        final List<MappedPages> transients = new ArrayList<>();
+        long usedStart;
+        long usedLength;
+        boolean closed;
+
+        void pin(long address, long length, boolean writable) throws GuestMemoryException {
+            pinned.add(map(span(address, length), writable));
+        }
+
+        @Override
+        public MemorySegment segment(long address, long length, boolean writable) throws GuestMemoryException {
+            synchronized (XenGuestMemory.this) {
+                if (closed) {
+                    throw new GuestMemoryException("the queue was stopped: its memory is released");
+                }
+                Span span = span(address, length);
+                if (writable && span.mode() == Mode.GRANT && isUsedRing(address, length)) {
+                    // The device is about to return buffers: none of them may stay mapped.
+                    transients.forEach(XenGuestMemory.this::release);
+                    transients.clear();
+                }
+                MappedPages pages = find(span, writable);
+                if (pages == null) {
+                    if (span.mode() == Mode.FOREIGN) {
+                        pages = foreign(span, writable);
+                    } else {
+                        pages = map(span, writable);
+                        transients.add(pages);
+                    }
+                }
+                return pages.slice(span.firstPage(), span.offset(), length);
+            }
+        }
+
+        private boolean isUsedRing(long address, long length) {
+            return address - usedStart >= 0 && address - usedStart + length <= usedLength;
+        }
+
+        private MappedPages find(Span span, boolean writable) {
+            for (MappedPages pages : pinned) {
+                if (pages.covers(span.firstPage(), span.pages(), writable)) {
+                    return pages;
+                }
+            }
+            for (MappedPages pages : transients) {
+                if (pages.covers(span.firstPage(), span.pages(), writable)) {
+                    return pages;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void close() {
+            synchronized (XenGuestMemory.this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                pinned.forEach(XenGuestMemory.this::release);
+                transients.forEach(XenGuestMemory.this::release);
+                pinned.clear();
+                transients.clear();
+                queues.remove(this);
+            }
+        }
+    }
+}
