@@ -1,12 +1,6 @@
 package org.scmi.board.sim.sensor;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +16,8 @@ import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorInfo;
 import org.scmi.api.sensor.SensorListener;
 import org.scmi.api.sensor.SensorReading;
+import org.scmi.board.sim.file.BoardFile;
+import org.scmi.board.sim.file.BoardFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,18 +27,17 @@ import org.slf4j.LoggerFactory;
  * sensor with a read delay takes that long to read, which makes agents read it asynchronously.
  * A new configuration replaces the sensors and tells the protocol.
  */
-@Component(configurationPid = SimulatedSensors.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+@Component(configurationPid = BoardFile.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {SensorDriver.class, SimulatedSensors.class})
 @Designate(ocd = SimulatedSensors.Config.class)
 public final class SimulatedSensors implements SensorDriver {
-    static final String PID = "org.scmi.board.sim";
     /** Driver key: orders the simulated sensors among other drivers' ones. */
     static final String KEY = "sim";
-    static final String DEFAULT_BOARD = "/org/scmi/board/sim/default-board.json";
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedSensors.class);
 
-    @ObjectClassDefinition(id = "org.scmi.board.sim.sensors", name = "Simulated board: sensors",
-            description = "Sensors of the simulated board, read from a JSON board file")
+    /** The board file setting every part of the simulated board reads; described here once for the bundle. */
+    @ObjectClassDefinition(id = BoardFile.PID, name = "Simulated board",
+            description = "Clocks, power domains and sensors of the simulated board, from a JSON board file")
     public @interface Config {
         @AttributeDefinition(name = "Board file", description = "Path of a JSON file with \"clocks\", "
                 + "\"powerDomains\" and \"sensors\" arrays; empty for the built-in board")
@@ -68,27 +63,14 @@ public final class SimulatedSensors implements SensorDriver {
     /** Loads the board; keeps the current sensors if the file cannot be used. */
     private boolean load(Config config) {
         String source = config.file().isBlank() ? "built-in board" : config.file();
-        try (Reader reader = open(config.file())) {
-            sensors = SensorBoardParser.parse(reader, source);
+        try {
+            sensors = SensorBoardParser.parse(BoardFile.read(config.file()));
             LOG.info("simulated board: {} sensors from {}", sensors.size(), source);
             return true;
-        } catch (BoardConfigException e) {
+        } catch (BoardFileException e) {
             LOG.error("simulated board sensors not changed: {}", e.getMessage());
-        } catch (IOException e) {
-            LOG.error("simulated board sensors not changed: cannot read {}: {}", source, e.toString());
+            return false;
         }
-        return false;
-    }
-
-    private static Reader open(String file) throws IOException {
-        if (!file.isBlank()) {
-            return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
-        }
-        InputStream builtIn = SimulatedSensors.class.getResourceAsStream(DEFAULT_BOARD);
-        if (builtIn == null) {
-            throw new IOException("the bundle lacks " + DEFAULT_BOARD);
-        }
-        return new InputStreamReader(builtIn, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -12,20 +12,22 @@ import org.junit.jupiter.api.Test;
 import org.scmi.api.sensor.SensorInfo;
 import org.scmi.api.sensor.SensorUnit;
 import org.scmi.api.sensor.ValueRange;
+import org.scmi.board.sim.file.BoardFile;
+import org.scmi.board.sim.file.BoardFileException;
 
 class SensorBoardParserTest {
 
-    private static List<SimulatedSensor> parse(String json) throws BoardConfigException {
-        return SensorBoardParser.parse(new StringReader(json), "test.json");
+    private static List<SimulatedSensor> parse(String json) throws BoardFileException {
+        return SensorBoardParser.parse(BoardFile.parse("test.json", new StringReader(json)));
     }
 
     private static String error(String sensorsJson) {
-        return assertThrows(BoardConfigException.class, () -> parse("{\"sensors\": [" + sensorsJson + "]}"))
+        return assertThrows(BoardFileException.class, () -> parse("{\"sensors\": [" + sensorsJson + "]}"))
                 .getMessage();
     }
 
     @Test
-    void fullSensorAndDefaults() throws BoardConfigException {
+    void fullSensorAndDefaults() throws BoardFileException {
         List<SimulatedSensor> sensors = parse("""
                 {"clocks": [{"whatever": 1}], "sensors": [
                   {"name": "soc_temp", "unit": "degrees_c", "scale": -3, "base": 45.5, "updateIntervalsMs": [100, 1000],
@@ -55,7 +57,7 @@ class SensorBoardParserTest {
     }
 
     @Test
-    void axesShareTheSensorsUnitAndRange() throws BoardConfigException {
+    void axesShareTheSensorsUnitAndRange() throws BoardFileException {
         SimulatedSensor accel = parse("""
                 {"sensors": [{"name": "accel", "unit": "METERS_PER_SECOND_SQUARED", "scale": -6, "min": -20, "max": 20,
                   "axes": [{"name": "accel_X"}, {"name": "accel_Y", "base": 1}, {"name": "accel_Z", "base": 9.81}]}]}
@@ -69,7 +71,7 @@ class SensorBoardParserTest {
     }
 
     @Test
-    void signalsMoveAroundTheirBase() throws BoardConfigException {
+    void signalsMoveAroundTheirBase() throws BoardFileException {
         SimulatedSensor temp = parse("""
                 {"sensors": [{"name": "t", "unit": "DEGREES_C", "base": 40, "amplitude": 10, "periodSeconds": 4,
                   "noise": 0.5}]}""").getFirst();
@@ -80,32 +82,42 @@ class SensorBoardParserTest {
     }
 
     @Test
-    void noSensorsMemberMeansNoSensors() throws BoardConfigException {
+    void noSensorsMemberMeansNoSensors() throws BoardFileException {
         assertEquals(List.of(), parse("{\"clocks\": []}"));
     }
 
     @Test
     void badValuesAreReportedByName() {
-        assertEquals("test.json: sensors[0] (t).scale: must be a whole number, is 1.5",
+        assertEquals("test.json: sensors[0].scale: expected a whole number in -16..15, found 1.5",
                 error("{\"name\": \"t\", \"unit\": \"VOLTS\", \"scale\": 1.5}"));
+        assertEquals("test.json: sensors[0].scale: expected a whole number in -16..15, found 40",
+                error("{\"name\": \"t\", \"unit\": \"VOLTS\", \"scale\": 40}"));
         assertTrue(error("{\"name\": \"t\", \"unit\": \"FURLONGS\"}")
-                .startsWith("test.json: sensors[0] (t).unit: 'FURLONGS' is not one of"));
+                .startsWith("test.json: sensors[0].unit: 'FURLONGS' is not one of"));
         assertEquals("test.json: sensors[0].name: missing", error("{\"unit\": \"VOLTS\"}"));
-        assertEquals("test.json: sensors[0] (t).readDelayMs: must be 0..1000, is 2500",
+        assertEquals("test.json: sensors[0].readDelayMs: expected a whole number in 0..1000, found 2500",
                 error("{\"name\": \"t\", \"unit\": \"VOLTS\", \"readDelayMs\": 2500}"));
-        assertEquals("test.json: sensors[0] (t).updateIntervalsMs[1]: intervals must be positive and ascending, got 5",
+        assertEquals("test.json: sensors[0].updateIntervalsMs: expected ascending intervals, found [10, 5]",
                 error("{\"name\": \"t\", \"unit\": \"VOLTS\", \"updateIntervalsMs\": [10, 5]}"));
+        assertEquals("test.json: sensors[0].updateIntervalsMs: expected at least one interval",
+                error("{\"name\": \"t\", \"unit\": \"VOLTS\", \"updateIntervalsMs\": []}"));
         assertTrue(error("{\"name\": \"t\", \"unit\": \"VOLTS\", \"amplitud\": 3}")
-                .startsWith("test.json: sensors[0] (t).amplitud: unknown field"));
-        assertTrue(error("{\"name\": \"t\", \"unit\": \"VOLTS\", \"scale\": 40}")
-                .startsWith("test.json: sensors[0] (t): scale must be -16..15"));
+                .startsWith("test.json: sensors[0].amplitud: unknown field"));
+        assertEquals("test.json: sensors[0].base: expected a number, found \"hot\"",
+                error("{\"name\": \"t\", \"unit\": \"VOLTS\", \"base\": \"hot\"}"));
+        assertTrue(error("{\"name\": \"this_sensor_name_is_far_too_long_for_the_sixty_four_byte_name_field\","
+                + " \"unit\": \"VOLTS\"}").startsWith("test.json: sensors[0].name: sensor name must be 1..63"));
         assertEquals("test.json: sensors[1].key: 't' is used twice",
                 error("{\"name\": \"t\", \"unit\": \"VOLTS\"}, {\"name\": \"t\", \"unit\": \"AMPERES\"}"));
-        assertEquals("test.json: sensors[0] (a).axes[1].name: missing",
+        assertEquals("test.json: sensors[0].axes[1].name: missing",
                 error("{\"name\": \"a\", \"unit\": \"RADIANS_PER_SECOND\", \"axes\": [{\"name\": \"g_X\"}, {}]}"));
-        assertEquals("test.json: sensors[0] (t).periodSeconds: must be positive, is 0.0",
+        assertEquals("test.json: sensors[0].axes: expected 1..63 axes, found 0",
+                error("{\"name\": \"a\", \"unit\": \"RADIANS_PER_SECOND\", \"axes\": []}"));
+        assertEquals("test.json: sensors[0].periodSeconds: expected a positive number, found 0.0",
                 error("{\"name\": \"t\", \"unit\": \"VOLTS\", \"periodSeconds\": 0}"));
-        assertTrue(assertThrows(BoardConfigException.class, () -> parse("{\"sensors\": [}")).getMessage()
+        assertEquals("test.json: sensors[0].min: range minimum 10000 above maximum 0",
+                error("{\"name\": \"t\", \"unit\": \"VOLTS\", \"scale\": -3, \"min\": 10, \"max\": 0}"));
+        assertTrue(assertThrows(BoardFileException.class, () -> parse("{\"sensors\": [}")).getMessage()
                 .startsWith("test.json: not valid JSON"));
     }
 }
