@@ -16,16 +16,20 @@ record CommandLineOptions(Map<String, Dictionary<String, Object>> configurations
     /** Root log level. */
     static final String LOG_LEVEL = "scmi.log.level";
 
-    static final String VHOST_USER_PID = "org.scmi.transport.vhostuser";
+    /** Factory PID of one vhost-user guest; the configuration name is the guest's position. */
+    static final String VHOST_USER_GUEST_FACTORY_PID = "org.scmi.transport.vhostuser.guest";
     static final String LOGGING_PID = "org.scmi.logging";
 
     static CommandLineOptions from(UnaryOperator<String> frameworkProperty) {
         Map<String, Dictionary<String, Object>> configurations = new LinkedHashMap<>();
         String sockets = frameworkProperty.apply(SOCKET_PATHS);
         if (sockets != null && !sockets.isBlank()) {
-            Dictionary<String, Object> vhostUser = new Hashtable<>();
-            vhostUser.put("socketPaths", sockets.split(","));
-            configurations.put(VHOST_USER_PID, vhostUser);
+            String[] paths = sockets.split(",");
+            for (int i = 0; i < paths.length; i++) {
+                Dictionary<String, Object> guest = new Hashtable<>();
+                guest.put("socketPath", paths[i]);
+                configurations.put(VHOST_USER_GUEST_FACTORY_PID + "~guest" + i, guest);
+            }
         }
         String level = frameworkProperty.apply(LOG_LEVEL);
         if (level != null && !level.isBlank()) {
