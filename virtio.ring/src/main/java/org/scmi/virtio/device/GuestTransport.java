@@ -15,4 +15,15 @@ public interface GuestTransport {
      * can: DEVICE_NEEDS_RESET on virtio-mmio, the error eventfd on vhost-user.
      */
     void deviceNeedsReset(String reason);
+
+    /**
+     * Ends the guest's connection at the administrator's request, the way the transport can (vhost-user:
+     * closes the socket connection, which QEMU sees as a backend disconnect). The session is closed by
+     * the transport as for any disconnect.
+     *
+     * @throws UnsupportedOperationException if the transport cannot disconnect a guest
+     */
+    default void disconnect() {
+        throw new UnsupportedOperationException("this transport cannot disconnect a guest");
+    }
 }
