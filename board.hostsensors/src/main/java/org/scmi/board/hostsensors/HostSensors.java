@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The host's real sensors (Linux hwmon and IIO in sysfs) as an SCMI sensor driver, so guests see
  * the host's readings. Sensors are found when the component starts and whenever its
- * configuration changes; each read goes to sysfs.
+ * configuration changes; each read goes to sysfs. Off until configured: the server's default board is
+ * the simulated one, and a configuration (even an empty one) for {@value #PID} adds the host's sensors.
  */
-@Component(configurationPid = HostSensors.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(configurationPid = HostSensors.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = HostSensors.Config.class)
 public final class HostSensors implements SensorDriver {
     static final String PID = "org.scmi.board.hostsensors";
