@@ -38,7 +38,6 @@ public final class XenAbi {
     public static final int XEN_PAGE_SIZE = 4096;
     public static final int XEN_PAGE_SHIFT = 12;
     public static final int DOMID_SELF = 0x7FF0;
-    public static final int DOMID_INVALID = 0x7FF4;
 
     public static final String PRIVCMD_DEVICE = "/dev/xen/privcmd";
     public static final String EVTCHN_DEVICE = "/dev/xen/evtchn";
@@ -50,11 +49,9 @@ public final class XenAbi {
     // ---------------------------------------------------------------- Arm guest memory map (public/arch-arm.h)
 
     public static final long GUEST_VIRTIO_MMIO_BASE = 0x0200_0000L;
-    public static final long GUEST_VIRTIO_MMIO_SIZE = 0x0010_0000L;
     /** Bytes of MMIO space each virtio-mmio device takes. */
     public static final long VIRTIO_MMIO_DEVICE_SIZE = 0x200;
     public static final int GUEST_VIRTIO_MMIO_SPI_FIRST = 33;
-    public static final int GUEST_VIRTIO_MMIO_SPI_LAST = 43;
     public static final long GUEST_RAM0_BASE = 0x4000_0000L;
     /** First shared peripheral interrupt (GIC INTID); set_irq_level accepts SPIs only on Arm. */
     public static final int GIC_FIRST_SPI = 32;
@@ -99,10 +96,7 @@ public final class XenAbi {
     public static final int STATE_IOREQ_READY = 1;
     public static final int STATE_IOREQ_INPROCESS = 2;
     public static final int STATE_IORESP_READY = 3;
-    public static final int IOREQ_TYPE_PIO = 0;
     public static final int IOREQ_TYPE_COPY = 1;
-    public static final int IOREQ_TYPE_PCI_CONFIG = 2;
-    public static final int IOREQ_TYPE_TIMEOFFSET = 7;
     public static final int IOREQ_TYPE_INVALIDATE = 8;
     /** Slots per ioreq page (4096 / 32). */
     public static final int IOREQ_SLOTS_PER_PAGE = (int) (XEN_PAGE_SIZE / IOREQ.byteSize());
@@ -110,7 +104,6 @@ public final class XenAbi {
     // ---------------------------------------------------------------- struct xen_dm_op (public/hvm/dm_op.h)
 
     public static final int XEN_DMOP_CREATE_IOREQ_SERVER = 1;
-    public static final int XEN_DMOP_GET_IOREQ_SERVER_INFO = 2;
     public static final int XEN_DMOP_MAP_IO_RANGE_TO_IOREQ_SERVER = 3;
     public static final int XEN_DMOP_UNMAP_IO_RANGE_FROM_IOREQ_SERVER = 4;
     public static final int XEN_DMOP_SET_IOREQ_SERVER_STATE = 5;
@@ -275,10 +268,6 @@ public final class XenAbi {
     public static final long IOCTL_GNTDEV_MAP_GRANT_REF = ioc(IOC_NONE, GNTDEV, 0, GNTDEV_MAP_GRANT_REF.byteSize());
     public static final long IOCTL_GNTDEV_UNMAP_GRANT_REF = ioc(IOC_NONE, GNTDEV, 1, GNTDEV_UNMAP_GRANT_REF.byteSize());
     public static final long IOCTL_GNTDEV_GRANT_COPY = ioc(IOC_NONE, GNTDEV, 8, GNTDEV_GRANT_COPY.byteSize());
-    public static final int GNTCOPY_SOURCE_GREF = 1;
-    public static final int GNTCOPY_DEST_GREF = 2;
-    public static final int GNTST_OKAY = 0;
-    public static final int GNTST_PERMISSION_DENIED = -8;
 
     // ---------------------------------------------------------------- XenStore device states (public/io/xenbus.h)
 

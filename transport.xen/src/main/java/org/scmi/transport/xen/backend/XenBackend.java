@@ -1,8 +1,6 @@
 package org.scmi.transport.xen.backend;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.scmi.transport.xen.port.XenException;
@@ -90,13 +88,6 @@ public final class XenBackend implements AutoCloseable {
 
     public synchronized boolean isServed(DeviceDescription description) {
         return find(description).isPresent();
-    }
-
-    /** The devices served now. */
-    public synchronized List<DeviceDescription> served() {
-        List<DeviceDescription> out = new ArrayList<>();
-        guests.values().forEach(g -> g.devices().forEach(d -> out.add(d.description())));
-        return out;
     }
 
     /** Mappings of a served device's guest pages held now; empty if it is not served. */

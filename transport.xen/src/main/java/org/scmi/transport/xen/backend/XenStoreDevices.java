@@ -43,6 +43,7 @@ public final class XenStoreDevices implements AutoCloseable {
     private final ExecutorService stateWriter =
             Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("xen-xenbus-state").factory());
     private XenStore.Watch watch;
+    private boolean closed;
 
     /**
      * @param backendDomid the domain this backend runs in (whose {@code backend/virtio} is watched)
@@ -65,6 +66,9 @@ public final class XenStoreDevices implements AutoCloseable {
 
     /** Brings the served set in line with the store. Runs on the watch thread (serialised). */
     synchronized void rescan() {
+        if (closed) {
+            return; // an event queued before the watch was removed
+        }
         try {
             Map<String, Boolean> present = new HashMap<>();
             for (String guest : store.directory(root)) {
@@ -197,6 +201,7 @@ public final class XenStoreDevices implements AutoCloseable {
     /** Stops watching and stops serving every device found here (their states become Closed). */
     @Override
     public synchronized void close() {
+        closed = true;
         if (watch != null) {
             watch.close();
         }

@@ -74,11 +74,6 @@ public final class VirtioMmioDevice implements GuestTransport {
         this.session = backend.open(guest, this);
     }
 
-    /** Feature bits offered to the driver. */
-    public long offeredFeatures() {
-        return offeredFeatures;
-    }
-
     /** Errors this guest made on this device so far. */
     public long guestErrors() {
         return errors.count();

@@ -54,11 +54,6 @@ final class GrantTable {
         return true;
     }
 
-    /** How many times a reference is mapped now. */
-    synchronized int mapCount(int ref) {
-        return mapCounts[ref];
-    }
-
     /** References currently mapped by anyone, for leak checks. */
     synchronized int mappedReferences() {
         int mapped = 0;

@@ -66,10 +66,6 @@ public final class SimDomain {
         return vcpus;
     }
 
-    public boolean isDead() {
-        return dead;
-    }
-
     // ------------------------------------------------------------ guest side
 
     /** The guest's RAM as the guest sees it, starting at {@link #ramBase()}. */

@@ -23,7 +23,6 @@ public final class XsWire {
     /** XENSTORE_ABS_PATH_MAX. */
     public static final int ABS_PATH_MAX = 3072;
 
-    public static final int XS_CONTROL = 0;
     public static final int XS_DIRECTORY = 1;
     public static final int XS_READ = 2;
     public static final int XS_GET_PERMS = 3;
@@ -31,8 +30,6 @@ public final class XsWire {
     public static final int XS_UNWATCH = 5;
     public static final int XS_TRANSACTION_START = 6;
     public static final int XS_TRANSACTION_END = 7;
-    public static final int XS_INTRODUCE = 8;
-    public static final int XS_RELEASE = 9;
     public static final int XS_GET_DOMAIN_PATH = 10;
     public static final int XS_WRITE = 11;
     public static final int XS_MKDIR = 12;
@@ -41,18 +38,14 @@ public final class XsWire {
     public static final int XS_WATCH_EVENT = 15;
     public static final int XS_ERROR = 16;
     public static final int XS_IS_DOMAIN_INTRODUCED = 17;
-    public static final int XS_RESUME = 18;
-    public static final int XS_SET_TARGET = 19;
     public static final int XS_RESET_WATCHES = 21;
-    public static final int XS_DIRECTORY_PART = 22;
 
     /** The payload of most successful replies. */
     public static final String OK = "OK";
     /** TRANSACTION_END payloads. */
     public static final String COMMIT = "T";
     public static final String ABORT = "F";
-    /** Watchable pseudo-paths for domain creation and death. */
-    public static final String INTRODUCE_DOMAIN = "@introduceDomain";
+    /** Watchable pseudo-path for domain death. */
     public static final String RELEASE_DOMAIN = "@releaseDomain";
 
     private XsWire() {
