@@ -15,10 +15,13 @@ record CommandLineOptions(Map<String, Dictionary<String, Object>> configurations
     static final String SOCKET_PATHS = "scmi.socket.paths";
     /** Root log level. */
     static final String LOG_LEVEL = "scmi.log.level";
+    /** Number of simulated Xen guests: runs the Xen transport on its simulated hypervisor. */
+    static final String XEN_SIM_GUESTS = "scmi.xen.sim";
 
     /** Factory PID of one vhost-user guest; the configuration name is the guest's position. */
     static final String VHOST_USER_GUEST_FACTORY_PID = "org.scmi.transport.vhostuser.guest";
     static final String LOGGING_PID = "org.scmi.logging";
+    static final String XEN_PID = "org.scmi.transport.xen";
 
     static CommandLineOptions from(UnaryOperator<String> frameworkProperty) {
         Map<String, Dictionary<String, Object>> configurations = new LinkedHashMap<>();
@@ -36,6 +39,13 @@ record CommandLineOptions(Map<String, Dictionary<String, Object>> configurations
             Dictionary<String, Object> logging = new Hashtable<>();
             logging.put("root", level);
             configurations.put(LOGGING_PID, logging);
+        }
+        String xenGuests = frameworkProperty.apply(XEN_SIM_GUESTS);
+        if (xenGuests != null && !xenGuests.isBlank()) {
+            Dictionary<String, Object> xen = new Hashtable<>();
+            xen.put("mode", "sim");
+            xen.put("sim.guests", xenGuests.trim());
+            configurations.put(XEN_PID, xen);
         }
         return new CommandLineOptions(configurations);
     }
