@@ -9,14 +9,16 @@ import org.osgi.service.component.annotations.Component;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
 import org.scmi.virtio.device.GuestIdentity;
+import org.scmi.virtio.device.GuestSessions;
 
 /**
  * The agents of the guests this server has seen, with ids 1..N in order of first connection. A
  * guest's id is stable for the life of the server: the same {@link GuestIdentity#key()} always
  * maps to the same agent, so a reconnecting guest keeps its id (and what protocols keyed by it).
+ * For administration it lists each guest's session and can end one through its transport.
  */
-@Component(service = {AgentDirectory.class, AgentRegistry.class})
-public final class AgentRegistry implements AgentDirectory {
+@Component(service = {AgentDirectory.class, GuestSessions.class, AgentRegistry.class})
+public final class AgentRegistry implements AgentDirectory, GuestSessions {
     /** Agent ids are 8 bits and 0 is the platform. */
     static final int MAX_AGENTS = 255;
 
@@ -35,7 +37,7 @@ public final class AgentRegistry implements AgentDirectory {
                 throw new IllegalStateException("no agent id left for guest " + guest.key() + ": all "
                         + MAX_AGENTS + " are taken");
             }
-            agent = new GuestAgent(agents.size() + 1, guest.name());
+            agent = new GuestAgent(agents.size() + 1, guest.key(), guest.name());
             byKey.put(guest.key(), agent);
             List<Agent> grown = new ArrayList<>(agents);
             grown.add(agent);
@@ -53,5 +55,28 @@ public final class AgentRegistry implements AgentDirectory {
     public Optional<Agent> agent(int id) {
         List<Agent> known = agents;
         return id >= 1 && id <= known.size() ? Optional.of(known.get(id - 1)) : Optional.empty();
+    }
+
+    @Override
+    public List<GuestSession> sessions() {
+        List<GuestSession> sessions = new ArrayList<>();
+        for (Agent known : agents) {
+            GuestAgent agent = (GuestAgent) known;
+            ScmiDeviceSession session = agent.session();
+            sessions.add(new GuestSession(agent.id(), agent.name(), agent.key(), session != null,
+                    session == null ? 0 : session.features(), agent.requests(), agent.errors(),
+                    session == null ? 0 : session.pendingEvents()));
+        }
+        return sessions;
+    }
+
+    @Override
+    public boolean disconnect(int agentId) {
+        ScmiDeviceSession session = agent(agentId).map(agent -> ((GuestAgent) agent).session()).orElse(null);
+        if (session == null) {
+            return false;
+        }
+        session.disconnect();
+        return true;
     }
 }

@@ -1,8 +1,7 @@
 package org.scmi.virtio.scmi;
 
 import java.nio.ByteBuffer;
-import org.scmi.api.Payload;
-import org.scmi.api.Reply;
+import org.scmi.api.MessageObserver;
 import org.scmi.api.ScmiStatus;
 import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.ring.DescriptorChain;
@@ -15,15 +14,19 @@ import org.scmi.virtio.ring.VirtqueueException;
  * writable part and returns the chain with exactly the bytes written as its used length.
  *
  * <p>Runs on the thread that calls {@link #process()} (the transport's kick thread) and never
- * waits for anything but the commands' handlers. The monitor serializes processing with
- * {@link #start} and {@link #stop}, so once {@link #stop} returns the queue's memory is not touched
- * any more.
+ * waits for anything but the commands' handlers, and for a protocol that is being replaced (up to
+ * the dispatcher's grace period). The monitor serializes processing with {@link #start} and
+ * {@link #stop}, so once {@link #stop} returns the queue's memory is not touched any more.
+ *
+ * <p>Every answered command is counted on the agent and, while any {@link MessageObserver} is
+ * registered, shown to the observers after its response is written.
  */
 final class CommandQueue {
     private final GuestAgent agent;
     private final ScmiDispatcher dispatcher;
     private final GuestTransport transport;
     private final GuestFaults faults;
+    private final MessageObservers observers;
     private final DescriptorChain chain = new DescriptorChain();
     /** The command as read from the guest: header and parameters. */
     private final byte[] command = new byte[VirtioScmi.HEADER_SIZE + VirtioScmi.MAX_PAYLOAD];
@@ -32,11 +35,13 @@ final class CommandQueue {
     /** Where the device resumes: kept when the queue stops or breaks. */
     private int nextAvailIndex;
 
-    CommandQueue(GuestAgent agent, ScmiDispatcher dispatcher, GuestTransport transport, GuestFaults faults) {
+    CommandQueue(GuestAgent agent, ScmiDispatcher dispatcher, GuestTransport transport, GuestFaults faults,
+            MessageObservers observers) {
         this.agent = agent;
         this.dispatcher = dispatcher;
         this.transport = transport;
         this.faults = faults;
+        this.observers = observers;
     }
 
     /** Serves {@code started} and answers the commands already waiting in it. */
@@ -96,21 +101,29 @@ final class CommandQueue {
             queue.addUsed(chain.head(), 0);
             return;
         }
+        MessageObserver[] watching = observers.current();
+        long started = watching.length == 0 ? 0 : System.nanoTime();
         int length = (int) Math.min(readable, command.length);
         chain.read(0, command, 0, length);
         int header = WireWords.get(command, 0);
-        Reply reply = new Reply((int) Math.min(writable - VirtioScmi.RESPONSE_PREFIX, VirtioScmi.MAX_PAYLOAD));
-        int status = readable > command.length
-                ? ScmiStatus.PROTOCOL_ERROR.code() // longer than any SCMI message
-                : dispatcher.dispatch(agent, header, new Payload(ByteBuffer.wrap(command, VirtioScmi.HEADER_SIZE,
-                        length - VirtioScmi.HEADER_SIZE)), reply);
+        ByteBuffer parameters = ByteBuffer.wrap(command, VirtioScmi.HEADER_SIZE, length - VirtioScmi.HEADER_SIZE)
+                .slice().asReadOnlyBuffer();
+        int capacity = (int) Math.min(writable - VirtioScmi.RESPONSE_PREFIX, VirtioScmi.MAX_PAYLOAD);
+        ScmiDispatcher.Answer answer = readable > command.length
+                ? ScmiDispatcher.Answer.failed(ScmiStatus.PROTOCOL_ERROR) // longer than any SCMI message
+                : dispatcher.dispatch(agent, header, parameters, capacity);
         WireWords.put(responsePrefix, 0, header);
-        WireWords.put(responsePrefix, VirtioScmi.HEADER_SIZE, status);
+        WireWords.put(responsePrefix, VirtioScmi.HEADER_SIZE, answer.status());
         chain.write(0, responsePrefix, 0, VirtioScmi.RESPONSE_PREFIX);
-        int values = status == ScmiStatus.SUCCESS.code() ? reply.length() : 0;
+        long answered = watching.length == 0 ? 0 : System.nanoTime();
+        int values = answer.succeeded() ? answer.reply().length() : 0;
         if (values > 0) {
-            chain.write(VirtioScmi.RESPONSE_PREFIX, reply.toByteArray(), 0, values);
+            chain.write(VirtioScmi.RESPONSE_PREFIX, answer.reply().toByteArray(), 0, values);
         }
         queue.addUsed(chain.head(), VirtioScmi.RESPONSE_PREFIX + values);
+        agent.answered(answer.succeeded());
+        if (watching.length > 0) {
+            observers.answered(watching, agent, header, parameters, answer.status(), values, answered - started);
+        }
     }
 }

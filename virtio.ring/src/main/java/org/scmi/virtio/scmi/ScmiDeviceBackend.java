@@ -1,5 +1,6 @@
 package org.scmi.virtio.scmi;
 
+import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
@@ -11,6 +12,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.scmi.api.MessageObserver;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.GuestTransport;
@@ -28,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>Features: VERSION_1, INDIRECT_DESC and EVENT_IDX always; VIRTIO_SCMI_F_P2A_CHANNELS only
  * while a protocol that sends events ({@link ScmiProtocol#EVENTS}) is present, because the device
  * must not offer an event channel it has nothing to send on.
+ *
+ * <p>Live updates: a command for a protocol that is being replaced waits for it up to the
+ * configured grace period (see {@link ScmiDispatcher}). Every answered command is shown to the
+ * {@link MessageObserver} services registered, if any.
  */
 @Component(service = VirtioDeviceBackend.class,
         property = VirtioDeviceBackend.DEVICE_ID + ":Integer=" + VirtioScmi.DEVICE_ID)
@@ -45,6 +51,14 @@ public final class ScmiDeviceBackend implements VirtioDeviceBackend {
                 description = "Notifications kept for a guest that posts no event buffers; beyond this the "
                         + "oldest is dropped. Delayed responses are always kept.", min = "1")
         int pending_notifications() default 256;
+
+        @AttributeDefinition(name = "Grace period for an absent protocol (ms)",
+                description = "How long a command waits for a protocol that is being updated, stopped and started "
+                        + "or refreshed before it is answered NOT_SUPPORTED. Keep it well below the guest's "
+                        + "command timeout (Linux over virtio: 60 s by default, arm,max-rx-timeout-ms in the device "
+                        + "tree; the test harness uses 5 s). Protocol ids never registered are answered at once.",
+                min = "0")
+        int absent_protocol_grace_ms() default 2000;
     }
 
     /** How a bound protocol was registered. */
@@ -52,7 +66,8 @@ public final class ScmiDeviceBackend implements VirtioDeviceBackend {
     }
 
     private final AgentRegistry agents;
-    private final ScmiDispatcher dispatcher = new ScmiDispatcher();
+    private final ScmiDispatcher dispatcher;
+    private final MessageObservers observers = new MessageObservers();
     private final Map<ScmiProtocol, Registration> registrations = new IdentityHashMap<>();
     private volatile int eventProtocols;
     private volatile int notificationLimit;
@@ -61,11 +76,23 @@ public final class ScmiDeviceBackend implements VirtioDeviceBackend {
     public ScmiDeviceBackend(@Reference AgentRegistry agents, Config config) {
         this.agents = agents;
         this.notificationLimit = config.pending_notifications();
+        this.dispatcher = new ScmiDispatcher(Duration.ofMillis(Math.max(0, config.absent_protocol_grace_ms())));
     }
 
     @Modified
     void modified(Config config) {
         notificationLimit = config.pending_notifications();
+        dispatcher.setGrace(Duration.ofMillis(Math.max(0, config.absent_protocol_grace_ms())));
+    }
+
+    @Reference(service = MessageObserver.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "removeObserver")
+    void addObserver(MessageObserver observer) {
+        observers.add(observer);
+    }
+
+    void removeObserver(MessageObserver observer) {
+        observers.remove(observer);
     }
 
     @Reference(service = ScmiProtocol.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -136,7 +163,7 @@ public final class ScmiDeviceBackend implements VirtioDeviceBackend {
     public VirtioDeviceSession open(GuestIdentity guest, GuestTransport transport) {
         GuestAgent agent = agents.agentFor(guest);
         ScmiDeviceSession session = new ScmiDeviceSession(agent, transport, dispatcher, ALL_FEATURES,
-                () -> notificationLimit);
+                () -> notificationLimit, observers);
         agent.attach(session, guest.name());
         LOG.info("guest {} connected as {}", guest.key(), agent);
         return session;

@@ -20,6 +20,7 @@ import org.scmi.virtio.ring.VirtqueueException;
  */
 final class ScmiDeviceSession implements VirtioDeviceSession {
     private final GuestAgent agent;
+    private final GuestTransport transport;
     private final ScmiDispatcher dispatcher;
     private final long supportedFeatures;
     private final GuestFaults faults;
@@ -29,12 +30,13 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
     private volatile boolean closed;
 
     ScmiDeviceSession(GuestAgent agent, GuestTransport transport, ScmiDispatcher dispatcher, long supportedFeatures,
-            IntSupplier notificationLimit) {
+            IntSupplier notificationLimit, MessageObservers observers) {
         this.agent = agent;
+        this.transport = transport;
         this.dispatcher = dispatcher;
         this.supportedFeatures = supportedFeatures;
         this.faults = new GuestFaults(agent, transport);
-        this.commands = new CommandQueue(agent, dispatcher, transport, faults);
+        this.commands = new CommandQueue(agent, dispatcher, transport, faults, observers);
         this.events = new EventQueue(agent, transport, faults, notificationLimit);
         dispatcher.resetAgent(agent.id()); // a new connection starts with the protocols' own versions
     }
@@ -42,6 +44,21 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
     /** Whether the guest negotiated the platform-to-agent channel (and is still here). */
     boolean hasEventChannel() {
         return !closed && VirtioFeatures.has(features, VirtioScmi.F_P2A_CHANNELS);
+    }
+
+    /** The feature bits the guest accepted (0 before it did). */
+    long features() {
+        return features;
+    }
+
+    /** Events waiting for the guest's eventq buffers. */
+    int pendingEvents() {
+        return events.pendingCount();
+    }
+
+    /** Ends the guest's connection through its transport, which then closes this session. */
+    void disconnect() {
+        transport.disconnect();
     }
 
     /** Queues an event for the guest; false if it has no event channel. */

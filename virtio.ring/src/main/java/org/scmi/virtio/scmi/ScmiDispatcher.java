@@ -1,8 +1,14 @@
 package org.scmi.virtio.scmi;
 
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.scmi.api.Agent;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.MessageType;
@@ -26,8 +32,18 @@ import org.slf4j.LoggerFactory;
  * PROTOCOL_ERROR without calling the handler; a handler that fails unexpectedly GENERIC_ERROR
  * (logged with agent, protocol and message; the server keeps serving).
  *
+ * <p>Live updates: a protocol that was registered before and is absent now (its bundle is being
+ * updated, stopped and started, or refreshed) is waited for, up to the grace period, before its
+ * command is answered NOT_SUPPORTED; a protocol id never registered is NOT_SUPPORTED at once, so
+ * an agent probing every protocol it knows is not slowed down. A command whose protocol was
+ * unregistered while it ran and that did not succeed (the component was deactivated under it) is
+ * run again, once the replacement is there, on fresh parameters and a fresh reply: the agent gets
+ * exactly one answer, from the replacement. A command that succeeded keeps its answer.
+ *
  * <p>Thread-safe: commands of different agents are dispatched concurrently, while protocols are
- * bound and unbound on OSGi threads. Lookups are array reads, free of locks and allocation.
+ * bound and unbound on OSGi threads. Lookups are array reads, free of locks and allocation; only
+ * a command for an absent protocol takes the lock, to wait on the condition signalled when a
+ * protocol is added.
  */
 final class ScmiDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(ScmiDispatcher.class);
@@ -39,14 +55,40 @@ final class ScmiDispatcher {
     private final AtomicReferenceArray<ScmiProtocol[]> protocols = new AtomicReferenceArray<>(IDS);
     /** Per agent id, per protocol id: the version the agent negotiated. */
     private final AtomicReferenceArray<AtomicLongArray> negotiated = new AtomicReferenceArray<>(IDS);
+    /** Per protocol id: 1 once a protocol was registered with it, so that its absence is waited for. */
+    private final AtomicIntegerArray known = new AtomicIntegerArray(IDS);
+    private final ReentrantLock arrivals = new ReentrantLock();
+    private final Condition arrived = arrivals.newCondition();
+    private volatile long graceNanos;
+
+    /** @param grace how long a command waits for an absent protocol that was registered before */
+    ScmiDispatcher(Duration grace) {
+        setGrace(grace);
+    }
+
+    void setGrace(Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("negative grace period " + grace);
+        }
+        graceNanos = grace.toNanos();
+    }
 
     /** A protocol service appeared with this protocol id (its service property). */
-    synchronized void addProtocol(int protocolId, ScmiProtocol protocol) {
+    void addProtocol(int protocolId, ScmiProtocol protocol) {
         checkId(protocolId);
-        ScmiProtocol[] current = protocols.get(protocolId);
-        ScmiProtocol[] added = current == null ? new ScmiProtocol[1] : Arrays.copyOf(current, current.length + 1);
-        added[added.length - 1] = protocol;
-        protocols.set(protocolId, added);
+        synchronized (this) {
+            ScmiProtocol[] current = protocols.get(protocolId);
+            ScmiProtocol[] added = current == null ? new ScmiProtocol[1] : Arrays.copyOf(current, current.length + 1);
+            added[added.length - 1] = protocol;
+            protocols.set(protocolId, added);
+            known.set(protocolId, 1);
+        }
+        arrivals.lock();
+        try {
+            arrived.signalAll();
+        } finally {
+            arrivals.unlock();
+        }
     }
 
     /** A protocol service went away. */
@@ -80,24 +122,94 @@ final class ScmiDispatcher {
     }
 
     /**
-     * Executes one command.
+     * The answer to one command.
+     *
+     * @param status the status code
+     * @param reply the return values, meaningful only if the status is SUCCESS
+     */
+    record Answer(int status, Reply reply) {
+        static Answer failed(ScmiStatus status) {
+            return new Answer(status.code(), new Reply(0));
+        }
+
+        boolean succeeded() {
+            return status == ScmiStatus.SUCCESS.code();
+        }
+    }
+
+    /**
+     * Executes one command, waiting for its protocol if it is absent for a live update.
      *
      * @param agent who sent it
      * @param header the command's header word
      * @param parameters the bytes after the header
-     * @param reply where the return values go (bounded by the agent's buffer)
-     * @return the status code; {@code reply} holds the return values only if it is SUCCESS
+     * @param replyCapacity the most return-value bytes the agent's buffer holds
      */
-    int dispatch(Agent agent, int header, Payload parameters, Reply reply) {
-        int messageId = header & ScmiHeader.MESSAGE_ID_MASK;
+    Answer dispatch(Agent agent, int header, ByteBuffer parameters, int replyCapacity) {
         int protocolId = (header >>> ScmiHeader.PROTOCOL_ID_SHIFT) & ScmiHeader.PROTOCOL_ID_MASK;
         if (((header >>> ScmiHeader.TYPE_SHIFT) & ScmiHeader.TYPE_MASK) != MessageType.COMMAND.value()) {
-            return ScmiStatus.PROTOCOL_ERROR.code();
+            return Answer.failed(ScmiStatus.PROTOCOL_ERROR);
         }
-        ScmiProtocol protocol = protocol(protocolId);
-        if (protocol == null) {
-            return ScmiStatus.NOT_SUPPORTED.code();
+        long deadline = 0;
+        boolean waited = false;
+        while (true) {
+            ScmiProtocol protocol = protocol(protocolId);
+            if (protocol == null) {
+                if (known.get(protocolId) == 0) {
+                    return Answer.failed(ScmiStatus.NOT_SUPPORTED);
+                }
+                if (!waited) {
+                    deadline = System.nanoTime() + graceNanos;
+                    waited = true;
+                }
+                protocol = awaitProtocol(protocolId, deadline);
+                if (protocol == null) {
+                    LOG.warn("agent {} ({}): protocol 0x{} stayed absent for the {} ms grace period; {} answered "
+                            + "NOT_SUPPORTED", agent.id(), agent.name(), Integer.toHexString(protocolId),
+                            TimeUnit.NANOSECONDS.toMillis(graceNanos), ScmiHeader.decode(header));
+                    return Answer.failed(ScmiStatus.NOT_SUPPORTED);
+                }
+            }
+            Reply reply = new Reply(replyCapacity);
+            int status = execute(protocol, agent, header, new Payload(parameters.duplicate()), reply);
+            if (status == ScmiStatus.SUCCESS.code() || protocol(protocolId) == protocol) {
+                return new Answer(status, reply);
+            }
+            // The protocol left while the command ran and the command failed: the replacement answers it.
+            LOG.info("agent {} ({}): protocol 0x{} went away while {} ran (status {}); running it again on its "
+                    + "replacement", agent.id(), agent.name(), Integer.toHexString(protocolId),
+                    ScmiHeader.decode(header), status);
+            if (!waited) {
+                deadline = System.nanoTime() + graceNanos;
+                waited = true;
+            }
         }
+    }
+
+    /** Waits, without spinning, for a protocol with this id until {@code deadline}; null if none came. */
+    private ScmiProtocol awaitProtocol(int protocolId, long deadline) {
+        arrivals.lock();
+        try {
+            ScmiProtocol protocol;
+            while ((protocol = protocol(protocolId)) == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                arrived.awaitNanos(left);
+            }
+            return protocol;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the transport is stopping: answer now
+            return protocol(protocolId);
+        } finally {
+            arrivals.unlock();
+        }
+    }
+
+    private int execute(ScmiProtocol protocol, Agent agent, int header, Payload parameters, Reply reply) {
+        int messageId = header & ScmiHeader.MESSAGE_ID_MASK;
+        int protocolId = (header >>> ScmiHeader.PROTOCOL_ID_SHIFT) & ScmiHeader.PROTOCOL_ID_MASK;
         try {
             switch (messageId) {
                 case ScmiProtocol.MSG_PROTOCOL_VERSION -> {

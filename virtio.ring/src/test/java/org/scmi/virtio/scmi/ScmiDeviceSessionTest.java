@@ -12,14 +12,20 @@ import java.lang.annotation.Annotation;
 import java.lang.foreign.Arena;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.Agent;
 import org.scmi.api.MessageHandler;
+import org.scmi.api.MessageObserver;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiProtocol;
+import org.scmi.api.ScmiStatus;
 import org.scmi.virtio.device.GuestIdentity;
+import org.scmi.virtio.device.GuestSessions;
 import org.scmi.virtio.device.VirtioDeviceSession;
 import org.scmi.virtio.ring.SplitRing;
 import org.scmi.virtio.ring.VirtioFeatures;
@@ -64,6 +70,11 @@ class ScmiDeviceSessionTest {
             @Override
             public int pending_notifications() {
                 return pendingNotifications;
+            }
+
+            @Override
+            public int absent_protocol_grace_ms() {
+                return 100;
             }
         };
     }
@@ -460,5 +471,73 @@ class ScmiDeviceSessionTest {
                     command(words(header(BASE_PROTOCOL, 0, i)), 12).written());
         }
         assertEquals(4, session.stopQueue(VirtioScmi.CMDQ));
+    }
+
+    @Test
+    void observersSeeEveryAnsweredCommandOnlyWhileRegistered() {
+        record Seen(int agentId, int header, byte[] parameters, ScmiStatus status, int replyLength, long nanos) {
+        }
+        List<Seen> seen = new CopyOnWriteArrayList<>();
+        MessageObserver observer = (agent, header, parameters, status, replyLength, elapsedNanos) -> {
+            byte[] copy = new byte[parameters.remaining()];
+            parameters.get(copy);
+            seen.add(new Seen(agent.id(), header, copy, status, replyLength, elapsedNanos));
+        };
+        connect(RING_FEATURES);
+        command(words(header(BASE_PROTOCOL, 0, 0)), 12);
+        backend.addObserver(observer);
+        command(words(header(BASE_PROTOCOL, 0x3, 1)), 136);
+        command(words(header(BASE_PROTOCOL, 0x9, 2), 5, 6), 136);
+        backend.removeObserver(observer);
+        command(words(header(BASE_PROTOCOL, 0, 3)), 12);
+
+        assertEquals(2, seen.size(), "only the commands answered while the observer was registered");
+        assertEquals(1, seen.get(0).agentId());
+        assertEquals(header(BASE_PROTOCOL, 0x3, 1), seen.get(0).header());
+        assertEquals(ScmiStatus.SUCCESS, seen.get(0).status());
+        assertEquals(16, seen.get(0).replyLength());
+        assertTrue(seen.get(0).nanos() > 0);
+        assertArrayEquals(words(5, 6), seen.get(1).parameters());
+        assertEquals(ScmiStatus.NOT_FOUND, seen.get(1).status());
+        assertEquals(0, seen.get(1).replyLength());
+    }
+
+    @Test
+    void guestSessionsCountCommandsAndDisconnectThroughTheTransport() {
+        connect(RING_FEATURES | P2A);
+        command(words(header(BASE_PROTOCOL, 0, 0)), 12);
+        command(words(header(BASE_PROTOCOL, 0x9, 1)), 12);
+        command(words(header(0x13, 0, 2)), 12);
+        GuestSessions.GuestSession guest = agents.sessions().getFirst();
+        assertEquals(new GuestSessions.GuestSession(1, "guest0", "test:guest0", true, RING_FEATURES | P2A, 3, 2, 0),
+                guest);
+
+        assertTrue(agents.disconnect(1));
+        assertEquals(1, transport.disconnects.get());
+        assertFalse(agents.disconnect(2), "no such guest");
+        session.close();
+        session = null;
+        assertFalse(agents.disconnect(1), "no longer connected");
+        GuestSessions.GuestSession gone = agents.sessions().getFirst();
+        assertFalse(gone.connected());
+        assertEquals(3, gone.requests(), "counters outlive the connection");
+    }
+
+    @Test
+    void aCommandWaitsForItsProtocolDuringAnUpdate() throws Exception {
+        FakeProtocol clock = new FakeProtocol(0x14, 0x30000);
+        backend.addProtocol(clock, Map.of(ScmiProtocol.PROTOCOL_ID, 0x14));
+        connect(RING_FEATURES);
+        backend.removeProtocol(clock, Map.of());
+        int head = cmdq.add(List.of(words(header(0x14, 0, 0))), 12);
+        CompletableFuture<Void> kickThread = CompletableFuture.runAsync(() -> kick(cmdq, VirtioScmi.CMDQ));
+        Thread.sleep(30);
+        assertNull(cmdq.poll(), "not answered while the protocol is absent");
+        FakeProtocol updated = new FakeProtocol(0x14, 0x30001);
+        backend.addProtocol(updated, Map.of(ScmiProtocol.PROTOCOL_ID, 0x14));
+        kickThread.get(1, TimeUnit.SECONDS);
+        UsedBuffer used = cmdq.poll();
+        assertEquals(head, used.id());
+        assertArrayEquals(words(header(0x14, 0, 0), 0, 0x30001), used.written(), "the new version answers");
     }
 }

@@ -2,11 +2,16 @@ package org.scmi.virtio.scmi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.MessageHandler;
-import org.scmi.api.Payload;
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
@@ -17,7 +22,9 @@ import org.scmi.api.ScmiStatus;
 class ScmiDispatcherTest {
     private static final int PROTOCOL = 0x14;
     private static final int VERSION = 0x30000;
-    private final ScmiDispatcher dispatcher = new ScmiDispatcher();
+    /** Short, so that the tests of waiting take little time; long enough to tell a wait from none. */
+    private static final Duration GRACE = Duration.ofMillis(300);
+    private final ScmiDispatcher dispatcher = new ScmiDispatcher(GRACE);
     private final TestAgent agent = new TestAgent(1, "guest0");
     private final TestAgent otherAgent = new TestAgent(2, "guest1");
     private Reply reply;
@@ -31,8 +38,9 @@ class ScmiDispatcherTest {
     }
 
     private int send(TestAgent from, int header, byte[] parameters, int capacity) {
-        reply = new Reply(capacity);
-        return dispatcher.dispatch(from, header, Payload.of(parameters), reply);
+        ScmiDispatcher.Answer answer = dispatcher.dispatch(from, header, ByteBuffer.wrap(parameters), capacity);
+        reply = answer.reply();
+        return answer.status();
     }
 
     private int send(int messageId, byte[] parameters) {
@@ -207,5 +215,82 @@ class ScmiDispatcherTest {
         assertArrayEquals(words(0x20000), reply.toByteArray());
         dispatcher.removeProtocol(PROTOCOL, second);
         assertEquals(ScmiStatus.NOT_SUPPORTED.code(), send(ScmiProtocol.MSG_PROTOCOL_VERSION, new byte[0]));
+    }
+
+    @Test
+    void aProtocolNeverRegisteredIsNotSupportedAtOnce() {
+        long started = System.nanoTime();
+        assertEquals(ScmiStatus.NOT_SUPPORTED.code(), send(ScmiProtocol.MSG_PROTOCOL_VERSION, new byte[0]));
+        assertTrue(elapsedMillis(started) < GRACE.toMillis() / 2, "no wait for a protocol that never existed");
+    }
+
+    @Test
+    void anAbsentProtocolIsWaitedForUntilTheGracePeriodEnds() {
+        FakeProtocol gone = registered(new FakeProtocol(PROTOCOL, VERSION));
+        dispatcher.removeProtocol(PROTOCOL, gone);
+        long started = System.nanoTime();
+        assertEquals(ScmiStatus.NOT_SUPPORTED.code(), send(ScmiProtocol.MSG_PROTOCOL_VERSION, new byte[0]));
+        assertTrue(elapsedMillis(started) >= GRACE.toMillis(), "waited the grace period");
+        assertEquals(0, reply.length());
+    }
+
+    @Test
+    void aCommandForAnAbsentProtocolIsAnsweredByItsReplacement() throws Exception {
+        FakeProtocol old = registered(new FakeProtocol(PROTOCOL, VERSION).on(0x3, 4, (r, out) -> out.u32(1)));
+        dispatcher.removeProtocol(PROTOCOL, old);
+        FakeProtocol replacement = new FakeProtocol(PROTOCOL, VERSION + 1)
+                .on(0x3, 4, (r, out) -> out.u32(r.parameters().u32() + 2));
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> send(0x3, words(40)));
+        Thread.sleep(GRACE.toMillis() / 3);
+        assertFalse(status.isDone(), "the command waits for the protocol");
+        dispatcher.addProtocol(PROTOCOL, replacement);
+        assertEquals(ScmiStatus.SUCCESS.code(), status.get(GRACE.toMillis(), TimeUnit.MILLISECONDS));
+        assertArrayEquals(words(42), reply.toByteArray());
+        assertEquals(0, old.handled);
+        assertEquals(1, replacement.handled);
+    }
+
+    @Test
+    void aCommandThatFailsBecauseItsProtocolLeftIsAnsweredOnceByTheReplacement() {
+        FakeProtocol replacement = new FakeProtocol(PROTOCOL, VERSION).on(0x3, 4, (r, out) -> out.u32(7));
+        FakeProtocol leaving = new FakeProtocol(PROTOCOL, VERSION);
+        leaving.on(0x3, 4, (r, out) -> {
+            out.u32(99); // a partial reply the agent must never see
+            dispatcher.removeProtocol(PROTOCOL, leaving); // deactivated under the command
+            CompletableFuture.runAsync(() -> dispatcher.addProtocol(PROTOCOL, replacement));
+            throw new IllegalStateException("component deactivated (expected by the test)");
+        });
+        registered(leaving);
+        assertEquals(ScmiStatus.SUCCESS.code(), send(0x3, words(1)));
+        assertArrayEquals(words(7), reply.toByteArray(), "only the replacement's reply");
+        assertEquals(1, leaving.handled);
+        assertEquals(1, replacement.handled);
+    }
+
+    @Test
+    void aCommandThatSucceededWhileItsProtocolLeftKeepsItsAnswer() {
+        FakeProtocol replacement = new FakeProtocol(PROTOCOL, VERSION).on(0x3, 0, (r, out) -> out.u32(2));
+        FakeProtocol leaving = new FakeProtocol(PROTOCOL, VERSION);
+        leaving.on(0x3, 0, (r, out) -> {
+            dispatcher.removeProtocol(PROTOCOL, leaving);
+            dispatcher.addProtocol(PROTOCOL, replacement);
+            out.u32(1);
+        });
+        registered(leaving);
+        assertEquals(ScmiStatus.SUCCESS.code(), send(0x3, new byte[0]));
+        assertArrayEquals(words(1), reply.toByteArray());
+        assertEquals(0, replacement.handled, "answered once");
+    }
+
+    @Test
+    void aFailureOfAProtocolThatStaysIsNotRetried() {
+        FakeProtocol protocol = registered(new FakeProtocol(PROTOCOL, VERSION)
+                .on(0x3, 0, (r, out) -> { throw new ScmiException(ScmiStatus.BUSY, "busy"); }));
+        assertEquals(ScmiStatus.BUSY.code(), send(0x3, new byte[0]));
+        assertEquals(1, protocol.handled);
+    }
+
+    private static long elapsedMillis(long startedNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
     }
 }
