@@ -110,8 +110,13 @@ final class GuestConnection implements GuestTransport {
         }
     }
 
-    /** Ends the connection from any thread: the connection thread then tears the guest down. */
-    void disconnect() {
+    /**
+     * Ends the connection from any thread (a broken kick fd, or the administrator through the device):
+     * the socket is shut down, QEMU sees the back-end disconnect, and the connection thread tears the
+     * guest down as for any disconnect. The socket keeps listening for the guest's next connection.
+     */
+    @Override
+    public void disconnect() {
         disconnecting = true;
         synchronized (this) {
             if (socketOpen) {
