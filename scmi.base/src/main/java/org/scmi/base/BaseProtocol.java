@@ -28,6 +28,7 @@ import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
+import org.scmi.api.state.AgentStateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,13 +58,15 @@ public final class BaseProtocol implements ScmiProtocol {
 
     private final ProtocolRegistry protocols = new ProtocolRegistry();
     private final KnownAgents agents = new KnownAgents();
-    private final ErrorNotifications errors = new ErrorNotifications();
+    private final ErrorNotifications errors;
     private final Map<Integer, MessageHandler> handlers;
     private volatile BaseSettings settings;
 
+    /** @param store where agents' subscriptions are kept, so that they outlive this bundle */
     @Activate
-    public BaseProtocol(BaseConfiguration config) {
+    public BaseProtocol(BaseConfiguration config, @Reference AgentStateStore store) {
         settings = validate(config);
+        errors = new ErrorNotifications(store);
         AgentManagement management = new AgentManagement(agents, protocols, errors);
         handlers = Map.ofEntries(
                 Map.entry(PROTOCOL_ATTRIBUTES, MessageHandler.of(0, (request, reply) ->

@@ -1,35 +1,39 @@
 package org.scmi.base;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.scmi.api.Agent;
 import org.scmi.api.ScmiHeader;
+import org.scmi.api.state.AgentStateStore;
 
 /**
- * BASE_NOTIFY_ERRORS subscriptions, one flag per agent id, and the BASE_ERROR_EVENT they enable.
- * An event goes only to the agent whose communication failed: guests never see each other's state.
+ * BASE_NOTIFY_ERRORS subscriptions and the BASE_ERROR_EVENT they enable. A subscription is kept in
+ * the platform's {@link AgentStateStore} (key {@value #SUBSCRIBED}), so it survives an update of
+ * this bundle. An event goes only to the agent whose communication failed: guests never see each
+ * other's state.
  */
 final class ErrorNotifications {
+    /** Store key of an agent's subscription; present ("1") while the agent is subscribed. */
+    static final String SUBSCRIBED = "notify/errors";
+    private static final String ON = "1";
     private static final int EVENT_HEADER =
             ScmiHeader.notification(BaseProtocol.PROTOCOL_ID, BaseMessages.BASE_ERROR_EVENT).encode();
 
-    private final Set<Integer> subscribed = ConcurrentHashMap.newKeySet();
+    private final AgentStateStore store;
+
+    ErrorNotifications(AgentStateStore store) {
+        this.store = store;
+    }
 
     void subscribe(int agentId, boolean enable) {
-        if (enable) {
-            subscribed.add(agentId);
-        } else {
-            subscribed.remove(agentId);
-        }
+        store.put(agentId, BaseProtocol.PROTOCOL_ID, SUBSCRIBED, enable ? ON : null);
     }
 
     boolean isSubscribed(int agentId) {
-        return subscribed.contains(agentId);
+        return store.get(agentId, BaseProtocol.PROTOCOL_ID, SUBSCRIBED) != null;
     }
 
-    /** Drops the agent's subscription (BASE_RESET_AGENT_CONFIGURATION). */
+    /** Drops everything the agent set up through Base (BASE_RESET_AGENT_CONFIGURATION). */
     void forget(int agentId) {
-        subscribed.remove(agentId);
+        store.clear(agentId, BaseProtocol.PROTOCOL_ID);
     }
 
     /**
@@ -40,6 +44,6 @@ final class ErrorNotifications {
     boolean raise(Agent agent, boolean fatal, long[] reports) {
         // encoded first so that too many reports are refused whether or not the agent listens
         byte[] payload = BaseCodec.errorEvent(agent.id(), fatal, reports);
-        return subscribed.contains(agent.id()) && agent.hasEventChannel() && agent.sendEvent(EVENT_HEADER, payload);
+        return isSubscribed(agent.id()) && agent.hasEventChannel() && agent.sendEvent(EVENT_HEADER, payload);
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.scmi.api.Agent;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
+import org.scmi.virtio.scmi.AgentStates;
 
 /** BASE_SET_DEVICE_PERMISSIONS, BASE_SET_PROTOCOL_PERMISSIONS and BASE_RESET_AGENT_CONFIGURATION. */
 class AgentManagementTest {
@@ -32,7 +33,7 @@ class AgentManagementTest {
 
     @BeforeEach
     void start() {
-        base = new BaseProtocol(Configs.defaults());
+        base = new BaseProtocol(Configs.defaults(), new AgentStates());
         base.setAgentDirectory(() -> List.<Agent>of(guestA, guestB));
         base.addProtocol(clock, Map.of("scmi.protocol.id", 0x14));
         base.addProtocol(sensor, Map.of("scmi.protocol.id", 0x15));
@@ -161,7 +162,7 @@ class AgentManagementTest {
 
     @Test
     void withoutAgentDirectoryAnAgentCanStillResetItself() throws ScmiException {
-        BaseProtocol alone = new BaseProtocol(Configs.defaults());
+        BaseProtocol alone = new BaseProtocol(Configs.defaults(), new AgentStates());
         alone.addProtocol(clock, Map.of("scmi.protocol.id", 0x14));
         assertArrayEquals(new byte[0], call(alone, guestB, BASE_RESET_AGENT_CONFIGURATION, 2, 0));
         assertEquals(List.of(2), clock.resets);

@@ -32,15 +32,17 @@ import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
+import org.scmi.virtio.scmi.AgentStates;
 
 class BaseProtocolTest {
     private final FakeAgent guestA = new FakeAgent(1, "guest-a", true);
     private final FakeAgent guestB = new FakeAgent(2, "guest-b", false);
+    private final AgentStates store = new AgentStates();
     private BaseProtocol base;
 
     @BeforeEach
     void start() {
-        base = new BaseProtocol(Configs.defaults());
+        base = new BaseProtocol(Configs.defaults(), store);
         base.setAgentDirectory(() -> List.<Agent>of(guestA, guestB));
         base.addProtocol(new FakeProtocol(0x15), Map.of("scmi.protocol.id", 0x15));
         base.addProtocol(new FakeProtocol(0x11), Map.of("scmi.protocol.id", 0x11));
@@ -75,7 +77,7 @@ class BaseProtocolTest {
 
     @Test
     void withoutAgentDirectoryTheCallerIsTheOnlyKnownAgent() throws ScmiException {
-        BaseProtocol alone = new BaseProtocol(Configs.defaults());
+        BaseProtocol alone = new BaseProtocol(Configs.defaults(), new AgentStates());
         assertArrayEquals(hex("00 01 00 00"), call(alone, guestB, PROTOCOL_ATTRIBUTES));
         assertArrayEquals(hex("02000000 67756573742d6200 0000000000000000"), call(alone, guestB, BASE_DISCOVER_AGENT, 2));
         assertEquals(ScmiStatus.NOT_FOUND, failure(alone, guestB, BASE_DISCOVER_AGENT, 1));
@@ -119,7 +121,7 @@ class BaseProtocolTest {
     @Test
     void invalidConfigurationFallsBackToDefaults() throws ScmiException {
         BaseProtocol misconfigured = new BaseProtocol(Configs.of(Map.of("vendor", "a vendor of 16 c",
-                "sub_vendor", "Über", "implementation_version", -1L, "platform_name", "")));
+                "sub_vendor", "Über", "implementation_version", -1L, "platform_name", "")), new AgentStates());
         assertArrayEquals(hex("53434d492d4f53476900000000000000"), call(misconfigured, guestA, BASE_DISCOVER_VENDOR));
         assertArrayEquals(hex("4a617661000000000000000000000000"), call(misconfigured, guestA, BASE_DISCOVER_SUB_VENDOR));
         assertArrayEquals(hex("00000100"), call(misconfigured, guestA, BASE_DISCOVER_IMPLEMENTATION_VERSION));
@@ -177,6 +179,16 @@ class BaseProtocolTest {
         assertArrayEquals(new byte[0], call(base, guestA, BASE_NOTIFY_ERRORS, 0));
         assertFalse(base.raiseErrorEvent(guestA, false, 1L));
         assertEquals(1, guestA.events.size());
+    }
+
+    @Test
+    void anErrorSubscriptionOutlivesTheProtocolInstanceThatTookIt() throws ScmiException {
+        call(base, guestA, BASE_NOTIFY_ERRORS, 1);
+        BaseProtocol updated = new BaseProtocol(Configs.defaults(), store);
+        assertTrue(updated.raiseErrorEvent(guestA, false, 7L), "the new instance knows the subscription");
+        assertEquals(1, guestA.events.size());
+        call(updated, guestA, BASE_NOTIFY_ERRORS, 0);
+        assertFalse(base.raiseErrorEvent(guestA, false, 7L));
     }
 
     @Test

@@ -17,11 +17,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
+import org.scmi.virtio.scmi.AgentStates;
 
 /** BASE_DISCOVER_LIST_PROTOCOLS and the protocol count, as protocol services come and go. */
 class ProtocolListTest {
     private final FakeAgent guest = new FakeAgent(1, "guest", true);
-    private final BaseProtocol base = new BaseProtocol(Configs.defaults());
+    private final BaseProtocol base = new BaseProtocol(Configs.defaults(), new AgentStates());
 
     private void register(int... ids) {
         for (int id : ids) {
