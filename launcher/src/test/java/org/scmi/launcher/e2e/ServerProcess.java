@@ -1,0 +1,197 @@
+package org.scmi.launcher.e2e;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The SCMI server (or another program) as a child process: its console output collected line by
+ * line, waits for lines such as {@code listening on PATH}, and a stop by SIGTERM.
+ *
+ * <p>The server is started as a user starts it: the runnable JAR exported by the build under the
+ * JDK that runs the tests, with the flags {@code ./scmi-server} passes, no terminal (stdin from
+ * /dev/null, so no Gogo prompt), or the {@code ./scmi-server} script itself.
+ */
+public final class ServerProcess implements AutoCloseable {
+    /** JVM flags the runnable JAR needs: FFM calls from our bundles, and Felix's Unsafe use on 25. */
+    public static final List<String> JAR_JVM_FLAGS =
+            List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+    /** What the server prints once a vhost-user socket is ready for QEMU. */
+    public static final String LISTENING = "listening on ";
+    /** Longest wait for the server to come up (JVM start and framework start take about 2 s). */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Longest wait for a clean stop after SIGTERM. */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
+
+    private final String name;
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+    private final Thread reader;
+
+    private ServerProcess(String name, Process process) {
+        this.name = name;
+        this.process = process;
+        this.reader = Thread.ofPlatform().daemon().name(name + " output").unstarted(this::readOutput);
+        reader.start();
+    }
+
+    /**
+     * Starts a program with its output (stdout and stderr merged) collected.
+     *
+     * @param environment variables added to this process's environment
+     */
+    public static ServerProcess start(String name, List<String> command, Map<String, String> environment) {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().putAll(environment);
+        try {
+            return new ServerProcess(name, builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    /**
+     * Starts the runnable JAR serving one vhost-user guest per socket and waits until every socket
+     * is listening.
+     *
+     * @param configFile the server's JSON configuration file ({@code --config}), or null
+     */
+    public static ServerProcess startJar(List<Path> sockets, Path configFile) {
+        List<String> command = new ArrayList<>();
+        command.add(java().toString());
+        command.addAll(JAR_JVM_FLAGS);
+        command.add("-Dscmi.socket.paths=" + sockets.stream().map(Path::toString).collect(Collectors.joining(",")));
+        if (configFile != null) {
+            command.add("-Dscmi.config.file=" + configFile);
+        }
+        command.add("-Dgosh.args=--nointeractive");
+        command.add("-jar");
+        command.add(jar().toString());
+        ServerProcess server = start("scmi-server.jar", command, Map.of());
+        for (Path socket : sockets) {
+            server.awaitListening(socket);
+        }
+        return server;
+    }
+
+    /** The runnable JAR the build exported (system property {@code scmi.server.jar}). */
+    public static Path jar() {
+        return Path.of(System.getProperty("scmi.server.jar", "target/scmi-server.jar")).toAbsolutePath().normalize();
+    }
+
+    /** The project's top folder, holding {@code ./scmi-server} (system property {@code scmi.server.home}). */
+    public static Path home() {
+        return Path.of(System.getProperty("scmi.server.home", "..")).toAbsolutePath().normalize();
+    }
+
+    /** The java launcher of the JDK running this JVM (JDK 25). */
+    public static Path java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    private void readOutput() {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                synchronized (this) {
+                    lines.add(line);
+                    notifyAll();
+                }
+            }
+        } catch (IOException e) {
+            synchronized (this) {
+                lines.add("(output unreadable: " + e.getMessage() + ")");
+                notifyAll();
+            }
+        }
+    }
+
+    /** Waits for the line saying that {@code socket} is ready; fails with the output so far if it never comes. */
+    public void awaitListening(Path socket) {
+        String expected = LISTENING + socket;
+        if (!awaitLine(line -> line.endsWith(expected), START_TIMEOUT)) {
+            throw new AssertionError(name + " did not print '" + expected + "' within " + START_TIMEOUT
+                    + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")") + "; output:\n"
+                    + String.join("\n", output()));
+        }
+    }
+
+    /** Waits until a line of output matches (or the process has ended and none did). */
+    public boolean awaitLine(Predicate<String> matching, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int checked = 0;
+        synchronized (this) {
+            while (true) {
+                for (; checked < lines.size(); checked++) {
+                    if (matching.test(lines.get(checked))) {
+                        return true;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !reader.isAlive()) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** Every line printed so far. */
+    public synchronized List<String> output() {
+        return List.copyOf(lines);
+    }
+
+    /** The started process (for a script: the shell running it). */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    /**
+     * Sends SIGTERM and waits for the process to end.
+     *
+     * @return its exit code
+     * @throws AssertionError if it does not end within {@link #STOP_TIMEOUT}
+     */
+    public int terminate() {
+        process.destroy(); // SIGTERM on Linux
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + " did not stop within " + STOP_TIMEOUT + " of SIGTERM; output:\n"
+                        + String.join("\n", output()));
+            }
+            reader.join(OUTPUT_DRAIN.toMillis()); // the last lines, up to the end of the output
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + name, e);
+        }
+        return process.exitValue();
+    }
+
+    /** Kills the process if it is still running (a test that failed before stopping it). */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+}
