@@ -1,12 +1,14 @@
 package org.scmi.power;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.scmi.api.ScmiException;
+import org.scmi.api.state.AgentStateStore;
 import org.scmi.power.PowerDomains.Entry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,15 +16,26 @@ import org.slf4j.LoggerFactory;
 /**
  * Shares each domain between agents. Every agent that set a state holds a vote; the hardware is
  * kept in the most powered state any agent voted for (first in {@code PowerDomain.states()}), or,
- * with no votes, in the state the protocol found it in. An agent reads back its own vote, so a
- * guest that switched a domain off sees it off even while another guest keeps it on, as Linux
- * requires (it reads back every state it sets). A change by the platform itself overrides all
- * votes.
+ * with no votes, in the state the protocol found it in before the first vote. An agent reads back
+ * its own vote, so a guest that switched a domain off sees it off even while another guest keeps
+ * it on, as Linux requires (it reads back every state it sets). A change by the platform itself
+ * overrides all votes.
  *
- * <p>Changes to one domain are serialised by a lock on that domain's votes, held while the driver
- * switches: a slow domain delays only commands for the same domain.
+ * <p>Votes live in the platform's {@link AgentStateStore}, not in this bundle: each agent's vote
+ * under {@value #VOTE}{@code <driver key>/<domain key>}, and under the platform (agent 0) the
+ * state the domain had before the first vote ({@value #BASELINE}...). An update of this bundle or
+ * of the driver's therefore keeps every vote, and the new instance arbitrates as the old one did.
+ *
+ * <p>Changes to one domain are serialised by a lock per domain, held while the driver switches: a
+ * slow domain delays only commands for the same domain.
  */
 final class PowerArbiter {
+    /** Store key prefix of an agent's vote: the state word it asked for, in hexadecimal. */
+    static final String VOTE = "vote/";
+    /** Store key prefix, under the platform, of a voted domain's state before the first vote. */
+    static final String BASELINE = "baseline/";
+    private static final int PLATFORM = 0;
+    private static final int HEX = 16;
     private static final Logger LOG = LoggerFactory.getLogger(PowerArbiter.class);
 
     /**
@@ -43,36 +56,23 @@ final class PowerArbiter {
         }
     }
 
-    /** Votes on one domain; its monitor serialises changes to the domain. */
-    private static final class Votes {
-        final int baseline;
-        final Map<Integer, Integer> byAgent = new HashMap<>();
-        boolean retired;
+    private final AgentStateStore store;
+    private final Supplier<List<Integer>> agents;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-        Votes(int baseline) {
-            this.baseline = baseline;
-        }
-
-        int effective(Entry domain) {
-            return byAgent.values().stream().min((a, b) -> domain.domain().rank(a) - domain.domain().rank(b))
-                    .orElse(baseline);
-        }
+    /**
+     * @param store where votes are kept
+     * @param agents ids of the agents that may hold votes (the configured agents)
+     */
+    PowerArbiter(AgentStateStore store, Supplier<List<Integer>> agents) {
+        this.store = store;
+        this.agents = agents;
     }
-
-    private final Map<String, Votes> votes = new ConcurrentHashMap<>();
 
     /** The state {@code agentId} reads: its own vote, else the hardware's state. */
     int view(int agentId, Entry domain) throws ScmiException {
-        Votes current = votes.get(domain.settingKey());
-        if (current != null) {
-            synchronized (current) {
-                Integer vote = current.byAgent.get(agentId);
-                if (vote != null && !current.retired) {
-                    return vote;
-                }
-            }
-        }
-        return domain.driver().state(domain.key());
+        Integer vote = read(agentId, VOTE, domain);
+        return vote != null ? vote : domain.driver().state(domain.key());
     }
 
     /**
@@ -81,60 +81,59 @@ final class PowerArbiter {
      * vote is withdrawn and the error thrown.
      */
     Transition request(int agentId, Entry domain, int state) throws ScmiException {
-        while (true) {
-            Votes current = votesFor(domain);
-            synchronized (current) {
-                if (current.retired) {
-                    continue;
-                }
-                int before = current.effective(domain);
-                Integer previousVote = current.byAgent.put(agentId, state);
-                int after = current.effective(domain);
-                try {
-                    if (after != before) {
-                        domain.driver().setState(domain.key(), after);
-                    }
-                } catch (ScmiException e) {
-                    restore(current, agentId, previousVote);
-                    throw e;
-                }
-                int previousView = previousVote != null ? previousVote : before;
-                return new Transition(domain, agentId, previousView, state, before, after,
-                        Set.copyOf(current.byAgent.keySet()));
+        synchronized (lock(domain)) {
+            if (read(PLATFORM, BASELINE, domain) == null) {
+                write(PLATFORM, BASELINE, domain, domain.driver().state(domain.key()));
             }
+            int before = effective(domain);
+            Integer previousVote = read(agentId, VOTE, domain);
+            write(agentId, VOTE, domain, state);
+            int after = effective(domain);
+            try {
+                if (after != before) {
+                    domain.driver().setState(domain.key(), after);
+                }
+            } catch (ScmiException e) {
+                write(agentId, VOTE, domain, previousVote);
+                throw e;
+            }
+            int previousView = previousVote != null ? previousVote : before;
+            return new Transition(domain, agentId, previousView, state, before, after, voters(domain));
         }
     }
 
     /**
      * Withdraws every vote of {@code agentId} and moves the domains whose outcome changed. A
      * driver error leaves that domain as it is (it is reported, the other domains still change).
+     * Domains whose driver is away keep the vote: nothing can be moved.
      */
     List<Transition> forget(int agentId, PowerDomains domains) {
         List<Transition> transitions = new ArrayList<>();
         for (Entry domain : domains.entries()) {
-            Votes current = votes.get(domain.settingKey());
-            if (current == null) {
+            if (!domain.present()) {
                 continue;
             }
-            synchronized (current) {
-                Integer vote = current.byAgent.get(agentId);
-                if (vote == null || current.retired) {
+            synchronized (lock(domain)) {
+                Integer vote = read(agentId, VOTE, domain);
+                if (vote == null) {
                     continue;
                 }
-                int before = current.effective(domain);
-                current.byAgent.remove(agentId);
-                int after = current.effective(domain);
-                if (after != before) {
-                    try {
+                try {
+                    int before = effective(domain);
+                    write(agentId, VOTE, domain, null);
+                    int after = effective(domain);
+                    if (after != before) {
                         domain.driver().setState(domain.key(), after);
-                    } catch (ScmiException e) {
-                        LOG.warn("Power domain {} ({}) stays in state 0x{} after agent {} was reset: {}", domain.id(),
-                                domain.domain().name(), Integer.toHexString(before), agentId, e.getMessage());
-                        after = before;
                     }
+                    Set<Integer> voters = voters(domain);
+                    if (voters.isEmpty()) {
+                        write(PLATFORM, BASELINE, domain, null);
+                    }
+                    transitions.add(new Transition(domain, agentId, vote, after, before, after, voters));
+                } catch (ScmiException e) {
+                    LOG.warn("Power domain {} ({}) not moved after agent {} was reset: {}", domain.id(),
+                            domain.domain().name(), agentId, e.getMessage());
                 }
-                transitions.add(new Transition(domain, agentId, vote, after, before, after,
-                        Set.copyOf(current.byAgent.keySet())));
             }
         }
         return transitions;
@@ -142,39 +141,50 @@ final class PowerArbiter {
 
     /** The platform changed the domain itself: every agent reads the hardware again. */
     void overridden(Entry domain) {
-        retire(votes.remove(domain.settingKey()));
+        synchronized (lock(domain)) {
+            for (int agentId : agents.get()) {
+                write(agentId, VOTE, domain, null);
+            }
+            write(PLATFORM, BASELINE, domain, null);
+        }
     }
 
-    /** A driver left: its domains' votes no longer describe any hardware. */
-    void driverGone(String driverKey) {
-        String prefix = driverKey + "/";
-        votes.keySet().stream().filter(key -> key.startsWith(prefix)).toList()
-                .forEach(key -> retire(votes.remove(key)));
-    }
-
-    private static void retire(Votes gone) {
-        if (gone != null) {
-            synchronized (gone) {
-                gone.retired = true;
+    /** The most powered state voted for, else the state before the first vote, else the hardware's. */
+    private int effective(Entry domain) throws ScmiException {
+        Integer chosen = null;
+        for (int agentId : agents.get()) {
+            Integer vote = read(agentId, VOTE, domain);
+            if (vote != null && (chosen == null || domain.domain().rank(vote) < domain.domain().rank(chosen))) {
+                chosen = vote;
             }
         }
+        if (chosen == null) {
+            chosen = read(PLATFORM, BASELINE, domain);
+        }
+        return chosen != null ? chosen : domain.driver().state(domain.key());
     }
 
-    private Votes votesFor(Entry domain) throws ScmiException {
-        Votes current = votes.get(domain.settingKey());
-        if (current != null) {
-            return current;
+    private Set<Integer> voters(Entry domain) {
+        Set<Integer> voters = new TreeSet<>();
+        for (int agentId : agents.get()) {
+            if (read(agentId, VOTE, domain) != null) {
+                voters.add(agentId);
+            }
         }
-        Votes fresh = new Votes(domain.driver().state(domain.key()));
-        Votes raced = votes.putIfAbsent(domain.settingKey(), fresh);
-        return raced != null ? raced : fresh;
+        return Set.copyOf(voters);
     }
 
-    private static void restore(Votes current, int agentId, Integer previousVote) {
-        if (previousVote == null) {
-            current.byAgent.remove(agentId);
-        } else {
-            current.byAgent.put(agentId, previousVote);
-        }
+    private Object lock(Entry domain) {
+        return locks.computeIfAbsent(domain.settingKey(), key -> new Object());
+    }
+
+    private Integer read(int agentId, String prefix, Entry domain) {
+        String stored = store.get(agentId, PowerMessages.POWER_PROTOCOL_ID, prefix + domain.settingKey());
+        return stored == null ? null : Integer.parseUnsignedInt(stored, HEX);
+    }
+
+    private void write(int agentId, String prefix, Entry domain, Integer state) {
+        store.put(agentId, PowerMessages.POWER_PROTOCOL_ID, prefix + domain.settingKey(),
+                state == null ? null : Integer.toHexString(state));
     }
 }

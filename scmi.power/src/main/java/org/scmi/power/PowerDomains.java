@@ -2,6 +2,7 @@ package org.scmi.power;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -14,17 +15,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The domains of every bound driver as one numbered list (immutable snapshot): drivers ordered by
- * their key, each driver's domains in its own order, ids = positions (the rule documented in
- * {@code org.scmi.api.power}).
+ * The domains of every driver as one numbered list (immutable snapshot): drivers ordered by their
+ * key, each driver's domains in its own order, ids = positions (the rule documented in
+ * {@code org.scmi.api.power}). A keyed driver that went away (its bundle being updated) keeps its
+ * place: its domains stay listed without a driver, so no other domain's id moves under a guest,
+ * and commands that need the hardware wait for the driver to come back.
  */
 final class PowerDomains {
     private static final Logger LOG = LoggerFactory.getLogger(PowerDomains.class);
 
+    /** A driver's place and the domains it listed. */
+    record Listing(BoundDriver owner, List<PowerDomain> domains) {
+    }
+
     /** A domain with its id and the driver that owns it. */
     record Entry(int id, BoundDriver owner, PowerDomain domain) {
+        /** The driver, or null while it is away. */
         PowerDomainDriver driver() {
             return owner.driver();
+        }
+
+        boolean present() {
+            return owner.driver() != null;
         }
 
         String key() {
@@ -45,11 +57,12 @@ final class PowerDomains {
         this.entries = entries;
     }
 
-    static PowerDomains of(Collection<BoundDriver> drivers) {
+    static PowerDomains of(Collection<Listing> listings) {
         List<Entry> entries = new ArrayList<>();
-        drivers.stream().sorted().forEach(owner -> {
+        listings.stream().sorted(Comparator.comparing(Listing::owner)).forEach(listing -> {
+            BoundDriver owner = listing.owner();
             Set<String> keys = new HashSet<>();
-            for (PowerDomain domain : owner.driver().domains()) {
+            for (PowerDomain domain : listing.domains()) {
                 if (!keys.add(domain.key())) {
                     LOG.warn("Power domain driver {} lists domain {} twice; the second is not offered", owner.key(),
                             domain.key());
@@ -71,6 +84,11 @@ final class PowerDomains {
             throw new ScmiException(ScmiStatus.NOT_FOUND, "no power domain " + Integer.toUnsignedString(domainId));
         }
         return entries.get(domainId);
+    }
+
+    /** The domain with this setting key, if listed. */
+    Optional<Entry> find(String settingKey) {
+        return entries.stream().filter(e -> e.settingKey().equals(settingKey)).findFirst();
     }
 
     Optional<Entry> find(PowerDomainDriver driver, String domainKey) {

@@ -1,8 +1,10 @@
 package org.scmi.power;
 
+import java.util.List;
 import java.util.function.Supplier;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
+import org.scmi.api.state.AgentStateStore;
 import org.scmi.power.PowerArbiter.Transition;
 import org.scmi.power.PowerDomains.Entry;
 
@@ -10,17 +12,25 @@ import org.scmi.power.PowerDomains.Entry;
  * The two power notifications: who subscribed to what, and what each subscriber is told. An agent
  * is told of the states it reads (see {@link PowerArbiter}): the requester of a change when its own
  * view changed, every other subscriber when the hardware changed and it holds no vote of its own.
+ * Subscriptions are kept in the platform's {@link AgentStateStore} (keys {@value #STATE_CHANGED}
+ * and {@value #CHANGE_REQUESTED} followed by the domain's setting key).
  */
 final class PowerEvents {
     /** agent_id reported for changes the platform made itself. */
     static final int PLATFORM = 0;
+    /** Store key prefix of POWER_STATE_NOTIFY subscriptions. */
+    static final String STATE_CHANGED = "notify/state/";
+    /** Store key prefix of POWER_STATE_CHANGE_REQUESTED_NOTIFY subscriptions. */
+    static final String CHANGE_REQUESTED = "notify/request/";
 
-    private final Subscriptions stateChanged = new Subscriptions();
-    private final Subscriptions changeRequested = new Subscriptions();
+    private final Subscriptions stateChanged;
+    private final Subscriptions changeRequested;
     private final Supplier<AgentDirectory> directory;
 
-    PowerEvents(Supplier<AgentDirectory> directory) {
+    PowerEvents(AgentStateStore store, Supplier<AgentDirectory> directory, Supplier<List<Integer>> agents) {
         this.directory = directory;
+        this.stateChanged = new Subscriptions(store, STATE_CHANGED, agents);
+        this.changeRequested = new Subscriptions(store, CHANGE_REQUESTED, agents);
     }
 
     void subscribeStateChanged(int agentId, Entry domain, boolean enabled) {
@@ -29,11 +39,6 @@ final class PowerEvents {
 
     void subscribeChangeRequested(int agentId, Entry domain, boolean enabled) {
         changeRequested.set(agentId, domain.settingKey(), enabled);
-    }
-
-    void forget(int agentId) {
-        stateChanged.forget(agentId);
-        changeRequested.forget(agentId);
     }
 
     /** {@code agentId} (or the platform) asked for {@code state}: tell every subscriber. */

@@ -2,6 +2,9 @@ package org.scmi.power;
 
 import static org.scmi.power.PowerMessages.*;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,10 +17,12 @@ import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
 import org.scmi.api.MessageHandler;
@@ -30,8 +35,10 @@ import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.api.power.PowerDomainListener;
 import org.scmi.api.power.PowerState;
+import org.scmi.api.state.AgentStateStore;
 import org.scmi.power.PowerArbiter.Transition;
 import org.scmi.power.PowerDomains.Entry;
+import org.scmi.power.PowerDomains.Listing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +50,18 @@ import org.slf4j.LoggerFactory;
  * the driver is done. An asynchronous one is answered at once and runs on a virtual thread; its
  * completion reaches the agent as POWER_STATE_CHANGED (the protocol has no delayed response).
  * Driver listeners may call in from any thread.
+ *
+ * <p>Live updates: what agents set up (votes, subscriptions) is kept in the platform's
+ * {@link AgentStateStore}, so a new instance of this bundle carries on where the old one stopped.
+ * A keyed driver that goes away keeps its domains' ids; POWER_STATE_GET and POWER_STATE_SET on
+ * them wait for it up to the configured grace period, then answer HARDWARE_ERROR. Descriptions
+ * (attributes, names) are answered from what the driver listed, without waiting.
  */
-@Component(service = ScmiProtocol.class, property = {ScmiProtocol.PROTOCOL_ID + ":Integer=17",
-        ScmiProtocol.EVENTS + ":Boolean=true"})
+@Component(service = ScmiProtocol.class, configurationPid = PowerProtocol.PID,
+        property = {ScmiProtocol.PROTOCOL_ID + ":Integer=17", ScmiProtocol.EVENTS + ":Boolean=true"})
+@Designate(ocd = PowerProtocolConfig.class)
 public final class PowerProtocol implements ScmiProtocol {
+    static final String PID = "org.scmi.power";
     private static final Logger LOG = LoggerFactory.getLogger(PowerProtocol.class);
 
     /** Messages that exist only for agents with a platform-to-agent channel. */
@@ -62,15 +77,30 @@ public final class PowerProtocol implements ScmiProtocol {
             DOMAIN_NAME_GET, MessageHandler.of(DOMAIN_ID_LENGTH, this::domainNameGet));
 
     private final Map<PowerDomainDriver, Binding> bindings = new ConcurrentHashMap<>();
+    /** Every driver's place by its key, kept while a keyed driver is away. Guarded by this. */
+    private final Map<String, Listing> listings = new HashMap<>();
     private final AtomicReference<AgentDirectory> directory = new AtomicReference<>();
-    private final PowerArbiter arbiter = new PowerArbiter();
-    private final PowerEvents events = new PowerEvents(directory::get);
+    private final AgentStateStore store;
+    private final PowerArbiter arbiter;
+    private final PowerEvents events;
+    private final DriverArrivals arrivals = new DriverArrivals();
     private final ExecutorService asynchronousSets =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scmi-power-set-", 0).factory());
     private volatile PowerDomains domains = PowerDomains.EMPTY;
+    private volatile Duration driverGrace;
 
+    /** @param store where agents' votes and subscriptions are kept, so that they outlive this bundle */
     @Activate
-    public PowerProtocol() {
+    public PowerProtocol(PowerProtocolConfig config, @Reference AgentStateStore store) {
+        this.store = store;
+        this.arbiter = new PowerArbiter(store, this::agentIds);
+        this.events = new PowerEvents(store, directory::get, this::agentIds);
+        modified(config);
+    }
+
+    @Modified
+    void modified(PowerProtocolConfig config) {
+        driverGrace = Duration.ofMillis(Math.max(0, config.driverGraceMillis()));
     }
 
     @Deactivate
@@ -99,10 +129,12 @@ public final class PowerProtocol implements ScmiProtocol {
         return handlers.get(messageId);
     }
 
+    /** Undoes the agent's votes, then forgets everything it set up through this protocol. */
     @Override
     public void resetAgent(int agentId) {
-        events.forget(agentId);
-        arbiter.forget(agentId, domains).forEach(events::changed);
+        List<Transition> transitions = arbiter.forget(agentId, domains);
+        store.clear(agentId, POWER_PROTOCOL_ID);
+        transitions.forEach(events::changed);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -110,21 +142,41 @@ public final class PowerProtocol implements ScmiProtocol {
     void bindDriver(PowerDomainDriver driver, Map<String, Object> properties) {
         Object key = properties.get(PowerDomainDriver.DRIVER_KEY);
         long serviceId = ((Number) properties.getOrDefault(Constants.SERVICE_ID, 0L)).longValue();
-        Binding binding = new Binding(new BoundDriver(driver, key == null ? null : key.toString(), serviceId));
+        BoundDriver owner = new BoundDriver(driver, key == null ? null : key.toString(), serviceId);
+        synchronized (this) {
+            Listing current = listings.get(owner.key());
+            if (current != null && current.owner().driver() != null) {
+                LOG.error("Power domain driver key {} is already taken; ignoring the second driver", owner.key());
+                return;
+            }
+            listings.put(owner.key(), new Listing(owner, List.copyOf(driver.domains())));
+            renumber();
+        }
+        Binding binding = new Binding(owner);
         bindings.put(driver, binding);
-        renumber();
         driver.addListener(binding);
-        LOG.info("Power domain driver {} bound: {} domains", binding.owner.key(), driver.domains().size());
+        arrivals.arrived();
+        LOG.info("Power domain driver {} bound: {} domains", owner.key(), driver.domains().size());
     }
 
     void unbindDriver(PowerDomainDriver driver) {
         Binding binding = bindings.remove(driver);
-        if (binding != null) {
-            driver.removeListener(binding);
-            renumber();
-            arbiter.driverGone(binding.owner.key());
-            LOG.info("Power domain driver {} unbound", binding.owner.key());
+        if (binding == null) {
+            return;
         }
+        driver.removeListener(binding);
+        BoundDriver owner = binding.owner;
+        synchronized (this) {
+            Listing current = listings.get(owner.key());
+            if (owner.driverKey() != null) {
+                listings.put(owner.key(), new Listing(owner.away(), current.domains()));
+            } else {
+                listings.remove(owner.key());
+            }
+            renumber();
+        }
+        LOG.info("Power domain driver {} unbound{}", owner.key(),
+                owner.driverKey() != null ? "; its domains keep their ids and wait for it" : "");
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -138,7 +190,31 @@ public final class PowerProtocol implements ScmiProtocol {
     }
 
     private synchronized void renumber() {
-        domains = PowerDomains.of(bindings.values().stream().map(b -> b.owner).toList());
+        domains = PowerDomains.of(listings.values());
+    }
+
+    /** Ids of the configured agents: those that can hold votes and subscriptions. */
+    private List<Integer> agentIds() {
+        AgentDirectory agents = directory.get();
+        return agents == null ? List.of() : agents.agents().stream().map(Agent::id).toList();
+    }
+
+    /**
+     * The domain a command names, with its driver: waits for a driver that is away, up to the grace
+     * period; HARDWARE_ERROR if it does not come back.
+     */
+    private Entry present(int domainId) throws ScmiException {
+        Entry entry = domains.get(domainId);
+        if (entry.present()) {
+            return entry;
+        }
+        Entry back = arrivals.await(() -> domains.find(entry.settingKey()).filter(Entry::present).orElse(null),
+                driverGrace);
+        if (back == null) {
+            throw new ScmiException(ScmiStatus.HARDWARE_ERROR, "the driver " + entry.owner().key()
+                    + " of power domain " + domainId + " stayed away for " + driverGrace.toMillis() + " ms");
+        }
+        return back;
     }
 
     private void protocolAttributes(ScmiRequest request, Reply reply) throws ScmiException {
@@ -157,7 +233,7 @@ public final class PowerProtocol implements ScmiProtocol {
 
     private void stateSet(ScmiRequest request, Reply reply) throws ScmiException {
         int flags = request.parameters().u32();
-        Entry entry = domains.get(request.parameters().u32());
+        Entry entry = present(request.parameters().u32());
         int state = request.parameters().u32();
         if ((flags & ~SET_ASYNC) != 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved flags set: 0x" + Integer.toHexString(flags));
@@ -195,7 +271,7 @@ public final class PowerProtocol implements ScmiProtocol {
     }
 
     private void stateGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = domains.get(request.parameters().u32());
+        Entry entry = present(request.parameters().u32());
         reply.u32(arbiter.view(request.agent().id(), entry));
     }
 

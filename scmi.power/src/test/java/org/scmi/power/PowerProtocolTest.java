@@ -2,6 +2,7 @@ package org.scmi.power;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,9 @@ import static org.scmi.power.Wire.words;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +21,12 @@ import org.scmi.api.ScmiStatus;
 import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.api.power.PowerState;
+import org.scmi.virtio.scmi.AgentStates;
 
 class PowerProtocolTest {
+    /** Short, so that waiting for an absent driver takes little test time. */
+    private static final int GRACE_MILLIS = 200;
+    private final AgentStates store = new AgentStates();
     private static final int RETENTION = 0x0000_0001;
     private static final int STATE_CHANGED_HEADER = 0x0000_4700;
     private static final int CHANGE_REQUESTED_HEADER = 0x0000_4701;
@@ -36,7 +43,7 @@ class PowerProtocolTest {
 
     @BeforeEach
     void start() {
-        power = new PowerProtocol();
+        power = new PowerProtocol(Configs.power(GRACE_MILLIS), store);
         power.bindAgentDirectory(new FakeDirectory(guest1, guest2, noEvents));
         power.bindDriver(board, Map.of(PowerDomainDriver.DRIVER_KEY, "board", "service.id", 10L));
     }
@@ -67,10 +74,59 @@ class PowerProtocolTest {
     }
 
     @Test
-    void withoutDriversThereAreNoDomains() {
+    void withoutDriversThereAreNoDomains() throws InterruptedException {
+        PowerProtocol empty = new PowerProtocol(Configs.power(GRACE_MILLIS), store);
+        assertArrayEquals(words(0, 0, 0, 0, 0), call(empty, guest1, 0x1));
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(empty, guest1, 0x3, 0));
+        empty.deactivate();
+    }
+
+    @Test
+    void anAwayDriverKeepsItsDomainsListedAndTheirStateWaitsForIt() throws Exception {
         power.unbindDriver(board);
-        assertArrayEquals(words(0, 0, 0, 0, 0), call(power, guest1, 0x1));
-        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(power, guest1, 0x3, 0));
+        assertArrayEquals(words(0, 3, 0, 0, 0), call(power, guest1, 0x1), "ids do not move");
+        assertArrayEquals(Wire.le().status(ScmiStatus.SUCCESS).u32(0).ascii("gpu_pd", 64).build(),
+                call(power, guest1, 0x8, 0), "descriptions need no driver");
+
+        CompletableFuture<byte[]> state = CompletableFuture.supplyAsync(() -> call(power, guest1, 0x5, 0));
+        Thread.sleep(GRACE_MILLIS / 4);
+        assertFalse(state.isDone(), "POWER_STATE_GET waits for the driver");
+        power.bindDriver(board, Map.of(PowerDomainDriver.DRIVER_KEY, "board", "service.id", 11L));
+        assertArrayEquals(words(0, PowerState.ON), state.get(1, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aDriverThatStaysAwayEndsTheWaitWithAHardwareError() {
+        power.unbindDriver(board);
+        long started = System.nanoTime();
+        assertArrayEquals(words(ScmiStatus.HARDWARE_ERROR.code()), call(power, guest1, 0x4, 0, 0, PowerState.OFF));
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) >= GRACE_MILLIS);
+        assertTrue(board.sets.isEmpty());
+    }
+
+    @Test
+    void votesAndSubscriptionsOutliveTheProtocolInstance() throws Exception {
+        call(power, guest1, 0x4, 0, 0, PowerState.OFF);
+        call(power, guest2, 0x4, 0, 1, RETENTION);
+        call(power, guest2, 0x6, 0, 1);
+        power.deactivate();
+
+        PowerProtocol updated = new PowerProtocol(Configs.power(GRACE_MILLIS), store);
+        updated.bindAgentDirectory(new FakeDirectory(guest1, guest2, noEvents));
+        updated.bindDriver(board, Map.of(PowerDomainDriver.DRIVER_KEY, "board", "service.id", 12L));
+        try {
+            assertArrayEquals(words(0, PowerState.OFF), call(updated, guest1, 0x5, 0), "guest 1's vote");
+            assertArrayEquals(words(0, RETENTION), call(updated, guest2, 0x5, 1), "guest 2's vote");
+            call(updated, guest1, 0x4, 0, 0, PowerState.ON);
+            assertArrayEquals(words(1, 0, PowerState.ON), guest2.await().payload(), "still subscribed");
+            call(updated, guest1, 0x4, 0, 1, PowerState.ON);
+            assertEquals("vpu=0", board.sets.getLast(), "the most powered vote wins");
+            call(updated, guest1, 0x4, 0, 1, PowerState.OFF);
+            assertEquals("vpu=1", board.sets.getLast(), "guest 2's earlier vote for retention still counts");
+        } finally {
+            updated.deactivate();
+            power = new PowerProtocol(Configs.power(GRACE_MILLIS), store); // for the common tear-down
+        }
     }
 
     @Test
@@ -257,7 +313,9 @@ class PowerProtocolTest {
 
         power.unbindDriver(board);
         power.unbindDriver(early);
-        assertEquals(List.of("unkeyed"), names());
+        power.unbindDriver(unkeyed);
+        assertEquals(List.of("early_a", "gpu_pd", "vpu_pd", LONG_NAME), names(), "keyed drivers keep their places");
+        power.bindDriver(unkeyed, Map.of("service.id", 6L));
         power.bindDriver(board, Map.of(PowerDomainDriver.DRIVER_KEY, "board", "service.id", 30L));
         power.bindDriver(early, Map.of(PowerDomainDriver.DRIVER_KEY, "aaa", "service.id", 31L));
         assertEquals(List.of("early_a", "gpu_pd", "vpu_pd", LONG_NAME, "unkeyed"), names(), "same ids again");

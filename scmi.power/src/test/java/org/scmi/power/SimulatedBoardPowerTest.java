@@ -16,9 +16,13 @@ import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.board.sim.file.BoardFileConfig;
 import org.scmi.board.sim.power.PowerCommands;
 import org.scmi.board.sim.power.SimulatedPowerDomains;
+import org.scmi.virtio.scmi.AgentStates;
 
 /** The power protocol over the built-in simulated board, as a guest probing it sees it. */
 class SimulatedBoardPowerTest {
+    /** Short, so that waiting for an absent driver takes little test time. */
+    private static final int GRACE_MILLIS = 200;
+    private final AgentStates store = new AgentStates();
     private static final int STATE_CHANGED_HEADER = 0x0000_4700;
     private static final int ON = 0;
     private static final int OFF = 0x4000_0000;
@@ -40,7 +44,7 @@ class SimulatedBoardPowerTest {
                 return BoardFileConfig.class;
             }
         });
-        power = new PowerProtocol();
+        power = new PowerProtocol(Configs.power(GRACE_MILLIS), store);
         power.bindAgentDirectory(new FakeDirectory(guest));
         power.bindDriver(board, Map.of(PowerDomainDriver.DRIVER_KEY, "sim", "service.id", 1L));
     }
