@@ -4,9 +4,9 @@ import java.util.Comparator;
 import org.scmi.api.clock.ClockDriver;
 
 /**
- * A driver service with the properties that place it in the clock list.
+ * A driver's place in the clock list: its key, and the service while it is bound.
  *
- * @param driver the service
+ * @param driver the service, or null while a keyed driver is away (its bundle being replaced)
  * @param driverKey its {@link ClockDriver#DRIVER_KEY}, or null
  * @param serviceId its service id, ordering drivers without a key
  */
@@ -19,6 +19,11 @@ record BoundDriver(ClockDriver driver, String driverKey, long serviceId) impleme
     /** The key settings are kept under: the driver key, or the service id for a driver without one. */
     String key() {
         return driverKey != null ? driverKey : "service." + serviceId;
+    }
+
+    /** The same place with the driver gone. */
+    BoundDriver away() {
+        return new BoundDriver(null, driverKey, serviceId);
     }
 
     @Override

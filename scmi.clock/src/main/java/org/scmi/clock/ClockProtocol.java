@@ -2,6 +2,9 @@ package org.scmi.clock;
 
 import static org.scmi.clock.ClockMessages.*;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +39,9 @@ import org.scmi.api.clock.ClockControl;
 import org.scmi.api.clock.ClockDriver;
 import org.scmi.api.clock.ClockListener;
 import org.scmi.api.clock.ClockRates;
+import org.scmi.api.state.AgentStateStore;
 import org.scmi.clock.Clocks.Entry;
+import org.scmi.clock.Clocks.Listing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * offered (max_async_req) only to agents with an event channel and only while every clock changes
  * rate within the configured deadline, because Linux gives up on a delayed response after 2 s.
  * Driver listeners may call in from any thread.
+ *
+ * <p>Live updates: what agents set up (enable votes, rates and parents they own, subscriptions) is
+ * kept in the platform's {@link AgentStateStore}, so a new instance of this bundle carries on where
+ * the old one stopped. A keyed driver that goes away keeps its clocks' ids; commands that need the
+ * hardware wait for it up to the configured grace period, then answer HARDWARE_ERROR. Descriptions
+ * (rates, names, parents, permissions) and subscriptions need no driver and do not wait.
  */
 @Component(service = ScmiProtocol.class, configurationPid = ClockProtocol.PID,
         property = {ScmiProtocol.PROTOCOL_ID + ":Integer=20", ScmiProtocol.EVENTS + ":Boolean=true"})
@@ -78,18 +89,26 @@ public final class ClockProtocol implements ScmiProtocol {
             Map.entry(GET_PERMISSIONS, MessageHandler.of(CLOCK_ID_LENGTH, this::getPermissions)));
 
     private final Map<ClockDriver, Binding> bindings = new ConcurrentHashMap<>();
+    /** Every driver's place by its key, kept while a keyed driver is away. Guarded by this. */
+    private final Map<String, Listing> listings = new HashMap<>();
     private final AtomicReference<AgentDirectory> directory = new AtomicReference<>();
-    private final ClockSettings settings = new ClockSettings();
-    private final ClockEvents events = new ClockEvents(directory::get);
+    private final AgentStateStore store;
+    private final ClockSettings settings;
+    private final ClockEvents events;
+    private final DriverArrivals arrivals = new DriverArrivals();
     private final Map<Integer, AtomicInteger> pendingByAgent = new ConcurrentHashMap<>();
     private final ExecutorService asynchronousSets =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scmi-clock-rate-", 0).factory());
     private volatile ClockProtocolConfig config;
     private volatile Clocks clocks = Clocks.EMPTY;
 
+    /** @param store where agents' settings and subscriptions are kept, so that they outlive this bundle */
     @Activate
-    public ClockProtocol(ClockProtocolConfig config) {
+    public ClockProtocol(ClockProtocolConfig config, @Reference AgentStateStore store) {
         this.config = config;
+        this.store = store;
+        this.settings = new ClockSettings(store, this::agentIds);
+        this.events = new ClockEvents(store, directory::get, this::agentIds);
     }
 
     @Modified
@@ -123,11 +142,13 @@ public final class ClockProtocol implements ScmiProtocol {
         return handlers.get(messageId);
     }
 
+    /** Undoes the agent's settings, then forgets everything it set up through this protocol. */
     @Override
     public void resetAgent(int agentId) {
-        events.forget(agentId);
-        for (ClockSettings.RateRestored restored : settings.forget(agentId, clocks)) {
-            events.rateChanged(restored.agentId(), restored.clock(), restored.rate());
+        List<ClockSettings.RateRestored> restored = settings.forget(agentId, clocks);
+        store.clear(agentId, CLOCK_PROTOCOL_ID);
+        for (ClockSettings.RateRestored rate : restored) {
+            events.rateChanged(rate.agentId(), rate.clock(), rate.rate());
         }
     }
 
@@ -136,21 +157,41 @@ public final class ClockProtocol implements ScmiProtocol {
     void bindDriver(ClockDriver driver, Map<String, Object> properties) {
         Object key = properties.get(ClockDriver.DRIVER_KEY);
         long serviceId = ((Number) properties.getOrDefault(Constants.SERVICE_ID, 0L)).longValue();
-        Binding binding = new Binding(new BoundDriver(driver, key == null ? null : key.toString(), serviceId));
+        BoundDriver owner = new BoundDriver(driver, key == null ? null : key.toString(), serviceId);
+        synchronized (this) {
+            Listing current = listings.get(owner.key());
+            if (current != null && current.owner().driver() != null) {
+                LOG.error("Clock driver key {} is already taken; ignoring the second driver", owner.key());
+                return;
+            }
+            listings.put(owner.key(), new Listing(owner, List.copyOf(driver.clocks())));
+            renumber();
+        }
+        Binding binding = new Binding(owner);
         bindings.put(driver, binding);
-        renumber();
         driver.addListener(binding);
-        LOG.info("Clock driver {} bound: {} clocks", binding.owner.key(), driver.clocks().size());
+        arrivals.arrived();
+        LOG.info("Clock driver {} bound: {} clocks", owner.key(), driver.clocks().size());
     }
 
     void unbindDriver(ClockDriver driver) {
         Binding binding = bindings.remove(driver);
-        if (binding != null) {
-            driver.removeListener(binding);
-            renumber();
-            settings.driverGone(binding.owner.key());
-            LOG.info("Clock driver {} unbound", binding.owner.key());
+        if (binding == null) {
+            return;
         }
+        driver.removeListener(binding);
+        BoundDriver owner = binding.owner;
+        synchronized (this) {
+            Listing current = listings.get(owner.key());
+            if (owner.driverKey() != null) {
+                listings.put(owner.key(), new Listing(owner.away(), current.clocks()));
+            } else {
+                listings.remove(owner.key());
+            }
+            renumber();
+        }
+        LOG.info("Clock driver {} unbound{}", owner.key(),
+                owner.driverKey() != null ? "; its clocks keep their ids and wait for it" : "");
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -164,7 +205,31 @@ public final class ClockProtocol implements ScmiProtocol {
     }
 
     private synchronized void renumber() {
-        clocks = Clocks.of(bindings.values().stream().map(b -> b.owner).toList());
+        clocks = Clocks.of(listings.values());
+    }
+
+    /** Ids of the configured agents: those that can hold settings and subscriptions. */
+    private List<Integer> agentIds() {
+        AgentDirectory agents = directory.get();
+        return agents == null ? List.of() : agents.agents().stream().map(Agent::id).toList();
+    }
+
+    /**
+     * The clock a command names, with its driver: waits for a driver that is away, up to the grace
+     * period; HARDWARE_ERROR if it does not come back.
+     */
+    private Entry present(int clockId) throws ScmiException {
+        Entry entry = clocks.get(clockId);
+        if (entry.present()) {
+            return entry;
+        }
+        Duration grace = Duration.ofMillis(Math.max(0, config.driverGraceMillis()));
+        Entry back = arrivals.await(() -> clocks.find(entry.settingKey()).filter(Entry::present).orElse(null), grace);
+        if (back == null) {
+            throw new ScmiException(ScmiStatus.HARDWARE_ERROR, "the driver " + entry.owner().key() + " of clock "
+                    + clockId + " stayed away for " + grace.toMillis() + " ms");
+        }
+        return back;
     }
 
     /** max_async_req for this agent: 0 unless it has an event channel and every clock is fast enough. */
@@ -183,7 +248,7 @@ public final class ClockProtocol implements ScmiProtocol {
     }
 
     private void attributes(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = clocks.get(request.parameters().u32());
+        Entry entry = present(request.parameters().u32());
         Clock clock = entry.clock();
         boolean restricted = !clock.controls().containsAll(Set.of(ClockControl.values()));
         int attributes = (request.agent().hasEventChannel() ? ATTR_RATE_NOTIFY | ATTR_RATE_CHANGE_REQUESTED_NOTIFY : 0)
@@ -225,7 +290,7 @@ public final class ClockProtocol implements ScmiProtocol {
     private void rateSet(ScmiRequest request, Reply reply) throws ScmiException {
         Payload parameters = request.parameters();
         int flags = parameters.u32();
-        Entry entry = clocks.get(parameters.u32());
+        Entry entry = present(parameters.u32());
         long requested = parameters.u64();
         if ((flags & SET_FLAGS_RESERVED) != 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved flags set: 0x" + Integer.toHexString(flags));
@@ -286,12 +351,12 @@ public final class ClockProtocol implements ScmiProtocol {
     }
 
     private void rateGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = clocks.get(request.parameters().u32());
+        Entry entry = present(request.parameters().u32());
         reply.u64(entry.driver().rate(entry.key()));
     }
 
     private void configSet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = clocks.get(request.parameters().u32());
+        Entry entry = present(request.parameters().u32());
         int attributes = request.parameters().u32();
         // oem_config_value, the third word, only matters with an OEM config type, which no clock has.
         if ((attributes & CONFIG_SET_RESERVED) != 0 || (attributes & CONFIG_SET_OEM_TYPE_MASK) != 0) {
@@ -307,7 +372,7 @@ public final class ClockProtocol implements ScmiProtocol {
     }
 
     private void configGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = clocks.get(request.parameters().u32());
+        Entry entry = present(request.parameters().u32());
         int flags = request.parameters().u32();
         if (flags != 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, (flags & ~CONFIG_GET_OEM_TYPE_MASK) != 0
@@ -360,7 +425,7 @@ public final class ClockProtocol implements ScmiProtocol {
     }
 
     private void parentSet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = clocks.get(request.parameters().u32());
+        Entry entry = present(request.parameters().u32());
         Entry parent = clocks.get(request.parameters().u32());
         withParents(entry);
         if (!entry.parentIds().contains(parent.id())) {
@@ -372,7 +437,7 @@ public final class ClockProtocol implements ScmiProtocol {
     }
 
     private void parentGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = withParents(clocks.get(request.parameters().u32()));
+        Entry entry = withParents(present(request.parameters().u32()));
         String parentKey = entry.driver().parent(entry.key());
         Entry parent = clocks.find(entry.driver(), parentKey).orElseThrow(() -> new ScmiException(
                 ScmiStatus.GENERIC_ERROR, "clock " + entry.id() + " reports an unknown parent " + parentKey));

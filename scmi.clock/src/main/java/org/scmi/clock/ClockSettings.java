@@ -1,11 +1,12 @@
 package org.scmi.clock;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.scmi.api.ScmiException;
+import org.scmi.api.state.AgentStateStore;
 import org.scmi.clock.Clocks.Entry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,81 +20,69 @@ import org.slf4j.LoggerFactory;
  * another guest runs. Rate and parent are one per clock: the last agent to set one owns it, and
  * resetting that agent restores the value the clock had before any agent changed it.
  *
- * <p>Changes to one clock are serialised by a lock on that clock's settings, held while the driver
- * works: a slow clock delays only commands for the same clock.
+ * <p>Everything lives in the platform's {@link AgentStateStore}, keyed by the clock's setting key
+ * ({@code <driver key>/<clock key>}), so an update of this bundle or of the driver's keeps it:
+ * per agent, {@value #ENABLE} (its vote, {@code 1} or {@code 0}), {@value #RATE} (the rate it set,
+ * while it owns the rate) and {@value #PARENT} (the parent key it chose, while it owns the parent);
+ * under the platform (agent 0), the values from before any agent: {@value #ENABLE} (the clock ran),
+ * {@value #RATE} and {@value #PARENT}.
+ *
+ * <p>Changes to one clock are serialised by a lock per clock, held while the driver works: a slow
+ * clock delays only commands for the same clock.
  */
 final class ClockSettings {
+    static final String ENABLE = "enable/";
+    static final String RATE = "rate/";
+    static final String PARENT = "parent/";
+    private static final int PLATFORM = 0;
+    private static final String ON = "1";
+    private static final String OFF = "0";
     private static final Logger LOG = LoggerFactory.getLogger(ClockSettings.class);
 
     /** A rate an agent's reset restored. */
     record RateRestored(Entry clock, int agentId, long rate) {
     }
 
-    /** A value owned by the agent that set it last, with what the clock had before any agent did. */
-    private static final class Claim<T> {
-        final T original;
-        int owner;
-
-        Claim(T original, int owner) {
-            this.original = original;
-            this.owner = owner;
-        }
-    }
-
-    /** Settings of one clock; its monitor serialises changes to the clock. */
-    private static final class Settings {
-        final boolean enabledAtStart;
-        final Map<Integer, Boolean> enableVotes = new HashMap<>();
-        Claim<Long> rate;
-        Claim<String> parent;
-        boolean retired;
-
-        Settings(boolean enabledAtStart) {
-            this.enabledAtStart = enabledAtStart;
-        }
-
-        boolean runs() {
-            return enableVotes.isEmpty() ? enabledAtStart : enableVotes.containsValue(true);
-        }
-    }
-
     /** A change to one clock's settings made under its lock. */
     @FunctionalInterface
     private interface Change<T> {
-        T apply(Settings settings) throws ScmiException;
+        T apply() throws ScmiException;
     }
 
-    private final Map<String, Settings> settings = new ConcurrentHashMap<>();
+    private final AgentStateStore store;
+    private final Supplier<List<Integer>> agents;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    /**
+     * @param store where the settings are kept
+     * @param agents ids of the agents that may hold settings (the configured agents)
+     */
+    ClockSettings(AgentStateStore store, Supplier<List<Integer>> agents) {
+        this.store = store;
+        this.agents = agents;
+    }
 
     /** Whether {@code agentId} sees the clock running: its own vote, else the hardware. */
     boolean enabledFor(int agentId, Entry clock) throws ScmiException {
-        Settings current = settings.get(clock.settingKey());
-        if (current != null) {
-            synchronized (current) {
-                Boolean vote = current.enableVotes.get(agentId);
-                if (vote != null && !current.retired) {
-                    return vote;
-                }
-            }
-        }
-        return clock.driver().enabled(clock.key());
+        String vote = get(agentId, ENABLE, clock);
+        return vote != null ? ON.equals(vote) : clock.driver().enabled(clock.key());
     }
 
     /** Records the agent's vote and starts or stops the clock if the outcome changed. */
     void enable(int agentId, Entry clock, boolean enabled) throws ScmiException {
-        change(clock, current -> {
-            boolean before = current.runs();
-            Boolean previous = current.enableVotes.put(agentId, enabled);
+        change(clock, () -> {
+            if (get(PLATFORM, ENABLE, clock) == null) {
+                put(PLATFORM, ENABLE, clock, flag(clock.driver().enabled(clock.key())));
+            }
+            boolean before = runs(clock);
+            String previous = get(agentId, ENABLE, clock);
+            put(agentId, ENABLE, clock, flag(enabled));
             try {
-                if (current.runs() != before) {
-                    clock.driver().setEnabled(clock.key(), current.runs());
+                if (runs(clock) != before) {
+                    clock.driver().setEnabled(clock.key(), runs(clock));
                 }
             } catch (ScmiException e) {
-                if (previous == null) {
-                    current.enableVotes.remove(agentId);
-                } else {
-                    current.enableVotes.put(agentId, previous);
-                }
+                put(agentId, ENABLE, clock, previous);
                 throw e;
             }
             return null;
@@ -102,52 +91,52 @@ final class ClockSettings {
 
     /** Sets the rate on the agent's behalf; returns the rate before. */
     long setRate(int agentId, Entry clock, long rate) throws ScmiException {
-        return change(clock, current -> {
+        return change(clock, () -> {
             long before = clock.driver().rate(clock.key());
             clock.driver().setRate(clock.key(), rate);
-            current.rate = claim(current.rate, before, agentId);
+            claim(RATE, clock, agentId, Long.toString(before), Long.toString(rate));
             return before;
         });
     }
 
     /** Switches the parent on the agent's behalf. */
     void setParent(int agentId, Entry clock, String parentKey) throws ScmiException {
-        change(clock, current -> {
+        change(clock, () -> {
             String before = clock.driver().parent(clock.key());
             clock.driver().setParent(clock.key(), parentKey);
-            current.parent = claim(current.parent, before, agentId);
+            claim(PARENT, clock, agentId, before, parentKey);
             return null;
         });
     }
 
     /**
      * Withdraws the agent's votes and restores the rates and parents it owns. A driver error leaves
-     * that clock as it is (logged); the other clocks are still restored.
+     * that clock as it is (logged); the other clocks are still restored. Clocks whose driver is
+     * away are left alone: nothing can be moved.
      */
     List<RateRestored> forget(int agentId, Clocks clocks) {
         List<RateRestored> restored = new ArrayList<>();
         for (Entry clock : clocks.entries()) {
-            Settings current = settings.get(clock.settingKey());
-            if (current == null) {
+            if (!clock.present()) {
                 continue;
             }
-            synchronized (current) {
-                if (current.retired) {
-                    continue;
-                }
+            synchronized (lock(clock)) {
                 try {
-                    boolean before = current.runs();
-                    if (current.enableVotes.remove(agentId) != null && current.runs() != before) {
-                        clock.driver().setEnabled(clock.key(), current.runs());
+                    if (get(agentId, ENABLE, clock) != null) {
+                        boolean before = runs(clock);
+                        put(agentId, ENABLE, clock, null);
+                        if (runs(clock) != before) {
+                            clock.driver().setEnabled(clock.key(), runs(clock));
+                        }
                     }
-                    if (current.parent != null && current.parent.owner == agentId) {
-                        clock.driver().setParent(clock.key(), current.parent.original);
-                        current.parent = null;
+                    String parent = release(PARENT, clock, agentId);
+                    if (parent != null) {
+                        clock.driver().setParent(clock.key(), parent);
                     }
-                    if (current.rate != null && current.rate.owner == agentId) {
-                        clock.driver().setRate(clock.key(), current.rate.original);
-                        restored.add(new RateRestored(clock, agentId, current.rate.original));
-                        current.rate = null;
+                    String rate = release(RATE, clock, agentId);
+                    if (rate != null) {
+                        clock.driver().setRate(clock.key(), Long.parseLong(rate));
+                        restored.add(new RateRestored(clock, agentId, Long.parseLong(rate)));
                     }
                 } catch (ScmiException e) {
                     LOG.warn("Clock {} ({}) not fully restored after agent {} was reset: {}", clock.id(),
@@ -160,53 +149,68 @@ final class ClockSettings {
 
     /** The platform set the rate itself: it becomes the rate no agent owns. */
     void rateOverridden(Entry clock) {
-        Settings current = settings.get(clock.settingKey());
-        if (current != null) {
-            synchronized (current) {
-                current.rate = null;
+        synchronized (lock(clock)) {
+            for (int agentId : agents.get()) {
+                put(agentId, RATE, clock, null);
             }
+            put(PLATFORM, RATE, clock, null);
         }
     }
 
-    /** A driver left: its clocks' settings no longer describe any hardware. */
-    void driverGone(String driverKey) {
-        String prefix = driverKey + "/";
-        settings.keySet().stream().filter(key -> key.startsWith(prefix)).toList().forEach(key -> {
-            Settings gone = settings.remove(key);
-            if (gone != null) {
-                synchronized (gone) {
-                    gone.retired = true;
-                }
+    /** Whether the votes (or, with none, the state before the first vote) say the clock runs. */
+    private boolean runs(Entry clock) {
+        boolean voted = false;
+        for (int agentId : agents.get()) {
+            String vote = get(agentId, ENABLE, clock);
+            if (ON.equals(vote)) {
+                return true;
             }
-        });
+            voted |= vote != null;
+        }
+        return !voted && ON.equals(get(PLATFORM, ENABLE, clock));
+    }
+
+    /** Makes {@code agentId} the owner of a rate or parent, remembering the value before any agent. */
+    private void claim(String setting, Entry clock, int agentId, String before, String value) {
+        if (get(PLATFORM, setting, clock) == null) {
+            put(PLATFORM, setting, clock, before);
+        }
+        for (int other : agents.get()) {
+            put(other, setting, clock, null);
+        }
+        put(agentId, setting, clock, value);
+    }
+
+    /** If {@code agentId} owns the setting: gives it up and returns the value from before any agent. */
+    private String release(String setting, Entry clock, int agentId) {
+        if (get(agentId, setting, clock) == null) {
+            return null;
+        }
+        String original = get(PLATFORM, setting, clock);
+        put(agentId, setting, clock, null);
+        put(PLATFORM, setting, clock, null);
+        return original;
     }
 
     private <T> T change(Entry clock, Change<T> change) throws ScmiException {
-        while (true) {
-            Settings current = settingsFor(clock);
-            synchronized (current) {
-                if (!current.retired) {
-                    return change.apply(current);
-                }
-            }
+        synchronized (lock(clock)) {
+            return change.apply();
         }
     }
 
-    private Settings settingsFor(Entry clock) throws ScmiException {
-        Settings current = settings.get(clock.settingKey());
-        if (current != null) {
-            return current;
-        }
-        Settings fresh = new Settings(clock.driver().enabled(clock.key()));
-        Settings raced = settings.putIfAbsent(clock.settingKey(), fresh);
-        return raced != null ? raced : fresh;
+    private Object lock(Entry clock) {
+        return locks.computeIfAbsent(clock.settingKey(), key -> new Object());
     }
 
-    private static <T> Claim<T> claim(Claim<T> previous, T before, int agentId) {
-        if (previous == null) {
-            return new Claim<>(before, agentId);
-        }
-        previous.owner = agentId;
-        return previous;
+    private String get(int agentId, String setting, Entry clock) {
+        return store.get(agentId, ClockMessages.CLOCK_PROTOCOL_ID, setting + clock.settingKey());
+    }
+
+    private void put(int agentId, String setting, Entry clock, String value) {
+        store.put(agentId, ClockMessages.CLOCK_PROTOCOL_ID, setting + clock.settingKey(), value);
+    }
+
+    private static String flag(boolean on) {
+        return on ? ON : OFF;
     }
 }

@@ -2,6 +2,7 @@ package org.scmi.clock;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,10 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The clocks of every bound driver as one numbered list (immutable snapshot): drivers ordered by
- * their key, each driver's clocks in its own order, ids = positions (the rule documented in
+ * The clocks of every driver as one numbered list (immutable snapshot): drivers ordered by their
+ * key, each driver's clocks in its own order, ids = positions (the rule documented in
  * {@code org.scmi.api.clock}). Names are unique in the list: Linux registers every SCMI clock in
- * the guest's one clock name space, so a clock repeating a name is left out (and logged).
+ * the guest's one clock name space, so a clock repeating a name is left out (and logged). A keyed
+ * driver that went away (its bundle being updated) keeps its place: its clocks stay listed without
+ * a driver, so no other clock's id moves under a guest, and commands that need the hardware wait
+ * for the driver to come back.
  */
 final class Clocks {
     private static final Logger LOG = LoggerFactory.getLogger(Clocks.class);
@@ -31,8 +35,13 @@ final class Clocks {
      *     list left out
      */
     record Entry(int id, BoundDriver owner, Clock clock, List<Integer> parentIds) {
+        /** The driver, or null while it is away. */
         ClockDriver driver() {
             return owner.driver();
+        }
+
+        boolean present() {
+            return owner.driver() != null;
         }
 
         String key() {
@@ -45,6 +54,10 @@ final class Clocks {
         }
     }
 
+    /** A driver's place and the clocks it listed. */
+    record Listing(BoundDriver owner, List<Clock> clocks) {
+    }
+
     static final Clocks EMPTY = new Clocks(List.of());
 
     private final List<Entry> entries;
@@ -53,14 +66,15 @@ final class Clocks {
         this.entries = entries;
     }
 
-    static Clocks of(Collection<BoundDriver> drivers) {
-        List<BoundDriver> ordered = drivers.stream().sorted().toList();
+    static Clocks of(Collection<Listing> listings) {
+        List<Listing> ordered = listings.stream().sorted(Comparator.comparing(Listing::owner)).toList();
         Set<String> names = new HashSet<>();
         List<Clock> clocks = new ArrayList<>();
         List<BoundDriver> owners = new ArrayList<>();
         Map<String, Integer> ids = new HashMap<>();
-        for (BoundDriver owner : ordered) {
-            for (Clock clock : owner.driver().clocks()) {
+        for (Listing listing : ordered) {
+            BoundDriver owner = listing.owner();
+            for (Clock clock : listing.clocks()) {
                 String settingKey = owner.key() + "/" + clock.key();
                 if (ids.containsKey(settingKey) || !names.add(clock.name())) {
                     LOG.warn("Clock driver {}: clock {} repeats a key or the name \"{}\"; it is not offered",
@@ -92,6 +106,11 @@ final class Clocks {
             throw new ScmiException(ScmiStatus.NOT_FOUND, "no clock " + Integer.toUnsignedString(clockId));
         }
         return entries.get(clockId);
+    }
+
+    /** The clock with this setting key, if listed. */
+    Optional<Entry> find(String settingKey) {
+        return entries.stream().filter(e -> e.settingKey().equals(settingKey)).findFirst();
     }
 
     Optional<Entry> find(ClockDriver driver, String clockKey) {

@@ -2,7 +2,9 @@ package org.scmi.clock;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.scmi.clock.Wire.call;
 import static org.scmi.clock.Wire.callWithRoom;
 import static org.scmi.clock.Wire.words;
@@ -16,7 +18,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +31,7 @@ import org.scmi.api.clock.Clock;
 import org.scmi.api.clock.ClockControl;
 import org.scmi.api.clock.ClockDriver;
 import org.scmi.api.clock.ClockRates;
+import org.scmi.virtio.scmi.AgentStates;
 
 class ClockProtocolTest {
     private static final Set<ClockControl> ALL = EnumSet.allOf(ClockControl.class);
@@ -57,10 +62,18 @@ class ClockProtocolTest {
             new Clock("pll", "pll_1g", new ClockRates.Discrete(List.of(1000 * MHZ)), List.of(), ALL, 0, 0),
             new Clock("mux", "peripheral_mux_clock", new ClockRates.Discrete(List.of(24 * MHZ, 1000 * MHZ)),
                     List.of("osc", "pll"), ALL, 0, 0));
+    /** Short, so that waiting for an absent driver takes little test time. */
+    private static final int GRACE_MILLIS = 200;
+    private final AgentStates store = new AgentStates();
     private ClockProtocol clock;
 
-    private static ClockProtocolConfig config(int maxPending, int deadlineMillis) {
+    static ClockProtocolConfig config(int maxPending, int deadlineMillis) {
         return new ClockProtocolConfig() {
+            @Override
+            public int driverGraceMillis() {
+                return GRACE_MILLIS;
+            }
+
             @Override
             public int maxPendingAsyncRateChanges() {
                 return maxPending;
@@ -81,7 +94,7 @@ class ClockProtocolTest {
     @BeforeEach
     void start() {
         board.startsEnabled("cpu");
-        clock = new ClockProtocol(config(8, 1500));
+        clock = new ClockProtocol(config(8, 1500), store);
         clock.bindAgentDirectory(new FakeDirectory(guest1, guest2, noEvents));
         clock.bindDriver(board, Map.of(ClockDriver.DRIVER_KEY, "board", "service.id", 10L));
     }
@@ -125,9 +138,61 @@ class ClockProtocolTest {
         assertArrayEquals(words(0, 6), call(clock, guest1, 0x1), "gpu_clk takes 300 ms");
         clock.modified(config(1000, 1500));
         assertArrayEquals(words(0, 6 | 255 << 16), call(clock, guest1, 0x1));
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(clock, guest1, 0x3, 6));
+    }
+
+    @Test
+    void withoutDriversThereAreNoClocks() throws InterruptedException {
+        ClockProtocol empty = new ClockProtocol(config(8, 1500), store);
+        assertArrayEquals(words(0, 8 << 16), call(empty, guest1, 0x1));
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(empty, guest1, 0x3, 0));
+        empty.deactivate();
+    }
+
+    @Test
+    void anAwayDriverKeepsItsClocksListedAndHardwareCommandsWaitForIt() throws Exception {
         clock.unbindDriver(board);
-        assertArrayEquals(words(0, 255 << 16), call(clock, guest1, 0x1));
-        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(clock, guest1, 0x3, 0));
+        assertArrayEquals(words(0, 6 | 8 << 16), call(clock, guest1, 0x1), "ids do not move");
+        assertArrayEquals(Wire.le().u32(0).u32(0).ascii("cpu_clk", 64).build(), call(clock, guest1, 0x8, CPU),
+                "descriptions need no driver");
+
+        CompletableFuture<byte[]> rate = CompletableFuture.supplyAsync(() -> call(clock, guest1, 0x6, CPU));
+        Thread.sleep(GRACE_MILLIS / 4);
+        assertFalse(rate.isDone(), "CLOCK_RATE_GET waits for the driver");
+        clock.bindDriver(board, Map.of(ClockDriver.DRIVER_KEY, "board", "service.id", 11L));
+        assertArrayEquals(concat(words(0), rate(100 * MHZ)), rate.get(1, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aDriverThatStaysAwayEndsTheWaitWithAHardwareError() {
+        clock.unbindDriver(board);
+        long started = System.nanoTime();
+        assertArrayEquals(words(ScmiStatus.HARDWARE_ERROR.code()), call(clock, guest1, 0x6, CPU));
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) >= GRACE_MILLIS);
+    }
+
+    @Test
+    void settingsAndSubscriptionsOutliveTheProtocolInstance() throws Exception {
+        assertRateSet(CPU, 0, 800 * MHZ, 800 * MHZ);
+        call(clock, guest1, 0x7, CPU, 0, 0);
+        call(clock, guest2, 0x9, CPU, 1);
+        clock.deactivate();
+
+        ClockProtocol updated = new ClockProtocol(config(8, 1500), store);
+        updated.bindAgentDirectory(new FakeDirectory(guest1, guest2, noEvents));
+        updated.bindDriver(board, Map.of(ClockDriver.DRIVER_KEY, "board", "service.id", 12L));
+        try {
+            assertArrayEquals(words(0, 0, 0, 0), call(updated, guest1, 0xB, CPU, 0), "guest 1's disabling vote");
+            assertArrayEquals(words(0), call(updated, guest1, 0x5, 0, CPU, (int) (400 * MHZ), 0));
+            FakeAgent.Event changed = guest2.await();
+            assertArrayEquals(concat(words(1, CPU), rate(400 * MHZ)), changed.payload(), "still subscribed");
+            updated.resetAgent(1);
+            assertArrayEquals(concat(words(0), rate(100 * MHZ)), call(updated, guest2, 0x6, CPU),
+                    "the rate from before any agent was kept across the update");
+        } finally {
+            updated.deactivate();
+            clock = new ClockProtocol(config(8, 1500), store); // for the common tear-down
+        }
     }
 
     @Test
@@ -406,6 +471,7 @@ class ClockProtocolTest {
                 "parent ids follow the numbering");
         clock.unbindDriver(early);
         clock.unbindDriver(board);
+        assertEquals(7, names().size(), "keyed drivers keep their places");
         clock.bindDriver(board, Map.of(ClockDriver.DRIVER_KEY, "board", "service.id", 30L));
         clock.bindDriver(early, Map.of(ClockDriver.DRIVER_KEY, "aaa", "service.id", 31L));
         assertEquals(List.of("early_clk", "cpu_clk", "gpu_clk", "uart_clk", "osc_24m", "pll_1g",

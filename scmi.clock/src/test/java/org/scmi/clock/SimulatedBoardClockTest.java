@@ -19,6 +19,7 @@ import org.scmi.api.clock.ClockDriver;
 import org.scmi.board.sim.clock.ClockCommands;
 import org.scmi.board.sim.clock.SimulatedClocks;
 import org.scmi.board.sim.file.BoardFileConfig;
+import org.scmi.virtio.scmi.AgentStates;
 
 /** The clock protocol over the built-in simulated board, as a guest probing it sees it. */
 class SimulatedBoardClockTest {
@@ -43,22 +44,7 @@ class SimulatedBoardClockTest {
                 return BoardFileConfig.class;
             }
         });
-        clock = new ClockProtocol(new ClockProtocolConfig() {
-            @Override
-            public int maxPendingAsyncRateChanges() {
-                return 8;
-            }
-
-            @Override
-            public int asyncDeadlineMillis() {
-                return 1500;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ClockProtocolConfig.class;
-            }
-        });
+        clock = new ClockProtocol(ClockProtocolTest.config(8, 1500), new AgentStates());
         clock.bindAgentDirectory(new FakeDirectory(guest));
         clock.bindDriver(board, Map.of(ClockDriver.DRIVER_KEY, "sim", "service.id", 1L));
     }
