@@ -64,6 +64,13 @@ public final class Le {
         return bytes.toByteArray();
     }
 
+    /** The little-endian word at word index {@code index} of {@code bytes}. */
+    public static int word(byte[] bytes, int index) {
+        int offset = index * Integer.BYTES;
+        return bytes[offset] & 0xFF | (bytes[offset + 1] & 0xFF) << 8 | (bytes[offset + 2] & 0xFF) << 16
+                | (bytes[offset + 3] & 0xFF) << 24;
+    }
+
     /** Bytes as spaced hex words, for readable assertion messages. */
     public static String hex(byte[] bytes) {
         StringBuilder text = new StringBuilder();

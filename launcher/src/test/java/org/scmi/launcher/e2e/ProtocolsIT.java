@@ -38,8 +38,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scmi.api.MessageType;
-import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
 
 /**
@@ -152,11 +150,11 @@ class ProtocolsIT {
         guest.call(CLOCK, CLOCK_RATE_NOTIFY, LINUX_RESPONSE_BUFFER, CPU_CLOCK, 1).assertValues(new byte[0]);
         try {
             setRate(CPU_FAST_RATE);
-            assertEvent(Le.words(notification(CLOCK, CLOCK_RATE_CHANGED), me, CPU_CLOCK).u64(CPU_FAST_RATE),
+            assertEvent(Le.words(Scmi.notificationHeader(CLOCK, CLOCK_RATE_CHANGED), me, CPU_CLOCK).u64(CPU_FAST_RATE),
                     guest.awaitEvent());
             guest.call(CLOCK, CLOCK_RATE_GET, RATE_REPLY, CPU_CLOCK).assertValues(Le.words().u64(CPU_FAST_RATE));
             setRate(CPU_RATE);
-            assertEvent(Le.words(notification(CLOCK, CLOCK_RATE_CHANGED), me, CPU_CLOCK).u64(CPU_RATE),
+            assertEvent(Le.words(Scmi.notificationHeader(CLOCK, CLOCK_RATE_CHANGED), me, CPU_CLOCK).u64(CPU_RATE),
                     guest.awaitEvent());
         } finally {
             guest.call(CLOCK, CLOCK_RATE_NOTIFY, LINUX_RESPONSE_BUFFER, CPU_CLOCK, 0).assertValues(new byte[0]);
@@ -196,18 +194,8 @@ class ProtocolsIT {
         Response accepted = guest.call(SENSOR, SENSOR_READING_GET, LINUX_RESPONSE_BUFFER, SLOW_SENSOR,
                 SENSOR_READ_ASYNC);
         accepted.assertValues(new byte[0]);
-        assertEvent(Le.words(delayedResponse(accepted.commandHeader()), ScmiStatus.SUCCESS.code(), SLOW_SENSOR)
+        assertEvent(Le.words(Scmi.delayedResponseHeader(accepted.commandHeader()), ScmiStatus.SUCCESS.code(), SLOW_SENSOR)
                 .u64(SLOW_SENSOR_VALUE).u64(NO_TIMESTAMP), guest.awaitEvent());
-    }
-
-    private static int notification(int protocolId, int notificationId) {
-        return new ScmiHeader(notificationId, MessageType.NOTIFICATION.value(), protocolId, 0).encode();
-    }
-
-    private static int delayedResponse(int commandHeader) {
-        ScmiHeader command = ScmiHeader.decode(commandHeader);
-        return new ScmiHeader(command.messageId(), MessageType.DELAYED_RESPONSE.value(), command.protocolId(),
-                command.token()).encode();
     }
 
     private static void assertEvent(Le expected, byte[] event) {

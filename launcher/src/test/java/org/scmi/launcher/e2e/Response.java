@@ -2,8 +2,6 @@ package org.scmi.launcher.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.scmi.api.ScmiStatus;
 
 /**
@@ -26,7 +24,7 @@ public record Response(int commandHeader, int usedLength, byte[] bytes) {
     }
 
     private int word(int index) {
-        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(index * Integer.BYTES);
+        return Le.word(bytes, index);
     }
 
     /**

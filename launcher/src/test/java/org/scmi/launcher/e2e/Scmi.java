@@ -1,5 +1,8 @@
 package org.scmi.launcher.e2e;
 
+import org.scmi.api.MessageType;
+import org.scmi.api.ScmiHeader;
+
 /**
  * SCMI wire facts the end-to-end tests and the benchmark speak, named as the specification (v3.2)
  * names them. Kept apart from the server's own constants on purpose: the tests check the server's
@@ -66,5 +69,17 @@ public final class Scmi {
     public static final int SHORT_NAME = 16;
 
     private Scmi() {
+    }
+
+    /** The header of a notification: its id, type 3, token 0. */
+    public static int notificationHeader(int protocolId, int notificationId) {
+        return new ScmiHeader(notificationId, MessageType.NOTIFICATION.value(), protocolId, 0).encode();
+    }
+
+    /** The header of the delayed response to a command: the command's ids and token, type 2. */
+    public static int delayedResponseHeader(int commandHeader) {
+        ScmiHeader command = ScmiHeader.decode(commandHeader);
+        return new ScmiHeader(command.messageId(), MessageType.DELAYED_RESPONSE.value(), command.protocolId(),
+                command.token()).encode();
     }
 }

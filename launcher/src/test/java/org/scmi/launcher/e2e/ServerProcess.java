@@ -1,11 +1,12 @@
 package org.scmi.launcher.e2e;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,30 +35,36 @@ public final class ServerProcess implements AutoCloseable {
     /** Longest wait for a clean stop after SIGTERM. */
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
+    private static final Duration OUTPUT_POLL = Duration.ofMillis(10);
 
     private final String name;
     private final Process process;
+    private final Path log;
     private final List<String> lines = new ArrayList<>();
     private final Thread reader;
 
-    private ServerProcess(String name, Process process) {
+    private ServerProcess(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
+        this.log = log;
         this.reader = Thread.ofPlatform().daemon().name(name + " output").unstarted(this::readOutput);
         reader.start();
     }
 
     /**
-     * Starts a program with its output (stdout and stderr merged) collected.
+     * Starts a program with its output (stdout and stderr merged) collected. The output goes to a
+     * file that is read as it grows: a pipe would be closed under the reader when the process ends.
      *
      * @param environment variables added to this process's environment
      */
     public static ServerProcess start(String name, List<String> command, Map<String, String> environment) {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().putAll(environment);
         try {
-            return new ServerProcess(name, builder.start());
+            Path log = Files.createTempFile(name, ".log");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().putAll(environment);
+            return new ServerProcess(name, builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
@@ -102,22 +109,48 @@ public final class ServerProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
+    /** Follows the output file until the process has ended and everything it wrote was read. */
     private void readOutput() {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                synchronized (this) {
-                    lines.add(line);
-                    notifyAll();
+        try (InputStream in = Files.newInputStream(log)) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            byte[] chunk = new byte[8192];
+            while (true) {
+                boolean ended = !process.isAlive();
+                int read = in.read(chunk);
+                if (read > 0) {
+                    for (int i = 0; i < read; i++) {
+                        if (chunk[i] == '\n') {
+                            add(line.toString(StandardCharsets.UTF_8));
+                            line.reset();
+                        } else {
+                            line.write(chunk[i]);
+                        }
+                    }
+                } else if (ended) {
+                    if (line.size() > 0) {
+                        add(line.toString(StandardCharsets.UTF_8));
+                    }
+                    return;
+                } else {
+                    Thread.sleep(OUTPUT_POLL.toMillis());
                 }
             }
         } catch (IOException e) {
-            synchronized (this) {
-                lines.add("(output unreadable: " + e.getMessage() + ")");
-                notifyAll();
+            add("(output unreadable: " + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Files.deleteIfExists(log);
+            } catch (IOException e) {
+                add("(output file not removed: " + e.getMessage() + ")");
             }
         }
+    }
+
+    private synchronized void add(String line) {
+        lines.add(line);
+        notifyAll();
     }
 
     /** Waits for the line saying that {@code socket} is ready; fails with the output so far if it never comes. */
@@ -173,12 +206,22 @@ public final class ServerProcess implements AutoCloseable {
      */
     public int terminate() {
         process.destroy(); // SIGTERM on Linux
+        return awaitExit(STOP_TIMEOUT);
+    }
+
+    /**
+     * Waits for the process to end by itself, and for the last of its output.
+     *
+     * @return its exit code
+     * @throws AssertionError if it does not end within {@code timeout}
+     */
+    public int awaitExit(Duration timeout) {
         try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError(name + " did not stop within " + STOP_TIMEOUT + " of SIGTERM; output:\n"
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + " did not end within " + timeout + "; output:\n"
                         + String.join("\n", output()));
             }
-            reader.join(OUTPUT_DRAIN.toMillis()); // the last lines, up to the end of the output
+            reader.join(OUTPUT_DRAIN.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted waiting for " + name, e);
