@@ -112,9 +112,34 @@ public final class Linux {
         return LINKER.downcallHandle(symbol, descriptor, all);
     }
 
-    /** Thread-confined scratch for errno; one per call keeps the methods reentrant. */
+    /** Scratch for errno in calls off the hot path; one per call keeps the methods reentrant. */
     private static MemorySegment callState(Arena arena) {
         return arena.allocate(CALL_STATE);
+    }
+
+    /**
+     * Per-thread native scratch for the calls made once per request (eventfd signal and consume,
+     * read, write, poll): creating an arena per call would cost more than the system call itself.
+     * None of these calls re-enters another, so one set per thread is enough.
+     */
+    private static final class Scratch {
+        private static final ThreadLocal<Scratch> OF_THREAD = ThreadLocal.withInitial(Scratch::new);
+
+        private final Arena arena = Arena.ofAuto();
+        final MemorySegment callState = arena.allocate(CALL_STATE);
+        final MemorySegment counter = arena.allocate(JAVA_LONG);
+        private MemorySegment pollfds = arena.allocate(POLLFD, 4);
+
+        static Scratch get() {
+            return OF_THREAD.get();
+        }
+
+        MemorySegment pollfds(int count) {
+            if (pollfds.byteSize() < count * POLLFD.byteSize()) {
+                pollfds = arena.allocate(POLLFD, count);
+            }
+            return pollfds;
+        }
     }
 
     private static int errno(MemorySegment state) {
@@ -220,8 +245,8 @@ public final class Linux {
 
     /** read(2) into a native segment; returns bytes read (0 at end of file). Retries EINTR. */
     public static long read(int fd, MemorySegment buffer) throws LinuxException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
+        MemorySegment state = Scratch.get().callState;
+        try {
             while (true) {
                 long n = (long) READ.invokeExact(state, fd, buffer, buffer.byteSize());
                 if (n >= 0) {
@@ -240,8 +265,8 @@ public final class Linux {
 
     /** write(2) from a native segment; returns bytes written. Retries EINTR. */
     public static long write(int fd, MemorySegment buffer) throws LinuxException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
+        MemorySegment state = Scratch.get().callState;
+        try {
             while (true) {
                 long n = (long) WRITE.invokeExact(state, fd, buffer, buffer.byteSize());
                 if (n >= 0) {
@@ -305,11 +330,9 @@ public final class Linux {
 
     /** Adds 1 to an eventfd's counter (signals it). */
     public static void eventfdSignal(int fd) throws LinuxException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment one = arena.allocate(JAVA_LONG);
-            one.set(JAVA_LONG, 0, 1L);
-            write(fd, one);
-        }
+        MemorySegment one = Scratch.get().counter;
+        one.set(JAVA_LONG, 0, 1L);
+        write(fd, one);
     }
 
     /**
@@ -317,18 +340,16 @@ public final class Linux {
      * non-blocking (EAGAIN).
      */
     public static long eventfdConsume(int fd) throws LinuxException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment value = arena.allocate(JAVA_LONG);
-            try {
-                read(fd, value);
-            } catch (LinuxException e) {
-                if (e.errno() == Errno.EAGAIN) {
-                    return 0;
-                }
-                throw e;
+        MemorySegment value = Scratch.get().counter;
+        try {
+            read(fd, value);
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.EAGAIN) {
+                return 0;
             }
-            return value.get(JAVA_LONG, 0);
+            throw e;
         }
+        return value.get(JAVA_LONG, 0);
     }
 
     // ---------------------------------------------------------------- poll
@@ -342,9 +363,10 @@ public final class Linux {
      * @return the number of fds with events, 0 on timeout; EINTR counts as a timeout
      */
     public static int poll(int[] fds, short[] revents, int timeoutMillis) throws LinuxException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            MemorySegment pollfds = arena.allocate(POLLFD, fds.length);
+        Scratch scratch = Scratch.get();
+        MemorySegment state = scratch.callState;
+        try {
+            MemorySegment pollfds = scratch.pollfds(fds.length);
             for (int i = 0; i < fds.length; i++) {
                 MemorySegment entry = pollfds.asSlice(i * POLLFD.byteSize(), POLLFD.byteSize());
                 entry.set(JAVA_INT, 0, fds[i]);
