@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The drivers' sensors merged into one numbered list. Drivers are ordered by key, each driver's
  * sensors in its own order; a sensor's id is its position. A driver that goes away (a bundle being
- * updated) keeps its place: its sensors stay listed and fail to read until a driver with the same
- * key returns, so the ids of every other sensor do not move under a guest that already enumerated
- * them.
+ * updated) keeps its place: its sensors stay listed, and reads of them wait for a driver with the
+ * same key to return, so the ids of every other sensor do not move under a guest that already
+ * enumerated them.
  *
  * <p>Thread-safe: changes are serialised, readers see an immutable snapshot.
  */
@@ -54,7 +54,7 @@ final class SensorCatalog {
         }
     }
 
-    /** Marks a driver away; its sensors keep their ids and fail to read. */
+    /** Marks a driver away; its sensors keep their ids. */
     synchronized void remove(SensorDriver driver) {
         Listing current = listings.get(driver.key());
         if (current != null && current.driver() == driver) {

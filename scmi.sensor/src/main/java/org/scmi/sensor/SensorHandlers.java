@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.scmi.api.Agent;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.Payload;
@@ -29,7 +30,9 @@ import org.scmi.api.sensor.SensorReading;
 
 /**
  * The Sensor management protocol's messages, one handler per message id. Settings are per agent;
- * notifications and asynchronous reads exist only for agents with an event channel.
+ * notifications and asynchronous reads exist only for agents with an event channel. A read of a
+ * sensor whose driver is away (its bundle being replaced) waits for the driver up to the grace
+ * period; every other message is answered from the sensor's description and the agent's settings.
  */
 final class SensorHandlers {
     /** PROTOCOL_ATTRIBUTES: bits 15:0 sensor count, 23:16 outstanding async reads. */
@@ -41,13 +44,18 @@ final class SensorHandlers {
     private final SettingsStore settings;
     private final SensorMonitor monitor;
     private final AsyncReads asyncReads;
+    private final DriverArrivals arrivals;
+    private final Supplier<Duration> driverGrace;
     private final Map<Integer, MessageHandler> handlers;
 
-    SensorHandlers(SensorCatalog catalog, SettingsStore settings, SensorMonitor monitor, AsyncReads asyncReads) {
+    SensorHandlers(SensorCatalog catalog, SettingsStore settings, SensorMonitor monitor, AsyncReads asyncReads,
+            DriverArrivals arrivals, Supplier<Duration> driverGrace) {
         this.catalog = catalog;
         this.settings = settings;
         this.monitor = monitor;
         this.asyncReads = asyncReads;
+        this.arrivals = arrivals;
+        this.driverGrace = driverGrace;
         this.handlers = Map.ofEntries(
                 Map.entry(PROTOCOL_ATTRIBUTES, MessageHandler.of(0, this::protocolAttributes)),
                 Map.entry(DESCRIPTION_GET, MessageHandler.of(4, this::descriptionGet)),
@@ -136,6 +144,7 @@ final class SensorHandlers {
         if (!current.enabled()) {
             throw new ScmiException(ScmiStatus.PROTOCOL_ERROR, "sensor " + sensor.id() + " is disabled");
         }
+        sensor = withDriver(sensor);
         if (async) {
             asyncReads.start(request, sensor, current.timestamps());
             return;
@@ -220,6 +229,21 @@ final class SensorHandlers {
         int id = parameters.u32();
         return catalog.sensor(id).orElseThrow(() -> new ScmiException(ScmiStatus.NOT_FOUND,
                 "no sensor " + Integer.toUnsignedString(id)));
+    }
+
+    /** The sensor with its driver: waits for a driver that is away, up to the grace period; HARDWARE_ERROR after. */
+    private Sensor withDriver(Sensor sensor) throws ScmiException {
+        if (sensor.driver() != null) {
+            return sensor;
+        }
+        Duration grace = driverGrace.get();
+        Sensor back = arrivals.await(() -> catalog.byUid(sensor.uid()).filter(s -> s.driver() != null).orElse(null),
+                grace);
+        if (back == null) {
+            throw new ScmiException(ScmiStatus.HARDWARE_ERROR, "the driver of sensor " + sensor.uid()
+                    + " stayed away for " + grace.toMillis() + " ms");
+        }
+        return back;
     }
 
     /** Reads an axis_desc_index: NOT_SUPPORTED for a scalar sensor, INVALID_PARAMETERS past the axes. */

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.scmi.api.sensor.SensorReading;
+import org.scmi.api.state.AgentStateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +24,18 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: one timer thread only schedules; every driver read runs on a virtual thread, and a
  * watch whose previous read has not finished skips its turn, so a slow or stuck driver delays only
  * its own sensor.
+ *
+ * <p>Live updates: the watches themselves belong to this instance, but what they follow does not:
+ * agents' settings are in the state store, and so is each sensor's last value (under the platform,
+ * {@value #LAST_VALUE}{@code <uid>}), so a new instance {@link #resume resumes} every watch and no
+ * trip point crossing is missed across an update.
  */
 final class SensorMonitor {
     /** Shortest sampling period, whatever a driver lists: protects the host from a busy loop. */
     static final Duration MIN_PERIOD = Duration.ofMillis(1);
+    /** Store key prefix, under the platform (agent 0), of a sensor's last value (first axis). */
+    static final String LAST_VALUE = "last/";
+    private static final int PLATFORM = 0;
     private static final Logger LOG = LoggerFactory.getLogger(SensorMonitor.class);
 
     private record WatchKey(int agentId, String uid) {
@@ -40,12 +49,13 @@ final class SensorMonitor {
     private final Notifier notifier;
     private final ScheduledExecutorService timer;
     private final Executor readers;
+    private final AgentStateStore store;
     private final ConcurrentMap<WatchKey, Watch> watches = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Long> lastValues = new ConcurrentHashMap<>();
 
-    SensorMonitor(SensorCatalog catalog, SettingsStore settings, Notifier notifier, ScheduledExecutorService timer,
-            Executor readers) {
+    SensorMonitor(SensorCatalog catalog, SettingsStore settings, AgentStateStore store, Notifier notifier,
+            ScheduledExecutorService timer, Executor readers) {
         this.catalog = catalog;
+        this.store = store;
         this.settings = settings;
         this.notifier = notifier;
         this.timer = timer;
@@ -66,6 +76,11 @@ final class SensorMonitor {
             }
             return needed ? start(key, period) : null;
         });
+    }
+
+    /** Starts the watch of every agent's settings that asks for one: a new instance carries on. */
+    void resume() {
+        settings.forEachSetting((agentId, uid) -> catalog.byUid(uid).ifPresent(sensor -> refresh(agentId, sensor)));
     }
 
     /** Stops every watch of an agent (reset, or the agent's settings were dropped). */
@@ -90,7 +105,7 @@ final class SensorMonitor {
      */
     void observed(Sensor sensor, SensorReading reading) {
         long value = reading.value();
-        Long previous = lastValues.put(sensor.uid(), value);
+        Long previous = lastValue(sensor.uid(), value);
         if (previous == null || previous == value) {
             return;
         }
@@ -104,6 +119,13 @@ final class SensorMonitor {
                 });
             }
         });
+    }
+
+    /** Records a sensor's new value and returns the one before (null for the first). */
+    private synchronized Long lastValue(String uid, long value) {
+        String previous = store.get(PLATFORM, SensorMessages.PROTOCOL_ID, LAST_VALUE + uid);
+        store.put(PLATFORM, SensorMessages.PROTOCOL_ID, LAST_VALUE + uid, Long.toString(value));
+        return previous == null ? null : Long.parseLong(previous);
     }
 
     private Watch start(WatchKey key, Duration period) {

@@ -1,5 +1,7 @@
 package org.scmi.sensor;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -7,10 +9,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
 import org.scmi.api.MessageHandler;
@@ -18,6 +22,7 @@ import org.scmi.api.ScmiProtocol;
 import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorListener;
 import org.scmi.api.sensor.SensorReading;
+import org.scmi.api.state.AgentStateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,16 +33,25 @@ import org.slf4j.LoggerFactory;
  * agent reads it asynchronously (the read runs on a virtual thread and completes with a delayed
  * response). A timer thread schedules the sampling for continuous updates and trip points; the
  * samples themselves run on virtual threads. Drivers may call the listener from any thread.
+ *
+ * <p>Live updates: agents' settings (enables, intervals, notifications, trip points) and each
+ * sensor's last value are kept in the platform's {@link AgentStateStore}; a new instance of this
+ * bundle resumes every watch they ask for as soon as the sensors and agents are known. A driver
+ * that goes away keeps its sensors' ids; reads of them wait for it up to the configured grace
+ * period, then answer HARDWARE_ERROR.
  */
-@Component(service = ScmiProtocol.class, property = {
+@Component(service = ScmiProtocol.class, configurationPid = SensorProtocol.PID, property = {
     ScmiProtocol.PROTOCOL_ID + ":Integer=21",
     ScmiProtocol.EVENTS + ":Boolean=true"
 })
+@Designate(ocd = SensorProtocolConfig.class)
 public final class SensorProtocol implements ScmiProtocol {
+    static final String PID = "org.scmi.sensor";
     private static final Logger LOG = LoggerFactory.getLogger(SensorProtocol.class);
 
     private final SensorCatalog catalog = new SensorCatalog();
-    private final SettingsStore settings = new SettingsStore();
+    private final DriverArrivals arrivals = new DriverArrivals();
+    private final SettingsStore settings;
     private final ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("scmi-sensor-timer").daemon().factory());
@@ -45,13 +59,22 @@ public final class SensorProtocol implements ScmiProtocol {
     private final SensorHandlers handlers;
     private final SensorListener driverEvents = new DriverEvents();
     private volatile AgentDirectory directory;
+    private volatile Duration driverGrace;
 
+    /** @param store where agents' settings are kept, so that they outlive this bundle */
     @Activate
-    public SensorProtocol() {
+    public SensorProtocol(SensorProtocolConfig config, @Reference AgentStateStore store) {
+        modified(config);
+        settings = new SettingsStore(store, this::agentIds);
         Notifier notifier = new Notifier(this::agent);
-        monitor = new SensorMonitor(catalog, settings, notifier, timer, readers);
+        monitor = new SensorMonitor(catalog, settings, store, notifier, timer, readers);
         AsyncReads asyncReads = new AsyncReads(readers, AsyncReads.DEADLINE, monitor::observed);
-        handlers = new SensorHandlers(catalog, settings, monitor, asyncReads);
+        handlers = new SensorHandlers(catalog, settings, monitor, asyncReads, arrivals, () -> driverGrace);
+    }
+
+    @Modified
+    void modified(SensorProtocolConfig config) {
+        driverGrace = Duration.ofMillis(Math.max(0, config.driverGraceMillis()));
     }
 
     @Deactivate
@@ -66,6 +89,8 @@ public final class SensorProtocol implements ScmiProtocol {
     void addDriver(SensorDriver driver) {
         if (catalog.add(driver)) {
             driver.addListener(driverEvents);
+            arrivals.arrived();
+            monitor.resume();
             LOG.info("sensor driver '{}' added: {} sensors listed", driver.key(), catalog.sensors().size());
         }
     }
@@ -73,13 +98,14 @@ public final class SensorProtocol implements ScmiProtocol {
     void removeDriver(SensorDriver driver) {
         driver.removeListener(driverEvents);
         catalog.remove(driver);
-        LOG.info("sensor driver '{}' removed; its sensors keep their ids and fail to read", driver.key());
+        LOG.info("sensor driver '{}' removed; its sensors keep their ids and reads wait for it", driver.key());
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetDirectory")
     void setDirectory(AgentDirectory agents) {
         directory = agents;
+        monitor.resume();
     }
 
     void unsetDirectory(AgentDirectory agents) {
@@ -112,6 +138,12 @@ public final class SensorProtocol implements ScmiProtocol {
     public void resetAgent(int agentId) {
         monitor.forget(agentId);
         settings.forget(agentId);
+    }
+
+    /** Ids of the configured agents: those that can hold settings. */
+    private List<Integer> agentIds() {
+        AgentDirectory agents = directory;
+        return agents == null ? List.of() : agents.agents().stream().map(Agent::id).toList();
     }
 
     private Optional<Agent> agent(int id) {

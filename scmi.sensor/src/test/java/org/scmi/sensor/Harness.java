@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.lang.annotation.Annotation;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,25 +17,60 @@ import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
+import org.scmi.virtio.scmi.AgentStates;
 
 /** Sends commands to a {@link SensorProtocol} the way the dispatcher does. */
 final class Harness implements AutoCloseable {
     /** What Linux's virtio transport leaves for a variable-size reply after the status word. */
     static final int LINUX_CAPACITY = 128;
 
-    final SensorProtocol protocol = new SensorProtocol();
+    /** Short, so that waiting for an absent driver takes little test time. */
+    static final int GRACE_MILLIS = 200;
+
+    final AgentStates store;
+    private final List<FakeDriver> drivers;
+    final SensorProtocol protocol;
     private final Map<Integer, Agent> agents = new ConcurrentHashMap<>();
+    private final AgentDirectory directory = new AgentDirectory() {
+        @Override
+        public List<Agent> agents() {
+            return agents.values().stream().sorted((a, b) -> a.id() - b.id()).toList();
+        }
+    };
 
     Harness(FakeDriver... drivers) {
+        this(new AgentStates(), drivers);
+    }
+
+    /** A protocol instance over {@code store}: a second harness on the same store is the protocol updated. */
+    Harness(AgentStates store, FakeDriver... drivers) {
+        this.store = store;
+        this.drivers = List.of(drivers);
+        this.protocol = new SensorProtocol(config(GRACE_MILLIS), store);
         for (FakeDriver driver : drivers) {
             protocol.addDriver(driver);
         }
-        protocol.setDirectory(new AgentDirectory() {
+        protocol.setDirectory(directory);
+    }
+
+    /** Binds the directory again, as DS does when it comes back: the protocol resumes agents' watches. */
+    void rebindDirectory() {
+        protocol.unsetDirectory(directory);
+        protocol.setDirectory(directory);
+    }
+
+    static SensorProtocolConfig config(int graceMillis) {
+        return new SensorProtocolConfig() {
             @Override
-            public List<Agent> agents() {
-                return agents.values().stream().sorted((a, b) -> a.id() - b.id()).toList();
+            public Class<? extends Annotation> annotationType() {
+                return SensorProtocolConfig.class;
             }
-        });
+
+            @Override
+            public int driverGraceMillis() {
+                return graceMillis;
+            }
+        };
     }
 
     FakeAgent agent(int id, boolean eventChannel) {
@@ -67,8 +103,11 @@ final class Harness implements AutoCloseable {
         assertEquals(status, e.status(), e.getMessage());
     }
 
+    /** Stops the protocol as DS does: its dynamic references are unbound, then it is deactivated. */
     @Override
     public void close() {
+        drivers.forEach(protocol::removeDriver);
+        protocol.unsetDirectory(directory);
         protocol.deactivate();
     }
 }

@@ -155,4 +155,34 @@ class NotificationTest {
         assertNotNull(moved);
         assertEquals(3, DescriptionTest.word(moved.payload(), 4), "accel is now sensor 3");
     }
+
+    @Test
+    void settingsTripPointsAndUpdatesOutliveTheProtocolInstance() throws Exception {
+        board.push("temp", 40_000);
+        harness.call(guest, 0x5, 0, trip(1, 1), 50_000, 0);
+        harness.call(guest, 0x4, 0, 1);
+        board.set("accel", 1, 2, 3);
+        harness.call(guest, 0xA, 2, 1 << 16 | 0x1E << 11 | 1 | 1 << 1);
+        harness.call(guest, 0xB, 2, 1);
+        assertNotNull(guest.next(1000));
+        harness.close();
+
+        try (Harness updated = new Harness(harness.store, board)) {
+            FakeAgent sameGuest = updated.agent(1, true);
+            updated.rebindDirectory();
+            FakeAgent.Event update = sameGuest.next(1000);
+            assertNotNull(update, "continuous updates resume in the new instance");
+            assertEquals(SENSOR_UPDATE, update.header());
+            assertEquals(8 + 3 * 16, update.payload().length, "with timestamps, as configured before");
+            assertArrayEquals(Le.words(0x1E << 11 | 1 << 16 | 0b11), updated.call(sameGuest, 0x9, 2));
+
+            updated.call(sameGuest, 0xB, 2, 0);
+            Thread.sleep(50);
+            sameGuest.events.clear();
+            board.push("temp", 60_000);
+            FakeAgent.Event trip = sameGuest.next(1000);
+            assertNotNull(trip, "the trip point armed before the update fires");
+            assertArrayEquals(Le.words(1, 0, 1 << 16 | 1), trip.payload());
+        }
+    }
 }

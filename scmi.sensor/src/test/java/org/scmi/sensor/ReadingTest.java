@@ -2,6 +2,7 @@ package org.scmi.sensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.ScmiException;
@@ -127,9 +130,28 @@ class ReadingTest {
     }
 
     @Test
-    void readsOfAnAbsentDriverFailButIdsStay() throws ScmiException {
+    void readsOfAnAbsentDriverWaitThenFailButIdsStay() throws ScmiException {
         harness.protocol.removeDriver(board);
+        long start = System.nanoTime();
         harness.fails(ScmiStatus.HARDWARE_ERROR, guest, 0x6, 0, 0);
+        assertTrue((System.nanoTime() - start) / 1_000_000 >= Harness.GRACE_MILLIS, "waited the grace period");
         assertEquals(4, DescriptionTest.word(harness.call(guest, 0x1), 0) & 0xFFFF);
+    }
+
+    @Test
+    void aReadWaitingForItsDriverIsAnsweredWhenTheDriverReturns() throws Exception {
+        board.set("temp", 41_000);
+        harness.protocol.removeDriver(board);
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return harness.call(plain, 0x6, 0, 0);
+            } catch (ScmiException e) {
+                throw new AssertionError(e);
+            }
+        });
+        Thread.sleep(Harness.GRACE_MILLIS / 4);
+        assertFalse(read.isDone(), "the read waits for the driver");
+        harness.protocol.addDriver(board);
+        assertArrayEquals(Le.bytes().u64(41_000).u64(0).toArray(), read.get(1, TimeUnit.SECONDS));
     }
 }
