@@ -41,10 +41,17 @@ final class ScmiAgent {
 
     /** A command's bytes: the header word, then the parameters, little-endian. */
     static byte[] command(int protocolId, int messageId, int token, int... parameters) {
-        ByteBuffer bytes = ByteBuffer.allocate(4 + 4 * parameters.length).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.putInt(ScmiHeader.command(protocolId, messageId, token & ScmiHeader.TOKEN_MASK).encode());
-        for (int parameter : parameters) {
-            bytes.putInt(parameter);
+        int[] message = new int[1 + parameters.length];
+        message[0] = ScmiHeader.command(protocolId, messageId, token & ScmiHeader.TOKEN_MASK).encode();
+        System.arraycopy(parameters, 0, message, 1, parameters.length);
+        return words(message);
+    }
+
+    /** Words as the wire has them: little-endian, one after the other. */
+    static byte[] words(int... words) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * words.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int word : words) {
+            bytes.putInt(word);
         }
         return bytes.array();
     }
