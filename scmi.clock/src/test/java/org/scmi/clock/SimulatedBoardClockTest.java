@@ -23,6 +23,7 @@ import org.scmi.virtio.scmi.AgentStates;
 
 /** The clock protocol over the built-in simulated board, as a guest probing it sees it. */
 class SimulatedBoardClockTest {
+    private final AgentStates store = new AgentStates();
     private static final int RATE_SET_DELAYED_HEADER = 0x00A8_5205;
     private static final int RATE_CHANGED_HEADER = 0x0000_5300;
     private static final int GPU_CLK = 3;
@@ -43,8 +44,8 @@ class SimulatedBoardClockTest {
             public Class<? extends Annotation> annotationType() {
                 return BoardFileConfig.class;
             }
-        });
-        clock = new ClockProtocol(ClockProtocolTest.config(8, 1500), new AgentStates());
+        }, store);
+        clock = new ClockProtocol(ClockProtocolTest.config(8, 1500), store);
         clock.bindAgentDirectory(new FakeDirectory(guest));
         clock.bindDriver(board, Map.of(ClockDriver.DRIVER_KEY, "sim", "service.id", 1L));
     }

@@ -43,7 +43,7 @@ class SimulatedBoardPowerTest {
             public Class<? extends Annotation> annotationType() {
                 return BoardFileConfig.class;
             }
-        });
+        }, store);
         power = new PowerProtocol(Configs.power(GRACE_MILLIS), store);
         power.bindAgentDirectory(new FakeDirectory(guest));
         power.bindDriver(board, Map.of(PowerDomainDriver.DRIVER_KEY, "sim", "service.id", 1L));

@@ -55,4 +55,9 @@ final class SimulatedClock {
     void parent(String parentKey) {
         parent = parentKey;
     }
+
+    /** The clock as the board file describes it, with its present values: tells one board from another. */
+    String describe() {
+        return clock + " change " + change + " rate " + rate + " enabled " + enabled + " parent " + parent;
+    }
 }

@@ -8,14 +8,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.clock.Clock;
 import org.scmi.api.clock.ClockDriver;
 import org.scmi.api.clock.ClockListener;
+import org.scmi.api.state.AgentStateStore;
 import org.scmi.board.sim.file.BoardFile;
 import org.scmi.board.sim.file.BoardFileConfig;
 import org.scmi.board.sim.file.BoardFileException;
+import org.scmi.board.sim.file.BoardState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * re-creates the component, so the protocol sees the old clocks leave and the new ones arrive; a
  * bad file is logged naming the bad value and leaves the board without simulated clocks until it
  * is fixed.
+ *
+ * <p>Rates, enables and parents are the simulated hardware: they are kept in {@link BoardState}
+ * ({@value #RATE}, {@value #ENABLED}, {@value #PARENT} followed by the clock key), so an update of
+ * this bundle finds the clocks as it left them.
  */
 @Component(service = {ClockDriver.class, SimulatedClocks.class}, configurationPid = BoardFile.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
@@ -33,18 +40,35 @@ import org.slf4j.LoggerFactory;
 public final class SimulatedClocks implements ClockDriver {
     /** Orders the simulated clocks among other drivers' ones. */
     static final String DRIVER_KEY = "sim";
+    /** The state store slot of clock hardware: the Clock management protocol's id. */
+    static final int CLOCK_PROTOCOL_ID = 0x14;
+    static final String RATE = "rate/";
+    static final String ENABLED = "enabled/";
+    static final String PARENT = "parent/";
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedClocks.class);
 
     private final Map<String, SimulatedClock> clocks = new LinkedHashMap<>();
     private final List<ClockListener> listeners = new CopyOnWriteArrayList<>();
+    private final BoardState state;
 
+    /** @param store where the clocks' state is kept across updates of this bundle */
     @Activate
-    public SimulatedClocks(BoardFileConfig config) throws BoardFileException {
-        this(load(config.file()));
+    public SimulatedClocks(BoardFileConfig config, @Reference AgentStateStore store) throws BoardFileException {
+        this(load(config.file()), store);
     }
 
-    SimulatedClocks(List<SimulatedClock> board) {
+    SimulatedClocks(List<SimulatedClock> board, AgentStateStore store) {
         board.forEach(clock -> clocks.put(clock.clock().key(), clock));
+        state = BoardState.open(store, CLOCK_PROTOCOL_ID, board.stream().map(SimulatedClock::describe).toList());
+        board.forEach(this::restore);
+    }
+
+    /** Puts a clock back as it was kept, where the kept values are still valid for it. */
+    private void restore(SimulatedClock clock) {
+        String key = clock.clock().key();
+        state.get(RATE + key).map(Long::parseLong).filter(clock.clock().rates()::supports).ifPresent(clock::rate);
+        state.get(ENABLED + key).map(Boolean::parseBoolean).ifPresent(clock::enabled);
+        state.get(PARENT + key).filter(clock.clock().parents()::contains).ifPresent(clock::parent);
     }
 
     private static List<SimulatedClock> load(String file) throws BoardFileException {
@@ -73,6 +97,7 @@ public final class SimulatedClocks implements ClockDriver {
         SimulatedClock clock = clock(clockKey);
         takeTime(clock);
         clock.rate(rate);
+        state.put(RATE + clockKey, Long.toString(rate));
     }
 
     @Override
@@ -83,6 +108,7 @@ public final class SimulatedClocks implements ClockDriver {
     @Override
     public void setEnabled(String clockKey, boolean enabled) throws ScmiException {
         clock(clockKey).enabled(enabled);
+        state.put(ENABLED + clockKey, Boolean.toString(enabled));
     }
 
     @Override
@@ -95,6 +121,7 @@ public final class SimulatedClocks implements ClockDriver {
         SimulatedClock clock = clock(clockKey);
         takeTime(clock);
         clock.parent(parentKey);
+        state.put(PARENT + clockKey, parentKey);
     }
 
     @Override
@@ -125,6 +152,7 @@ public final class SimulatedClocks implements ClockDriver {
                     + ClockCommands.describe(clock.clock().rates()));
         }
         clock.rate(rate);
+        state.put(RATE + clock.clock().key(), Long.toString(rate));
         listeners.forEach(listener -> listener.rateChanged(clock.clock().key(), rate));
     }
 

@@ -36,4 +36,9 @@ final class SimulatedDomain {
     void state(int newState) {
         state = newState;
     }
+
+    /** The domain as the board file describes it, with its present state: tells one board from another. */
+    String describe() {
+        return domain + " transition " + transition + " state " + state;
+    }
 }

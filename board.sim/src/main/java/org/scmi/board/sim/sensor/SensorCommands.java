@@ -65,7 +65,7 @@ public final class SensorCommands {
         if (sensor == null) {
             return "no simulated sensor '" + name + "'; type 'sensors' to list them";
         }
-        sensor.resume();
+        board.resume(sensor);
         return sensor.info().name() + " moves again";
     }
 

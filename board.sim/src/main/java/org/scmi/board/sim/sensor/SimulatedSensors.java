@@ -2,6 +2,7 @@ package org.scmi.board.sim.sensor;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,6 +10,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -16,8 +18,10 @@ import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorInfo;
 import org.scmi.api.sensor.SensorListener;
 import org.scmi.api.sensor.SensorReading;
+import org.scmi.api.state.AgentStateStore;
 import org.scmi.board.sim.file.BoardFile;
 import org.scmi.board.sim.file.BoardFileException;
+import org.scmi.board.sim.file.BoardState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * built-in board). Values follow their signals unless an operator fixed them from the shell; a
  * sensor with a read delay takes that long to read, which makes agents read it asynchronously.
  * A new configuration replaces the sensors and tells the protocol.
+ *
+ * <p>The signals' time base and the values an operator fixed are the simulated hardware: they are
+ * kept in {@link BoardState} ({@value #EPOCH}, and {@value #FIXED} followed by the sensor key), so
+ * an update of this bundle neither restarts the signals nor lets go of a held sensor.
  */
 @Component(configurationPid = BoardFile.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {SensorDriver.class, SimulatedSensors.class})
@@ -33,6 +41,12 @@ import org.slf4j.LoggerFactory;
 public final class SimulatedSensors implements SensorDriver {
     /** Driver key: orders the simulated sensors among other drivers' ones. */
     static final String KEY = "sim";
+    /** The state store slot of sensor hardware: the Sensor management protocol's id. */
+    static final int SENSOR_PROTOCOL_ID = 0x15;
+    /** When the signals started, in {@link System#nanoTime()} terms (one clock for the whole JVM). */
+    static final String EPOCH = "epoch";
+    static final String FIXED = "fixed/";
+    private static final String VALUE_SEPARATOR = ",";
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedSensors.class);
 
     /** The board file setting every part of the simulated board reads; described here once for the bundle. */
@@ -44,12 +58,16 @@ public final class SimulatedSensors implements SensorDriver {
         String file() default "";
     }
 
-    private final long startNanos = System.nanoTime();
     private final List<SensorListener> listeners = new CopyOnWriteArrayList<>();
+    private final AgentStateStore store;
     private volatile List<SimulatedSensor> sensors = List.of();
+    private volatile BoardState state;
+    private volatile long startNanos;
 
+    /** @param store where the sensors' state is kept across updates of this bundle */
     @Activate
-    public SimulatedSensors(Config config) {
+    public SimulatedSensors(Config config, @Reference AgentStateStore store) {
+        this.store = store;
         load(config);
     }
 
@@ -64,13 +82,29 @@ public final class SimulatedSensors implements SensorDriver {
     private boolean load(Config config) {
         String source = config.file().isBlank() ? "built-in board" : config.file();
         try {
-            sensors = SensorBoardParser.parse(BoardFile.read(config.file()));
-            LOG.info("simulated board: {} sensors from {}", sensors.size(), source);
+            List<SimulatedSensor> loaded = SensorBoardParser.parse(BoardFile.read(config.file()));
+            restore(loaded);
+            sensors = loaded;
+            LOG.info("simulated board: {} sensors from {}", loaded.size(), source);
             return true;
         } catch (BoardFileException e) {
             LOG.error("simulated board sensors not changed: {}", e.getMessage());
             return false;
         }
+    }
+
+    /** Takes up the kept time base and held values, if they were kept for these sensors. */
+    private void restore(List<SimulatedSensor> loaded) {
+        BoardState kept = BoardState.open(store, SENSOR_PROTOCOL_ID,
+                loaded.stream().map(SimulatedSensor::info).toList());
+        long epoch = kept.get(EPOCH).map(Long::parseLong).orElseGet(System::nanoTime);
+        kept.put(EPOCH, Long.toString(epoch));
+        for (SimulatedSensor sensor : loaded) {
+            kept.get(FIXED + sensor.info().key()).ifPresent(values -> sensor.fix(
+                    Arrays.stream(values.split(VALUE_SEPARATOR)).map(Double::valueOf).toList()));
+        }
+        startNanos = epoch;
+        state = kept;
     }
 
     @Override
@@ -123,8 +157,16 @@ public final class SimulatedSensors implements SensorDriver {
     /** Holds a sensor at physical values and tells the protocol at once (trip points fire now). */
     void fix(SimulatedSensor sensor, List<Double> values) {
         sensor.fix(values);
+        state.put(FIXED + sensor.info().key(),
+                String.join(VALUE_SEPARATOR, values.stream().map(String::valueOf).toList()));
         SensorReading reading = reading(sensor);
         listeners.forEach(listener -> listener.readingChanged(this, sensor.info().key(), reading));
+    }
+
+    /** Lets a held sensor follow its signal again. */
+    void resume(SimulatedSensor sensor) {
+        sensor.resume();
+        state.put(FIXED + sensor.info().key(), null);
     }
 
     /** The sensor's current values, as the integers it reports. */

@@ -1,6 +1,7 @@
 package org.scmi.board.sim.clock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,8 +20,10 @@ import org.scmi.api.clock.ClockRates;
 import org.scmi.board.sim.file.BoardFile;
 import org.scmi.board.sim.file.BoardFileConfig;
 import org.scmi.board.sim.file.BoardFileException;
+import org.scmi.virtio.scmi.AgentStates;
 
 class SimulatedClocksTest {
+    private final AgentStates store = new AgentStates();
     private static final Set<ClockControl> ALL = EnumSet.allOf(ClockControl.class);
 
     private static BoardFileConfig builtIn() {
@@ -47,7 +50,7 @@ class SimulatedClocksTest {
 
     @Test
     void builtInBoardHasDiscreteRangeAndMuxClocks() throws Exception {
-        SimulatedClocks board = new SimulatedClocks(builtIn());
+        SimulatedClocks board = new SimulatedClocks(builtIn(), store);
         List<Clock> clocks = board.clocks();
         assertEquals(List.of("osc_24m", "sys_pll", "cpu_clk", "gpu_clk", "uart_clk"),
                 clocks.stream().map(Clock::name).toList());
@@ -97,7 +100,8 @@ class SimulatedClocksTest {
 
     @Test
     void aRateChangeTakesTheConfiguredDelay() throws Exception {
-        SimulatedClocks board = new SimulatedClocks(parse("[{\"name\": \"a\", \"rates\": [1, 2], \"delayMs\": 120}]"));
+        SimulatedClocks board = new SimulatedClocks(parse("[{\"name\": \"a\", \"rates\": [1, 2], \"delayMs\": 120}]"),
+                store);
         long start = System.nanoTime();
         board.setRate("a", 2);
         assertTrue(System.nanoTime() - start >= 120_000_000L);
@@ -106,7 +110,7 @@ class SimulatedClocksTest {
 
     @Test
     void shellRateChangesReachTheListener() throws Exception {
-        SimulatedClocks board = new SimulatedClocks(builtIn());
+        SimulatedClocks board = new SimulatedClocks(builtIn(), store);
         List<String> heard = new ArrayList<>();
         board.addListener(new ClockListener() {
             @Override
@@ -130,5 +134,24 @@ class SimulatedClocksTest {
         String table = shell.clocks();
         assertTrue(table.lines().anyMatch(line -> line.matches("uart +uart_clk +24000000 +yes +osc +0 ms +"
                 + "\\[24000000, 48000000]")), table);
+    }
+
+    @Test
+    void ratesEnablesAndParentsOutliveTheBundleButNotTheBoard() throws Exception {
+        SimulatedClocks board = new SimulatedClocks(builtIn(), store);
+        board.setRate("cpu", 600_000_000);
+        board.setEnabled("cpu", false);
+        board.setParent("uart", "pll");
+        new ClockCommands(board).clockRate("gpu", 250_000_000);
+
+        SimulatedClocks updated = new SimulatedClocks(builtIn(), store);
+        assertEquals(600_000_000L, updated.rate("cpu"));
+        assertFalse(updated.enabled("cpu"));
+        assertEquals("pll", updated.parent("uart"));
+        assertEquals(250_000_000L, updated.rate("gpu"), "a platform change is hardware state too");
+
+        SimulatedClocks otherBoard = new SimulatedClocks(parse("[{\"name\": \"cpu_clk\", \"key\": \"cpu\", "
+                + "\"rates\": [600000000, 900000000], \"rate\": 900000000}]"), store);
+        assertEquals(900_000_000L, otherBoard.rate("cpu"), "another board starts from its file");
     }
 }

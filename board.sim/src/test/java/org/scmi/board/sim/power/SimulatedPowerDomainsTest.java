@@ -20,8 +20,10 @@ import org.scmi.api.power.PowerState;
 import org.scmi.board.sim.file.BoardFile;
 import org.scmi.board.sim.file.BoardFileConfig;
 import org.scmi.board.sim.file.BoardFileException;
+import org.scmi.virtio.scmi.AgentStates;
 
 class SimulatedPowerDomainsTest {
+    private final AgentStates store = new AgentStates();
 
     static BoardFileConfig file(String path) {
         return new BoardFileConfig() {
@@ -48,7 +50,7 @@ class SimulatedPowerDomainsTest {
 
     @Test
     void builtInBoardHasThreeDomains() throws Exception {
-        SimulatedPowerDomains board = new SimulatedPowerDomains(file(""));
+        SimulatedPowerDomains board = new SimulatedPowerDomains(file(""), store);
         assertEquals(List.of(
                 new PowerDomain("gpu", "gpu_pd", List.of(PowerState.ON, PowerState.OFF), true, true),
                 new PowerDomain("vpu", "vpu_pd", List.of(PowerState.ON, PowerState.OFF), true, true),
@@ -64,7 +66,7 @@ class SimulatedPowerDomainsTest {
         Path json = Files.writeString(dir.resolve("board.json"),
                 "{\"powerDomains\": [{\"name\": \"isp_pd\", \"state\": \"off\", \"asynchronous\": false}],"
                         + " \"sensors\": []}");
-        SimulatedPowerDomains board = new SimulatedPowerDomains(file(json.toString()));
+        SimulatedPowerDomains board = new SimulatedPowerDomains(file(json.toString()), store);
         assertEquals(List.of(new PowerDomain("isp_pd", "isp_pd", List.of(PowerState.ON, PowerState.OFF), true, false)),
                 board.domains());
         assertEquals(PowerState.OFF, board.state("isp_pd"));
@@ -92,7 +94,8 @@ class SimulatedPowerDomainsTest {
 
     @Test
     void aTransitionTakesTheConfiguredDelay() throws Exception {
-        SimulatedPowerDomains board = new SimulatedPowerDomains(parse("[{\"name\": \"a\", \"delayMs\": 150}]"));
+        SimulatedPowerDomains board = new SimulatedPowerDomains(parse("[{\"name\": \"a\", \"delayMs\": 150}]"),
+                store);
         long start = System.nanoTime();
         board.setState("a", PowerState.OFF);
         assertTrue(System.nanoTime() - start >= 150_000_000L);
@@ -102,7 +105,7 @@ class SimulatedPowerDomainsTest {
 
     @Test
     void shellSwitchesReachTheListener() throws Exception {
-        SimulatedPowerDomains board = new SimulatedPowerDomains(file(""));
+        SimulatedPowerDomains board = new SimulatedPowerDomains(file(""), store);
         List<String> heard = new ArrayList<>();
         board.addListener(new PowerDomainListener() {
             @Override
@@ -127,5 +130,21 @@ class SimulatedPowerDomainsTest {
         assertTrue(table.lines().anyMatch(line -> line.matches("gpu +gpu_pd +off +0 ms +on, off")), table);
         assertTrue(table.lines().anyMatch(line -> line.matches("dsp +dsp_pd +0x00000001 +20 ms +on, 0x00000001, off")),
                 table);
+    }
+
+    @Test
+    void statesOutliveTheBundleButNotTheBoard() throws Exception {
+        SimulatedPowerDomains board = new SimulatedPowerDomains(file(""), store);
+        board.setState("vpu", PowerState.ON);
+        new PowerCommands(board).powerState("dsp", "0x1");
+
+        SimulatedPowerDomains updated = new SimulatedPowerDomains(file(""), store);
+        assertEquals(PowerState.ON, updated.state("vpu"));
+        assertEquals(1, updated.state("dsp"));
+        assertEquals(PowerState.ON, updated.state("gpu"));
+
+        SimulatedPowerDomains otherBoard = new SimulatedPowerDomains(parse("[{\"name\": \"vpu_pd\", "
+                + "\"key\": \"vpu\", \"state\": \"off\"}]"), store);
+        assertEquals(PowerState.OFF, otherBoard.state("vpu"), "another board starts from its file");
     }
 }

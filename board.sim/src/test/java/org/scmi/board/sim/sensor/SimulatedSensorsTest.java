@@ -17,8 +17,10 @@ import org.scmi.api.sensor.SensorInfo;
 import org.scmi.api.sensor.SensorListener;
 import org.scmi.api.sensor.SensorReading;
 import org.scmi.api.sensor.SensorUnit;
+import org.scmi.virtio.scmi.AgentStates;
 
 class SimulatedSensorsTest {
+    private final AgentStates store = new AgentStates();
     @TempDir
     Path dir;
 
@@ -51,7 +53,7 @@ class SimulatedSensorsTest {
 
     @Test
     void builtInBoardHasTheDocumentedSensors() throws IOException {
-        SimulatedSensors board = new SimulatedSensors(config(""));
+        SimulatedSensors board = new SimulatedSensors(config(""), store);
         assertEquals("sim", board.key());
         assertEquals(List.of("soc_temp", "ddr_controller_temperature", "vdd_core", "board_power", "accel"),
                 board.sensors().stream().map(SensorInfo::name).toList());
@@ -69,7 +71,7 @@ class SimulatedSensorsTest {
 
     @Test
     void slowSensorsTakeTheirDelay() throws IOException {
-        SimulatedSensors board = new SimulatedSensors(config(""));
+        SimulatedSensors board = new SimulatedSensors(config(""), store);
         long start = System.nanoTime();
         board.read("board_power");
         assertTrue(System.nanoTime() - start >= 50_000_000L);
@@ -77,7 +79,7 @@ class SimulatedSensorsTest {
 
     @Test
     void fixedValuesAreReportedAndPushed() throws IOException {
-        SimulatedSensors board = new SimulatedSensors(config(""));
+        SimulatedSensors board = new SimulatedSensors(config(""), store);
         board.addListener(listener);
         SimulatedSensor temp = board.find("soc_temp").orElseThrow();
         board.fix(temp, List.of(85.5));
@@ -93,7 +95,7 @@ class SimulatedSensorsTest {
 
     @Test
     void newConfigurationReplacesSensorsAndBadOnesAreRefused() throws IOException {
-        SimulatedSensors board = new SimulatedSensors(config(""));
+        SimulatedSensors board = new SimulatedSensors(config(""), store);
         board.addListener(listener);
         Path file = dir.resolve("board.json");
         Files.writeString(file, "{\"clocks\": [], \"sensors\": [{\"name\": \"fan\", \"unit\": \"RPM\", \"base\": 1200}]}");
@@ -111,7 +113,7 @@ class SimulatedSensorsTest {
 
     @Test
     void commands() {
-        SimulatedSensors board = new SimulatedSensors(config(""));
+        SimulatedSensors board = new SimulatedSensors(config(""), store);
         SensorCommands commands = new SensorCommands(board);
         assertEquals("vdd_core held at 0.750; 'sensorAuto vdd_core' lets it move again",
                 commands.sensorSet("vdd_core", 0.75));
@@ -126,5 +128,20 @@ class SimulatedSensorsTest {
         assertTrue(table.contains("board_power") && table.contains("50 ms"), table);
         assertEquals("vdd_core moves again", commands.sensorAuto("vdd_core"));
         assertTrue(commands.sensors().contains("moving"));
+    }
+
+    @Test
+    void heldValuesAndTheTimeBaseOutliveTheBundle() throws Exception {
+        SimulatedSensors board = new SimulatedSensors(config(""), store);
+        SensorCommands commands = new SensorCommands(board);
+        commands.sensorSet("vdd_core", 0.75);
+        commands.sensorSet("accel", 0, 0, -9.81);
+        commands.sensorAuto("accel");
+        String epoch = store.get(0, 0x15, "sim/epoch");
+
+        SimulatedSensors updated = new SimulatedSensors(config(""), store);
+        assertEquals(750, updated.read("vdd_core").value(), "still held");
+        assertTrue(Math.abs(updated.read("accel").values().get(2) - 9_806_650) < 100_000, "moving again");
+        assertEquals(epoch, store.get(0, 0x15, "sim/epoch"), "the signals go on from where they were");
     }
 }
