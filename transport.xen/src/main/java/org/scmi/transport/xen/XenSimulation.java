@@ -29,7 +29,16 @@ public final class XenSimulation implements AutoCloseable {
     private final SimToolstack toolstack;
 
     public XenSimulation(Path xenStoreSocket, VirtioDeviceBackend device) throws IOException {
-        this.hypervisor = new SimHypervisor(xenStoreSocket, BACKEND_DOMID);
+        this(xenStoreSocket, device, false);
+    }
+
+    /**
+     * @param kernelFastPaths whether the backend's kernel has privcmd's irqfd and ioeventfd (queue
+     *     notifications and guest interrupts then bypass the backend's ioreq thread)
+     */
+    public XenSimulation(Path xenStoreSocket, VirtioDeviceBackend device, boolean kernelFastPaths)
+            throws IOException {
+        this.hypervisor = new SimHypervisor(xenStoreSocket, BACKEND_DOMID, kernelFastPaths);
         try {
             this.backendStore = hypervisor.openXenStore();
             this.toolstackStore = hypervisor.openXenStore();

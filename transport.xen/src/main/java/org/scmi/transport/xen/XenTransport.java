@@ -110,9 +110,10 @@ public final class XenTransport {
                 ? Path.of(System.getProperty("java.io.tmpdir"), "scmi-xen-sim-" + Linux.getpid(), "xenstored.sock")
                 : Path.of(config.sim_xenstore_socket());
         Files.createDirectories(socket.getParent());
-        XenSimulation simulation = new XenSimulation(socket, device);
+        XenSimulation simulation = new XenSimulation(socket, device, config.sim_kernel_fast_paths());
         running.add(simulation);
-        LOG.info("simulated Xen: XenStore at {} (try: XENSTORED_PATH={} xenstore-ls /local/domain)", socket, socket);
+        LOG.info("simulated Xen{}: XenStore at {} (try: XENSTORED_PATH={} xenstore-ls /local/domain)",
+                config.sim_kernel_fast_paths() ? " with irqfd and ioeventfd" : "", socket, socket);
         for (int domid = 1; domid <= config.sim_guests(); domid++) {
             running.add(0, new SimGuestRunner(simulation, domid, config.sim_grants()));
         }

@@ -36,6 +36,10 @@ public @interface XenTransportConfig {
             + "addresses (grant_usage=1) rather than guest-physical ones (foreign mapping).")
     boolean sim_grants() default true;
 
+    @AttributeDefinition(name = "Simulated kernel fast paths", description = "mode=sim: the backend's simulated "
+            + "kernel has privcmd's irqfd and ioeventfd (CONFIG_XEN_PRIVCMD_EVENTFD), which stock kernels lack.")
+    boolean sim_kernel_fast_paths() default false;
+
     @AttributeDefinition(name = "Simulated XenStore socket", description = "mode=sim: where the simulated XenStore "
             + "listens; empty = <java.io.tmpdir>/scmi-xen-sim-<pid>/xenstored.sock", required = false)
     String sim_xenstore_socket() default "";

@@ -1,6 +1,8 @@
 package org.scmi.transport.xen.sim;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
@@ -28,6 +30,8 @@ final class EventChannelHub {
     }
 
     private final Map<Key, Endpoint> endpoints = new HashMap<>();
+    /** Kernel interrupt handlers sharing a port with its receiver (privcmd ioeventfd); they run first. */
+    private final Map<Key, List<IntConsumer>> kernelHandlers = new HashMap<>();
     private final Map<Integer, Integer> nextPort = new HashMap<>();
 
     private int allocate(int domid) {
@@ -65,6 +69,7 @@ final class EventChannelHub {
     /** Closes a port; its peer becomes unbound again (as after EVTCHNOP_close). */
     synchronized void close(int domid, int port) {
         Endpoint endpoint = endpoints.remove(new Key(domid, port));
+        kernelHandlers.remove(new Key(domid, port));
         if (endpoint != null && endpoint.peer != null) {
             Endpoint peer = endpoints.get(endpoint.peer);
             if (peer != null) {
@@ -78,6 +83,18 @@ final class EventChannelHub {
         endpoints.keySet().stream().filter(k -> k.domid() == domid).toList().forEach(k -> close(k.domid(), k.port()));
     }
 
+    /** Adds a kernel handler to {@code domid}'s {@code port}: it sees each event before the port's receiver. */
+    synchronized void addKernelHandler(int domid, int port, IntConsumer handler) {
+        kernelHandlers.computeIfAbsent(new Key(domid, port), k -> new ArrayList<>()).add(handler);
+    }
+
+    synchronized void removeKernelHandler(int domid, int port, IntConsumer handler) {
+        List<IntConsumer> handlers = kernelHandlers.get(new Key(domid, port));
+        if (handlers != null && handlers.remove(handler) && handlers.isEmpty()) {
+            kernelHandlers.remove(new Key(domid, port));
+        }
+    }
+
     /**
      * Sends an event from a local port to its peer.
      *
@@ -86,6 +103,7 @@ final class EventChannelHub {
     boolean send(int domid, int port) {
         IntConsumer receiver;
         int peerPort;
+        List<IntConsumer> handlers;
         synchronized (this) {
             Endpoint endpoint = endpoints.get(new Key(domid, port));
             if (endpoint == null || endpoint.peer == null) {
@@ -97,6 +115,10 @@ final class EventChannelHub {
             }
             receiver = peer.receiver;
             peerPort = peer.key.port();
+            handlers = List.copyOf(kernelHandlers.getOrDefault(peer.key, List.of()));
+        }
+        for (IntConsumer handler : handlers) {
+            handler.accept(peerPort);
         }
         receiver.accept(peerPort);
         return true;

@@ -28,7 +28,8 @@ import org.scmi.virtio.linux.LinuxException;
  * READY → INPROCESS → IORESP_READY protocol (with the INVALIDATE Xen sends first), edge-triggered
  * SPIs, and a XenStore server on a Unix socket. The backend using it is one domain
  * ({@link #backendDomid()}); foreign mapping is allowed only if that is the privileged domain 0.
- * The kernel fast paths (irqfd, ioeventfd) are absent, as on stock kernels.
+ * The backend's kernel has privcmd's eventfd fast paths (irqfd, ioeventfd) only if asked for
+ * ({@link SimKernelFastPaths}); by default they are absent, as on stock kernels.
  */
 public final class SimHypervisor implements XenHypervisor {
     private static final int PRIVILEGED_DOMID = 0;
@@ -39,14 +40,33 @@ public final class SimHypervisor implements XenHypervisor {
     private final EventChannelHub hub = new EventChannelHub();
     private final Map<Integer, SimDomain> domains = new ConcurrentHashMap<>();
     private final AtomicInteger nextServerId = new AtomicInteger();
+    private final Optional<SimKernelFastPaths> fastPaths;
 
     /**
      * @param xenStoreSocket where the simulated XenStore listens
      * @param backendDomid the domain the backend runs in (0 = dom0)
      */
     public SimHypervisor(Path xenStoreSocket, int backendDomid) throws IOException {
+        this(xenStoreSocket, backendDomid, false);
+    }
+
+    /**
+     * @param kernelFastPaths whether the backend's kernel has privcmd's irqfd and ioeventfd
+     */
+    public SimHypervisor(Path xenStoreSocket, int backendDomid, boolean kernelFastPaths) throws IOException {
         this.backendDomid = backendDomid;
+        this.fastPaths = kernelFastPaths ? Optional.of(new SimKernelFastPaths(hub, backendDomid)) : Optional.empty();
         this.xenStore = new SimXenStore(xenStoreSocket);
+    }
+
+    /** Guest interrupts the backend raised through irqfds (0 without the fast paths). */
+    public long interruptsRaisedByIrqfd() {
+        return fastPaths.map(SimKernelFastPaths::interruptsRaised).orElse(0L);
+    }
+
+    /** Queue notifications the backend's kernel completed through ioeventfds (0 without the fast paths). */
+    public long notificationsCompletedByIoeventfd() {
+        return fastPaths.map(SimKernelFastPaths::notificationsCompleted).orElse(0L);
     }
 
     public int backendDomid() {
@@ -175,13 +195,28 @@ public final class SimHypervisor implements XenHypervisor {
     }
 
     @Override
-    public Optional<InterruptTrigger> interruptTrigger(int domid, int irq) {
-        return Optional.empty();
+    public Optional<InterruptTrigger> interruptTrigger(int domid, int irq) throws XenException {
+        if (fastPaths.isEmpty()) {
+            return Optional.empty();
+        }
+        SimDomain guest = live(domid, "irqfd");
+        if (irq < XenAbi.GIC_FIRST_SPI) {
+            throw new XenException("irqfd: " + irq + " is not an SPI", Errno.EINVAL);
+        }
+        return Optional.of(fastPaths.get().irqfd(guest, irq));
     }
 
     @Override
-    public Optional<QueueKick> queueKick(IoreqServer server, int[] localPorts, long notifyAddress, int queue) {
-        return Optional.empty();
+    public Optional<QueueKick> queueKick(IoreqServer server, int[] localPorts, long notifyAddress, int queue)
+            throws XenException {
+        if (fastPaths.isEmpty()) {
+            return Optional.empty();
+        }
+        if (localPorts.length != server.vcpuCount()) {
+            throw new XenException("ioeventfd: " + localPorts.length + " ports for " + server.vcpuCount()
+                    + " vCPUs", Errno.EINVAL);
+        }
+        return Optional.of(fastPaths.get().ioeventfd(server, localPorts, notifyAddress, queue));
     }
 
     @Override

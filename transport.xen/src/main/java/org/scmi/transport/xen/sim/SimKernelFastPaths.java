@@ -1,0 +1,201 @@
+package org.scmi.transport.xen.sim;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+import org.scmi.transport.xen.abi.IoreqSlot;
+import org.scmi.transport.xen.abi.XenAbi;
+import org.scmi.transport.xen.mmio.VirtioMmio;
+import org.scmi.transport.xen.port.InterruptTrigger;
+import org.scmi.transport.xen.port.IoreqServer;
+import org.scmi.transport.xen.port.QueueKick;
+import org.scmi.transport.xen.port.XenException;
+import org.scmi.virtio.linux.Linux;
+import org.scmi.virtio.linux.LinuxException;
+
+/**
+ * The backend domain's kernel with privcmd's eventfd paths (CONFIG_XEN_PRIVCMD_EVENTFD), as the
+ * simulated hypervisor offers them when asked to: real eventfds on the backend's side, and the
+ * kernel's part done here.
+ *
+ * <ul>
+ * <li>irqfd: a kernel worker ("xen-sim-irqfd-...") waits on the eventfd and raises the guest's
+ * SPI for each signal (the kernel re-issues the prepared set_irq_level dm_op);</li>
+ * <li>ioeventfd: a handler shares the backend's vCPU event-channel ports with the evtchn device
+ * and runs first; a READY write of the queue's index to QueueNotify it completes itself
+ * (IORESP_READY, the vCPU notified) and signals the eventfd, so the backend's ioreq thread finds
+ * the slot no longer READY and skips it. Every other access stays for userspace.</li>
+ * </ul>
+ */
+final class SimKernelFastPaths {
+    /** How long the irqfd worker blocks before looking whether it was deassigned. */
+    private static final int WORKER_POLL_MILLIS = 200;
+    /** ioeventfd matches the low 16 bits of the value written (the queue index). */
+    private static final long QUEUE_INDEX_MASK = 0xFFFF;
+
+    private final EventChannelHub hub;
+    private final int backendDomid;
+    private final AtomicLong interruptsRaised = new AtomicLong();
+    private final AtomicLong notificationsCompleted = new AtomicLong();
+
+    SimKernelFastPaths(EventChannelHub hub, int backendDomid) {
+        this.hub = hub;
+        this.backendDomid = backendDomid;
+    }
+
+    /** SPIs raised through irqfds so far. */
+    long interruptsRaised() {
+        return interruptsRaised.get();
+    }
+
+    /** QueueNotify ioreqs completed by ioeventfds so far (never seen by the backend's ioreq thread). */
+    long notificationsCompleted() {
+        return notificationsCompleted.get();
+    }
+
+    InterruptTrigger irqfd(SimDomain guest, int irq) throws XenException {
+        int eventfd = eventfd("irqfd");
+        IrqfdWorker worker = new IrqfdWorker(guest, irq, eventfd);
+        worker.thread = Thread.ofPlatform().daemon().name("xen-sim-irqfd-dom" + guest.domid() + "-spi" + irq)
+                .start(worker::run);
+        return worker;
+    }
+
+    private final class IrqfdWorker implements InterruptTrigger {
+        private final SimDomain guest;
+        private final int irq;
+        private final int eventfd;
+        private volatile boolean assigned = true;
+        private Thread thread;
+
+        IrqfdWorker(SimDomain guest, int irq, int eventfd) {
+            this.guest = guest;
+            this.irq = irq;
+            this.eventfd = eventfd;
+        }
+
+        void run() {
+            try {
+                while (assigned) {
+                    if (signalled(eventfd, WORKER_POLL_MILLIS)) {
+                        guest.setIrqLevel(irq, true);
+                        interruptsRaised.incrementAndGet();
+                    }
+                }
+            } catch (XenException | LinuxException e) {
+                if (assigned) {
+                    throw new IllegalStateException("simulated irqfd of SPI " + irq + " stopped", e);
+                }
+            }
+        }
+
+        @Override
+        public void trigger() throws XenException {
+            try {
+                Linux.eventfdSignal(eventfd);
+            } catch (LinuxException e) {
+                throw new XenException("signalling irqfd", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            assigned = false;
+            try {
+                thread.join(2L * WORKER_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Linux.close(eventfd);
+        }
+    }
+
+    QueueKick ioeventfd(IoreqServer server, int[] localPorts, long notifyAddress, int queue) throws XenException {
+        int eventfd = eventfd("ioeventfd");
+        Ioeventfd kick = new Ioeventfd(server, localPorts.clone(), notifyAddress, queue, eventfd);
+        kick.assign();
+        return kick;
+    }
+
+    private final class Ioeventfd implements QueueKick {
+        private final IoreqServer server;
+        private final int[] localPorts;
+        private final long notifyAddress;
+        private final int queue;
+        private final int eventfd;
+        private final IntConsumer[] handlers;
+        private boolean assigned;
+
+        Ioeventfd(IoreqServer server, int[] localPorts, long notifyAddress, int queue, int eventfd) {
+            this.server = server;
+            this.localPorts = localPorts;
+            this.notifyAddress = notifyAddress;
+            this.queue = queue;
+            this.eventfd = eventfd;
+            this.handlers = new IntConsumer[localPorts.length];
+        }
+
+        synchronized void assign() {
+            for (int vcpu = 0; vcpu < localPorts.length; vcpu++) {
+                int slotOfPort = vcpu;
+                handlers[vcpu] = port -> interrupt(slotOfPort, port);
+                hub.addKernelHandler(backendDomid, localPorts[vcpu], handlers[vcpu]);
+            }
+            assigned = true;
+        }
+
+        /** The kernel's interrupt handler for one vCPU's port. */
+        private synchronized void interrupt(int vcpu, int port) {
+            if (!assigned) {
+                return;
+            }
+            IoreqSlot slot = server.slot(vcpu);
+            if (slot.state() != XenAbi.STATE_IOREQ_READY || slot.type() != XenAbi.IOREQ_TYPE_COPY || slot.isRead()
+                    || slot.address() != notifyAddress || slot.size() != VirtioMmio.REGISTER_SIZE
+                    || (slot.data() & QUEUE_INDEX_MASK) != queue) {
+                return;
+            }
+            try {
+                Linux.eventfdSignal(eventfd);
+            } catch (LinuxException e) {
+                return; // the ioreq stays READY: userspace answers it
+            }
+            slot.setState(XenAbi.STATE_IORESP_READY);
+            notificationsCompleted.incrementAndGet();
+            hub.send(backendDomid, port);
+        }
+
+        @Override
+        public boolean await(int timeoutMillis) throws XenException {
+            try {
+                return signalled(eventfd, timeoutMillis);
+            } catch (LinuxException e) {
+                throw new XenException("waiting on ioeventfd", e);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (assigned) {
+                assigned = false;
+                for (int vcpu = 0; vcpu < localPorts.length; vcpu++) {
+                    hub.removeKernelHandler(backendDomid, localPorts[vcpu], handlers[vcpu]);
+                }
+                Linux.close(eventfd);
+            }
+        }
+    }
+
+    private static int eventfd(String what) throws XenException {
+        try {
+            return Linux.eventfd(Linux.EFD_NONBLOCK);
+        } catch (LinuxException e) {
+            throw new XenException("eventfd for " + what, e);
+        }
+    }
+
+    /** Waits for the eventfd; true if it was signalled (the count is consumed). */
+    private static boolean signalled(int eventfd, int timeoutMillis) throws LinuxException {
+        short[] revents = new short[1];
+        return Linux.poll(new int[] {eventfd}, revents, timeoutMillis) > 0 && Linux.eventfdConsume(eventfd) > 0;
+    }
+}
