@@ -1,9 +1,11 @@
 package org.scmi.launcher.admin;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -61,8 +63,7 @@ final class AdminShellServer implements AutoCloseable {
             Files.createDirectories(parent);
         }
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
-                && !Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS).isOther()) {
+                && !Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
             throw new IOException(path + " exists and is not a socket; not replacing it");
         }
         int fd;
@@ -74,10 +75,6 @@ final class AdminShellServer implements AutoCloseable {
         AdminShellServer server = new AdminShellServer(path, processor, fd);
         server.acceptor.start();
         return server;
-    }
-
-    Path path() {
-        return path;
     }
 
     private void acceptLoop() {
@@ -125,7 +122,7 @@ final class AdminShellServer implements AutoCloseable {
 
     private static void refuse(int fd, String reason) {
         try {
-            Linux.sendWithFds(fd, (reason + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), new int[0]);
+            Linux.sendWithFds(fd, (reason + "\n").getBytes(StandardCharsets.UTF_8), new int[0]);
         } catch (LinuxException e) {
             // The peer is gone already: nothing to tell it.
         } finally {

@@ -8,7 +8,7 @@ import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
@@ -37,6 +37,9 @@ public final class GuestCommands {
     static final String VHOST_USER_GUEST = "org.scmi.transport.vhostuser.guest";
     static final String SOCKET_PATH = "socketPath";
     static final String AGENT_NAME = "agentName";
+    /** Agent ids (0 is the platform). */
+    private static final int FIRST_AGENT_ID = 1;
+    private static final int LAST_AGENT_ID = 255;
     /** How long guestAdd and guestRemove wait for the transport to open or close the socket. */
     private static final Duration SOCKET_WAIT = Duration.ofSeconds(5);
 
@@ -87,20 +90,31 @@ public final class GuestCommands {
     @Descriptor("disconnect a guest (vhost-user: close its connection; its QEMU may reconnect to the same socket "
             + "and is then the same agent)")
     public String disconnect(@Descriptor("the guest's agent id, as 'guests' lists it") String agentId) {
-        Optional<Integer> id = ProtocolCommands.agentId(agentId).stream().boxed().findFirst();
-        if (id.isEmpty()) {
+        OptionalInt parsed = agentId(agentId);
+        if (parsed.isEmpty()) {
             return "'" + agentId + "' is not an agent id (1..255); type 'guests' to list them";
         }
+        int id = parsed.getAsInt();
         for (GuestSessions backend : sessions) {
             try {
-                if (backend.disconnect(id.get())) {
-                    return "guest " + id.get() + " disconnected";
+                if (backend.disconnect(id)) {
+                    return "guest " + id + " disconnected";
                 }
             } catch (UnsupportedOperationException e) {
-                return "guest " + id.get() + " cannot be disconnected: " + e.getMessage();
+                return "guest " + id + " cannot be disconnected: " + e.getMessage();
             }
         }
-        return "guest " + id.get() + " is not connected; type 'guests' to see who is";
+        return "guest " + id + " is not connected; type 'guests' to see who is";
+    }
+
+    /** An agent id as typed: 1..255 (0 is the platform). */
+    static OptionalInt agentId(String text) {
+        try {
+            int id = Integer.parseInt(text.trim());
+            return id >= FIRST_AGENT_ID && id <= LAST_AGENT_ID ? OptionalInt.of(id) : OptionalInt.empty();
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     @Descriptor("serve one more vhost-user guest: creates a " + VHOST_USER_GUEST + " factory configuration, which "

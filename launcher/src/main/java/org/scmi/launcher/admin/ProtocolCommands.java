@@ -108,7 +108,7 @@ public final class ProtocolCommands {
         }
         switch (what) {
             case "guest" -> {
-                OptionalInt agent = agentId(id);
+                OptionalInt agent = GuestCommands.agentId(id);
                 if (agent.isEmpty()) {
                     return "'" + id + "' is not an agent id (1..255); type 'guests' to list them";
                 }
@@ -127,15 +127,6 @@ public final class ProtocolCommands {
                 return "trace 'guest' or 'protocol', not '" + what + "'; e.g. 'trace guest 1 on', 'trace protocol "
                         + "sensor on'";
             }
-        }
-    }
-
-    static OptionalInt agentId(String text) {
-        try {
-            int id = Integer.parseInt(text.trim());
-            return id >= 1 && id <= 255 ? OptionalInt.of(id) : OptionalInt.empty();
-        } catch (NumberFormatException e) {
-            return OptionalInt.empty();
         }
     }
 

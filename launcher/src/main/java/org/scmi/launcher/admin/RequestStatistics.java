@@ -45,12 +45,6 @@ public final class RequestStatistics implements MessageObserver {
         return snapshot;
     }
 
-    /** Requests answered for one protocol id. */
-    long requests(int protocolId) {
-        ProtocolStatistics statistics = protocols.get(protocolId);
-        return statistics == null ? 0 : statistics.snapshot().requests();
-    }
-
     /** Starts counting afresh; commands being recorded right now may land in the old counters. */
     void reset() {
         for (int id = 0; id < PROTOCOL_IDS; id++) {

@@ -28,10 +28,6 @@ final class Table {
         return this;
     }
 
-    boolean isEmpty() {
-        return rows.isEmpty();
-    }
-
     @Override
     public String toString() {
         int[] widths = new int[header.length];

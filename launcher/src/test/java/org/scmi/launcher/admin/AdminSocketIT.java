@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,7 +105,7 @@ class AdminSocketIT {
             assertEquals("tracing stopped\n", admin("trace off"));
 
             assertEquals("guest 1 disconnected\n", admin("disconnect 1"));
-            assertTrue(awaitDisconnected(), admin("guests"));
+            assertTrue(awaitOutput("guests", guests -> row(guests, "1").get(3).equals("no")), admin("guests"));
         }
     }
 
@@ -130,7 +131,8 @@ class AdminSocketIT {
                 admin("logLevel org.scmi.transport LOUD"));
         assertEquals("org.scmi.transport logs at DEBUG (org.scmi.logging updated)\n",
                 admin("logLevel org.scmi.transport DEBUG"));
-        assertTrue(awaitOutput("logLevel org.scmi.transport", "org.scmi.transport  DEBUG       DEBUG"),
+        assertTrue(awaitOutput("logLevel org.scmi.transport",
+                        levels -> row(levels, "org.scmi.transport").equals(List.of("org.scmi.transport", "DEBUG", "DEBUG"))),
                 admin("logLevel org.scmi.transport"));
 
         assertEquals("org.scmi.transport.vhostuser.guest~guest0 has no property 'socket'; its properties are "
@@ -166,16 +168,11 @@ class AdminSocketIT {
         return row.orElseThrow(() -> new AssertionError("no row " + key + " in:\n" + table));
     }
 
-    private boolean awaitDisconnected() throws IOException, InterruptedException {
-        return awaitOutput("guests", null);
-    }
-
-    /** Polls a command until its output contains {@code expected} (or, for null, guest 1 is not connected). */
-    private boolean awaitOutput(String command, String expected) throws IOException, InterruptedException {
+    /** Polls a command until its output passes {@code done}. */
+    private boolean awaitOutput(String command, Predicate<String> done) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TRACE_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            String output = admin(command);
-            if (expected == null ? row(output, "1").get(3).equals("no") : output.contains(expected)) {
+            if (done.test(admin(command))) {
                 return true;
             }
             Thread.sleep(100);
