@@ -2,7 +2,9 @@ package org.scmi.launcher;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -13,7 +15,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Log levels of the whole server, applied live to the logback backend on the framework class path. */
+/**
+ * Log levels of the whole server, applied live to the logback backend on the framework class path.
+ * Starts before the server's other bundles, so it also points the console output at the process's
+ * real standard output: the Gogo shell redirects {@code System.out} per command, and log lines a
+ * command causes belong in the server's log, not in that command's output.
+ */
 @Component(configurationPid = CommandLineOptions.LOGGING_PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true)
 @Designate(ocd = LogLevels.Config.class)
@@ -29,13 +36,19 @@ public final class LogLevels {
         String[] levels() default {};
     }
 
+    /** Loggers whose level this component set; a logger dropped from 'levels' inherits again. */
+    private final Set<String> configured = new HashSet<>();
+
     @Activate
     public LogLevels(Config config) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            ConsoleLog.useProcessStandardOutput(context);
+        }
         apply(config);
     }
 
     @Modified
-    void apply(Config config) {
+    synchronized void apply(Config config) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             LOG.warn("log levels cannot be set: the logging backend is not logback");
             return;
@@ -44,6 +57,7 @@ public final class LogLevels {
         if (root != null) {
             context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(root);
         }
+        Set<String> named = new HashSet<>();
         for (String entry : config.levels()) {
             int equals = entry.indexOf('=');
             if (equals <= 0) {
@@ -52,9 +66,18 @@ public final class LogLevels {
             }
             Level level = level(entry.substring(equals + 1), "org.scmi.logging/levels");
             if (level != null) {
-                context.getLogger(entry.substring(0, equals).trim()).setLevel(level);
+                String logger = entry.substring(0, equals).trim();
+                context.getLogger(logger).setLevel(level);
+                named.add(logger);
             }
         }
+        for (String dropped : configured) {
+            if (!named.contains(dropped)) {
+                context.getLogger(dropped).setLevel(null);
+            }
+        }
+        configured.clear();
+        configured.addAll(named);
     }
 
     private static Level level(String name, String property) {
