@@ -31,12 +31,13 @@ import org.scmi.transport.vhostuser.frontend.VhostUserFrontend;
 import org.scmi.transport.xen.XenSimulation;
 import org.scmi.transport.xen.frontend.SimulatedGuest;
 import org.scmi.virtio.device.VirtioDeviceBackend;
+import org.scmi.virtio.linux.LinuxException;
 
 /**
  * Round-trip latency of one SCMI command, from the guest driver's kick to the response in its
  * buffer, through the Xen path (simulated hypervisor: trapped register accesses through IOREQ
- * slots and event channels, buffers through grants or foreign mappings, interrupts as SPIs)
- * against the vhost-user path (QEMU's requests, memfd RAM, kick and call eventfds), in the same
+ * slots and event channels, buffers through grants or foreign mappings, interrupts as SPIs; and
+ * once more with the kernel's irqfd and ioeventfd) against the vhost-user path (QEMU's requests, memfd RAM, kick and call eventfds), in the same
  * framework, against the same virtio-scmi device, dispatcher, protocols and board.
  *
  * <p>Paths take turns in blocks so that drift (JIT, frequency, other load) hits them alike. The
@@ -57,9 +58,11 @@ class XenVersusVhostUserLatencyTest {
     private static final int EVENT_BUFFERS = 8;
     private static final int GRANT_GUEST = 30;
     private static final int FOREIGN_GUEST = 31;
+    private static final int FAST_PATH_GUEST = 32;
     private static final String VHOST_USER = "vhost-user";
     private static final String XEN_GRANTS = "xen-sim grants";
     private static final String XEN_FOREIGN = "xen-sim foreign-map";
+    private static final String XEN_FAST = "xen-sim grants, eventfds";
     private static final String VHOST_USER_FACTORY_PID = "org.scmi.transport.vhostuser.guest";
 
     /** One command/response exchange with the device, as the guest's driver does it. */
@@ -114,32 +117,35 @@ class XenVersusVhostUserLatencyTest {
         properties.put("agentName", "bench-vhost-user");
         vhostUser.update(properties);
         try (XenSimulation xen = new XenSimulation(dir.resolve("xenstored.sock"), device);
+                XenSimulation xenWithEventfds = new XenSimulation(dir.resolve("xenstored-eventfds.sock"), device, true);
                 VhostUserFrontend qemu = connect(socket)) {
             SimulatedGuest grants = xen.bootGuest(GRANT_GUEST, true, BOOT_TIMEOUT_MS);
             SimulatedGuest foreign = xen.bootGuest(FOREIGN_GUEST, false, BOOT_TIMEOUT_MS);
+            SimulatedGuest fast = xenWithEventfds.bootGuest(FAST_PATH_GUEST, true, BOOT_TIMEOUT_MS);
             Map<String, RoundTrip> paths = new LinkedHashMap<>();
             paths.put(VHOST_USER, command -> qemu.call(command, RESPONSE_CAPACITY));
             paths.put(XEN_GRANTS, command -> grants.exchange(command, RESPONSE_CAPACITY, REPLY_TIMEOUT_MS));
             paths.put(XEN_FOREIGN, command -> foreign.exchange(command, RESPONSE_CAPACITY,
                     REPLY_TIMEOUT_MS));
+            paths.put(XEN_FAST, command -> fast.exchange(command, RESPONSE_CAPACITY, REPLY_TIMEOUT_MS));
 
             List<String> report = new ArrayList<>();
             report.add(String.format("SCMI command round trip, same virtio-scmi device, dispatcher, protocols and board; "
                     + "%s, %d CPUs, %s; %d round trips per path and command (after as many for warm-up)",
                     Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
                     cpuModel(), roundTrips));
-            report.add(String.format("%-34s %-22s %9s %9s %9s", "path", "command", "p50 us", "p90 us", "p99 us"));
+            report.add(String.format("%-38s %-22s %9s %9s %9s", "path", "command", "p50 us", "p90 us", "p99 us"));
             for (Probe probe : probes) {
                 Map<String, long[]> latencies = measure(paths, probe, roundTrips);
                 for (Map.Entry<String, long[]> path : latencies.entrySet()) {
                     long[] nanos = path.getValue();
-                    report.add(String.format("%-34s %-22s %9.1f %9.1f %9.1f", path.getKey(), probe.name(),
+                    report.add(String.format("%-38s %-22s %9.1f %9.1f %9.1f", path.getKey(), probe.name(),
                             micros(nanos, 50), micros(nanos, 90), micros(nanos, 99)));
                 }
                 long[] reference = latencies.get(VHOST_USER);
-                for (String xenPath : List.of(XEN_GRANTS, XEN_FOREIGN)) {
+                for (String xenPath : List.of(XEN_GRANTS, XEN_FOREIGN, XEN_FAST)) {
                     long[] nanos = latencies.get(xenPath);
-                    report.add(String.format("%-34s %-22s %8.2fx %8.2fx %8.2fx", xenPath + " / " + VHOST_USER,
+                    report.add(String.format("%-38s %-22s %8.2fx %8.2fx %8.2fx", xenPath + " / " + VHOST_USER,
                             probe.name(), ratio(nanos, reference, 50), ratio(nanos, reference, 90),
                             ratio(nanos, reference, 99)));
                 }
@@ -199,13 +205,20 @@ class XenVersusVhostUserLatencyTest {
         return elapsed;
     }
 
+    /** Connects like QEMU once the transport listens (its socket file appears a moment before it does). */
     private VhostUserFrontend connect(Path socket) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-        while (!Files.exists(socket) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        VhostUserFrontend frontend = null;
+        while (frontend == null) {
+            try {
+                frontend = VhostUserFrontend.connect(socket.toString(), VhostUserFrontend.Options.defaults());
+            } catch (LinuxException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(10);
+            }
         }
-        VhostUserFrontend frontend = VhostUserFrontend.connect(socket.toString(),
-                VhostUserFrontend.Options.defaults());
         try {
             frontend.start();
             frontend.postEventBuffers(EVENT_BUFFERS);
