@@ -98,6 +98,7 @@ public final class Linux {
     private static final MethodHandle SHUTDOWN = call("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle UNLINK = call("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle CHMOD = call("chmod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RENAME = call("rename", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETPID = call("getpid", FunctionDescriptor.of(JAVA_INT));
 
     private Linux() {
@@ -404,20 +405,29 @@ public final class Linux {
         return address;
     }
 
-    /** A listening Unix stream socket at {@code path} (an existing socket file there is replaced). */
+    /**
+     * A listening Unix stream socket at {@code path} (an existing socket file there is replaced).
+     * The socket is bound and set listening under a neighbouring name and then renamed into place,
+     * so a client that finds {@code path} can always connect (no ECONNREFUSED window between bind
+     * and listen) and never finds it with a mode other than {@code mode}.
+     */
     public static int listenUnix(String path, int backlog, int mode) throws LinuxException {
+        String binding = path + "~";
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            MemorySegment address = sockaddr(arena, path);
-            int ignored = (int) UNLINK.invokeExact(state, arena.allocateFrom(path));
+            MemorySegment address = sockaddr(arena, binding);
+            MemorySegment bindingPath = arena.allocateFrom(binding);
+            int ignored = (int) UNLINK.invokeExact(state, bindingPath);
             int fd = check("socket", (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), state);
             try {
-                check("bind " + path, (int) BIND.invokeExact(state, fd, address, SOCKADDR_UN_SIZE), state);
-                check("chmod " + path, (int) CHMOD.invokeExact(state, arena.allocateFrom(path), mode), state);
-                check("listen " + path, (int) LISTEN.invokeExact(state, fd, backlog), state);
+                check("bind " + binding, (int) BIND.invokeExact(state, fd, address, SOCKADDR_UN_SIZE), state);
+                check("chmod " + binding, (int) CHMOD.invokeExact(state, bindingPath, mode), state);
+                check("listen " + binding, (int) LISTEN.invokeExact(state, fd, backlog), state);
+                check("rename to " + path, (int) RENAME.invokeExact(state, bindingPath, arena.allocateFrom(path)), state);
                 return fd;
             } catch (LinuxException e) {
                 close(fd);
+                int unlinked = (int) UNLINK.invokeExact(state, bindingPath);
                 throw e;
             }
         } catch (LinuxException e) {
