@@ -1,0 +1,140 @@
+package org.scmi.itest.live;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import org.scmi.api.ScmiStatus;
+
+/**
+ * Guests sending continuously, one thread each, as Linux does while it reads its sensors and
+ * clocks: a sensor read, a clock rate get, a power state get and a BASE_DISCOVER_AGENT of itself
+ * per round. The first guest also switches a clock rate and a power domain every few rounds, so
+ * that every guest subscribed to them receives notifications. Every answer is recorded: what
+ * failed (any status but SUCCESS, a wrong agent id, an answer lost or doubled) and when each
+ * request was served.
+ */
+final class GuestLoad {
+    static final int SOC_TEMP = 0;
+    static final int CPU_CLOCK = 2;
+    static final int GPU_DOMAIN = 0;
+    static final int DSP_DOMAIN = 2;
+    static final int CPU_LOW = 600_000_000;
+    static final int CPU_HIGH = 800_000_000;
+    private static final int SWITCH_EVERY = 20;
+    private static final long PAUSE_NANOS = 200_000;
+
+    /** Requests one guest thread served: when each ended and how long it took. */
+    private static final class Timeline {
+        long[] ends = new long[4096];
+        long[] durations = new long[4096];
+        int size;
+
+        void add(long end, long duration) {
+            if (size == ends.length) {
+                ends = Arrays.copyOf(ends, size * 2);
+                durations = Arrays.copyOf(durations, size * 2);
+            }
+            ends[size] = end;
+            durations[size++] = duration;
+        }
+    }
+
+    /** What the guests saw between two instants: requests answered and the longest of them. */
+    record Window(long requests, long longestNanos) {
+    }
+
+    private final List<LiveGuest> guests;
+    private final List<Integer> agentIds;
+    private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final List<Timeline> timelines = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    /** @param agentIds each guest's agent id, which BASE_DISCOVER_AGENT must keep reporting */
+    GuestLoad(List<LiveGuest> guests, List<Integer> agentIds) {
+        this.guests = guests;
+        this.agentIds = agentIds;
+    }
+
+    void start() {
+        running = true;
+        for (int i = 0; i < guests.size(); i++) {
+            Timeline timeline = new Timeline();
+            timelines.add(timeline);
+            int index = i;
+            Thread thread = Thread.ofPlatform().name("load " + guests.get(i).name())
+                    .start(() -> run(guests.get(index), agentIds.get(index), index == 0, timeline));
+            threads.add(thread);
+        }
+    }
+
+    /** Stops the guests after their current command. */
+    void stop() throws InterruptedException {
+        running = false;
+        for (Thread thread : threads) {
+            thread.join();
+        }
+    }
+
+    List<String> failures() {
+        return failures;
+    }
+
+    long requests() {
+        return timelines.stream().mapToLong(t -> t.size).sum();
+    }
+
+    /** Requests answered from {@code fromNanos} to {@code toNanos}, and the longest one among them. */
+    Window between(long fromNanos, long toNanos) {
+        long requests = 0;
+        long longest = 0;
+        for (Timeline timeline : timelines) {
+            for (int i = 0; i < timeline.size; i++) {
+                if (timeline.ends[i] >= fromNanos && timeline.ends[i] - timeline.durations[i] <= toNanos) {
+                    requests++;
+                    longest = Math.max(longest, timeline.durations[i]);
+                }
+            }
+        }
+        return new Window(requests, longest);
+    }
+
+    private void run(LiveGuest guest, int agentId, boolean switcher, Timeline timeline) {
+        try {
+            for (int round = 0; running; round++) {
+                expect(guest, timeline, Scmi.SENSOR, Scmi.SENSOR_READING_GET, SOC_TEMP, 0);
+                expect(guest, timeline, Scmi.CLOCK, Scmi.CLOCK_RATE_GET, CPU_CLOCK);
+                expect(guest, timeline, Scmi.POWER, Scmi.POWER_STATE_GET, GPU_DOMAIN);
+                LiveGuest.Answer self = expect(guest, timeline, Scmi.BASE, Scmi.BASE_DISCOVER_AGENT, Scmi.CALLER);
+                if (self.succeeded() && self.word(0) != agentId) {
+                    failures.add(guest.name() + ": agent id " + self.word(0) + " instead of " + agentId);
+                }
+                if (switcher && round % SWITCH_EVERY == 0) {
+                    boolean high = round / SWITCH_EVERY % 2 == 0;
+                    expect(guest, timeline, Scmi.CLOCK, Scmi.CLOCK_RATE_SET, 0, CPU_CLOCK, high ? CPU_HIGH : CPU_LOW,
+                            0);
+                    expect(guest, timeline, Scmi.POWER, Scmi.POWER_STATE_SET, 0, DSP_DOMAIN,
+                            high ? Scmi.POWER_ON : Scmi.POWER_OFF);
+                }
+                LockSupport.parkNanos(PAUSE_NANOS);
+            }
+        } catch (LiveGuest.WrongAnswer e) {
+            failures.add(e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause()));
+        } catch (RuntimeException e) {
+            failures.add(guest.name() + ": " + e);
+        }
+    }
+
+    private LiveGuest.Answer expect(LiveGuest guest, Timeline timeline, int protocolId, int messageId,
+            int... parameters) throws LiveGuest.WrongAnswer {
+        LiveGuest.Answer answer = guest.call(protocolId, messageId, parameters);
+        timeline.add(System.nanoTime(), answer.nanos());
+        if (!answer.succeeded()) {
+            failures.add(String.format("%s: protocol 0x%02x message 0x%x answered %s", guest.name(), protocolId,
+                    messageId, ScmiStatus.of(answer.status())));
+        }
+        return answer;
+    }
+}

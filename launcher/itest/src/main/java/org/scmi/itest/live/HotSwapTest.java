@@ -1,0 +1,68 @@
+package org.scmi.itest.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+import org.scmi.api.state.AgentStateStore;
+import org.scmi.virtio.device.GuestSessions;
+
+/**
+ * The hot-swap guarantee: while three guests send sensor reads, clock gets, power state gets and
+ * agent discoveries over vhost-user, with notifications subscribed, each protocol bundle and the
+ * simulated board is updated, stopped and started, and refreshed. No request fails, none is lost
+ * or answered twice, every subscription delivers again after the swap, every setting and agent id
+ * stays, and no guest is disconnected.
+ */
+class HotSwapTest {
+    private static final int GUESTS = 3;
+    private static final int TIMEOUT_MS = 10_000;
+
+    @InjectBundleContext
+    static BundleContext context;
+
+    @InjectService(timeout = TIMEOUT_MS)
+    static ConfigurationAdmin admin;
+
+    @InjectService(timeout = TIMEOUT_MS)
+    static AgentStateStore store;
+
+    @InjectService(timeout = TIMEOUT_MS)
+    static GuestSessions sessions;
+
+    private static LiveRig rig;
+
+    @BeforeAll
+    static void connectGuests() throws Exception {
+        rig = LiveRig.connect(context, admin, store, sessions, "swap", GUESTS);
+    }
+
+    @AfterAll
+    static void disconnectGuests() throws Exception {
+        if (rig != null) {
+            rig.close();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> noRequestFailsOrIsLostAndWhatGuestsSetUpSurvives() {
+        return Stream.of("scmi.base", "scmi.power", "scmi.clock", "scmi.sensor", "board.sim")
+                .flatMap(bundle -> Stream.of(Swaps.Operation.values()).map(operation -> DynamicTest.dynamicTest(
+                        operation + " " + bundle, () -> swap(bundle, operation))));
+    }
+
+    private static void swap(String bundle, Swaps.Operation operation) throws Exception {
+        LiveRig.SwapResult result = rig.swapUnderLoad(bundle, operation);
+        assertEquals(List.of(), result.failures(), operation + " " + bundle);
+        assertTrue(result.requests() > 0, "the guests sent requests");
+    }
+}

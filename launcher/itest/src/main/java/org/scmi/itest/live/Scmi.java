@@ -1,0 +1,68 @@
+package org.scmi.itest.live;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.scmi.api.ScmiHeader;
+
+/** The SCMI facts the live tests speak: protocol, message and notification ids, and LE words. */
+final class Scmi {
+    static final int BASE = 0x10;
+    static final int POWER = 0x11;
+    static final int CLOCK = 0x14;
+    static final int SENSOR = 0x15;
+
+    static final int PROTOCOL_VERSION = 0x0;
+    static final int PROTOCOL_MESSAGE_ATTRIBUTES = 0x2;
+    static final int BASE_DISCOVER_AGENT = 0x7;
+    static final int BASE_NOTIFY_ERRORS = 0x8;
+    static final int POWER_STATE_SET = 0x4;
+    static final int POWER_STATE_GET = 0x5;
+    static final int POWER_STATE_NOTIFY = 0x6;
+    static final int CLOCK_RATE_SET = 0x5;
+    static final int CLOCK_RATE_GET = 0x6;
+    static final int CLOCK_CONFIG_SET = 0x7;
+    static final int CLOCK_RATE_NOTIFY = 0x9;
+    static final int CLOCK_CONFIG_GET = 0xB;
+    static final int SENSOR_READING_GET = 0x6;
+    static final int SENSOR_CONFIG_GET = 0x9;
+    static final int SENSOR_CONFIG_SET = 0xA;
+    static final int SENSOR_CONTINUOUS_UPDATE_NOTIFY = 0xB;
+
+    /** Notifications, as (protocol id, notification id) keys of {@link #event}. */
+    static final int POWER_STATE_CHANGED = event(POWER, 0x0);
+    static final int CLOCK_RATE_CHANGED = event(CLOCK, 0x0);
+    static final int SENSOR_UPDATE = event(SENSOR, 0x1);
+
+    /** BASE_DISCOVER_AGENT agent_id meaning "the caller". */
+    static final int CALLER = 0xFFFF_FFFF;
+    static final int POWER_ON = 0x0000_0000;
+    static final int POWER_OFF = 0x4000_0000;
+    static final int NOTIFY_ON = 1;
+
+    private Scmi() {
+    }
+
+    /** A key for one notification of one protocol. */
+    static int event(int protocolId, int notificationId) {
+        return protocolId << 8 | notificationId;
+    }
+
+    /** The key of the notification an event message carries (header word first). */
+    static int eventOf(byte[] message) {
+        ScmiHeader header = ScmiHeader.decode(words(message).getInt(0));
+        return event(header.protocolId(), header.messageId());
+    }
+
+    static byte[] command(int protocolId, int messageId, int token, int... parameters) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 + 4 * parameters.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.putInt(ScmiHeader.command(protocolId, messageId, token).encode());
+        for (int parameter : parameters) {
+            bytes.putInt(parameter);
+        }
+        return bytes.array();
+    }
+
+    static ByteBuffer words(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+}
