@@ -65,7 +65,9 @@ final class LiveRig implements AutoCloseable {
                 LiveGuest guest = LiveGuest.connect(admin, rig.dir, prefix + i);
                 rig.guests.add(guest);
                 rig.agentIds.add(guest.expect(Scmi.BASE, Scmi.BASE_DISCOVER_AGENT, Scmi.CALLER).word(0));
-                rig.setUp(guest, i);
+            }
+            for (int i = 0; i < count; i++) {
+                rig.setUp(rig.guests.get(i), i);
             }
             return rig;
         } catch (Exception | AssertionError e) {
@@ -163,8 +165,15 @@ final class LiveRig implements AutoCloseable {
         }
     }
 
+    /**
+     * Each guest resets its configuration (BASE_RESET_AGENT_CONFIGURATION), as a guest that shuts
+     * down cleanly would, so that its votes do not hold the hardware for later guests; then leaves.
+     */
     @Override
     public void close() throws Exception {
+        for (int i = 0; i < guests.size(); i++) {
+            guests.get(i).expect(Scmi.BASE, Scmi.BASE_RESET_AGENT_CONFIGURATION, agentIds.get(i), 0);
+        }
         for (LiveGuest guest : guests) {
             guest.close();
         }

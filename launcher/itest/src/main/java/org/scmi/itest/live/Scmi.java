@@ -15,6 +15,7 @@ final class Scmi {
     static final int PROTOCOL_MESSAGE_ATTRIBUTES = 0x2;
     static final int BASE_DISCOVER_AGENT = 0x7;
     static final int BASE_NOTIFY_ERRORS = 0x8;
+    static final int BASE_RESET_AGENT_CONFIGURATION = 0xB;
     static final int POWER_STATE_SET = 0x4;
     static final int POWER_STATE_GET = 0x5;
     static final int POWER_STATE_NOTIFY = 0x6;

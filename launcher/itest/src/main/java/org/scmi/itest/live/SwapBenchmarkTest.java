@@ -1,0 +1,132 @@
+package org.scmi.itest.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+import org.scmi.api.state.AgentStateStore;
+import org.scmi.virtio.device.GuestSessions;
+
+/**
+ * The swap benchmark: each protocol bundle (and the simulated board) is updated {@value #ROUNDS}
+ * times while three guests send continuously over vhost-user; for each, the longest time a request
+ * waited, the requests served while the update ran, and the failures (which must be none). The
+ * longest wait is also given against the longest wait of the same load without any update. The
+ * table is printed and written to {@code launcher/itest/target/swap-benchmark.txt}.
+ */
+class SwapBenchmarkTest {
+    private static final int GUESTS = 3;
+    private static final int ROUNDS = 3;
+    private static final long BASELINE_MS = 1_000;
+    private static final int TIMEOUT_MS = 10_000;
+    private static final String REPORT = "swap-benchmark.txt";
+
+    @InjectBundleContext
+    static BundleContext context;
+
+    @InjectService(timeout = TIMEOUT_MS)
+    static ConfigurationAdmin admin;
+
+    @InjectService(timeout = TIMEOUT_MS)
+    static AgentStateStore store;
+
+    @InjectService(timeout = TIMEOUT_MS)
+    static GuestSessions sessions;
+
+    private static LiveRig rig;
+
+    @BeforeAll
+    static void connectGuests() throws Exception {
+        rig = LiveRig.connect(context, admin, store, sessions, "bench", GUESTS);
+    }
+
+    @AfterAll
+    static void disconnectGuests() throws Exception {
+        if (rig != null) {
+            rig.close();
+        }
+    }
+
+    @Test
+    void updateOfEachProtocolBundleUnderLoad() throws Exception {
+        GuestLoad.Window baseline = baseline();
+        List<String> failures = new ArrayList<>();
+        List<String> report = new ArrayList<>();
+        report.add("Swap benchmark: `update` of each bundle under load, " + ROUNDS + " times each, " + GUESTS
+                + " vhost-user guests sending continuously (sensor read, clock rate get, power state get, "
+                + "agent discovery; notifications subscribed; waits are of these requests)");
+        report.add("run " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " on " + machine());
+        report.add(String.format(Locale.ROOT, "without updates: %d requests in %d ms, p99 %.2f ms, longest %.2f ms",
+                baseline.requests(), BASELINE_MS, millis(baseline.p99Nanos()), millis(baseline.longestNanos())));
+        report.add("served during = requests in progress while the update ran (from `update` until the bundle's "
+                + "services are back); vs no update = longest wait / longest wait without updates");
+        report.add("");
+        report.add(String.format("%-12s %8s %14s %18s %13s %9s", "BUNDLE", "UPDATES", "SERVED DURING",
+                "LONGEST WAIT (ms)", "VS NO UPDATE", "FAILURES"));
+        for (String bundle : List.of("scmi.base", "scmi.power", "scmi.clock", "scmi.sensor", "board.sim")) {
+            long served = 0;
+            long longest = 0;
+            int failed = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                LiveRig.SwapResult result = rig.swapUnderLoad(bundle, Swaps.Operation.UPDATE);
+                served += result.duringSwap().requests();
+                longest = Math.max(longest, result.duringSwap().longestNanos());
+                failed += result.failures().size();
+                result.failures().forEach(failure -> failures.add(bundle + ": " + failure));
+            }
+            report.add(String.format(Locale.ROOT, "%-12s %8d %14d %18.2f %12.1fx %9d", bundle, ROUNDS, served,
+                    millis(longest), (double) longest / baseline.longestNanos(), failed));
+        }
+        String table = String.join(System.lineSeparator(), report) + System.lineSeparator();
+        System.out.print(table);
+        write(table);
+        assertEquals(List.of(), failures, "updates under load must not fail any request");
+    }
+
+    /** The same load without any update, for reference. */
+    private static GuestLoad.Window baseline() throws InterruptedException {
+        GuestLoad load = new GuestLoad(rig.guests(), rig.agentIds());
+        load.start();
+        long start = System.nanoTime();
+        Thread.sleep(BASELINE_MS);
+        long end = System.nanoTime();
+        load.stop();
+        assertEquals(List.of(), load.failures());
+        return load.between(start, end);
+    }
+
+    private static String machine() throws IOException {
+        String cpu = "unknown CPU";
+        Path cpuInfo = Path.of("/proc/cpuinfo");
+        if (Files.isReadable(cpuInfo)) {
+            try (Stream<String> lines = Files.lines(cpuInfo)) {
+                cpu = lines.filter(line -> line.startsWith("model name")).map(line -> line.replaceFirst(".*:\\s*", ""))
+                        .findFirst().orElse(cpu);
+            }
+        }
+        return String.format("%s, %d CPUs, %s %s, Java %s", cpu, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
+    }
+
+    private static void write(String table) throws IOException {
+        Files.writeString(Path.of(System.getProperty("user.dir"), REPORT), table);
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+}
