@@ -6,5 +6,14 @@
  * <p>Threads: a transport's kick thread answers cmdq commands inline; events are delivered under
  * the eventq's lock by whichever thread sends them or kicks the eventq. Details at
  * {@link org.scmi.virtio.scmi.ScmiDeviceSession}.
+ *
+ * <p>Live updates: this bundle is the long-lived core. It keeps what must outlive protocol and
+ * driver bundles: agents and their ids, negotiated versions, and the {@code AgentStateStore}
+ * ({@link org.scmi.virtio.scmi.AgentStates}) where protocols keep what agents set up. A command
+ * for a protocol that is being replaced waits for it up to the configured grace period, and a
+ * command that failed because its protocol left under it is answered by the replacement, so no
+ * guest sees a failure or a double answer (see {@link org.scmi.virtio.scmi.ScmiDispatcher}). For
+ * administration it lists guests with their counters ({@code GuestSessions}) and shows every
+ * answered command to {@code MessageObserver} services.
  */
 package org.scmi.virtio.scmi;
