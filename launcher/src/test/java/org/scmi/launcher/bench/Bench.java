@@ -1,0 +1,225 @@
+package org.scmi.launcher.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.scmi.launcher.e2e.ServerProcess;
+import org.scmi.transport.vhostuser.frontend.VhostUserFrontend.WaitMode;
+
+/**
+ * The benchmark behind {@code ./bench}: starts the server with {@code ./scmi-server} (its JVM
+ * flags, the built-in simulated board) and the zero-work floor back-end ({@link FloorBackend},
+ * same JVM flags), connects one guest to each, and for Base PROTOCOL_VERSION and a synchronous
+ * SENSOR_READING_GET of a fast sensor measures latency percentiles and commands per second at 1
+ * and 8 commands in flight, with blocking wake-ups and with busy polling, floor and server back
+ * to back for each row. Prints a Markdown report on stdout, progress on stderr.
+ */
+public final class Bench {
+    private static final List<Integer> DEPTHS = List.of(1, 8);
+    private static final List<WaitMode> WAKE_UPS = List.of(WaitMode.INTERRUPT, WaitMode.BUSY_POLL);
+    /** Every code path is run this long on both back-ends before anything is measured (JIT). */
+    private static final Duration WARM_UP_PER_PATH = Duration.ofMillis(400);
+    /** Turns taken by floor and server within one row's measured time. */
+    private static final int SLICES = 4;
+
+    private record Options(Path home, Duration run, Duration warmUp, boolean pin) {
+        static Options parse(String[] args) {
+            Path home = ServerProcess.home();
+            Duration run = Duration.ofSeconds(2);
+            Duration warmUp = Duration.ofMillis(300);
+            boolean pin = true;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--home" -> home = Path.of(value(args, ++i));
+                    case "--seconds" -> run = seconds(value(args, ++i));
+                    case "--warmup" -> warmUp = seconds(value(args, ++i));
+                    case "--no-pinning" -> pin = false;
+                    case "-h", "--help" -> {
+                        System.out.println("""
+                                usage: ./bench [--seconds S] [--warmup S] [--no-pinning]
+                                  --seconds S    length of each measured run (default 2)
+                                  --warmup S     unmeasured run before each measured one (default 0.3)
+                                  --no-pinning   leave the guest and the back-ends wherever the scheduler puts them
+                                                 (default: guest on CPU 0, back-ends on the other CPUs)""");
+                        System.exit(0);
+                    }
+                    default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' (try --help)");
+                }
+            }
+            return new Options(home.toAbsolutePath().normalize(), run, warmUp, pin);
+        }
+
+        private static String value(String[] args, int index) {
+            if (index >= args.length) {
+                throw new IllegalArgumentException(args[index - 1] + " needs a value");
+            }
+            return args[index];
+        }
+
+        private static Duration seconds(String text) {
+            return Duration.ofNanos(Math.round(Double.parseDouble(text) * 1e9));
+        }
+    }
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Path folder = Files.createTempDirectory("scmi-bench");
+        try {
+            run(options, folder);
+        } finally {
+            try (Stream<Path> files = Files.walk(folder)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private static void run(Options options, Path folder) throws Exception {
+        Path serverSocket = folder.resolve("server.sock");
+        Path floorSocket = folder.resolve("floor.sock");
+        progress("starting the server with ./scmi-server");
+        try (ServerProcess server = ServerProcess.start("scmi-server",
+                List.of("bash", options.home().resolve("scmi-server").toString(), "--socket-path",
+                        serverSocket.toString()), Map.of())) {
+            server.awaitListening(serverSocket);
+            ProcessHandle serverJvm = server.handle().children()
+                    .filter(child -> child.info().command().orElse("").endsWith("/java")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("./scmi-server started no java process"));
+            List<String> jvmFlags = jvmFlags(serverJvm.pid());
+            progress("starting the floor back-end with the server's JVM flags " + jvmFlags);
+            try (ServerProcess floor = startFloor(jvmFlags, floorSocket)) {
+                floor.awaitListening(floorSocket);
+                int cpus = Runtime.getRuntime().availableProcessors(); // before this JVM is pinned to one
+                boolean pinned = options.pin() && CpuPinning.possible(cpus);
+                Report report = new Report(machine(options, jvmFlags, cpus, pinned));
+                if (pinned) {
+                    CpuPinning.pin(serverJvm.pid(), CpuPinning.backendCpus(cpus));
+                    CpuPinning.pin(floor.handle().pid(), CpuPinning.backendCpus(cpus));
+                    CpuPinning.pin(ProcessHandle.current().pid(), CpuPinning.GUEST_CPUS);
+                }
+                measure(options, serverSocket, floorSocket, serverJvm.pid(), floor.handle().pid(), report);
+                int exit = server.terminate();
+                if (exit != 0) {
+                    throw new IllegalStateException("./scmi-server exited with " + exit + " after SIGTERM");
+                }
+                report.print(System.out);
+            }
+        }
+    }
+
+    private static void measure(Options options, Path serverSocket, Path floorSocket, long serverPid, long floorPid,
+            Report report) throws Exception {
+        List<Workload> workloads = List.of(Workload.protocolVersion(), Workload.sensorReading());
+        try (BenchGuest server = BenchGuest.connect(serverSocket); BenchGuest floor = BenchGuest.connect(floorSocket)) {
+            ProcessMemory connected = ProcessMemory.of(serverPid);
+            progress("warming up every path on both back-ends");
+            for (Workload workload : workloads) {
+                for (WaitMode mode : WAKE_UPS) {
+                    for (int depth : DEPTHS) {
+                        floor.run(workload, mode, depth, WARM_UP_PER_PATH);
+                        server.run(workload, mode, depth, WARM_UP_PER_PATH);
+                    }
+                }
+            }
+            for (Workload workload : workloads) {
+                for (WaitMode mode : WAKE_UPS) {
+                    for (int depth : DEPTHS) {
+                        Report.Row row = measureRow(options, workload, mode, depth, floor, server);
+                        report.add(row);
+                        progress(Report.progress(row));
+                    }
+                }
+            }
+            report.memory(connected, ProcessMemory.of(serverPid), ProcessMemory.of(floorPid));
+        }
+    }
+
+    /**
+     * One row: after an unmeasured run on each, floor and server are measured in turns, slice by
+     * slice, so that whatever changes on the machine meanwhile falls on both alike.
+     */
+    private static Report.Row measureRow(Options options, Workload workload, WaitMode mode, int depth,
+            BenchGuest floor, BenchGuest server) throws Exception {
+        floor.run(workload, mode, depth, options.warmUp());
+        server.run(workload, mode, depth, options.warmUp());
+        Duration slice = options.run().dividedBy(SLICES);
+        List<Measurement> floorSlices = new ArrayList<>();
+        List<Measurement> serverSlices = new ArrayList<>();
+        for (int i = 0; i < SLICES; i++) {
+            floorSlices.add(floor.run(workload, mode, depth, slice));
+            serverSlices.add(server.run(workload, mode, depth, slice));
+        }
+        return new Report.Row(workload, mode, depth, Measurement.combine(floorSlices),
+                Measurement.combine(serverSlices));
+    }
+
+    private static ServerProcess startFloor(List<String> jvmFlags, Path socket) {
+        List<String> command = new ArrayList<>();
+        command.add(ServerProcess.java().toString());
+        command.addAll(jvmFlags);
+        command.add("-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider");
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(FloorBackend.class.getName());
+        command.add(socket.toString());
+        return ServerProcess.start("floor", command, Map.of());
+    }
+
+    /** The JVM options of a running java process: its arguments before {@code -jar}, properties left out. */
+    private static List<String> jvmFlags(long pid) throws IOException {
+        String[] arguments = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                StandardCharsets.UTF_8).split("\0");
+        List<String> flags = new ArrayList<>();
+        for (String argument : Arrays.asList(arguments).subList(1, arguments.length)) {
+            if (argument.equals("-jar")) {
+                break;
+            }
+            if (!argument.startsWith("-D")) {
+                flags.add(argument);
+            }
+        }
+        return flags;
+    }
+
+    private static List<String> machine(Options options, List<String> jvmFlags, int cpus, boolean pinned)
+            throws IOException {
+        String cpu;
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            cpu = lines.filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1)
+                    .trim()).findFirst().orElse("unknown CPU");
+        }
+        return List.of(
+                "Measured " + LocalDate.now() + " on " + cpus + " CPUs (" + cpu
+                        + "), Linux " + System.getProperty("os.version") + ", " + System.getProperty("java.vm.name")
+                        + " " + System.getProperty("java.runtime.version") + "; server JVM flags: "
+                        + String.join(" ", jvmFlags) + ".",
+                "",
+                "Each row: " + options.warmUp().toMillis() + " ms unmeasured on each back-end, then "
+                        + options.run().toMillis() + " ms measured on each, floor and server taking turns in " + SLICES
+                        + " slices. Latency: from just before the "
+                        + "command is posted (kick included) to the guest driver seeing its used entry. Blocking: the "
+                        + "driver sets used_event on the last command of each round of N and sleeps in poll(2) on its "
+                        + "call eventfd. Busy polling: interrupts off, the driver spins on the used ring and keeps N "
+                        + "commands in flight. Floor: the same vhost-user transport and split-ring engine with a "
+                        + "device that answers every command with a fixed reply (header, SUCCESS, zeros) without "
+                        + "SCMI dispatch, in its own JVM with the server's flags. "
+                        + (pinned ? "The guest runs on CPU " + CpuPinning.GUEST_CPUS + ", both back-ends on CPUs "
+                                + CpuPinning.backendCpus(cpus) + " (taskset)." : "No CPU pinning."));
+    }
+
+    private static void progress(String line) {
+        System.err.println("bench: " + line);
+    }
+}
