@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>Live updates: a protocol that was registered before and is absent now (its bundle is being
  * updated, stopped and started, or refreshed) is waited for, up to the grace period, before its
  * command is answered NOT_SUPPORTED; a protocol id never registered is NOT_SUPPORTED at once, so
- * an agent probing every protocol it knows is not slowed down. A command whose protocol was
+ * an agent probing every protocol it knows is not slowed down, and so is one whose absence already
+ * outlasted a grace period (removed for good, or a version that cannot start), until it returns. A command whose protocol was
  * unregistered while it ran and that did not succeed (the component was deactivated under it) is
  * run again, once the replacement is there, on fresh parameters and a fresh reply: the agent gets
  * exactly one answer, from the replacement. A command that succeeded keeps its answer.
@@ -164,6 +165,8 @@ final class ScmiDispatcher {
                 }
                 protocol = awaitProtocol(protocolId, deadline);
                 if (protocol == null) {
+                    // Gone for good as far as agents can tell: later commands are answered at once, until it returns.
+                    known.set(protocolId, 0);
                     LOG.warn("agent {} ({}): protocol 0x{} stayed absent for the {} ms grace period; {} answered "
                             + "NOT_SUPPORTED", agent.id(), agent.name(), Integer.toHexString(protocolId),
                             TimeUnit.NANOSECONDS.toMillis(graceNanos), ScmiHeader.decode(header));

@@ -232,6 +232,15 @@ class ScmiDispatcherTest {
         assertEquals(ScmiStatus.NOT_SUPPORTED.code(), send(ScmiProtocol.MSG_PROTOCOL_VERSION, new byte[0]));
         assertTrue(elapsedMillis(started) >= GRACE.toMillis(), "waited the grace period");
         assertEquals(0, reply.length());
+
+        started = System.nanoTime();
+        assertEquals(ScmiStatus.NOT_SUPPORTED.code(), send(ScmiProtocol.MSG_PROTOCOL_VERSION, new byte[0]));
+        assertTrue(elapsedMillis(started) < GRACE.toMillis() / 2, "gone for good: no second wait");
+        dispatcher.addProtocol(PROTOCOL, gone);
+        dispatcher.removeProtocol(PROTOCOL, gone);
+        started = System.nanoTime();
+        send(ScmiProtocol.MSG_PROTOCOL_VERSION, new byte[0]);
+        assertTrue(elapsedMillis(started) >= GRACE.toMillis(), "back and gone again: waited for again");
     }
 
     @Test
