@@ -6,9 +6,13 @@ import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.port.PageMapping;
 
 /**
- * A run of guest pages mapped into this process (grant references or guest frames), handed out
- * through a shared arena: after {@link #release()} any late access to a segment from it fails with
- * an exception instead of touching unmapped memory, and only then are the pages unmapped.
+ * A run of guest pages mapped into this process (a queue's rings, or cached foreign frames) whose
+ * segments the ring code uses directly, handed out through a shared arena: after {@link #release()}
+ * any late access to a segment from it fails with an exception instead of touching unmapped
+ * memory, and only then are the pages unmapped. The guard matters because these mappings can be
+ * released while another thread holds one of their segments (the foreign cache is shared by the
+ * queues, and Xen's map-cache invalidation arrives on the ioreq thread); it costs a handshake with
+ * every JVM thread per release, which is paid per queue start or cache eviction, never per request.
  */
 final class MappedPages {
     private final long firstPage;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.mmio.QueueMemory;
+import org.scmi.transport.xen.port.PageMapping;
 import org.scmi.transport.xen.port.XenException;
 import org.scmi.transport.xen.port.XenHypervisor;
 import org.scmi.virtio.memory.GuestMemoryException;
@@ -21,19 +22,28 @@ import org.scmi.virtio.ring.SplitRing;
  * mode; an address of the other kind is then a guest error.
  *
  * <p>Each started queue gets its own view ({@link #openQueue}): its three ring areas are mapped
- * once and held until the queue stops; buffers are mapped on demand and cached. Grant mappings of
- * buffers are released before the queue's used ring is written (the only writable access to it
- * besides notification suppression), so a returned buffer is never still mapped when the guest
- * sees it: Linux's grant-DMA code marks the whole device broken if it finds a grant still in use
- * when it frees the buffer. Foreign mappings have no such constraint and stay in a bounded cache
- * shared by the device's queues until the guest resets the device or Xen invalidates the map
- * cache. {@link #releaseAll()} (device reset, queue stop, teardown) leaves nothing mapped.
+ * once and held until the queue stops. Granted buffers are never handed to the ring code as
+ * mappings but as copies ({@link GrantBuffer}): a device-readable buffer is copied when first
+ * asked for and unmapped at once; a device-writable one is copied in, and written back and
+ * unmapped when the queue's used ring is next asked for writing, which the ring code does before
+ * it writes a used element. So the device's bytes are in the guest's buffer and its grants are
+ * unmapped before the guest can see the buffer returned (Linux's grant-DMA code marks the whole
+ * device broken if it finds a grant still in use when it frees the buffer), and no segment of a
+ * mapping that may be released ever leaves this class unguarded. Foreign mappings have no such
+ * constraint and stay in a bounded cache shared by the device's queues until the guest resets the
+ * device or Xen invalidates the map cache. {@link #releaseAll()} (device reset, queue stop,
+ * teardown) leaves nothing mapped.
  */
 public final class XenGuestMemory {
     /** Largest run of pages one buffer or ring area may take (1 MiB): a bigger one is a guest error. */
     static final int MAX_PAGES = 256;
     /** Foreign mappings kept for reuse across requests. */
     static final int FOREIGN_CACHE_ENTRIES = 64;
+    /**
+     * Bytes of granted buffers one queue may hold copies of between two returns (4 MiB): enough for
+     * chains of many largest buffers, and a bound on what a guest can make the server allocate.
+     */
+    static final long COPY_LIMIT = 4L * MAX_PAGES * XenAbi.XEN_PAGE_SIZE;
 
     private enum Mode { GRANT, FOREIGN }
 
@@ -71,7 +81,7 @@ public final class XenGuestMemory {
     public synchronized int mappingCount() {
         int count = foreignCache.size() + retiring.size();
         for (QueueView view : queues) {
-            count += view.pinned.size() + view.transients.size();
+            count += view.pinned.size() + view.mappedBuffers();
         }
         return count;
     }
@@ -132,11 +142,16 @@ public final class XenGuestMemory {
         return new Span(addressMode, page, offset, pages);
     }
 
+    /** Maps a span for use through segments handed out (rings, foreign frames): guarded by an arena. */
     private MappedPages map(Span span, boolean writable) throws GuestMemoryException {
+        return new MappedPages(span.firstPage(), span.pages(), writable, mapPages(span, writable));
+    }
+
+    private PageMapping mapPages(Span span, boolean writable) throws GuestMemoryException {
         try {
-            return new MappedPages(span.firstPage(), span.pages(), writable, span.mode() == Mode.GRANT
+            return span.mode() == Mode.GRANT
                     ? hypervisor.mapGrants(domid, span.firstPage(), span.pages(), writable)
-                    : hypervisor.mapForeignFrames(domid, span.firstPage(), span.pages(), writable));
+                    : hypervisor.mapForeignFrames(domid, span.firstPage(), span.pages(), writable);
         } catch (XenException e) {
             throw new GuestMemoryException(String.format("cannot map %s %s 0x%x+%d of guest %d: %s",
                     writable ? "writable" : "read-only", span.mode() == Mode.GRANT ? "grant references" : "frames",
@@ -161,10 +176,11 @@ public final class XenGuestMemory {
         return pages;
     }
 
-    /** One queue's view: its pinned rings and its buffer mappings. */
+    /** One queue's view: its pinned rings and the copies of its granted buffers. */
     private final class QueueView implements QueueMemory {
         final List<MappedPages> pinned = new ArrayList<>();
-        final List<MappedPages> transients = new ArrayList<>();
+        final List<GrantBuffer> buffers = new ArrayList<>();
+        long copiedBytes;
         long usedStart;
         long usedLength;
         boolean closed;
@@ -181,20 +197,18 @@ public final class XenGuestMemory {
                 }
                 Span span = span(address, length);
                 if (writable && span.mode() == Mode.GRANT && isUsedRing(address, length)) {
-                    // The device is about to return buffers: none of them may stay mapped.
-                    transients.forEach(XenGuestMemory.this::release);
-                    transients.clear();
+                    // The device is about to return buffers: its bytes go to the guest, and none stays mapped.
+                    returnBuffers();
                 }
-                MappedPages pages = find(span, writable);
-                if (pages == null) {
-                    if (span.mode() == Mode.FOREIGN) {
-                        pages = foreign(span, writable);
-                    } else {
-                        pages = map(span, writable);
-                        transients.add(pages);
+                for (MappedPages pages : pinned) {
+                    if (pages.covers(span.firstPage(), span.pages(), writable)) {
+                        return pages.slice(span.firstPage(), span.offset(), length);
                     }
                 }
-                return pages.slice(span.firstPage(), span.offset(), length);
+                if (span.mode() == Mode.FOREIGN) {
+                    return foreign(span, writable).slice(span.firstPage(), span.offset(), length);
+                }
+                return buffer(address, length, span, writable);
             }
         }
 
@@ -202,18 +216,43 @@ public final class XenGuestMemory {
             return address - usedStart >= 0 && address - usedStart + length <= usedLength;
         }
 
-        private MappedPages find(Span span, boolean writable) {
-            for (MappedPages pages : pinned) {
-                if (pages.covers(span.firstPage(), span.pages(), writable)) {
-                    return pages;
+        /** A copy of a granted buffer, made now unless one already holds the range. */
+        private MemorySegment buffer(long address, long length, Span span, boolean writable)
+                throws GuestMemoryException {
+            for (GrantBuffer buffer : buffers) {
+                if (buffer.covers(address, length, writable)) {
+                    return buffer.slice(address, length);
                 }
             }
-            for (MappedPages pages : transients) {
-                if (pages.covers(span.firstPage(), span.pages(), writable)) {
-                    return pages;
-                }
+            if (copiedBytes + length > COPY_LIMIT) {
+                throw new GuestMemoryException(String.format("buffer 0x%x+%d: the queue's buffers in flight would "
+                        + "exceed %d bytes", address, length, COPY_LIMIT));
             }
-            return null;
+            PageMapping mapping = mapPages(span, writable);
+            GrantBuffer buffer = writable ? GrantBuffer.writable(address, (int) length, mapping, span.offset())
+                    : GrantBuffer.readOnly(address, (int) length, mapping, span.offset());
+            buffers.add(buffer);
+            copiedBytes += length;
+            return buffer.slice(address, length);
+        }
+
+        /** Writes the device's bytes back into the guest's writable buffers and unmaps every grant. */
+        private void returnBuffers() {
+            try {
+                buffers.forEach(GrantBuffer::writeBack);
+            } finally {
+                forgetBuffers();
+            }
+        }
+
+        private void forgetBuffers() {
+            buffers.forEach(GrantBuffer::discard);
+            buffers.clear();
+            copiedBytes = 0;
+        }
+
+        int mappedBuffers() {
+            return (int) buffers.stream().filter(GrantBuffer::isMapped).count();
         }
 
         @Override
@@ -224,9 +263,8 @@ public final class XenGuestMemory {
                 }
                 closed = true;
                 pinned.forEach(XenGuestMemory.this::release);
-                transients.forEach(XenGuestMemory.this::release);
                 pinned.clear();
-                transients.clear();
+                forgetBuffers(); // the queue stopped: its buffers are not returned
                 queues.remove(this);
             }
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,17 +16,26 @@ import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.mmio.QueueMemory;
 import org.scmi.transport.xen.sim.SimDomain;
 import org.scmi.transport.xen.sim.SimHypervisor;
+import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.memory.GuestMemoryException;
+import org.scmi.virtio.ring.DescriptorChain;
+import org.scmi.virtio.ring.SplitQueue;
 import org.scmi.virtio.ring.SplitRing;
+import org.scmi.virtio.ring.VirtioFeatures;
 
 /** Grant and foreign guest memory over the simulated hypervisor's real mappings of a guest's memfd. */
 class XenGuestMemoryTest {
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int QUEUE_SIZE = 8;
     @TempDir
     Path dir;
     private SimHypervisor hypervisor;
     private SimDomain guest;
     private XenGuestMemory memory;
+    /** The first of the two references of {@link #grantedQueue()}'s ring block. */
+    private int ringRef;
 
     @BeforeEach
     void start() throws Exception {
@@ -45,21 +55,30 @@ class XenGuestMemoryTest {
 
     /** Rings in one granted block, like Linux's vring allocation: desc, avail, used on the next page. */
     private QueueMemory grantedQueue() throws GuestMemoryException {
-        int ref = guest.grant(0, ram(0), 2 * XenAbi.XEN_PAGE_SIZE, false);
-        long base = XenAbi.grantAddress(ref, 0);
+        ringRef = guest.grant(0, ram(0), 2 * XenAbi.XEN_PAGE_SIZE, false);
+        long base = XenAbi.grantAddress(ringRef, 0);
         return memory.openQueue(QUEUE_SIZE, base, base + SplitRing.descriptorTableSize(QUEUE_SIZE),
                 base + XenAbi.XEN_PAGE_SIZE);
     }
 
+    /** The used ring of {@link #grantedQueue()}, as the ring code asks for it before writing a used element. */
+    private MemorySegment usedRing(QueueMemory queue) throws GuestMemoryException {
+        return queue.segment(XenAbi.grantAddress(ringRef + 1, 0), SplitRing.usedRingSize(QUEUE_SIZE), true);
+    }
+
     @Test
-    void grantedBytesAreTheGuestsBytes() throws Exception {
+    void grantedBytesAreTheGuestsAndTheDevicesReachTheGuestBeforeTheUsedRing() throws Exception {
         QueueMemory queue = grantedQueue();
         guest.ram().set(ValueLayout.JAVA_LONG, 0x3008, 0x1122334455667788L);
         int ref = guest.grant(0, ram(0x3000), 64, false);
         MemorySegment buffer = queue.segment(XenAbi.grantAddress(ref, 8), 16, true);
         assertEquals(0x1122334455667788L, buffer.get(ValueLayout.JAVA_LONG, 0));
         buffer.set(ValueLayout.JAVA_LONG, 8, 42L);
+        assertEquals(42L, queue.segment(XenAbi.grantAddress(ref, 16), 8, true).get(ValueLayout.JAVA_LONG, 0),
+                "the device reads back what it wrote");
+        usedRing(queue);
         assertEquals(42L, guest.ram().get(ValueLayout.JAVA_LONG, 0x3010));
+        assertEquals(0x1122334455667788L, guest.ram().get(ValueLayout.JAVA_LONG, 0x3008), "bytes around kept");
     }
 
     @Test
@@ -75,28 +94,115 @@ class XenGuestMemoryTest {
     }
 
     @Test
-    void buffersAreUnmappedBeforeTheUsedRingIsWritten() throws Exception {
+    void readableBuffersAreUnmappedAtOnceWritableOnesBeforeTheUsedRingIsWritten() throws Exception {
         QueueMemory queue = grantedQueue();
         int ringRefs = guest.mappedGrantReferences();
-        int ref = guest.grant(0, ram(0x3000), 64, false);
-        queue.segment(XenAbi.grantAddress(ref, 0), 64, true);
+        guest.ram().set(ValueLayout.JAVA_INT, 0x4000, 0xC0FFEE);
+        int request = guest.grant(0, ram(0x4000), 64, true);
+        assertEquals(0xC0FFEE, queue.segment(XenAbi.grantAddress(request, 0), 64, false).get(ValueLayout.JAVA_INT, 0));
+        assertEquals(ringRefs, guest.mappedGrantReferences(), "a read request leaves nothing mapped");
+        int response = guest.grant(0, ram(0x3000), 64, false);
+        queue.segment(XenAbi.grantAddress(response, 0), 64, true);
         assertEquals(ringRefs + 1, guest.mappedGrantReferences());
-        long used = XenAbi.grantAddress(ref - 1, 0); // the ring block's second page
-        queue.segment(used, SplitRing.usedRingSize(QUEUE_SIZE), true);
+        usedRing(queue);
         assertEquals(ringRefs, guest.mappedGrantReferences());
-        assertTrue(guest.endGrant(ref, 1), "the guest can take its buffer back");
+        assertTrue(guest.endGrant(response, 1), "the guest can take its buffer back");
+        assertTrue(guest.endGrant(request, 1), "the guest can take its buffer back");
     }
 
     @Test
-    void releaseLeavesNothingMappedAndLateAccessFails() throws Exception {
+    void releaseLeavesNothingMappedAndLateAccessesReachNothing() throws Exception {
         QueueMemory queue = grantedQueue();
         int ref = guest.grant(0, ram(0x3000), 64, false);
         MemorySegment buffer = queue.segment(XenAbi.grantAddress(ref, 0), 64, true);
+        MemorySegment ring = queue.segment(XenAbi.grantAddress(ringRef, 0), 16, false);
         memory.releaseAll();
         assertEquals(0, guest.mappedGrantReferences());
         assertEquals(0, memory.mappingCount());
-        assertThrows(IllegalStateException.class, () -> buffer.get(ValueLayout.JAVA_BYTE, 0));
+        assertThrows(IllegalStateException.class, () -> ring.get(ValueLayout.JAVA_BYTE, 0));
+        buffer.set(ValueLayout.JAVA_LONG, 0, -1L);
+        assertEquals(0L, guest.ram().get(ValueLayout.JAVA_LONG, 0x3000), "a late write stays in the device's copy");
         assertThrows(GuestMemoryException.class, () -> queue.segment(XenAbi.grantAddress(ref, 0), 64, false));
+    }
+
+    @Test
+    void bufferCopiesInFlightAreBounded() throws Exception {
+        QueueMemory queue = grantedQueue();
+        int bufferBytes = 64 * XenAbi.XEN_PAGE_SIZE;
+        int ref = guest.grant(0, ram(0x10000), bufferBytes, false);
+        int length = bufferBytes - 64;
+        long fitting = XenGuestMemory.COPY_LIMIT / length;
+        for (int i = 0; i < fitting; i++) { // distinct ranges, readable and writable
+            queue.segment(XenAbi.grantAddress(ref, i), length, i % 2 == 0);
+        }
+        GuestMemoryException refused = assertThrows(GuestMemoryException.class,
+                () -> queue.segment(XenAbi.grantAddress(ref, (int) fitting), length, false));
+        assertTrue(refused.getMessage().contains("in flight"), refused.getMessage());
+        usedRing(queue);
+        assertEquals(length, queue.segment(XenAbi.grantAddress(ref, (int) fitting), length, false).byteSize(),
+                "returned buffers free their share");
+    }
+
+    /** Writes descriptor {@code index} of a table in guest RAM at {@code table}. */
+    private void descriptor(long table, int index, long address, int length, int flags, int next) {
+        long at = table - guest.ramBase() + (long) index * SplitRing.DESCRIPTOR_SIZE;
+        guest.ram().set(U64, at + SplitRing.DESC_ADDR, address);
+        guest.ram().set(U32, at + SplitRing.DESC_LEN, length);
+        guest.ram().set(U16, at + SplitRing.DESC_FLAGS, (short) flags);
+        guest.ram().set(U16, at + SplitRing.DESC_NEXT, (short) next);
+    }
+
+    /** The ring code over {@link #grantedQueue()}'s rings, with descriptor 0 made available. */
+    private SplitQueue ringWithOneChain(QueueMemory queue, long features) throws Exception {
+        long avail = SplitRing.descriptorTableSize(QUEUE_SIZE);
+        guest.ram().set(U16, avail + SplitRing.AVAIL_RING, (short) 0);
+        guest.ram().set(U16, avail + SplitRing.AVAIL_IDX, (short) 1);
+        long base = XenAbi.grantAddress(ringRef, 0);
+        return new SplitQueue(new QueueSetup(queue, QUEUE_SIZE, base, base + avail, base + XenAbi.XEN_PAGE_SIZE, 0),
+                features | VirtioFeatures.bit(VirtioFeatures.VERSION_1));
+    }
+
+    @Test
+    void guestCanEndAccessAsSoonAsTheUsedEntryIsPublished() throws Exception {
+        QueueMemory queue = grantedQueue();
+        guest.ram().set(U64, 0x4000, 0x0102030405060708L);
+        int request = guest.grant(0, ram(0x4000), 8, true);
+        int response = guest.grant(0, ram(0x3000), 64, false);
+        descriptor(ram(0), 0, XenAbi.grantAddress(request, 0), 8, SplitRing.DESC_F_NEXT, 1);
+        descriptor(ram(0), 1, XenAbi.grantAddress(response, 0), 64, SplitRing.DESC_F_WRITE, 0);
+        SplitQueue ring = ringWithOneChain(queue, 0);
+        DescriptorChain chain = new DescriptorChain();
+        assertTrue(ring.next(chain));
+        byte[] bytes = new byte[8];
+        chain.read(0, bytes, 0, 8);
+        chain.write(0, bytes, 0, 8);
+        ring.addUsed(chain.head(), 8);
+        assertEquals(1, guest.ram().get(U16, XenAbi.XEN_PAGE_SIZE + SplitRing.USED_IDX), "used entry published");
+        assertTrue(guest.endGrant(request, 1), "request buffer unmapped");
+        assertTrue(guest.endGrant(response, 1), "response buffer unmapped");
+        assertEquals(0x0102030405060708L, guest.ram().get(U64, 0x3000), "response bytes in the guest's buffer");
+    }
+
+    @Test
+    void indirectTableNamingTheUsedRingDoesNotPullTheTableFromUnderTheWalk() throws Exception {
+        QueueMemory queue = grantedQueue();
+        long table = ram(0x5000);
+        int tableRef = guest.grant(0, table, 2 * SplitRing.DESCRIPTOR_SIZE, true);
+        int response = guest.grant(0, ram(0x3000), 64, false);
+        // a hostile guest: the first buffer is the queue's own used ring, which returns buffers mid-walk
+        descriptor(table, 0, XenAbi.grantAddress(ringRef + 1, 0), (int) SplitRing.usedRingSize(QUEUE_SIZE),
+                SplitRing.DESC_F_WRITE | SplitRing.DESC_F_NEXT, 1);
+        descriptor(table, 1, XenAbi.grantAddress(response, 0), 64, SplitRing.DESC_F_WRITE, 0);
+        descriptor(ram(0), 0, XenAbi.grantAddress(tableRef, 0), 2 * SplitRing.DESCRIPTOR_SIZE,
+                SplitRing.DESC_F_INDIRECT, 0);
+        SplitQueue ring = ringWithOneChain(queue, VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC));
+        DescriptorChain chain = new DescriptorChain();
+        assertTrue(ring.next(chain));
+        assertEquals(2, chain.writableCount(), "both entries of the table were read");
+        assertEquals(SplitRing.usedRingSize(QUEUE_SIZE) + 64, chain.writableLength());
+        ring.addUsed(chain.head(), 0);
+        assertTrue(guest.endGrant(tableRef, 1), "indirect table unmapped");
+        assertTrue(guest.endGrant(response, 1), "buffer unmapped");
     }
 
     @Test
