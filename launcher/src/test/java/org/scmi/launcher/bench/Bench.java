@@ -28,6 +28,11 @@ public final class Bench {
     private static final List<WaitMode> WAKE_UPS = List.of(WaitMode.INTERRUPT, WaitMode.BUSY_POLL);
     /** Every code path is run this long on both back-ends before anything is measured (JIT). */
     private static final Duration WARM_UP_PER_PATH = Duration.ofMillis(400);
+    /**
+     * Idle time before the resident memory of the freshly connected server is read: start-up's
+     * compilations end and the JVM returns their scratch memory (arena pools are cleaned every 5 s).
+     */
+    private static final Duration SETTLE = Duration.ofSeconds(6);
     /** Turns taken by floor and server within one row's measured time. */
     private static final int SLICES = 4;
 
@@ -74,7 +79,14 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Path folder = Files.createTempDirectory("scmi-bench");
         try {
             run(options, folder);
@@ -122,6 +134,8 @@ public final class Bench {
             Report report) throws Exception {
         List<Workload> workloads = List.of(Workload.protocolVersion(), Workload.sensorReading());
         try (BenchGuest server = BenchGuest.connect(serverSocket); BenchGuest floor = BenchGuest.connect(floorSocket)) {
+            progress("one guest connected; the server idles " + SETTLE.toSeconds() + " s before its memory is read");
+            Thread.sleep(SETTLE.toMillis());
             ProcessMemory connected = ProcessMemory.of(serverPid);
             progress("warming up every path on both back-ends");
             for (Workload workload : workloads) {
@@ -200,9 +214,13 @@ public final class Bench {
             cpu = lines.filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1)
                     .trim()).findFirst().orElse("unknown CPU");
         }
+        // The first three fields: load averages over 1, 5 and 15 minutes.
+        String load = String.join(" ", Arrays.asList(Files.readString(Path.of("/proc/loadavg")).trim().split(" "))
+                .subList(0, 3));
         return List.of(
-                "Measured " + LocalDate.now() + " on " + cpus + " CPUs (" + cpu
-                        + "), Linux " + System.getProperty("os.version") + ", " + System.getProperty("java.vm.name")
+                "Measured " + LocalDate.now() + " on " + cpus + " CPUs (" + cpu + ", load average " + load
+                        + " at the start), Linux " + System.getProperty("os.version") + ", "
+                        + System.getProperty("java.vm.name")
                         + " " + System.getProperty("java.runtime.version") + "; server JVM flags: "
                         + String.join(" ", jvmFlags) + ".",
                 "",

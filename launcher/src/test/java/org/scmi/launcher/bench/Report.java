@@ -87,8 +87,8 @@ final class Report {
         if (connected != null) {
             double worst = Math.max(connected.residentMiB(), afterRuns.residentMiB());
             out.println(String.format(Locale.ROOT,
-                    "- Server resident memory (VmRSS) with one guest connected: %.1f MiB just connected, %.1f MiB after "
-                            + "the runs, peak (VmHWM) %.1f MiB (target ≤ %.0f MiB: %s). The floor's JVM: %.1f MiB.",
+                    "- Server resident memory (VmRSS) with one guest connected: %.1f MiB idle, %.1f MiB after the "
+                            + "runs, peak (VmHWM) %.1f MiB (target ≤ %.0f MiB: %s). The floor's JVM: %.1f MiB.",
                     connected.residentMiB(), afterRuns.residentMiB(), afterRuns.peakResidentMiB(), RESIDENT_TARGET_MIB,
                     verdict(worst <= RESIDENT_TARGET_MIB), floorMemory.residentMiB()));
         }
