@@ -40,6 +40,7 @@ import org.scmi.api.clock.ClockDriver;
 import org.scmi.api.clock.ClockListener;
 import org.scmi.api.clock.ClockRates;
 import org.scmi.api.state.AgentStateStore;
+import org.scmi.api.support.DriverArrivals;
 import org.scmi.clock.Clocks.Entry;
 import org.scmi.clock.Clocks.Listing;
 import org.slf4j.Logger;

@@ -36,6 +36,7 @@ import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.api.power.PowerDomainListener;
 import org.scmi.api.power.PowerState;
 import org.scmi.api.state.AgentStateStore;
+import org.scmi.api.support.DriverArrivals;
 import org.scmi.power.PowerArbiter.Transition;
 import org.scmi.power.PowerDomains.Entry;
 import org.scmi.power.PowerDomains.Listing;

@@ -27,6 +27,7 @@ import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.sensor.SensorAxis;
 import org.scmi.api.sensor.SensorReading;
+import org.scmi.api.support.DriverArrivals;
 
 /**
  * The Sensor management protocol's messages, one handler per message id. Settings are per agent;

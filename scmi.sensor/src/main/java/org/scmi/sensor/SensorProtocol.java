@@ -23,6 +23,7 @@ import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorListener;
 import org.scmi.api.sensor.SensorReading;
 import org.scmi.api.state.AgentStateStore;
+import org.scmi.api.support.DriverArrivals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,0 +1,16 @@
+/**
+ * Helpers protocol bundles share: waiting for a driver during a live update, merging drivers'
+ * resources into one stable id list, per-agent subscriptions kept in the
+ * {@link org.scmi.api.state.AgentStateStore}.
+ *
+ * <p>These are plain classes that each protocol instantiates for itself. They are loaded from the
+ * API bundle, which is never updated together with a protocol bundle; none of them is registered as
+ * a service or holds anything beyond the protocol instance that created it, so a protocol bundle
+ * can still be updated, stopped or refreshed on its own.
+ */
+@Export
+@Version("1.0.0")
+package org.scmi.api.support;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
