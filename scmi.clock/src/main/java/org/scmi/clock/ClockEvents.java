@@ -2,9 +2,9 @@ package org.scmi.clock;
 
 import java.util.List;
 import java.util.function.Supplier;
-import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
 import org.scmi.api.state.AgentStateStore;
+import org.scmi.api.support.Subscriptions;
 import org.scmi.clock.Clocks.Entry;
 
 /**
@@ -26,8 +26,8 @@ final class ClockEvents {
 
     ClockEvents(AgentStateStore store, Supplier<AgentDirectory> directory, Supplier<List<Integer>> agents) {
         this.directory = directory;
-        this.rateChanged = new Subscriptions(store, RATE_CHANGED, agents);
-        this.changeRequested = new Subscriptions(store, CHANGE_REQUESTED, agents);
+        this.rateChanged = new Subscriptions(store, ClockMessages.CLOCK_PROTOCOL_ID, RATE_CHANGED, agents);
+        this.changeRequested = new Subscriptions(store, ClockMessages.CLOCK_PROTOCOL_ID, CHANGE_REQUESTED, agents);
     }
 
     void subscribeRateChanged(int agentId, Entry clock, boolean enabled) {
@@ -48,13 +48,9 @@ final class ClockEvents {
 
     private void send(Subscriptions subscriptions, int notificationId, int agentId, Entry clock, long rate) {
         AgentDirectory agents = directory.get();
-        if (agents == null) {
-            return;
-        }
-        byte[] payload = ClockMessages.notificationPayload(agentId, clock.id(), rate);
-        int header = ClockMessages.notificationHeader(notificationId);
-        for (int subscriber : subscriptions.agents(clock.settingKey())) {
-            agents.agent(subscriber).filter(Agent::hasEventChannel).ifPresent(a -> a.sendEvent(header, payload));
+        if (agents != null) {
+            subscriptions.deliver(agents, clock.settingKey(), ClockMessages.notificationHeader(notificationId),
+                    ClockMessages.notificationPayload(agentId, clock.id(), rate));
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
 import org.scmi.api.state.AgentStateStore;
+import org.scmi.api.support.Subscriptions;
 import org.scmi.power.PowerArbiter.Transition;
 import org.scmi.power.PowerDomains.Entry;
 
@@ -29,8 +30,8 @@ final class PowerEvents {
 
     PowerEvents(AgentStateStore store, Supplier<AgentDirectory> directory, Supplier<List<Integer>> agents) {
         this.directory = directory;
-        this.stateChanged = new Subscriptions(store, STATE_CHANGED, agents);
-        this.changeRequested = new Subscriptions(store, CHANGE_REQUESTED, agents);
+        this.stateChanged = new Subscriptions(store, PowerMessages.POWER_PROTOCOL_ID, STATE_CHANGED, agents);
+        this.changeRequested = new Subscriptions(store, PowerMessages.POWER_PROTOCOL_ID, CHANGE_REQUESTED, agents);
     }
 
     void subscribeStateChanged(int agentId, Entry domain, boolean enabled) {
@@ -43,10 +44,8 @@ final class PowerEvents {
 
     /** {@code agentId} (or the platform) asked for {@code state}: tell every subscriber. */
     void changeRequested(int agentId, Entry domain, int state) {
-        byte[] payload = PowerMessages.notificationPayload(agentId, domain.id(), state);
-        for (int subscriber : changeRequested.agents(domain.settingKey())) {
-            send(subscriber, PowerMessages.STATE_CHANGE_REQUESTED, payload);
-        }
+        deliver(changeRequested, domain, PowerMessages.STATE_CHANGE_REQUESTED,
+                PowerMessages.notificationPayload(agentId, domain.id(), state));
     }
 
     /** An agent's request or reset completed. */
@@ -67,9 +66,15 @@ final class PowerEvents {
 
     /** The platform changed the domain itself; every agent now reads the hardware. */
     void changedByPlatform(Entry domain, int state) {
-        byte[] payload = PowerMessages.notificationPayload(PLATFORM, domain.id(), state);
-        for (int subscriber : stateChanged.agents(domain.settingKey())) {
-            send(subscriber, PowerMessages.STATE_CHANGED, payload);
+        deliver(stateChanged, domain, PowerMessages.STATE_CHANGED,
+                PowerMessages.notificationPayload(PLATFORM, domain.id(), state));
+    }
+
+    private void deliver(Subscriptions subscriptions, Entry domain, int notificationId, byte[] payload) {
+        AgentDirectory agents = directory.get();
+        if (agents != null) {
+            subscriptions.deliver(agents, domain.settingKey(), PowerMessages.notificationHeader(notificationId),
+                    payload);
         }
     }
 
