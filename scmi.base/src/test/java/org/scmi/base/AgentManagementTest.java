@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.scmi.api.testing.Dispatch.failure;
+import static org.scmi.api.testing.Dispatch.returnValues;
 import static org.scmi.base.BaseMessages.BASE_NOTIFY_ERRORS;
 import static org.scmi.base.BaseMessages.BASE_RESET_AGENT_CONFIGURATION;
 import static org.scmi.base.BaseMessages.BASE_SET_DEVICE_PERMISSIONS;
 import static org.scmi.base.BaseMessages.BASE_SET_PROTOCOL_PERMISSIONS;
-import static org.scmi.base.Wire.call;
-import static org.scmi.base.Wire.failure;
 
 import java.util.List;
 import java.util.Map;
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.scmi.api.Agent;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
+import org.scmi.api.testing.FakeAgent;
 import org.scmi.virtio.scmi.AgentStates;
 
 /** BASE_SET_DEVICE_PERMISSIONS, BASE_SET_PROTOCOL_PERMISSIONS and BASE_RESET_AGENT_CONFIGURATION. */
@@ -114,7 +115,7 @@ class AgentManagementTest {
 
     @Test
     void resettingAnotherAgentIsDenied() throws ScmiException {
-        call(base, guestB, BASE_NOTIFY_ERRORS, 1);
+        returnValues(base, guestB, BASE_NOTIFY_ERRORS, 1);
         assertEquals(ScmiStatus.DENIED, failure(base, guestA, BASE_RESET_AGENT_CONFIGURATION, 2, 0));
         assertEquals(ScmiStatus.DENIED, failure(base, guestA, BASE_RESET_AGENT_CONFIGURATION, 2, 1));
         assertNothingReset();
@@ -123,15 +124,15 @@ class AgentManagementTest {
 
     @Test
     void anAgentResetsItsOwnConfigurationInEveryProtocol() throws ScmiException {
-        call(base, guestA, BASE_NOTIFY_ERRORS, 1);
-        call(base, guestB, BASE_NOTIFY_ERRORS, 1);
-        assertArrayEquals(new byte[0], call(base, guestA, BASE_RESET_AGENT_CONFIGURATION, 1, 0));
+        returnValues(base, guestA, BASE_NOTIFY_ERRORS, 1);
+        returnValues(base, guestB, BASE_NOTIFY_ERRORS, 1);
+        assertArrayEquals(new byte[0], returnValues(base, guestA, BASE_RESET_AGENT_CONFIGURATION, 1, 0));
         assertEquals(List.of(1), clock.resets);
         assertEquals(List.of(1), sensor.resets);
         assertFalse(base.raiseErrorEvent(guestA, false));
         assertTrue(base.raiseErrorEvent(guestB, false));
 
-        assertArrayEquals(new byte[0], call(base, guestA, BASE_RESET_AGENT_CONFIGURATION, 1, 1));
+        assertArrayEquals(new byte[0], returnValues(base, guestA, BASE_RESET_AGENT_CONFIGURATION, 1, 1));
         assertEquals(List.of(1, 1), clock.resets);
     }
 
@@ -140,7 +141,7 @@ class AgentManagementTest {
         FakeProtocol newClock = new FakeProtocol(0x14);
         base.addProtocol(newClock, Map.of("scmi.protocol.id", 0x14));
         base.removeProtocol(sensor);
-        call(base, guestB, BASE_RESET_AGENT_CONFIGURATION, 2, 0);
+        returnValues(base, guestB, BASE_RESET_AGENT_CONFIGURATION, 2, 0);
         assertEquals(List.of(2), clock.resets);
         assertEquals(List.of(2), newClock.resets);
         assertEquals(List.of(), sensor.resets);
@@ -164,7 +165,7 @@ class AgentManagementTest {
     void withoutAgentDirectoryAnAgentCanStillResetItself() throws ScmiException {
         BaseProtocol alone = new BaseProtocol(Configs.defaults(), new AgentStates());
         alone.addProtocol(clock, Map.of("scmi.protocol.id", 0x14));
-        assertArrayEquals(new byte[0], call(alone, guestB, BASE_RESET_AGENT_CONFIGURATION, 2, 0));
+        assertArrayEquals(new byte[0], returnValues(alone, guestB, BASE_RESET_AGENT_CONFIGURATION, 2, 0));
         assertEquals(List.of(2), clock.resets);
         assertEquals(ScmiStatus.NOT_FOUND, failure(alone, guestB, BASE_RESET_AGENT_CONFIGURATION, 1, 0));
     }

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.scmi.api.testing.Dispatch.failure;
+import static org.scmi.api.testing.Dispatch.failureWithin;
+import static org.scmi.api.testing.Dispatch.returnValues;
+import static org.scmi.api.testing.Le.hex;
 import static org.scmi.base.BaseMessages.BASE_DISCOVER_AGENT;
 import static org.scmi.base.BaseMessages.BASE_DISCOVER_IMPLEMENTATION_VERSION;
 import static org.scmi.base.BaseMessages.BASE_DISCOVER_LIST_PROTOCOLS;
@@ -13,10 +17,6 @@ import static org.scmi.base.BaseMessages.BASE_DISCOVER_SUB_VENDOR;
 import static org.scmi.base.BaseMessages.BASE_DISCOVER_VENDOR;
 import static org.scmi.base.BaseMessages.BASE_NOTIFY_ERRORS;
 import static org.scmi.base.BaseMessages.PROTOCOL_ATTRIBUTES;
-import static org.scmi.base.Wire.call;
-import static org.scmi.base.Wire.failure;
-import static org.scmi.base.Wire.failureWithin;
-import static org.scmi.base.Wire.hex;
 
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +32,7 @@ import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
+import org.scmi.api.testing.FakeAgent;
 import org.scmi.virtio.scmi.AgentStates;
 
 class BaseProtocolTest {
@@ -72,14 +73,15 @@ class BaseProtocolTest {
 
     @Test
     void protocolAttributesCountProtocolsWithoutBaseAndAgentsWithoutPlatform() throws ScmiException {
-        assertArrayEquals(hex("03 02 00 00"), call(base, guestA, PROTOCOL_ATTRIBUTES));
+        assertArrayEquals(hex("03 02 00 00"), returnValues(base, guestA, PROTOCOL_ATTRIBUTES));
     }
 
     @Test
     void withoutAgentDirectoryTheCallerIsTheOnlyKnownAgent() throws ScmiException {
         BaseProtocol alone = new BaseProtocol(Configs.defaults(), new AgentStates());
-        assertArrayEquals(hex("00 01 00 00"), call(alone, guestB, PROTOCOL_ATTRIBUTES));
-        assertArrayEquals(hex("02000000 67756573742d6200 0000000000000000"), call(alone, guestB, BASE_DISCOVER_AGENT, 2));
+        assertArrayEquals(hex("00 01 00 00"), returnValues(alone, guestB, PROTOCOL_ATTRIBUTES));
+        assertArrayEquals(hex("02000000 67756573742d6200 0000000000000000"),
+                returnValues(alone, guestB, BASE_DISCOVER_AGENT, 2));
         assertEquals(ScmiStatus.NOT_FOUND, failure(alone, guestB, BASE_DISCOVER_AGENT, 1));
     }
 
@@ -88,44 +90,50 @@ class BaseProtocolTest {
         var onlyA = directoryOf(guestA);
         var both = directoryOf(guestA, guestB);
         base.setAgentDirectory(onlyA);
-        assertArrayEquals(hex("03 01 00 00"), call(base, guestA, PROTOCOL_ATTRIBUTES));
+        assertArrayEquals(hex("03 01 00 00"), returnValues(base, guestA, PROTOCOL_ATTRIBUTES));
         // greedy rebinding binds the new directory before unbinding the old one
         base.setAgentDirectory(both);
         base.unsetAgentDirectory(onlyA);
-        assertArrayEquals(hex("03 02 00 00"), call(base, guestA, PROTOCOL_ATTRIBUTES));
+        assertArrayEquals(hex("03 02 00 00"), returnValues(base, guestA, PROTOCOL_ATTRIBUTES));
         base.unsetAgentDirectory(both);
-        assertArrayEquals(hex("03 01 00 00"), call(base, guestA, PROTOCOL_ATTRIBUTES));
+        assertArrayEquals(hex("03 01 00 00"), returnValues(base, guestA, PROTOCOL_ATTRIBUTES));
         assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_DISCOVER_AGENT, 2));
     }
 
     @Test
     void vendorSubVendorAndImplementationVersionDefaults() throws ScmiException {
-        assertArrayEquals(hex("53434d492d4f53476900000000000000"), call(base, guestA, BASE_DISCOVER_VENDOR));
-        assertArrayEquals(hex("4a617661000000000000000000000000"), call(base, guestA, BASE_DISCOVER_SUB_VENDOR));
-        assertArrayEquals(hex("00000100"), call(base, guestA, BASE_DISCOVER_IMPLEMENTATION_VERSION));
+        assertArrayEquals(hex("53434d492d4f53476900000000000000"), returnValues(base, guestA, BASE_DISCOVER_VENDOR));
+        assertArrayEquals(hex("4a617661000000000000000000000000"),
+                returnValues(base, guestA, BASE_DISCOVER_SUB_VENDOR));
+        assertArrayEquals(hex("00000100"), returnValues(base, guestA, BASE_DISCOVER_IMPLEMENTATION_VERSION));
     }
 
     @Test
     void identityComesFromConfigurationAndChangesLive() throws ScmiException {
         base.modified(Configs.of(Map.of("vendor", "Arm Ltd.-15chrs", "sub_vendor", "board-7",
                 "implementation_version", 0xFEDCBA98L, "platform_name", "platform-x")));
-        assertArrayEquals(hex("41726d204c74642e2d31356368727300"), call(base, guestA, BASE_DISCOVER_VENDOR));
-        assertArrayEquals(hex("626f6172642d37000000000000000000"), call(base, guestA, BASE_DISCOVER_SUB_VENDOR));
-        assertArrayEquals(hex("98badcfe"), call(base, guestA, BASE_DISCOVER_IMPLEMENTATION_VERSION));
-        assertArrayEquals(hex("00000000 706c6174666f726d2d780000 00000000"), call(base, guestA, BASE_DISCOVER_AGENT, 0));
+        assertArrayEquals(hex("41726d204c74642e2d31356368727300"), returnValues(base, guestA, BASE_DISCOVER_VENDOR));
+        assertArrayEquals(hex("626f6172642d37000000000000000000"),
+                returnValues(base, guestA, BASE_DISCOVER_SUB_VENDOR));
+        assertArrayEquals(hex("98badcfe"), returnValues(base, guestA, BASE_DISCOVER_IMPLEMENTATION_VERSION));
+        assertArrayEquals(hex("00000000 706c6174666f726d2d780000 00000000"),
+                returnValues(base, guestA, BASE_DISCOVER_AGENT, 0));
 
         base.modified(Configs.defaults());
-        assertArrayEquals(hex("53434d492d4f53476900000000000000"), call(base, guestA, BASE_DISCOVER_VENDOR));
+        assertArrayEquals(hex("53434d492d4f53476900000000000000"), returnValues(base, guestA, BASE_DISCOVER_VENDOR));
     }
 
     @Test
     void invalidConfigurationFallsBackToDefaults() throws ScmiException {
         BaseProtocol misconfigured = new BaseProtocol(Configs.of(Map.of("vendor", "a vendor of 16 c",
                 "sub_vendor", "Über", "implementation_version", -1L, "platform_name", "")), new AgentStates());
-        assertArrayEquals(hex("53434d492d4f53476900000000000000"), call(misconfigured, guestA, BASE_DISCOVER_VENDOR));
-        assertArrayEquals(hex("4a617661000000000000000000000000"), call(misconfigured, guestA, BASE_DISCOVER_SUB_VENDOR));
-        assertArrayEquals(hex("00000100"), call(misconfigured, guestA, BASE_DISCOVER_IMPLEMENTATION_VERSION));
-        assertArrayEquals(hex("00000000 706c6174666f726d0000000000000000"), call(misconfigured, guestA, BASE_DISCOVER_AGENT, 0));
+        assertArrayEquals(hex("53434d492d4f53476900000000000000"),
+                returnValues(misconfigured, guestA, BASE_DISCOVER_VENDOR));
+        assertArrayEquals(hex("4a617661000000000000000000000000"),
+                returnValues(misconfigured, guestA, BASE_DISCOVER_SUB_VENDOR));
+        assertArrayEquals(hex("00000100"), returnValues(misconfigured, guestA, BASE_DISCOVER_IMPLEMENTATION_VERSION));
+        assertArrayEquals(hex("00000000 706c6174666f726d0000000000000000"),
+                returnValues(misconfigured, guestA, BASE_DISCOVER_AGENT, 0));
     }
 
     @Test
@@ -145,13 +153,16 @@ class BaseProtocolTest {
 
     @Test
     void discoverAgentNamesThePlatformTheCallerAndConfiguredAgents() throws ScmiException {
-        assertArrayEquals(hex("00000000 706c6174666f726d0000000000000000"), call(base, guestA, BASE_DISCOVER_AGENT, 0));
+        assertArrayEquals(hex("00000000 706c6174666f726d0000000000000000"),
+                returnValues(base, guestA, BASE_DISCOVER_AGENT, 0));
         assertArrayEquals(hex("01000000 67756573742d6100 0000000000000000"),
-                call(base, guestA, BASE_DISCOVER_AGENT, 0xFFFFFFFF));
+                returnValues(base, guestA, BASE_DISCOVER_AGENT, 0xFFFFFFFF));
         assertArrayEquals(hex("02000000 67756573742d6200 0000000000000000"),
-                call(base, guestB, BASE_DISCOVER_AGENT, 0xFFFFFFFF));
-        assertArrayEquals(hex("02000000 67756573742d6200 0000000000000000"), call(base, guestA, BASE_DISCOVER_AGENT, 2));
-        assertArrayEquals(hex("01000000 67756573742d6100 0000000000000000"), call(base, guestB, BASE_DISCOVER_AGENT, 1));
+                returnValues(base, guestB, BASE_DISCOVER_AGENT, 0xFFFFFFFF));
+        assertArrayEquals(hex("02000000 67756573742d6200 0000000000000000"),
+                returnValues(base, guestA, BASE_DISCOVER_AGENT, 2));
+        assertArrayEquals(hex("01000000 67756573742d6100 0000000000000000"),
+                returnValues(base, guestB, BASE_DISCOVER_AGENT, 1));
     }
 
     @Test
@@ -165,29 +176,29 @@ class BaseProtocolTest {
     void agentNamesLongerThanTheFieldKeepFifteenCharacters() throws ScmiException {
         FakeAgent verbose = new FakeAgent(3, "a-very-long-guest-name", true);
         assertArrayEquals(hex("03000000 612d766572792d6c6f6e672d67756500"),
-                call(base, verbose, BASE_DISCOVER_AGENT, 0xFFFFFFFF));
+                returnValues(base, verbose, BASE_DISCOVER_AGENT, 0xFFFFFFFF));
     }
 
     @Test
     void notifyErrorsSubscribesAndUnsubscribesTheCaller() throws ScmiException {
-        assertArrayEquals(new byte[0], call(base, guestA, BASE_NOTIFY_ERRORS, 1));
+        assertArrayEquals(new byte[0], returnValues(base, guestA, BASE_NOTIFY_ERRORS, 1));
         assertTrue(base.raiseErrorEvent(guestA, true, 0x1122334455667788L));
-        assertEquals(1, guestA.events.size());
-        assertEquals(0x00004300, guestA.events.getFirst().header());
-        assertArrayEquals(hex("01000000 01000080 8877665544332211"), guestA.events.getFirst().payload());
+        assertEquals(1, guestA.events().size());
+        assertEquals(0x00004300, guestA.events().getFirst().header());
+        assertArrayEquals(hex("01000000 01000080 8877665544332211"), guestA.events().getFirst().payload());
 
-        assertArrayEquals(new byte[0], call(base, guestA, BASE_NOTIFY_ERRORS, 0));
+        assertArrayEquals(new byte[0], returnValues(base, guestA, BASE_NOTIFY_ERRORS, 0));
         assertFalse(base.raiseErrorEvent(guestA, false, 1L));
-        assertEquals(1, guestA.events.size());
+        assertEquals(1, guestA.events().size());
     }
 
     @Test
     void anErrorSubscriptionOutlivesTheProtocolInstanceThatTookIt() throws ScmiException {
-        call(base, guestA, BASE_NOTIFY_ERRORS, 1);
+        returnValues(base, guestA, BASE_NOTIFY_ERRORS, 1);
         BaseProtocol updated = new BaseProtocol(Configs.defaults(), store);
         assertTrue(updated.raiseErrorEvent(guestA, false, 7L), "the new instance knows the subscription");
-        assertEquals(1, guestA.events.size());
-        call(updated, guestA, BASE_NOTIFY_ERRORS, 0);
+        assertEquals(1, guestA.events().size());
+        returnValues(updated, guestA, BASE_NOTIFY_ERRORS, 0);
         assertFalse(base.raiseErrorEvent(guestA, false, 7L));
     }
 
@@ -196,7 +207,7 @@ class BaseProtocolTest {
         assertEquals(ScmiStatus.INVALID_PARAMETERS, failure(base, guestA, BASE_NOTIFY_ERRORS, 2));
         assertEquals(ScmiStatus.INVALID_PARAMETERS, failure(base, guestA, BASE_NOTIFY_ERRORS, 0x80000001));
         assertFalse(base.raiseErrorEvent(guestA, false));
-        call(base, guestA, BASE_NOTIFY_ERRORS, 1);
+        returnValues(base, guestA, BASE_NOTIFY_ERRORS, 1);
         assertEquals(ScmiStatus.INVALID_PARAMETERS, failure(base, guestA, BASE_NOTIFY_ERRORS, 3));
         assertTrue(base.raiseErrorEvent(guestA, false));
     }
@@ -204,20 +215,20 @@ class BaseProtocolTest {
     @Test
     void errorEventsGoOnlyToTheSubscribedAgentTheyConcern() throws ScmiException {
         FakeAgent guestC = new FakeAgent(3, "guest-c", true);
-        call(base, guestA, BASE_NOTIFY_ERRORS, 1);
+        returnValues(base, guestA, BASE_NOTIFY_ERRORS, 1);
         assertFalse(base.raiseErrorEvent(guestC, false, 5L));
-        assertTrue(guestC.events.isEmpty());
-        assertTrue(guestA.events.isEmpty());
+        assertTrue(guestC.events().isEmpty());
+        assertTrue(guestA.events().isEmpty());
 
         assertTrue(base.raiseErrorEvent(guestA, false));
-        assertArrayEquals(hex("01000000 00000000"), guestA.events.getFirst().payload());
+        assertArrayEquals(hex("01000000 00000000"), guestA.events().getFirst().payload());
     }
 
     @Test
     void errorEventCarriesAtMost1023Reports() throws ScmiException {
-        call(base, guestA, BASE_NOTIFY_ERRORS, 1);
+        returnValues(base, guestA, BASE_NOTIFY_ERRORS, 1);
         assertTrue(base.raiseErrorEvent(guestA, false, new long[1023]));
-        byte[] payload = guestA.events.getFirst().payload();
+        byte[] payload = guestA.events().getFirst().payload();
         assertEquals(8 + 1023 * 8, payload.length);
         assertArrayEquals(hex("01000000 ff030000"), Arrays.copyOf(payload, 8));
         assertThrows(IllegalArgumentException.class, () -> base.raiseErrorEvent(guestA, false, new long[1024]));
@@ -225,14 +236,14 @@ class BaseProtocolTest {
 
     @Test
     void resetAgentForgetsTheErrorSubscription() throws ScmiException {
-        call(base, guestA, BASE_NOTIFY_ERRORS, 1);
+        returnValues(base, guestA, BASE_NOTIFY_ERRORS, 1);
         base.resetAgent(guestA.id());
         assertFalse(base.raiseErrorEvent(guestA, true));
     }
 
     @Test
     void listProtocolsIsAscendingWithoutBase() throws ScmiException {
-        assertArrayEquals(hex("03000000 11141500"), call(base, guestA, BASE_DISCOVER_LIST_PROTOCOLS, 0));
+        assertArrayEquals(hex("03000000 11141500"), returnValues(base, guestA, BASE_DISCOVER_LIST_PROTOCOLS, 0));
     }
 
     private Map<Integer, Integer> parameterLengths(Agent agent) {

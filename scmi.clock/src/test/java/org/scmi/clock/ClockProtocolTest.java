@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.scmi.clock.Wire.call;
-import static org.scmi.clock.Wire.callWithRoom;
-import static org.scmi.clock.Wire.words;
+import static org.scmi.api.testing.Dispatch.call;
+import static org.scmi.api.testing.Dispatch.callWithRoom;
+import static org.scmi.api.testing.Le.words;
 
 import java.lang.annotation.Annotation;
 import java.nio.ByteBuffer;
@@ -31,6 +31,9 @@ import org.scmi.api.clock.Clock;
 import org.scmi.api.clock.ClockControl;
 import org.scmi.api.clock.ClockDriver;
 import org.scmi.api.clock.ClockRates;
+import org.scmi.api.testing.FakeAgent;
+import org.scmi.api.testing.FakeDirectory;
+import org.scmi.api.testing.Le;
 import org.scmi.virtio.scmi.AgentStates;
 
 class ClockProtocolTest {
@@ -41,7 +44,7 @@ class ClockProtocolTest {
             LongStream.of(TOP_RATE)).boxed().toList();
     private static final int RATE_CHANGED_HEADER = 0x0000_5300;
     private static final int CHANGE_REQUESTED_HEADER = 0x0000_5301;
-    /** CLOCK_RATE_SET, type 2, protocol 0x14, token 0x2A (the token {@link Wire#call} uses). */
+    /** CLOCK_RATE_SET, type 2, protocol 0x14, token 0x2A ({@code Dispatch.TOKEN}, the token every call uses). */
     private static final int RATE_SET_DELAYED_HEADER = 0x00A8_5205;
     private static final int CPU = 0;
     private static final int GPU = 1;
@@ -153,7 +156,7 @@ class ClockProtocolTest {
     void anAwayDriverKeepsItsClocksListedAndHardwareCommandsWaitForIt() throws Exception {
         clock.unbindDriver(board);
         assertArrayEquals(words(0, 6 | 8 << 16), call(clock, guest1, 0x1), "ids do not move");
-        assertArrayEquals(Wire.le().u32(0).u32(0).ascii("cpu_clk", 64).build(), call(clock, guest1, 0x8, CPU),
+        assertArrayEquals(Le.bytes().u32(0).u32(0).name("cpu_clk", 64).toArray(), call(clock, guest1, 0x8, CPU),
                 "descriptions need no driver");
 
         CompletableFuture<byte[]> rate = CompletableFuture.supplyAsync(() -> call(clock, guest1, 0x6, CPU));
@@ -197,13 +200,13 @@ class ClockProtocolTest {
 
     @Test
     void clockAttributesByteForByte() {
-        assertArrayEquals(Wire.le().u32(0).u32(0xC000_0001).ascii("cpu_clk", 16).u32(50).build(),
+        assertArrayEquals(Le.bytes().u32(0).u32(0xC000_0001).name("cpu_clk", 16).u32(50).toArray(),
                 call(clock, guest1, 0x3, CPU));
-        assertArrayEquals(Wire.le().u32(0).u32(0x0000_0001).ascii("cpu_clk", 16).u32(50).build(),
+        assertArrayEquals(Le.bytes().u32(0).u32(0x0000_0001).name("cpu_clk", 16).u32(50).toArray(),
                 call(clock, noEvents, 0x3, CPU));
-        assertArrayEquals(Wire.le().u32(0).u32(0xC000_0002).ascii("uart_clk", 16).u32(0).build(),
+        assertArrayEquals(Le.bytes().u32(0).u32(0xC000_0002).name("uart_clk", 16).u32(0).toArray(),
                 call(clock, guest1, 0x3, UART));
-        assertArrayEquals(Wire.le().u32(0).u32(0x3000_0000).ascii("peripheral_mux_clock", 16).u32(0).build(),
+        assertArrayEquals(Le.bytes().u32(0).u32(0x3000_0000).name("peripheral_mux_clock", 16).u32(0).toArray(),
                 call(clock, noEvents, 0x3, MUX));
     }
 
@@ -382,7 +385,7 @@ class ClockProtocolTest {
 
     @Test
     void extendedNameIsSixtyFourBytes() {
-        assertArrayEquals(Wire.le().u32(0).u32(0).ascii("peripheral_mux_clock", 64).build(),
+        assertArrayEquals(Le.bytes().u32(0).u32(0).name("peripheral_mux_clock", 64).toArray(),
                 call(clock, guest1, 0x8, MUX));
     }
 

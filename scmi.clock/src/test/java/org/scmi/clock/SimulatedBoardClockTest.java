@@ -2,8 +2,8 @@ package org.scmi.clock;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.scmi.clock.Wire.call;
-import static org.scmi.clock.Wire.words;
+import static org.scmi.api.testing.Dispatch.call;
+import static org.scmi.api.testing.Le.words;
 
 import java.lang.annotation.Annotation;
 import java.nio.ByteBuffer;
@@ -16,6 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.clock.ClockDriver;
+import org.scmi.api.testing.FakeAgent;
+import org.scmi.api.testing.FakeDirectory;
+import org.scmi.api.testing.Le;
 import org.scmi.board.sim.clock.ClockCommands;
 import org.scmi.board.sim.clock.SimulatedClocks;
 import org.scmi.board.sim.file.BoardFileConfig;
@@ -61,9 +64,9 @@ class SimulatedBoardClockTest {
         List<String> names = IntStream.range(0, 5).mapToObj(id -> new String(call(clock, guest, 0x8, id), 8, 64,
                 StandardCharsets.US_ASCII).replace("\0", "")).toList();
         assertEquals(List.of("osc_24m", "sys_pll", "cpu_clk", "gpu_clk", "uart_clk"), names);
-        assertArrayEquals(Wire.le().u32(0).u32(0xC000_0003).ascii("osc_24m", 16).u32(0).build(),
+        assertArrayEquals(Le.bytes().u32(0).u32(0xC000_0003).name("osc_24m", 16).u32(0).toArray(),
                 call(clock, guest, 0x3, 0), "fixed, running oscillator");
-        assertArrayEquals(Wire.le().u32(0).u32(0xD000_0003).ascii("uart_clk", 16).u32(0).build(),
+        assertArrayEquals(Le.bytes().u32(0).u32(0xD000_0003).name("uart_clk", 16).u32(0).toArray(),
                 call(clock, guest, 0x3, 4), "running mux, rate not agents' to change");
         assertArrayEquals(words(0, 2, 0, 1), call(clock, guest, 0xC, 4, 0));
         assertArrayEquals(words(0, 0xC000_0000), call(clock, guest, 0xF, 4));

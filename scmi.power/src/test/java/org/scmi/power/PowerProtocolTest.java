@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.scmi.power.Wire.call;
-import static org.scmi.power.Wire.words;
+import static org.scmi.api.testing.Dispatch.call;
+import static org.scmi.api.testing.Le.words;
 
 import java.util.List;
 import java.util.Map;
@@ -21,6 +21,9 @@ import org.scmi.api.ScmiStatus;
 import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.api.power.PowerState;
+import org.scmi.api.testing.FakeAgent;
+import org.scmi.api.testing.FakeDirectory;
+import org.scmi.api.testing.Le;
 import org.scmi.virtio.scmi.AgentStates;
 
 class PowerProtocolTest {
@@ -85,7 +88,7 @@ class PowerProtocolTest {
     void anAwayDriverKeepsItsDomainsListedAndTheirStateWaitsForIt() throws Exception {
         power.unbindDriver(board);
         assertArrayEquals(words(0, 3, 0, 0, 0), call(power, guest1, 0x1), "ids do not move");
-        assertArrayEquals(Wire.le().status(ScmiStatus.SUCCESS).u32(0).ascii("gpu_pd", 64).build(),
+        assertArrayEquals(Le.bytes().status(ScmiStatus.SUCCESS).u32(0).name("gpu_pd", 64).toArray(),
                 call(power, guest1, 0x8, 0), "descriptions need no driver");
 
         CompletableFuture<byte[]> state = CompletableFuture.supplyAsync(() -> call(power, guest1, 0x5, 0));
@@ -131,16 +134,16 @@ class PowerProtocolTest {
 
     @Test
     void domainAttributesDependOnTheEventChannel() {
-        byte[] gpu = Wire.le().status(ScmiStatus.SUCCESS).u32(0x9000_0000 | 0x2000_0000).ascii("gpu_pd", 16).build();
+        byte[] gpu = Le.bytes().status(ScmiStatus.SUCCESS).u32(0x9000_0000 | 0x2000_0000).name("gpu_pd", 16).toArray();
         assertArrayEquals(gpu, call(power, guest1, 0x3, 0));
-        byte[] vpu = Wire.le().status(ScmiStatus.SUCCESS).u32(0xF000_0000).ascii("vpu_pd", 16).build();
+        byte[] vpu = Le.bytes().status(ScmiStatus.SUCCESS).u32(0xF000_0000).name("vpu_pd", 16).toArray();
         assertArrayEquals(vpu, call(power, guest1, 0x3, 1));
-        byte[] dpu = Wire.le().status(ScmiStatus.SUCCESS).u32(0xD800_0000).ascii("display_control", 16).build();
+        byte[] dpu = Le.bytes().status(ScmiStatus.SUCCESS).u32(0xD800_0000).name("display_control", 16).toArray();
         assertArrayEquals(dpu, call(power, guest1, 0x3, 2));
 
-        byte[] vpuQuiet = Wire.le().status(ScmiStatus.SUCCESS).u32(0x2000_0000).ascii("vpu_pd", 16).build();
+        byte[] vpuQuiet = Le.bytes().status(ScmiStatus.SUCCESS).u32(0x2000_0000).name("vpu_pd", 16).toArray();
         assertArrayEquals(vpuQuiet, call(power, noEvents, 0x3, 1));
-        byte[] dpuQuiet = Wire.le().status(ScmiStatus.SUCCESS).u32(0x0800_0000).ascii("display_control", 16).build();
+        byte[] dpuQuiet = Le.bytes().status(ScmiStatus.SUCCESS).u32(0x0800_0000).name("display_control", 16).toArray();
         assertArrayEquals(dpuQuiet, call(power, noEvents, 0x3, 2));
     }
 
@@ -159,9 +162,9 @@ class PowerProtocolTest {
 
     @Test
     void extendedNameIsSixtyFourBytes() {
-        assertArrayEquals(Wire.le().status(ScmiStatus.SUCCESS).u32(0).ascii(LONG_NAME, 64).build(),
+        assertArrayEquals(Le.bytes().status(ScmiStatus.SUCCESS).u32(0).name(LONG_NAME, 64).toArray(),
                 call(power, guest1, 0x8, 2));
-        assertArrayEquals(Wire.le().status(ScmiStatus.SUCCESS).u32(0).ascii("gpu_pd", 64).build(),
+        assertArrayEquals(Le.bytes().status(ScmiStatus.SUCCESS).u32(0).name("gpu_pd", 64).toArray(),
                 call(power, noEvents, 0x8, 0));
     }
 

@@ -3,8 +3,8 @@ package org.scmi.power;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.scmi.power.Wire.call;
-import static org.scmi.power.Wire.words;
+import static org.scmi.api.testing.Dispatch.call;
+import static org.scmi.api.testing.Le.words;
 
 import java.lang.annotation.Annotation;
 import java.util.List;
@@ -13,6 +13,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.power.PowerDomainDriver;
+import org.scmi.api.testing.FakeAgent;
+import org.scmi.api.testing.FakeDirectory;
+import org.scmi.api.testing.Le;
 import org.scmi.board.sim.file.BoardFileConfig;
 import org.scmi.board.sim.power.PowerCommands;
 import org.scmi.board.sim.power.SimulatedPowerDomains;
@@ -57,7 +60,7 @@ class SimulatedBoardPowerTest {
     @Test
     void linuxProbeSeesThreeDomainsInTheirStates() {
         assertArrayEquals(words(0, 3, 0, 0, 0), call(power, guest, 0x1));
-        assertArrayEquals(Wire.le().u32(0).u32(0xF000_0000).ascii("gpu_pd", 16).build(), call(power, guest, 0x3, 0));
+        assertArrayEquals(Le.bytes().u32(0).u32(0xF000_0000).name("gpu_pd", 16).toArray(), call(power, guest, 0x3, 0));
         assertArrayEquals(words(0, ON), call(power, guest, 0x5, 0));
         assertArrayEquals(words(0, OFF), call(power, guest, 0x5, 1));
         assertArrayEquals(words(0, OFF), call(power, guest, 0x5, 2));

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
+import org.scmi.api.testing.FakeAgent;
+import org.scmi.api.testing.Le;
 
 class ConfigTest {
     /** 100 ms: seconds 1, exponent -1 in bits 15:11; sensor enabled. */

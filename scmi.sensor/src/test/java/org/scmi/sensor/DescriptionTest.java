@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
+import org.scmi.api.testing.FakeAgent;
+import org.scmi.api.testing.Le;
 
 class DescriptionTest {
     private final Harness harness = new Harness(Sensors.board());

@@ -1,7 +1,6 @@
 package org.scmi.sensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.annotation.Annotation;
@@ -10,20 +9,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
-import org.scmi.api.MessageHandler;
-import org.scmi.api.Payload;
-import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
-import org.scmi.api.ScmiHeader;
-import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
+import org.scmi.api.testing.Dispatch;
+import org.scmi.api.testing.FakeAgent;
 import org.scmi.virtio.scmi.AgentStates;
 
 /** Sends commands to a {@link SensorProtocol} the way the dispatcher does. */
 final class Harness implements AutoCloseable {
-    /** What Linux's virtio transport leaves for a variable-size reply after the status word. */
-    static final int LINUX_CAPACITY = 128;
-
     /** Short, so that waiting for an absent driver takes little test time. */
     static final int GRACE_MILLIS = 200;
 
@@ -79,23 +72,12 @@ final class Harness implements AutoCloseable {
         return agent;
     }
 
-    static int header(int messageId, int token) {
-        return ScmiHeader.command(SensorMessages.PROTOCOL_ID, messageId, token).encode();
-    }
-
     byte[] call(Agent agent, int messageId, int... parameters) throws ScmiException {
-        return callSized(agent, messageId, 0, LINUX_CAPACITY, parameters);
+        return callSized(agent, messageId, 0, Dispatch.LINUX_CAPACITY, parameters);
     }
 
     byte[] callSized(Agent agent, int messageId, int token, int capacity, int... parameters) throws ScmiException {
-        MessageHandler handler = protocol.handler(messageId, agent);
-        assertNotNull(handler, "no handler for message " + messageId);
-        byte[] parameterBytes = Le.words(parameters);
-        assertEquals(handler.parameterLength(), parameterBytes.length, "parameter length of message " + messageId);
-        Reply reply = new Reply(capacity);
-        handler.handle(new ScmiRequest(agent, header(messageId, token), Payload.of(parameterBytes),
-                SensorMessages.VERSION), reply);
-        return reply.toByteArray();
+        return Dispatch.returnValuesWithToken(token, capacity, protocol, agent, messageId, parameters);
     }
 
     void fails(ScmiStatus status, Agent agent, int messageId, int... parameters) {

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
+import org.scmi.api.testing.FakeAgent;
+import org.scmi.api.testing.Le;
 
 class NotificationTest {
     private static final int TRIP_POINT_EVENT = 0x5700;
@@ -118,7 +120,7 @@ class NotificationTest {
 
         harness.call(guest, 0xB, 2, 0);
         Thread.sleep(50);
-        guest.events.clear();
+        guest.drain();
         assertNull(guest.next(100), "no updates after CONTINUOUS_UPDATE_NOTIFY(0)");
     }
 
@@ -128,13 +130,13 @@ class NotificationTest {
         assertNotNull(guest.next(1000));
         harness.call(guest, 0xA, 2, 0);
         Thread.sleep(50);
-        guest.events.clear();
+        guest.drain();
         assertNull(guest.next(100), "a disabled sensor sends nothing");
         harness.call(guest, 0xA, 2, 1);
         assertNotNull(guest.next(1000));
         harness.protocol.resetAgent(1);
         Thread.sleep(50);
-        guest.events.clear();
+        guest.drain();
         assertNull(guest.next(100), "reset drops the subscription");
     }
 
@@ -150,7 +152,7 @@ class NotificationTest {
         harness.call(guest, 0xB, 2, 1);
         assertNotNull(guest.next(1000));
         harness.protocol.addDriver(early);
-        guest.events.clear();
+        guest.drain();
         FakeAgent.Event moved = guest.next(1000);
         assertNotNull(moved);
         assertEquals(3, DescriptionTest.word(moved.payload(), 4), "accel is now sensor 3");
@@ -178,7 +180,7 @@ class NotificationTest {
 
             updated.call(sameGuest, 0xB, 2, 0);
             Thread.sleep(50);
-            sameGuest.events.clear();
+            sameGuest.drain();
             board.push("temp", 60_000);
             FakeAgent.Event trip = sameGuest.next(1000);
             assertNotNull(trip, "the trip point armed before the update fires");

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
+import org.scmi.api.testing.FakeAgent;
+import org.scmi.api.testing.Le;
 
 class ReadingTest {
     private static final long SAMPLE_MICROS = ChronoUnit.MICROS.between(java.time.Instant.EPOCH,
