@@ -4,7 +4,9 @@ import static org.scmi.transport.xen.abi.XenAbi.IOREQ;
 
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * One vCPU's {@code struct ioreq} in a shared ioreq page, as both sides of the protocol use it:
@@ -12,6 +14,8 @@ import java.lang.invoke.VarHandle;
  * to INPROCESS, answers and marks it IORESP_READY. The state nibble is read with acquire and
  * written with release semantics, so the request fields are seen complete after READY and the
  * answer is visible before IORESP_READY. Only the state bits of the shared byte are ever changed.
+ * A device model takes a request with {@link #claim()}, an atomic READY → INPROCESS, because the
+ * backend kernel's ioeventfd handler looks at the same slot when the same event arrives.
  */
 public final class IoreqSlot {
     private static final VarHandle ADDR = IOREQ.varHandle(PathElement.groupElement("addr"));
@@ -21,11 +25,21 @@ public final class IoreqSlot {
     private static final VarHandle VP_EPORT = IOREQ.varHandle(PathElement.groupElement("vp_eport"));
     private static final VarHandle STATE_DIR = IOREQ.varHandle(PathElement.groupElement("state_dir"));
     private static final VarHandle TYPE = IOREQ.varHandle(PathElement.groupElement("type"));
+    /** The aligned 32-bit word holding {@code state_dir} (with the padding before it and the type after). */
+    private static final long STATE_WORD = XenAbi.offset(IOREQ, "_pad0");
+    private static final VarHandle WORD = ValueLayout.JAVA_INT.varHandle();
+    private static final int STATE_SHIFT = stateShift(XenAbi.offset(IOREQ, "state_dir") - STATE_WORD);
 
     private final MemorySegment slot;
 
     private IoreqSlot(MemorySegment slot) {
         this.slot = slot;
+    }
+
+    private static int stateShift(long byteInWord) {
+        long bits = Byte.SIZE * (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? byteInWord
+                : Integer.BYTES - 1 - byteInWord);
+        return (int) bits;
     }
 
     /** The slot of {@code vcpu} in an ioreq page. */
@@ -44,6 +58,21 @@ public final class IoreqSlot {
     public void setState(int state) {
         byte old = (byte) STATE_DIR.get(slot, 0L);
         STATE_DIR.setRelease(slot, 0L, (byte) ((old & ~XenAbi.IOREQ_STATE_MASK) | (state & XenAbi.IOREQ_STATE_MASK)));
+    }
+
+    /**
+     * Takes a READY request for processing (READY → INPROCESS) in one atomic step.
+     *
+     * @return false if the slot is not READY, or another party took it first
+     */
+    public boolean claim() {
+        int word = (int) WORD.getAcquire(slot, STATE_WORD);
+        if ((word >>> STATE_SHIFT & XenAbi.IOREQ_STATE_MASK) != XenAbi.STATE_IOREQ_READY) {
+            return false;
+        }
+        int claimed = word & ~(XenAbi.IOREQ_STATE_MASK << STATE_SHIFT)
+                | XenAbi.STATE_IOREQ_INPROCESS << STATE_SHIFT;
+        return WORD.compareAndSet(slot, STATE_WORD, word, claimed);
     }
 
     public long address() {

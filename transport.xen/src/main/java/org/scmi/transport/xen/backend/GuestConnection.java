@@ -123,10 +123,9 @@ final class GuestConnection {
 
     private void serve(int vcpu, int port) {
         IoreqSlot slot = server.slot(vcpu);
-        if (slot.state() != XenAbi.STATE_IOREQ_READY) {
-            return;
+        if (!slot.claim()) {
+            return; // not a request, or the kernel's ioeventfd handler took it
         }
-        slot.setState(XenAbi.STATE_IOREQ_INPROCESS);
         try {
             switch (slot.type()) {
                 case XenAbi.IOREQ_TYPE_COPY -> access(slot);

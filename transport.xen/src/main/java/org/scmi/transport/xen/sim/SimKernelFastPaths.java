@@ -21,9 +21,11 @@ import org.scmi.virtio.linux.LinuxException;
  * <li>irqfd: a kernel worker ("xen-sim-irqfd-...") waits on the eventfd and raises the guest's
  * SPI for each signal (the kernel re-issues the prepared set_irq_level dm_op);</li>
  * <li>ioeventfd: a handler shares the backend's vCPU event-channel ports with the evtchn device
- * and runs first; a READY write of the queue's index to QueueNotify it completes itself
- * (IORESP_READY, the vCPU notified) and signals the eventfd, so the backend's ioreq thread finds
- * the slot no longer READY and skips it. Every other access stays for userspace.</li>
+ * and runs first; a READY write of the queue's index to QueueNotify it claims (READY → INPROCESS,
+ * atomically, as the backend's ioreq thread does), completes itself (IORESP_READY, the vCPU
+ * notified) and signals the eventfd, so the backend's ioreq thread, which may look at the slot at
+ * the same time for an earlier event, finds it taken and skips it. Every other access stays for
+ * userspace.</li>
  * </ul>
  */
 final class SimKernelFastPaths {
@@ -151,13 +153,14 @@ final class SimKernelFastPaths {
             IoreqSlot slot = server.slot(vcpu);
             if (slot.state() != XenAbi.STATE_IOREQ_READY || slot.type() != XenAbi.IOREQ_TYPE_COPY || slot.isRead()
                     || slot.address() != notifyAddress || slot.size() != VirtioMmio.REGISTER_SIZE
-                    || (slot.data() & QUEUE_INDEX_MASK) != queue) {
+                    || (slot.data() & QUEUE_INDEX_MASK) != queue || !slot.claim()) {
                 return;
             }
             try {
                 Linux.eventfdSignal(eventfd);
             } catch (LinuxException e) {
-                return; // the ioreq stays READY: userspace answers it
+                slot.setState(XenAbi.STATE_IOREQ_READY); // userspace answers it: its event follows this handler
+                return;
             }
             slot.setState(XenAbi.STATE_IORESP_READY);
             notificationsCompleted.incrementAndGet();
