@@ -61,9 +61,11 @@ class KernelFastPathsTest {
             assertArrayEquals(EchoDeviceBackend.answer(request),
                     guest.exchange(request, SimulatedGuest.MESSAGE_BYTES, REPLY_TIMEOUT));
         }
-        assertTrue(hypervisor.notificationsCompletedByIoeventfd() >= ROUND_TRIPS,
-                "the kernel completed the command queue's notifications");
-        assertTrue(hypervisor.interruptsRaisedByIrqfd() >= ROUND_TRIPS, "every used buffer interrupted through irqfd");
+        // a driver skips the kick while the device drains with notifications off: count paths, not kicks
+        assertTrue(hypervisor.notificationsCompletedByIoeventfd() > 1, "the kernel completed cmdq notifications");
+        // an eventfd coalesces signals its worker has not consumed yet, as the kernel's irqfd does: count paths, not edges
+        assertTrue(hypervisor.interruptsRaisedByIrqfd() > 0, "used buffers interrupted through irqfd");
+        assertEquals(0, hypervisor.interruptsRaisedBySetIrqLevel(), "no interrupt through set_irq_level");
         assertTrue(xen.toolstack().awaitBackendState(21, XenAbi.XENBUS_STATE_CONNECTED, BOOT_TIMEOUT));
 
         byte[] event = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(0x3 << 8 | 0x15 << 10)

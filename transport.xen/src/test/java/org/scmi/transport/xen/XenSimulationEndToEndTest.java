@@ -80,6 +80,7 @@ class XenSimulationEndToEndTest {
             assertServedRoundTrip(guest, token);
         }
         assertTrue(xen.toolstack().awaitBackendState(5, XenAbi.XENBUS_STATE_CONNECTED, BOOT_TIMEOUT));
+        assertTrue(xen.hypervisor().interruptsRaisedBySetIrqLevel() >= 20, "interrupts through set_irq_level");
         assertEquals("xen:5/0", device.sessions.get(0).guest.key());
         assertEquals("sim-guest-5", device.sessions.get(0).guest.name());
         // only the two queues' rings stay mapped between requests: every buffer grant was released

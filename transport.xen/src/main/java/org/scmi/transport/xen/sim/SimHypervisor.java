@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.port.EventChannels;
 import org.scmi.transport.xen.port.InterruptTrigger;
@@ -40,6 +41,7 @@ public final class SimHypervisor implements XenHypervisor {
     private final EventChannelHub hub = new EventChannelHub();
     private final Map<Integer, SimDomain> domains = new ConcurrentHashMap<>();
     private final AtomicInteger nextServerId = new AtomicInteger();
+    private final AtomicLong setIrqLevelRaises = new AtomicLong();
     private final Optional<SimKernelFastPaths> fastPaths;
 
     /**
@@ -62,6 +64,11 @@ public final class SimHypervisor implements XenHypervisor {
     /** Guest interrupts the backend raised through irqfds (0 without the fast paths). */
     public long interruptsRaisedByIrqfd() {
         return fastPaths.map(SimKernelFastPaths::interruptsRaised).orElse(0L);
+    }
+
+    /** Guest interrupts the backend raised with the set_irq_level hypercall. */
+    public long interruptsRaisedBySetIrqLevel() {
+        return setIrqLevelRaises.get();
     }
 
     /** Queue notifications the backend's kernel completed through ioeventfds (0 without the fast paths). */
@@ -148,6 +155,9 @@ public final class SimHypervisor implements XenHypervisor {
     @Override
     public void setIrqLevel(int domid, int irq, boolean high) throws XenException {
         live(domid, "set_irq_level").setIrqLevel(irq, high);
+        if (high) {
+            setIrqLevelRaises.incrementAndGet();
+        }
     }
 
     @Override
