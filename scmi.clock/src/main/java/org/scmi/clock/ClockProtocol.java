@@ -3,7 +3,6 @@ package org.scmi.clock;
 import static org.scmi.clock.ClockMessages.*;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -40,9 +38,10 @@ import org.scmi.api.clock.ClockDriver;
 import org.scmi.api.clock.ClockListener;
 import org.scmi.api.clock.ClockRates;
 import org.scmi.api.state.AgentStateStore;
+import org.scmi.api.support.BoundDriver;
 import org.scmi.api.support.DriverArrivals;
+import org.scmi.api.support.DriverListings;
 import org.scmi.clock.Clocks.Entry;
-import org.scmi.clock.Clocks.Listing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,8 +89,8 @@ public final class ClockProtocol implements ScmiProtocol {
             Map.entry(GET_PERMISSIONS, MessageHandler.of(CLOCK_ID_LENGTH, this::getPermissions)));
 
     private final Map<ClockDriver, Binding> bindings = new ConcurrentHashMap<>();
-    /** Every driver's place by its key, kept while a keyed driver is away. Guarded by this. */
-    private final Map<String, Listing> listings = new HashMap<>();
+    /** Every driver's place, kept while a keyed driver is away. Changed together with clocks, under this. */
+    private final DriverListings<ClockDriver, Clock> listings = new DriverListings<>();
     private final AtomicReference<AgentDirectory> directory = new AtomicReference<>();
     private final AgentStateStore store;
     private final ClockSettings settings;
@@ -156,16 +155,12 @@ public final class ClockProtocol implements ScmiProtocol {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindDriver(ClockDriver driver, Map<String, Object> properties) {
-        Object key = properties.get(ClockDriver.DRIVER_KEY);
-        long serviceId = ((Number) properties.getOrDefault(Constants.SERVICE_ID, 0L)).longValue();
-        BoundDriver owner = new BoundDriver(driver, key == null ? null : key.toString(), serviceId);
+        BoundDriver<ClockDriver> owner = BoundDriver.of(driver, properties, ClockDriver.DRIVER_KEY);
         synchronized (this) {
-            Listing current = listings.get(owner.key());
-            if (current != null && current.owner().driver() != null) {
+            if (!listings.bind(owner, driver.clocks())) {
                 LOG.error("Clock driver key {} is already taken; ignoring the second driver", owner.key());
                 return;
             }
-            listings.put(owner.key(), new Listing(owner, List.copyOf(driver.clocks())));
             renumber();
         }
         Binding binding = new Binding(owner);
@@ -181,14 +176,9 @@ public final class ClockProtocol implements ScmiProtocol {
             return;
         }
         driver.removeListener(binding);
-        BoundDriver owner = binding.owner;
+        BoundDriver<ClockDriver> owner = binding.owner;
         synchronized (this) {
-            Listing current = listings.get(owner.key());
-            if (owner.driverKey() != null) {
-                listings.put(owner.key(), new Listing(owner.away(), current.clocks()));
-            } else {
-                listings.remove(owner.key());
-            }
+            listings.unbind(owner);
             renumber();
         }
         LOG.info("Clock driver {} unbound{}", owner.key(),
@@ -206,7 +196,7 @@ public final class ClockProtocol implements ScmiProtocol {
     }
 
     private synchronized void renumber() {
-        clocks = Clocks.of(listings.values());
+        clocks = Clocks.of(listings.ordered());
     }
 
     /** Ids of the configured agents: those that can hold settings and subscriptions. */
@@ -467,9 +457,9 @@ public final class ClockProtocol implements ScmiProtocol {
 
     /** One bound driver and the listener the protocol gave it. */
     private final class Binding implements ClockListener {
-        final BoundDriver owner;
+        final BoundDriver<ClockDriver> owner;
 
-        Binding(BoundDriver owner) {
+        Binding(BoundDriver<ClockDriver> owner) {
             this.owner = owner;
         }
 

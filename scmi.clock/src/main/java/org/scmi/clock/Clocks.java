@@ -1,8 +1,6 @@
 package org.scmi.clock;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +11,8 @@ import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.clock.Clock;
 import org.scmi.api.clock.ClockDriver;
+import org.scmi.api.support.BoundDriver;
+import org.scmi.api.support.DriverListings.Listing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,14 +34,14 @@ final class Clocks {
      * @param parentIds ids of {@link Clock#parents()} in the same order, parents missing from the
      *     list left out
      */
-    record Entry(int id, BoundDriver owner, Clock clock, List<Integer> parentIds) {
+    record Entry(int id, BoundDriver<ClockDriver> owner, Clock clock, List<Integer> parentIds) {
         /** The driver, or null while it is away. */
         ClockDriver driver() {
             return owner.driver();
         }
 
         boolean present() {
-            return owner.driver() != null;
+            return owner.present();
         }
 
         String key() {
@@ -50,12 +50,8 @@ final class Clocks {
 
         /** Stable across restarts: what per-agent settings and subscriptions are kept under. */
         String settingKey() {
-            return owner.key() + "/" + clock.key();
+            return owner.settingKey(clock.key());
         }
-    }
-
-    /** A driver's place and the clocks it listed. */
-    record Listing(BoundDriver owner, List<Clock> clocks) {
     }
 
     static final Clocks EMPTY = new Clocks(List.of());
@@ -66,16 +62,16 @@ final class Clocks {
         this.entries = entries;
     }
 
-    static Clocks of(Collection<Listing> listings) {
-        List<Listing> ordered = listings.stream().sorted(Comparator.comparing(Listing::owner)).toList();
+    /** @param listings the drivers' places in list order */
+    static Clocks of(List<Listing<ClockDriver, Clock>> listings) {
         Set<String> names = new HashSet<>();
         List<Clock> clocks = new ArrayList<>();
-        List<BoundDriver> owners = new ArrayList<>();
+        List<BoundDriver<ClockDriver>> owners = new ArrayList<>();
         Map<String, Integer> ids = new HashMap<>();
-        for (Listing listing : ordered) {
-            BoundDriver owner = listing.owner();
-            for (Clock clock : listing.clocks()) {
-                String settingKey = owner.key() + "/" + clock.key();
+        for (Listing<ClockDriver, Clock> listing : listings) {
+            BoundDriver<ClockDriver> owner = listing.owner();
+            for (Clock clock : listing.resources()) {
+                String settingKey = owner.settingKey(clock.key());
                 if (ids.containsKey(settingKey) || !names.add(clock.name())) {
                     LOG.warn("Clock driver {}: clock {} repeats a key or the name \"{}\"; it is not offered",
                             owner.key(), clock.key(), clock.name());
@@ -88,9 +84,9 @@ final class Clocks {
         }
         List<Entry> entries = new ArrayList<>();
         for (int id = 0; id < clocks.size(); id++) {
-            BoundDriver owner = owners.get(id);
+            BoundDriver<ClockDriver> owner = owners.get(id);
             List<Integer> parentIds = clocks.get(id).parents().stream()
-                    .map(parent -> ids.get(owner.key() + "/" + parent)).filter(parentId -> parentId != null).toList();
+                    .map(parent -> ids.get(owner.settingKey(parent))).filter(parentId -> parentId != null).toList();
             entries.add(new Entry(id, owner, clocks.get(id), parentIds));
         }
         return new Clocks(List.copyOf(entries));

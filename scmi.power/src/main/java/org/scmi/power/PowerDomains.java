@@ -1,8 +1,6 @@
 package org.scmi.power;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +9,8 @@ import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerDomainDriver;
+import org.scmi.api.support.BoundDriver;
+import org.scmi.api.support.DriverListings.Listing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,19 +24,15 @@ import org.slf4j.LoggerFactory;
 final class PowerDomains {
     private static final Logger LOG = LoggerFactory.getLogger(PowerDomains.class);
 
-    /** A driver's place and the domains it listed. */
-    record Listing(BoundDriver owner, List<PowerDomain> domains) {
-    }
-
     /** A domain with its id and the driver that owns it. */
-    record Entry(int id, BoundDriver owner, PowerDomain domain) {
+    record Entry(int id, BoundDriver<PowerDomainDriver> owner, PowerDomain domain) {
         /** The driver, or null while it is away. */
         PowerDomainDriver driver() {
             return owner.driver();
         }
 
         boolean present() {
-            return owner.driver() != null;
+            return owner.present();
         }
 
         String key() {
@@ -45,7 +41,7 @@ final class PowerDomains {
 
         /** Stable across restarts: what per-agent settings and subscriptions are kept under. */
         String settingKey() {
-            return owner.key() + "/" + domain.key();
+            return owner.settingKey(domain.key());
         }
     }
 
@@ -57,12 +53,13 @@ final class PowerDomains {
         this.entries = entries;
     }
 
-    static PowerDomains of(Collection<Listing> listings) {
+    /** @param listings the drivers' places in list order */
+    static PowerDomains of(List<Listing<PowerDomainDriver, PowerDomain>> listings) {
         List<Entry> entries = new ArrayList<>();
-        listings.stream().sorted(Comparator.comparing(Listing::owner)).forEach(listing -> {
-            BoundDriver owner = listing.owner();
+        listings.forEach(listing -> {
+            BoundDriver<PowerDomainDriver> owner = listing.owner();
             Set<String> keys = new HashSet<>();
-            for (PowerDomain domain : listing.domains()) {
+            for (PowerDomain domain : listing.resources()) {
                 if (!keys.add(domain.key())) {
                     LOG.warn("Power domain driver {} lists domain {} twice; the second is not offered", owner.key(),
                             domain.key());

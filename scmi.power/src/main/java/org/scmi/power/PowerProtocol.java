@@ -4,7 +4,6 @@ import static org.scmi.power.PowerMessages.*;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -36,10 +34,11 @@ import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.api.power.PowerDomainListener;
 import org.scmi.api.power.PowerState;
 import org.scmi.api.state.AgentStateStore;
+import org.scmi.api.support.BoundDriver;
 import org.scmi.api.support.DriverArrivals;
+import org.scmi.api.support.DriverListings;
 import org.scmi.power.PowerArbiter.Transition;
 import org.scmi.power.PowerDomains.Entry;
-import org.scmi.power.PowerDomains.Listing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,8 +77,8 @@ public final class PowerProtocol implements ScmiProtocol {
             DOMAIN_NAME_GET, MessageHandler.of(DOMAIN_ID_LENGTH, this::domainNameGet));
 
     private final Map<PowerDomainDriver, Binding> bindings = new ConcurrentHashMap<>();
-    /** Every driver's place by its key, kept while a keyed driver is away. Guarded by this. */
-    private final Map<String, Listing> listings = new HashMap<>();
+    /** Every driver's place, kept while a keyed driver is away. Changed together with domains, under this. */
+    private final DriverListings<PowerDomainDriver, PowerDomain> listings = new DriverListings<>();
     private final AtomicReference<AgentDirectory> directory = new AtomicReference<>();
     private final AgentStateStore store;
     private final PowerArbiter arbiter;
@@ -141,16 +140,12 @@ public final class PowerProtocol implements ScmiProtocol {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindDriver(PowerDomainDriver driver, Map<String, Object> properties) {
-        Object key = properties.get(PowerDomainDriver.DRIVER_KEY);
-        long serviceId = ((Number) properties.getOrDefault(Constants.SERVICE_ID, 0L)).longValue();
-        BoundDriver owner = new BoundDriver(driver, key == null ? null : key.toString(), serviceId);
+        BoundDriver<PowerDomainDriver> owner = BoundDriver.of(driver, properties, PowerDomainDriver.DRIVER_KEY);
         synchronized (this) {
-            Listing current = listings.get(owner.key());
-            if (current != null && current.owner().driver() != null) {
+            if (!listings.bind(owner, driver.domains())) {
                 LOG.error("Power domain driver key {} is already taken; ignoring the second driver", owner.key());
                 return;
             }
-            listings.put(owner.key(), new Listing(owner, List.copyOf(driver.domains())));
             renumber();
         }
         Binding binding = new Binding(owner);
@@ -166,14 +161,9 @@ public final class PowerProtocol implements ScmiProtocol {
             return;
         }
         driver.removeListener(binding);
-        BoundDriver owner = binding.owner;
+        BoundDriver<PowerDomainDriver> owner = binding.owner;
         synchronized (this) {
-            Listing current = listings.get(owner.key());
-            if (owner.driverKey() != null) {
-                listings.put(owner.key(), new Listing(owner.away(), current.domains()));
-            } else {
-                listings.remove(owner.key());
-            }
+            listings.unbind(owner);
             renumber();
         }
         LOG.info("Power domain driver {} unbound{}", owner.key(),
@@ -191,7 +181,7 @@ public final class PowerProtocol implements ScmiProtocol {
     }
 
     private synchronized void renumber() {
-        domains = PowerDomains.of(listings.values());
+        domains = PowerDomains.of(listings.ordered());
     }
 
     /** Ids of the configured agents: those that can hold votes and subscriptions. */
@@ -302,9 +292,9 @@ public final class PowerProtocol implements ScmiProtocol {
 
     /** One bound driver and the listener the protocol gave it. */
     private final class Binding implements PowerDomainListener {
-        final BoundDriver owner;
+        final BoundDriver<PowerDomainDriver> owner;
 
-        Binding(BoundDriver owner) {
+        Binding(BoundDriver<PowerDomainDriver> owner) {
             this.owner = owner;
         }
 
