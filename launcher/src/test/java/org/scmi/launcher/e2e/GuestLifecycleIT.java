@@ -43,6 +43,8 @@ class GuestLifecycleIT {
     private static final String GUEST_B = "guest-b";
     private static final int AGENT_B = 2;
     private static final int BASE_VERSION = 0x2_0001;
+    /** Power, clock and sensor: the protocols Base counts. */
+    private static final int PROTOCOL_COUNT = 3;
     private static final int BASE_LOWEST_VERSION = 0x2_0000;
     /** Built-in board: sensor 0 (soc_temp) reads at once; sensor 3 (board_power) is read asynchronously. */
     private static final int FAST_SENSOR = 0;
@@ -84,7 +86,7 @@ class GuestLifecycleIT {
                 ExecutorService drivers = Executors.newFixedThreadPool(2)) {
             assertIdentity(a, AGENT_A, GUEST_A);
             assertIdentity(b, AGENT_B, GUEST_B);
-            a.call(BASE, PROTOCOL_ATTRIBUTES, ONE_WORD_REPLY).assertValues(Le.words(3 | 2 << BASE_AGENTS_SHIFT));
+            a.call(BASE, PROTOCOL_ATTRIBUTES, ONE_WORD_REPLY).assertValues(Le.words(PROTOCOL_COUNT | 2 << BASE_AGENTS_SHIFT));
             a.call(BASE, BASE_DISCOVER_AGENT, AGENT_REPLY, AGENT_B)
                     .assertValues(Le.words(AGENT_B).name(GUEST_B, SHORT_NAME));
             b.call(BASE, BASE_DISCOVER_AGENT, AGENT_REPLY, AGENT_A)
