@@ -32,6 +32,7 @@ import org.scmi.virtio.linux.Linux;
 import org.scmi.virtio.ring.driver.DriverSplitQueue;
 import org.scmi.virtio.ring.VirtioFeatures;
 import org.scmi.virtio.ring.driver.UsedBuffer;
+import org.scmi.virtio.ring.device.FixedReplySession;
 
 /** The back-end against the test front-end (QEMU's requests, real rings in a shared memfd). */
 class VhostUserTransportTest {
@@ -73,9 +74,9 @@ class VhostUserTransportTest {
                     | VirtioFeatures.bit(ProtocolFeatures.RESET_DEVICE), guest.protocolFeatures());
             assertEquals(2, guest.queueNum());
             guest.start();
-            EchoSession session = device.lastSession();
-            assertEquals("vhost-user:" + socket, session.guest.key());
-            assertEquals("guest0", session.guest.name());
+            FixedReplySession session = device.lastSession();
+            assertEquals("vhost-user:" + socket, session.guest().key());
+            assertEquals("guest0", session.guest().name());
             // The device never sees the vhost-user bit.
             assertEquals(EchoDevice.FEATURES, session.features());
             assertEquals(List.of(String.format("features 0x%x", EchoDevice.FEATURES), "start 0 at 0", "start 1 at 0"),
@@ -162,7 +163,7 @@ class VhostUserTransportTest {
         try (VhostUserFrontend guest = connect()) {
             guest.start();
             guest.postEventBuffers(4);
-            EchoSession session = device.lastSession();
+            FixedReplySession session = device.lastSession();
             assertTrue(eventually(() -> {
                 try {
                     return session.sendEvent(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
@@ -182,7 +183,7 @@ class VhostUserTransportTest {
                 guest.call(bytes(8, i), 64);
             }
             guest.postEventBuffers(3);
-            EchoSession session = device.lastSession();
+            FixedReplySession session = device.lastSession();
             assertTrue(eventually(() -> {
                 try {
                     return session.sendEvent(new byte[] {9});
@@ -285,7 +286,7 @@ class VhostUserTransportTest {
         component = new VhostUserGuestComponent(TestGuests.config(socket, "second"), device);
         try (VhostUserFrontend again = connect()) {
             again.start();
-            assertEquals("second", device.lastSession().guest.name());
+            assertEquals("second", device.lastSession().guest().name());
         }
     }
 

@@ -70,7 +70,7 @@ class KernelFastPathsTest {
 
         byte[] event = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(0x3 << 8 | 0x15 << 10)
                 .putInt(42).array();
-        assertTrue(device.sessions.get(0).sendEvent(event));
+        assertTrue(device.sessions().get(0).sendEvent(event));
         assertArrayEquals(event, guest.awaitEvent(REPLY_TIMEOUT));
     }
 

@@ -81,8 +81,8 @@ class XenSimulationEndToEndTest {
         }
         assertTrue(xen.toolstack().awaitBackendState(5, XenAbi.XENBUS_STATE_CONNECTED, BOOT_TIMEOUT));
         assertTrue(xen.hypervisor().interruptsRaisedBySetIrqLevel() >= 20, "interrupts through set_irq_level");
-        assertEquals("xen:5/0", device.sessions.get(0).guest.key());
-        assertEquals("sim-guest-5", device.sessions.get(0).guest.name());
+        assertEquals("xen:5/0", device.sessions().get(0).guest().key());
+        assertEquals("sim-guest-5", device.sessions().get(0).guest().name());
         // only the two queues' rings stay mapped between requests: every buffer grant was released
         assertEquals(0, xen.backend().guestErrors(description(5)).orElseThrow());
         assertEquals(6, xen.backend().mappingCount(description(5)).orElseThrow());
@@ -101,7 +101,7 @@ class XenSimulationEndToEndTest {
     void eventsReachTheEventQueue() throws Exception {
         SimulatedGuest guest = xen.bootGuest(7, true, BOOT_TIMEOUT);
         byte[] event = request(0x3 << 8 | 0x15 << 10, 42, 7);
-        assertTrue(device.sessions.get(0).sendEvent(event));
+        assertTrue(device.sessions().get(0).sendEvent(event));
         assertArrayEquals(event, guest.awaitEvent(REPLY_TIMEOUT));
     }
 
@@ -115,8 +115,8 @@ class XenSimulationEndToEndTest {
         assertTrue(xen.toolstack().awaitBackendState(8, XenAbi.XENBUS_STATE_INIT_WAIT, BOOT_TIMEOUT));
         guest.initialise();
         assertServedRoundTrip(guest, 2);
-        assertEquals(1, device.sessions.size(), "the session was reset, not reopened");
-        assertTrue(device.sessions.get(0).resets >= 2);
+        assertEquals(1, device.sessions().size(), "the session was reset, not reopened");
+        assertTrue(device.sessions().get(0).resets() >= 2);
     }
 
     @Test
@@ -125,7 +125,7 @@ class XenSimulationEndToEndTest {
         assertServedRoundTrip(first, 1);
         assertTrue(xen.toolstack().destroy(9), "the backend closed the device before libxl removed it");
         assertFalse(xen.backend().isServed(description(9)));
-        assertTrue(device.sessions.get(0).closed);
+        assertTrue(device.sessions().get(0).isClosed());
         // xl reboot: a new domain (new domid) with the same configuration, and one reusing the old domid
         SimulatedGuest second = xen.bootGuest(10, true, BOOT_TIMEOUT);
         assertServedRoundTrip(second, 2);

@@ -1,4 +1,4 @@
-package org.scmi.transport.vhostuser;
+package org.scmi.virtio.ring.device;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,32 +13,42 @@ import org.scmi.virtio.ring.SplitQueue;
 import org.scmi.virtio.ring.Virtqueue;
 import org.scmi.virtio.ring.VirtqueueException;
 
-/** One guest of the {@link EchoDevice}; records what the transport asked of it. */
-final class EchoSession implements VirtioDeviceSession {
-    static final int COMMAND_QUEUE = 0;
-    static final int EVENT_QUEUE = 1;
+/**
+ * One guest of a {@link FixedReplyDevice}; records what the transport asked of it. The command
+ * queue is drained as the server's command queue drains it (notifications off while draining, one
+ * interrupt decision per pass, notifications on and a re-check), on the transport's kick thread;
+ * the event queue holds the guest's buffers until {@link #sendEvent}. A broken ring or buffer
+ * stops the queue and reports the device as needing a reset.
+ */
+public final class FixedReplySession implements VirtioDeviceSession {
+    public static final int COMMAND_QUEUE = 0;
+    public static final int EVENT_QUEUE = 1;
 
-    final GuestIdentity guest;
+    private final GuestIdentity guest;
     private final GuestTransport transport;
-    private final Virtqueue[] queues = new Virtqueue[EchoDevice.QUEUE_COUNT];
-    private final QueueSetup[] setups = new QueueSetup[EchoDevice.QUEUE_COUNT];
+    private final long offered;
+    private final Responder responder;
+    private final Virtqueue[] queues = new Virtqueue[FixedReplyDevice.QUEUE_COUNT];
+    private final QueueSetup[] setups = new QueueSetup[FixedReplyDevice.QUEUE_COUNT];
     private final DescriptorChain chain = new DescriptorChain();
     private final List<String> calls = new ArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
-    private long features = -1;
+    private long features;
 
-    EchoSession(GuestIdentity guest, GuestTransport transport) {
+    FixedReplySession(GuestIdentity guest, GuestTransport transport, long offered, Responder responder) {
         this.guest = guest;
         this.transport = transport;
+        this.offered = offered;
+        this.responder = responder;
     }
 
     @Override
-    public synchronized void setFeatures(long features) {
-        if ((features & ~EchoDevice.FEATURES) != 0) {
+    public synchronized void setFeatures(long accepted) {
+        if ((accepted & ~offered) != 0) {
             throw new IllegalArgumentException("features not offered");
         }
-        this.features = features;
-        calls.add(String.format("features 0x%x", features));
+        features = accepted;
+        calls.add(String.format("features 0x%x", accepted));
     }
 
     @Override
@@ -71,11 +81,7 @@ final class EchoSession implements VirtioDeviceSession {
             do {
                 queue.disableNotifications();
                 while (queue.next(chain)) {
-                    byte[] request = new byte[(int) chain.readableLength()];
-                    chain.read(0, request, 0, request.length);
-                    int length = (int) Math.min(request.length, chain.writableLength());
-                    chain.write(0, request, 0, length);
-                    queue.addUsed(chain.head(), length);
+                    queue.addUsed(chain.head(), responder.respond(chain));
                 }
                 if (queue.needsInterrupt()) {
                     transport.notifyGuest(queueIndex);
@@ -88,7 +94,7 @@ final class EchoSession implements VirtioDeviceSession {
     }
 
     /** Delivers an event into the next buffer the guest posted; false if it posted none. */
-    synchronized boolean sendEvent(byte[] event) throws VirtqueueException {
+    public synchronized boolean sendEvent(byte[] event) throws VirtqueueException {
         Virtqueue queue = queues[EVENT_QUEUE];
         if (queue == null || !queue.next(chain)) {
             return false;
@@ -104,33 +110,52 @@ final class EchoSession implements VirtioDeviceSession {
 
     @Override
     public synchronized void reset() {
-        queues[COMMAND_QUEUE] = null;
-        queues[EVENT_QUEUE] = null;
-        features = -1;
+        stopAll();
         calls.add("reset");
     }
 
     @Override
     public void close() {
         synchronized (this) {
+            stopAll();
             calls.add("close");
         }
         closed.countDown();
     }
 
-    synchronized List<String> calls() {
+    private void stopAll() {
+        queues[COMMAND_QUEUE] = null;
+        queues[EVENT_QUEUE] = null;
+        features = 0;
+    }
+
+    public GuestIdentity guest() {
+        return guest;
+    }
+
+    public synchronized List<String> calls() {
         return List.copyOf(calls);
     }
 
-    synchronized QueueSetup setup(int queueIndex) {
+    /** How often the transport reset this session. */
+    public synchronized long resets() {
+        return calls.stream().filter("reset"::equals).count();
+    }
+
+    public synchronized QueueSetup setup(int queueIndex) {
         return setups[queueIndex];
     }
 
-    synchronized long features() {
+    public synchronized long features() {
         return features;
     }
 
-    boolean awaitClosed() throws InterruptedException {
+    /** Whether the transport closed this session. */
+    public boolean isClosed() {
+        return closed.getCount() == 0;
+    }
+
+    public boolean awaitClosed() throws InterruptedException {
         return closed.await(5, TimeUnit.SECONDS);
     }
 }
