@@ -1,5 +1,8 @@
 package org.scmi.launcher.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -83,6 +86,20 @@ public final class ScmiGuest implements AutoCloseable {
         byte[] event = frontend.awaitEvent();
         frontend.postEventBuffers(1);
         return event;
+    }
+
+    /** Waits for the next event and asserts its bytes (header and payload) are exactly {@code expected}. */
+    public void awaitEvent(Le expected) throws LinuxException {
+        assertEquals(Le.hex(expected.bytes()), Le.hex(awaitEvent()), "event bytes");
+    }
+
+    /**
+     * Asserts that no event has been delivered. Events a command causes are written to every
+     * guest's eventq before the command is answered, so right after the answer this is exact.
+     */
+    public void assertNoEvent() throws LinuxException {
+        byte[] event = pollEvent();
+        assertNull(event, () -> "unexpected event " + Le.hex(event));
     }
 
     /** An event delivered already, or null. */

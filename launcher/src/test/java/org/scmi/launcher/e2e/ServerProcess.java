@@ -30,6 +30,8 @@ public final class ServerProcess implements AutoCloseable {
             List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
     /** What the server prints once a vhost-user socket is ready for QEMU. */
     public static final String LISTENING = "listening on ";
+    /** What the server prints once its admin shell accepts connections. */
+    public static final String ADMIN_LISTENING = "admin shell listening on ";
     /** Longest wait for the server to come up (JVM start and framework start take about 2 s). */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /** Longest wait for a clean stop after SIGTERM. */
@@ -77,6 +79,16 @@ public final class ServerProcess implements AutoCloseable {
      * @param configFile the server's JSON configuration file ({@code --config}), or null
      */
     public static ServerProcess startJar(List<Path> sockets, Path configFile) {
+        return startJar(sockets, configFile, null);
+    }
+
+    /**
+     * Starts the runnable JAR as {@link #startJar(List, Path)} does, with its admin shell on a Unix
+     * socket, and waits until the guest sockets and the admin socket are listening.
+     *
+     * @param adminSocket where the admin shell listens ({@code -Dscmi.admin.socket}), or null for none
+     */
+    public static ServerProcess startJar(List<Path> sockets, Path configFile, Path adminSocket) {
         List<String> command = new ArrayList<>();
         command.add(java().toString());
         command.addAll(JAR_JVM_FLAGS);
@@ -84,12 +96,19 @@ public final class ServerProcess implements AutoCloseable {
         if (configFile != null) {
             command.add("-Dscmi.config.file=" + configFile);
         }
+        if (adminSocket != null) {
+            command.add("-Dscmi.admin.socket=" + adminSocket);
+        }
         command.add("-Dgosh.args=--nointeractive");
         command.add("-jar");
         command.add(jar().toString());
         ServerProcess server = start("scmi-server.jar", command, Map.of());
         for (Path socket : sockets) {
             server.awaitListening(socket);
+        }
+        if (adminSocket != null) {
+            String ready = ADMIN_LISTENING + adminSocket + " ";
+            server.awaitReady(line -> line.contains(ready), ready);
         }
         return server;
     }
@@ -156,7 +175,12 @@ public final class ServerProcess implements AutoCloseable {
     /** Waits for the line saying that {@code socket} is ready; fails with the output so far if it never comes. */
     public void awaitListening(Path socket) {
         String expected = LISTENING + socket;
-        if (!awaitLine(line -> line.endsWith(expected), START_TIMEOUT)) {
+        awaitReady(line -> line.endsWith(expected), expected);
+    }
+
+    /** Waits for the line saying something is ready; fails with the output so far if it never comes. */
+    private void awaitReady(Predicate<String> ready, String expected) {
+        if (!awaitLine(ready, START_TIMEOUT)) {
             throw new AssertionError(name + " did not print '" + expected + "' within " + START_TIMEOUT
                     + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")") + "; output:\n"
                     + String.join("\n", output()));
