@@ -5,16 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
-import org.scmi.api.state.AgentStateStore;
-import org.scmi.virtio.device.GuestSessions;
 
 /**
  * The hot-swap guarantee: while three guests send sensor reads, clock gets, power state gets and
@@ -23,34 +16,12 @@ import org.scmi.virtio.device.GuestSessions;
  * or answered twice, every subscription delivers again after the swap, every setting and agent id
  * stays, and no guest is disconnected.
  */
-class HotSwapTest {
+class HotSwapTest extends LiveRigTest {
     private static final int GUESTS = 3;
-    private static final int TIMEOUT_MS = 10_000;
-
-    @InjectBundleContext
-    static BundleContext context;
-
-    @InjectService(timeout = TIMEOUT_MS)
-    static ConfigurationAdmin admin;
-
-    @InjectService(timeout = TIMEOUT_MS)
-    static AgentStateStore store;
-
-    @InjectService(timeout = TIMEOUT_MS)
-    static GuestSessions sessions;
-
-    private static LiveRig rig;
 
     @BeforeAll
     static void connectGuests() throws Exception {
-        rig = LiveRig.connect(context, admin, store, sessions, "swap", GUESTS);
-    }
-
-    @AfterAll
-    static void disconnectGuests() throws Exception {
-        if (rig != null) {
-            rig.close();
-        }
+        connectRig("swap", GUESTS);
     }
 
     @TestFactory

@@ -20,15 +20,10 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
 import org.osgi.util.tracker.ServiceTracker;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.ScmiStatus;
-import org.scmi.api.state.AgentStateStore;
 import org.scmi.itest.live.fixture.failing.VendorProtocol;
-import org.scmi.virtio.device.GuestSessions;
 import org.scmi.virtio.device.VirtioDeviceBackend;
 
 /**
@@ -39,29 +34,15 @@ import org.scmi.virtio.device.VirtioDeviceBackend;
  * bundles of their own ({@link FixtureBundles}), a vendor protocol (0x90) standing for any protocol
  * bundle: the dispatcher treats every protocol service alike.
  */
-class ProtocolUpgradeTest {
+class ProtocolUpgradeTest extends LiveRigTest {
     private static final int VENDOR = org.scmi.itest.live.fixture.v1.VendorProtocol.PROTOCOL_ID;
     private static final int GREETING = org.scmi.itest.live.fixture.v1.VendorProtocol.GREETING_MESSAGE;
     private static final int INCREMENT = org.scmi.itest.live.fixture.v2.VendorProtocol.INCREMENT_MESSAGE;
     private static final String DEVICE_PID = "org.scmi.virtio.scmi.ScmiDeviceBackend";
     private static final String GRACE_PROPERTY = "absent.protocol.grace.ms";
     private static final int SHORT_GRACE_MS = 300;
-    private static final int TIMEOUT_MS = 10_000;
     private static final long LOAD_MS = 300;
 
-    @InjectBundleContext
-    static BundleContext context;
-
-    @InjectService(timeout = TIMEOUT_MS)
-    static ConfigurationAdmin admin;
-
-    @InjectService(timeout = TIMEOUT_MS)
-    static AgentStateStore store;
-
-    @InjectService(timeout = TIMEOUT_MS)
-    static GuestSessions sessions;
-
-    private static LiveRig rig;
     private static Bundle vendor;
     private static byte[] version10;
     private static byte[] version11;
@@ -72,7 +53,7 @@ class ProtocolUpgradeTest {
                 VENDOR);
         version11 = FixtureBundles.protocolBundle(org.scmi.itest.live.fixture.v2.VendorProtocol.class, "1.1.0",
                 VENDOR);
-        rig = LiveRig.connect(context, admin, store, sessions, "upgrade", 2);
+        connectRig("upgrade", 2);
         vendor = context.installBundle("scmi-itest:" + FixtureBundles.SYMBOLIC_NAME,
                 new ByteArrayInputStream(version10));
         vendor.start();
@@ -83,9 +64,6 @@ class ProtocolUpgradeTest {
     static void uninstall() throws Exception {
         if (vendor != null) {
             vendor.uninstall();
-        }
-        if (rig != null) {
-            rig.close();
         }
     }
 

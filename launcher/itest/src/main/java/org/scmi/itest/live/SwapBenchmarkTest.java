@@ -11,15 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
-import org.scmi.api.state.AgentStateStore;
-import org.scmi.virtio.device.GuestSessions;
 
 /**
  * The swap benchmark: each protocol bundle (and the simulated board) is updated {@value #ROUNDS}
@@ -28,37 +21,15 @@ import org.scmi.virtio.device.GuestSessions;
  * longest wait is also given against the longest wait of the same load without any update. The
  * table is printed and written to {@code launcher/itest/target/swap-benchmark.txt}.
  */
-class SwapBenchmarkTest {
+class SwapBenchmarkTest extends LiveRigTest {
     private static final int GUESTS = 3;
     private static final int ROUNDS = 3;
     private static final long BASELINE_MS = 1_000;
-    private static final int TIMEOUT_MS = 10_000;
     private static final String REPORT = "swap-benchmark.txt";
-
-    @InjectBundleContext
-    static BundleContext context;
-
-    @InjectService(timeout = TIMEOUT_MS)
-    static ConfigurationAdmin admin;
-
-    @InjectService(timeout = TIMEOUT_MS)
-    static AgentStateStore store;
-
-    @InjectService(timeout = TIMEOUT_MS)
-    static GuestSessions sessions;
-
-    private static LiveRig rig;
 
     @BeforeAll
     static void connectGuests() throws Exception {
-        rig = LiveRig.connect(context, admin, store, sessions, "bench", GUESTS);
-    }
-
-    @AfterAll
-    static void disconnectGuests() throws Exception {
-        if (rig != null) {
-            rig.close();
-        }
+        connectRig("bench", GUESTS);
     }
 
     @Test
