@@ -2,17 +2,14 @@ package org.scmi.launcher.admin;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.felix.service.command.CommandProcessor;
-import org.scmi.virtio.linux.Errno;
 import org.scmi.virtio.linux.Linux;
 import org.scmi.virtio.linux.LinuxException;
+import org.scmi.virtio.linux.UnixListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +25,12 @@ final class AdminShellServer implements AutoCloseable {
     static final int MAX_SESSIONS = 8;
     private static final int SOCKET_MODE = 0600;
     private static final int BACKLOG = 4;
-    private static final long ACCEPT_RETRY_MILLIS = 200;
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
     private static final Logger LOG = LoggerFactory.getLogger(AdminShellServer.class);
 
     private final Path path;
     private final CommandProcessor processor;
-    private final int listenFd;
+    private final UnixListener listener;
     private final Object socketFile;
     private final Thread acceptor;
 
@@ -45,10 +41,10 @@ final class AdminShellServer implements AutoCloseable {
     /** Guarded by this. */
     private long accepted;
 
-    private AdminShellServer(Path path, CommandProcessor processor, int listenFd) {
+    private AdminShellServer(Path path, CommandProcessor processor, UnixListener listener) {
         this.path = path;
         this.processor = processor;
-        this.listenFd = listenFd;
+        this.listener = listener;
         this.socketFile = SocketFiles.identity(path);
         this.acceptor = Thread.ofPlatform().name("admin shell " + path).daemon().unstarted(this::acceptLoop);
     }
@@ -58,42 +54,19 @@ final class AdminShellServer implements AutoCloseable {
      * replaced, anything else there is refused.
      */
     static AdminShellServer open(Path path, CommandProcessor processor) throws IOException {
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
-                && !Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
-            throw new IOException(path + " exists and is not a socket; not replacing it");
-        }
-        int fd;
+        UnixListener listener;
         try {
-            fd = Linux.listenUnix(path.toString(), BACKLOG, SOCKET_MODE);
+            listener = UnixListener.open(path, BACKLOG, SOCKET_MODE, "admin shell");
         } catch (LinuxException | IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
-        AdminShellServer server = new AdminShellServer(path, processor, fd);
+        AdminShellServer server = new AdminShellServer(path, processor, listener);
         server.acceptor.start();
         return server;
     }
 
     private void acceptLoop() {
-        while (true) {
-            int fd;
-            try {
-                fd = Linux.accept(listenFd);
-            } catch (LinuxException e) {
-                synchronized (this) {
-                    if (closing) {
-                        return;
-                    }
-                }
-                LOG.error("admin shell: accept on {} failed: {}", path, e.getMessage());
-                if (e.errno() == Errno.EBADF || e.errno() == Errno.EINVAL || !pause()) {
-                    return;
-                }
-                continue;
-            }
+        for (int fd; (fd = listener.accept()) >= 0;) {
             admit(fd);
         }
     }
@@ -130,15 +103,6 @@ final class AdminShellServer implements AutoCloseable {
         }
     }
 
-    private static boolean pause() {
-        try {
-            Thread.sleep(ACCEPT_RETRY_MILLIS);
-            return true;
-        } catch (InterruptedException e) {
-            return false;
-        }
-    }
-
     @Override
     public void close() {
         Map<ShellConnection, Thread> open;
@@ -146,13 +110,12 @@ final class AdminShellServer implements AutoCloseable {
             closing = true;
             open = new HashMap<>(connections);
         }
-        // Wakes accept(2) with EINVAL.
-        Linux.shutdown(listenFd);
+        listener.shutdown();
         open.keySet().forEach(ShellConnection::hangUp);
         join(acceptor);
         open.values().forEach(AdminShellServer::join);
         if (!acceptor.isAlive()) {
-            Linux.close(listenFd);
+            listener.close();
         }
         // Remove the socket file only if it is still ours (someone may have replaced it meanwhile).
         if (Objects.equals(SocketFiles.identity(path), socketFile)) {

@@ -1,8 +1,6 @@
 package org.scmi.transport.vhostuser;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -12,9 +10,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.VirtioDeviceBackend;
-import org.scmi.virtio.linux.Errno;
 import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
+import org.scmi.virtio.linux.UnixListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,17 +33,13 @@ public final class VhostUserGuestComponent {
     private static final Logger LOG = LoggerFactory.getLogger(VhostUserGuestComponent.class);
     private static final int VIRTIO_ID_SCMI = 32;
     private static final int SOCKET_MODE = 0600;
-    /** File type bits of st_mode, and the type of a socket. */
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFSOCK = 0140000;
     private static final int BACKLOG = 1;
-    private static final long ACCEPT_RETRY_MILLIS = 200;
     private static final long STOP_TIMEOUT_MILLIS = 10_000;
 
     private final String socketPath;
     private final GuestIdentity guest;
     private final VirtioDeviceBackend backend;
-    private final int listenFd;
+    private final UnixListener listener;
     private final Thread thread;
 
     /** Guarded by this. */
@@ -64,26 +57,10 @@ public final class VhostUserGuestComponent {
         this.socketPath = config.socketPath();
         this.guest = new GuestIdentity("vhost-user:" + socketPath, agentName(config));
         this.backend = backend;
-        prepareSocketPath(Path.of(socketPath));
-        this.listenFd = Linux.listenUnix(socketPath, BACKLOG, SOCKET_MODE);
+        this.listener = UnixListener.open(Path.of(socketPath), BACKLOG, SOCKET_MODE, "guest " + guest.name());
         LOG.info("listening on {}", socketPath);
         this.thread = Thread.ofPlatform().name("vhost-user " + guest.name()).unstarted(this::acceptLoop);
         thread.start();
-    }
-
-    /**
-     * Creates missing parent directories, and refuses a path holding anything but a (stale)
-     * socket: listening replaces what is there.
-     */
-    private static void prepareSocketPath(Path path) throws IOException {
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
-                && ((int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & S_IFMT) != S_IFSOCK) {
-            throw new IOException(path + " exists and is not a socket; not replacing it");
-        }
     }
 
     private static String agentName(GuestConfiguration config) {
@@ -96,22 +73,7 @@ public final class VhostUserGuestComponent {
     }
 
     private void acceptLoop() {
-        while (true) {
-            int fd;
-            try {
-                fd = Linux.accept(listenFd);
-            } catch (LinuxException e) {
-                synchronized (this) {
-                    if (closing) {
-                        return;
-                    }
-                }
-                LOG.error("guest {}: accept on {} failed: {}", guest.name(), socketPath, e.getMessage());
-                if (e.errno() == Errno.EBADF || e.errno() == Errno.EINVAL || !pause()) {
-                    return;
-                }
-                continue;
-            }
+        for (int fd; (fd = listener.accept()) >= 0;) {
             GuestConnection accepted = new GuestConnection(guest, backend, fd);
             synchronized (this) {
                 if (closing) {
@@ -127,16 +89,6 @@ public final class VhostUserGuestComponent {
         }
     }
 
-    /** Waits before retrying a failed accept (e.g. out of fds); false if interrupted. */
-    private static boolean pause() {
-        try {
-            Thread.sleep(ACCEPT_RETRY_MILLIS);
-            return true;
-        } catch (InterruptedException e) {
-            return false;
-        }
-    }
-
     @Deactivate
     void deactivate() {
         synchronized (this) {
@@ -145,8 +97,7 @@ public final class VhostUserGuestComponent {
                 connection.disconnect();
             }
         }
-        // Wakes accept(2) with EINVAL.
-        Linux.shutdown(listenFd);
+        listener.shutdown();
         try {
             thread.join(STOP_TIMEOUT_MILLIS);
         } catch (InterruptedException e) {
@@ -156,7 +107,7 @@ public final class VhostUserGuestComponent {
             LOG.warn("guest {}: the connection on {} did not stop within {} ms", guest.name(), socketPath,
                     STOP_TIMEOUT_MILLIS);
         } else {
-            Linux.close(listenFd);
+            listener.close();
         }
         Linux.unlink(socketPath);
         LOG.info("guest {}: stopped listening on {}", guest.name(), socketPath);

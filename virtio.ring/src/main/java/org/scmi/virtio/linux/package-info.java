@@ -4,7 +4,7 @@
  * for every native signature and struct layout, shared by all transports and their tests.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.scmi.virtio.linux;
 
 import org.osgi.annotation.bundle.Export;
