@@ -60,6 +60,11 @@ public final class Le {
         return this;
     }
 
+    /** The bytes of another expectation, e.g. one item of a list. */
+    public Le append(Le values) {
+        return append(values.bytes());
+    }
+
     public byte[] bytes() {
         return bytes.toByteArray();
     }
