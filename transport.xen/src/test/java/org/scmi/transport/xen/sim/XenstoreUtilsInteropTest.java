@@ -21,7 +21,7 @@ import org.scmi.transport.xen.xenstore.XenStoreClient;
 
 /**
  * The genuine libxenstore clients (Debian {@code xenstore-utils}, installed by
- * {@code src/test/scripts/install-xenstore-utils.sh}) against the simulated store, with
+ * {@code scripts/install-test-deps.sh}) against the simulated store, with
  * {@code XENSTORED_PATH} pointing at its socket.
  */
 class XenstoreUtilsInteropTest {
@@ -35,7 +35,7 @@ class XenstoreUtilsInteropTest {
     @BeforeAll
     static void toolsInstalled() {
         Assumptions.assumeTrue(Files.isExecutable(TOOLS.resolve("xenstore-read")),
-                "xenstore-utils is not installed: run transport.xen/src/test/scripts/install-xenstore-utils.sh");
+                "xenstore-utils is not installed: run scripts/install-test-deps.sh (./run-tests does)");
     }
 
     @BeforeEach
