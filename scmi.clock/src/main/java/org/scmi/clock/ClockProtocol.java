@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -39,8 +38,8 @@ import org.scmi.api.clock.ClockListener;
 import org.scmi.api.clock.ClockRates;
 import org.scmi.api.state.AgentStateStore;
 import org.scmi.api.support.BoundDriver;
-import org.scmi.api.support.DriverArrivals;
-import org.scmi.api.support.DriverListings;
+import org.scmi.api.support.DirectoryReference;
+import org.scmi.api.support.DriverBindings;
 import org.scmi.clock.Clocks.Entry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,14 +87,12 @@ public final class ClockProtocol implements ScmiProtocol {
             Map.entry(PARENT_GET, MessageHandler.of(CLOCK_ID_LENGTH, this::parentGet)),
             Map.entry(GET_PERMISSIONS, MessageHandler.of(CLOCK_ID_LENGTH, this::getPermissions)));
 
-    private final Map<ClockDriver, Binding> bindings = new ConcurrentHashMap<>();
-    /** Every driver's place, kept while a keyed driver is away. Changed together with clocks, under this. */
-    private final DriverListings<ClockDriver, Clock> listings = new DriverListings<>();
-    private final AtomicReference<AgentDirectory> directory = new AtomicReference<>();
+    /** Every driver's place, kept while a keyed driver is away; renumbers the clocks when it changes. */
+    private final DriverBindings<ClockDriver, Clock> drivers = new DriverBindings<>(places -> clocks = Clocks.of(places));
+    private final DirectoryReference directory = new DirectoryReference();
     private final AgentStateStore store;
     private final ClockSettings settings;
     private final ClockEvents events;
-    private final DriverArrivals arrivals = new DriverArrivals();
     private final Map<Integer, AtomicInteger> pendingByAgent = new ConcurrentHashMap<>();
     private final ExecutorService asynchronousSets =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scmi-clock-rate-", 0).factory());
@@ -107,8 +104,8 @@ public final class ClockProtocol implements ScmiProtocol {
     public ClockProtocol(ClockProtocolConfig config, @Reference AgentStateStore store) {
         this.config = config;
         this.store = store;
-        this.settings = new ClockSettings(store, this::agentIds);
-        this.events = new ClockEvents(store, directory::get, this::agentIds);
+        this.settings = new ClockSettings(store, directory::agentIds);
+        this.events = new ClockEvents(store, directory::get, directory::agentIds);
     }
 
     @Modified
@@ -156,53 +153,31 @@ public final class ClockProtocol implements ScmiProtocol {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindDriver(ClockDriver driver, Map<String, Object> properties) {
         BoundDriver<ClockDriver> owner = BoundDriver.of(driver, properties, ClockDriver.DRIVER_KEY);
-        synchronized (this) {
-            if (!listings.bind(owner, driver.clocks())) {
-                LOG.error("Clock driver key {} is already taken; ignoring the second driver", owner.key());
-                return;
-            }
-            renumber();
+        if (!drivers.bind(owner, driver.clocks(), () -> listen(driver, new Binding(owner)))) {
+            LOG.error("Clock driver key {} is already taken; ignoring the second driver", owner.key());
+            return;
         }
-        Binding binding = new Binding(owner);
-        bindings.put(driver, binding);
-        driver.addListener(binding);
-        arrivals.arrived();
         LOG.info("Clock driver {} bound: {} clocks", owner.key(), driver.clocks().size());
     }
 
     void unbindDriver(ClockDriver driver) {
-        Binding binding = bindings.remove(driver);
-        if (binding == null) {
-            return;
-        }
-        driver.removeListener(binding);
-        BoundDriver<ClockDriver> owner = binding.owner;
-        synchronized (this) {
-            listings.unbind(owner);
-            renumber();
-        }
-        LOG.info("Clock driver {} unbound{}", owner.key(),
-                owner.driverKey() != null ? "; its clocks keep their ids and wait for it" : "");
+        drivers.unbind(driver).ifPresent(owner -> LOG.info("Clock driver {} unbound{}", owner.key(),
+                owner.driverKey() != null ? "; its clocks keep their ids and wait for it" : ""));
+    }
+
+    private static Runnable listen(ClockDriver driver, Binding binding) {
+        driver.addListener(binding);
+        return () -> driver.removeListener(binding);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindAgentDirectory(AgentDirectory agents) {
-        directory.set(agents);
+        directory.bind(agents);
     }
 
     void unbindAgentDirectory(AgentDirectory agents) {
-        directory.compareAndSet(agents, null);
-    }
-
-    private synchronized void renumber() {
-        clocks = Clocks.of(listings.ordered());
-    }
-
-    /** Ids of the configured agents: those that can hold settings and subscriptions. */
-    private List<Integer> agentIds() {
-        AgentDirectory agents = directory.get();
-        return agents == null ? List.of() : agents.agents().stream().map(Agent::id).toList();
+        directory.unbind(agents);
     }
 
     /**
@@ -215,7 +190,7 @@ public final class ClockProtocol implements ScmiProtocol {
             return entry;
         }
         Duration grace = Duration.ofMillis(Math.max(0, config.driverGraceMillis()));
-        Entry back = arrivals.await(() -> clocks.find(entry.settingKey()).filter(Entry::present).orElse(null), grace);
+        Entry back = drivers.await(() -> clocks.find(entry.settingKey()).filter(Entry::present).orElse(null), grace);
         if (back == null) {
             throw new ScmiException(ScmiStatus.HARDWARE_ERROR, "the driver " + entry.owner().key() + " of clock "
                     + clockId + " stayed away for " + grace.toMillis() + " ms");
@@ -455,9 +430,9 @@ public final class ClockProtocol implements ScmiProtocol {
         }
     }
 
-    /** One bound driver and the listener the protocol gave it. */
+    /** The listener the protocol gives one bound driver. */
     private final class Binding implements ClockListener {
-        final BoundDriver<ClockDriver> owner;
+        private final BoundDriver<ClockDriver> owner;
 
         Binding(BoundDriver<ClockDriver> owner) {
             this.owner = owner;

@@ -6,12 +6,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -35,8 +33,8 @@ import org.scmi.api.power.PowerDomainListener;
 import org.scmi.api.power.PowerState;
 import org.scmi.api.state.AgentStateStore;
 import org.scmi.api.support.BoundDriver;
-import org.scmi.api.support.DriverArrivals;
-import org.scmi.api.support.DriverListings;
+import org.scmi.api.support.DirectoryReference;
+import org.scmi.api.support.DriverBindings;
 import org.scmi.power.PowerArbiter.Transition;
 import org.scmi.power.PowerDomains.Entry;
 import org.slf4j.Logger;
@@ -76,14 +74,13 @@ public final class PowerProtocol implements ScmiProtocol {
             STATE_CHANGE_REQUESTED_NOTIFY, MessageHandler.of(NOTIFY_LENGTH, this::changeRequestedNotify),
             DOMAIN_NAME_GET, MessageHandler.of(DOMAIN_ID_LENGTH, this::domainNameGet));
 
-    private final Map<PowerDomainDriver, Binding> bindings = new ConcurrentHashMap<>();
-    /** Every driver's place, kept while a keyed driver is away. Changed together with domains, under this. */
-    private final DriverListings<PowerDomainDriver, PowerDomain> listings = new DriverListings<>();
-    private final AtomicReference<AgentDirectory> directory = new AtomicReference<>();
+    /** Every driver's place, kept while a keyed driver is away; renumbers the domains when it changes. */
+    private final DriverBindings<PowerDomainDriver, PowerDomain> drivers =
+            new DriverBindings<>(places -> domains = PowerDomains.of(places));
+    private final DirectoryReference directory = new DirectoryReference();
     private final AgentStateStore store;
     private final PowerArbiter arbiter;
     private final PowerEvents events;
-    private final DriverArrivals arrivals = new DriverArrivals();
     private final ExecutorService asynchronousSets =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scmi-power-set-", 0).factory());
     private volatile PowerDomains domains = PowerDomains.EMPTY;
@@ -93,8 +90,8 @@ public final class PowerProtocol implements ScmiProtocol {
     @Activate
     public PowerProtocol(PowerProtocolConfig config, @Reference AgentStateStore store) {
         this.store = store;
-        this.arbiter = new PowerArbiter(store, this::agentIds);
-        this.events = new PowerEvents(store, directory::get, this::agentIds);
+        this.arbiter = new PowerArbiter(store, directory::agentIds);
+        this.events = new PowerEvents(store, directory::get, directory::agentIds);
         modified(config);
     }
 
@@ -141,53 +138,31 @@ public final class PowerProtocol implements ScmiProtocol {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindDriver(PowerDomainDriver driver, Map<String, Object> properties) {
         BoundDriver<PowerDomainDriver> owner = BoundDriver.of(driver, properties, PowerDomainDriver.DRIVER_KEY);
-        synchronized (this) {
-            if (!listings.bind(owner, driver.domains())) {
-                LOG.error("Power domain driver key {} is already taken; ignoring the second driver", owner.key());
-                return;
-            }
-            renumber();
+        if (!drivers.bind(owner, driver.domains(), () -> listen(driver, new Binding(owner)))) {
+            LOG.error("Power domain driver key {} is already taken; ignoring the second driver", owner.key());
+            return;
         }
-        Binding binding = new Binding(owner);
-        bindings.put(driver, binding);
-        driver.addListener(binding);
-        arrivals.arrived();
         LOG.info("Power domain driver {} bound: {} domains", owner.key(), driver.domains().size());
     }
 
     void unbindDriver(PowerDomainDriver driver) {
-        Binding binding = bindings.remove(driver);
-        if (binding == null) {
-            return;
-        }
-        driver.removeListener(binding);
-        BoundDriver<PowerDomainDriver> owner = binding.owner;
-        synchronized (this) {
-            listings.unbind(owner);
-            renumber();
-        }
-        LOG.info("Power domain driver {} unbound{}", owner.key(),
-                owner.driverKey() != null ? "; its domains keep their ids and wait for it" : "");
+        drivers.unbind(driver).ifPresent(owner -> LOG.info("Power domain driver {} unbound{}", owner.key(),
+                owner.driverKey() != null ? "; its domains keep their ids and wait for it" : ""));
+    }
+
+    private static Runnable listen(PowerDomainDriver driver, Binding binding) {
+        driver.addListener(binding);
+        return () -> driver.removeListener(binding);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindAgentDirectory(AgentDirectory agents) {
-        directory.set(agents);
+        directory.bind(agents);
     }
 
     void unbindAgentDirectory(AgentDirectory agents) {
-        directory.compareAndSet(agents, null);
-    }
-
-    private synchronized void renumber() {
-        domains = PowerDomains.of(listings.ordered());
-    }
-
-    /** Ids of the configured agents: those that can hold votes and subscriptions. */
-    private List<Integer> agentIds() {
-        AgentDirectory agents = directory.get();
-        return agents == null ? List.of() : agents.agents().stream().map(Agent::id).toList();
+        directory.unbind(agents);
     }
 
     /**
@@ -199,7 +174,7 @@ public final class PowerProtocol implements ScmiProtocol {
         if (entry.present()) {
             return entry;
         }
-        Entry back = arrivals.await(() -> domains.find(entry.settingKey()).filter(Entry::present).orElse(null),
+        Entry back = drivers.await(() -> domains.find(entry.settingKey()).filter(Entry::present).orElse(null),
                 driverGrace);
         if (back == null) {
             throw new ScmiException(ScmiStatus.HARDWARE_ERROR, "the driver " + entry.owner().key()
@@ -290,9 +265,9 @@ public final class PowerProtocol implements ScmiProtocol {
         reply.u32(NAME_FLAGS).name(domain.name(), Reply.EXTENDED_NAME);
     }
 
-    /** One bound driver and the listener the protocol gave it. */
+    /** The listener the protocol gives one bound driver. */
     private final class Binding implements PowerDomainListener {
-        final BoundDriver<PowerDomainDriver> owner;
+        private final BoundDriver<PowerDomainDriver> owner;
 
         Binding(BoundDriver<PowerDomainDriver> owner) {
             this.owner = owner;

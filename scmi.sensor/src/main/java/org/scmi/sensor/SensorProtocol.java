@@ -1,8 +1,6 @@
 package org.scmi.sensor;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,6 +21,7 @@ import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorListener;
 import org.scmi.api.sensor.SensorReading;
 import org.scmi.api.state.AgentStateStore;
+import org.scmi.api.support.DirectoryReference;
 import org.scmi.api.support.DriverArrivals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,15 +58,15 @@ public final class SensorProtocol implements ScmiProtocol {
     private final SensorMonitor monitor;
     private final SensorHandlers handlers;
     private final SensorListener driverEvents = new DriverEvents();
-    private volatile AgentDirectory directory;
+    private final DirectoryReference directory = new DirectoryReference();
     private volatile Duration driverGrace;
 
     /** @param store where agents' settings are kept, so that they outlive this bundle */
     @Activate
     public SensorProtocol(SensorProtocolConfig config, @Reference AgentStateStore store) {
         modified(config);
-        settings = new SettingsStore(store, this::agentIds);
-        Notifier notifier = new Notifier(this::agent);
+        settings = new SettingsStore(store, directory::agentIds);
+        Notifier notifier = new Notifier(directory::agent);
         monitor = new SensorMonitor(catalog, settings, store, notifier, timer, readers);
         AsyncReads asyncReads = new AsyncReads(readers, AsyncReads.DEADLINE, monitor::observed);
         handlers = new SensorHandlers(catalog, settings, monitor, asyncReads, arrivals, () -> driverGrace);
@@ -105,14 +104,12 @@ public final class SensorProtocol implements ScmiProtocol {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetDirectory")
     void setDirectory(AgentDirectory agents) {
-        directory = agents;
+        directory.bind(agents);
         monitor.resume();
     }
 
     void unsetDirectory(AgentDirectory agents) {
-        if (directory == agents) {
-            directory = null;
-        }
+        directory.unbind(agents);
     }
 
     @Override
@@ -139,17 +136,6 @@ public final class SensorProtocol implements ScmiProtocol {
     public void resetAgent(int agentId) {
         monitor.forget(agentId);
         settings.forget(agentId);
-    }
-
-    /** Ids of the configured agents: those that can hold settings. */
-    private List<Integer> agentIds() {
-        AgentDirectory agents = directory;
-        return agents == null ? List.of() : agents.agents().stream().map(Agent::id).toList();
-    }
-
-    private Optional<Agent> agent(int id) {
-        AgentDirectory agents = directory;
-        return agents == null ? Optional.empty() : agents.agent(id);
     }
 
     /** The listener every driver gets. */

@@ -1,7 +1,7 @@
 /**
- * Helpers protocol bundles share: waiting for a driver during a live update, merging drivers'
- * resources into one stable id list, per-agent subscriptions kept in the
- * {@link org.scmi.api.state.AgentStateStore}.
+ * Helpers protocol bundles share: binding drivers and waiting for one during a live update,
+ * merging drivers' resources into one stable id list, the reference to the agent directory,
+ * per-agent subscriptions kept in the {@link org.scmi.api.state.AgentStateStore}.
  *
  * <p>These are plain classes that each protocol instantiates for itself. They are loaded from the
  * API bundle, which is never updated together with a protocol bundle; none of them is registered as
