@@ -36,8 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.scmi.api.MessageType;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
-import org.scmi.transport.vhostuser.frontend.VhostUserFrontend;
-import org.scmi.virtio.ring.VirtioFeatures;
 
 /**
  * The whole Base protocol (0x10, v2.1) as a guest sees it through the running server: every
@@ -183,9 +181,7 @@ class BaseProtocolIT {
     @Test
     void notifyErrorsWithoutAnEventQueueIsNotFound() throws Exception {
         guest.close();
-        VhostUserFrontend.Options defaults = VhostUserFrontend.Options.defaults();
-        guest = ScmiGuest.connect(socket, defaults.withDriverFeatures(defaults.driverFeatures()
-                & ~VirtioFeatures.bit(VhostUserFrontend.VIRTIO_SCMI_F_P2A_CHANNELS)));
+        guest = ScmiGuest.connectWithoutEventQueue(socket);
         assertEquals(false, guest.hasEventChannel());
         guest.call(BASE, BASE_NOTIFY_ERRORS, LINUX_RESPONSE_BUFFER, 1).assertStatus(ScmiStatus.NOT_FOUND);
         guest.call(BASE, PROTOCOL_MESSAGE_ATTRIBUTES, LINUX_RESPONSE_BUFFER, BASE_NOTIFY_ERRORS)

@@ -69,6 +69,11 @@ public final class BoardServer implements AutoCloseable {
         return ScmiGuest.connect(socketB);
     }
 
+    /** Connects as agent 2 without an event queue. */
+    public ScmiGuest connectBWithoutEventQueue() throws LinuxException {
+        return ScmiGuest.connectWithoutEventQueue(socketB);
+    }
+
     /**
      * The agent resets its own configuration (its votes, rates, parents, sensor settings and
      * subscriptions are undone) and disconnects, so the next test starts from the board file.

@@ -50,21 +50,13 @@ import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
 import static org.scmi.launcher.e2e.Scmi.RESPONSE_PREFIX;
 import static org.scmi.launcher.e2e.Scmi.SHORT_NAME;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.scmi.api.ScmiStatus;
-import org.scmi.transport.vhostuser.frontend.VhostUserFrontend;
-import org.scmi.virtio.ring.VirtioFeatures;
 
 /**
  * The whole Clock management protocol (0x14, v3.0) through the running server, with two guests:
@@ -72,7 +64,7 @@ import org.scmi.virtio.ring.VirtioFeatures;
  * and CLOCK_RATE_CHANGE_REQUESTED on the eventq of exactly the subscribed guests, for changes by
  * a guest and by the platform; the delayed response of an asynchronous CLOCK_RATE_SET.
  */
-class ClockProtocolIT {
+class ClockProtocolIT extends TwoGuests {
     private static final int VERSION = 0x3_0000;
     /** Asynchronous rate changes an agent may have pending: the clock protocol's default. */
     private static final int MAX_PENDING_ASYNC = 8;
@@ -134,37 +126,9 @@ class ClockProtocolIT {
     private static final int RATES_PER_LINUX_REPLY = 15;
     private static final byte[] NOTHING = new byte[0];
 
-    @TempDir
-    static Path folder;
-    private static BoardServer server;
-    private ScmiGuest a;
-    private ScmiGuest b;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = BoardServer.start(folder, BOARD);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void connect() throws Exception {
-        a = server.connectA();
-        b = server.connectB();
-    }
-
-    @AfterEach
-    void resetAndDisconnect() throws Exception {
-        try {
-            BoardServer.resetAndClose(a, AGENT_A);
-        } finally {
-            BoardServer.resetAndClose(b, AGENT_B);
-        }
+    @Override
+    String board() {
+        return BOARD;
     }
 
     @Test
@@ -468,9 +432,7 @@ class ClockProtocolIT {
     @Test
     void aGuestWithoutAnEventQueue() throws Exception {
         b.close();
-        VhostUserFrontend.Options defaults = VhostUserFrontend.Options.defaults();
-        b = ScmiGuest.connect(folder.resolve("guest-b.sock"), defaults.withDriverFeatures(defaults.driverFeatures()
-                & ~VirtioFeatures.bit(VhostUserFrontend.VIRTIO_SCMI_F_P2A_CHANNELS)));
+        b = server.connectBWithoutEventQueue();
         b.call(CLOCK, PROTOCOL_ATTRIBUTES, ONE_WORD_REPLY).assertValues(Le.words(CLOCKS));
         b.call(CLOCK, CLOCK_ATTRIBUTES, ATTRIBUTES_REPLY, PLL)
                 .assertValues(Le.words(CLOCK_ENABLED).name(PLL_NAME, SHORT_NAME).u32(0));

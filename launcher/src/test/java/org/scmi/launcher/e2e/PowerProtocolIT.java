@@ -31,16 +31,8 @@ import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
 import static org.scmi.launcher.e2e.Scmi.RESPONSE_PREFIX;
 import static org.scmi.launcher.e2e.Scmi.SHORT_NAME;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.scmi.api.ScmiStatus;
-import org.scmi.transport.vhostuser.frontend.VhostUserFrontend;
-import org.scmi.virtio.ring.VirtioFeatures;
 
 /**
  * The whole Power domain management protocol (0x11, v3.1) through the running server, with two
@@ -49,7 +41,7 @@ import org.scmi.virtio.ring.VirtioFeatures;
  * guest (synchronous and asynchronous) and by the platform; the asynchronous POWER_STATE_SET,
  * which has no delayed response, completing with POWER_STATE_CHANGED.
  */
-class PowerProtocolIT {
+class PowerProtocolIT extends TwoGuests {
     private static final int VERSION = 0x3_0001;
     /** A retention state of the third domain: context kept (bit 30 clear), state id 1. */
     private static final int RETENTION = 0x0000_0001;
@@ -87,37 +79,9 @@ class PowerProtocolIT {
     private static final int STATUS_ONLY = RESPONSE_PREFIX;
     private static final byte[] NOTHING = new byte[0];
 
-    @TempDir
-    static Path folder;
-    private static BoardServer server;
-    private ScmiGuest a;
-    private ScmiGuest b;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = BoardServer.start(folder, BOARD);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void connect() throws Exception {
-        a = server.connectA();
-        b = server.connectB();
-    }
-
-    @AfterEach
-    void resetAndDisconnect() throws Exception {
-        try {
-            BoardServer.resetAndClose(a, AGENT_A);
-        } finally {
-            BoardServer.resetAndClose(b, AGENT_B);
-        }
+    @Override
+    String board() {
+        return BOARD;
     }
 
     @Test
@@ -272,9 +236,7 @@ class PowerProtocolIT {
     @Test
     void aGuestWithoutAnEventQueue() throws Exception {
         b.close();
-        VhostUserFrontend.Options defaults = VhostUserFrontend.Options.defaults();
-        b = ScmiGuest.connect(folder.resolve("guest-b.sock"), defaults.withDriverFeatures(defaults.driverFeatures()
-                & ~VirtioFeatures.bit(VhostUserFrontend.VIRTIO_SCMI_F_P2A_CHANNELS)));
+        b = server.connectBWithoutEventQueue();
         b.call(POWER, POWER_DOMAIN_ATTRIBUTES, ATTRIBUTES_REPLY, GPU)
                 .assertValues(Le.words(POWER_SYNC_SET).name(GPU_NAME, SHORT_NAME));
         b.call(POWER, POWER_DOMAIN_ATTRIBUTES, ATTRIBUTES_REPLY, DISPLAY)

@@ -35,6 +35,13 @@ public final class ScmiGuest implements AutoCloseable {
         return connect(socket, VhostUserFrontend.Options.defaults());
     }
 
+    /** Connects as a driver without VIRTIO_SCMI_F_P2A_CHANNELS: a guest without an event queue. */
+    public static ScmiGuest connectWithoutEventQueue(Path socket) throws LinuxException {
+        VhostUserFrontend.Options defaults = VhostUserFrontend.Options.defaults();
+        return connect(socket, defaults.withDriverFeatures(defaults.driverFeatures()
+                & ~VirtioFeatures.bit(VhostUserFrontend.VIRTIO_SCMI_F_P2A_CHANNELS)));
+    }
+
     /** Connects, starts the device and posts event buffers if the eventq was negotiated. */
     public static ScmiGuest connect(Path socket, VhostUserFrontend.Options options) throws LinuxException {
         VhostUserFrontend frontend = VhostUserFrontend.connect(socket.toString(), options);

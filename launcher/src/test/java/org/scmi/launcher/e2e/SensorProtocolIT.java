@@ -3,7 +3,6 @@ package org.scmi.launcher.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.scmi.launcher.e2e.BoardServer.AGENT_A;
-import static org.scmi.launcher.e2e.BoardServer.AGENT_B;
 import static org.scmi.launcher.e2e.Scmi.AXIS_EXTENDED_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.AXIS_EXTENDED_NAME;
 import static org.scmi.launcher.e2e.Scmi.AXIS_REMAINING_SHIFT;
@@ -57,20 +56,12 @@ import static org.scmi.launcher.e2e.Scmi.SENSOR_TRIP_UPWARD;
 import static org.scmi.launcher.e2e.Scmi.SENSOR_UPDATE;
 import static org.scmi.launcher.e2e.Scmi.SHORT_NAME;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.scmi.api.ScmiStatus;
-import org.scmi.transport.vhostuser.frontend.VhostUserFrontend;
-import org.scmi.virtio.ring.VirtioFeatures;
 
 /**
  * The whole Sensor management protocol (0x15, v3.1) through the running server, with two guests:
@@ -79,7 +70,7 @@ import org.scmi.virtio.ring.VirtioFeatures;
  * admin shell) and SENSOR_UPDATE on the eventq of exactly the subscribed guest; the delayed
  * response of an asynchronous SENSOR_READING_GET. Every sensor holds a constant value.
  */
-class SensorProtocolIT {
+class SensorProtocolIT extends TwoGuests {
     private static final int VERSION = 0x3_0001;
     private static final int LOWEST_VERSION = 0x3_0000;
     /** Asynchronous reads an agent may have outstanding. */
@@ -149,37 +140,9 @@ class SensorProtocolIT {
     private static final int EXTENDED_AXIS_DESCRIPTOR = 48;
     private static final byte[] NOTHING = new byte[0];
 
-    @TempDir
-    static Path folder;
-    private static BoardServer server;
-    private ScmiGuest a;
-    private ScmiGuest b;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = BoardServer.start(folder, BOARD);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void connect() throws Exception {
-        a = server.connectA();
-        b = server.connectB();
-    }
-
-    @AfterEach
-    void resetAndDisconnect() throws Exception {
-        try {
-            BoardServer.resetAndClose(a, AGENT_A);
-        } finally {
-            BoardServer.resetAndClose(b, AGENT_B);
-        }
+    @Override
+    String board() {
+        return BOARD;
     }
 
     @Test
@@ -486,9 +449,7 @@ class SensorProtocolIT {
     @Test
     void aGuestWithoutAnEventQueue() throws Exception {
         b.close();
-        VhostUserFrontend.Options defaults = VhostUserFrontend.Options.defaults();
-        b = ScmiGuest.connect(folder.resolve("guest-b.sock"), defaults.withDriverFeatures(defaults.driverFeatures()
-                & ~VirtioFeatures.bit(VhostUserFrontend.VIRTIO_SCMI_F_P2A_CHANNELS)));
+        b = server.connectBWithoutEventQueue();
         b.call(SENSOR, PROTOCOL_ATTRIBUTES, RESPONSE_PREFIX + 16).assertValues(Le.words(SENSORS, 0, 0, 0));
         b.call(SENSOR, SENSOR_DESCRIPTION_GET, RESPONSE_PREFIX + 4 + EXTENDED_SCALAR_DESCRIPTOR, POWER)
                 .assertValues(Le.words(1 | 2 << SENSOR_REMAINING_SHIFT).append(power(false)));
