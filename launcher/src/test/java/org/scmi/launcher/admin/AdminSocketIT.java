@@ -10,19 +10,12 @@ import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
 import static org.scmi.launcher.e2e.Scmi.SENSOR;
 
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scmi.api.ScmiStatus;
+import org.scmi.launcher.e2e.AdminShell;
 import org.scmi.launcher.e2e.ScmiGuest;
 import org.scmi.launcher.e2e.ServerProcess;
 
@@ -54,14 +48,7 @@ class AdminSocketIT {
     void startServer() {
         guestSocket = folder.resolve("guest0.sock");
         adminSocket = folder.resolve("admin.sock");
-        List<String> command = new ArrayList<>(List.of(ServerProcess.java().toString()));
-        command.addAll(ServerProcess.JAR_JVM_FLAGS);
-        command.addAll(List.of("-Dscmi.socket.paths=" + guestSocket, "-Dscmi.admin.socket=" + adminSocket,
-                "-Dgosh.args=--nointeractive", "-jar", ServerProcess.jar().toString()));
-        server = ServerProcess.start("scmi-server.jar", command, Map.of());
-        server.awaitListening(guestSocket);
-        assertTrue(server.awaitLine(line -> line.contains("admin shell listening on " + adminSocket),
-                ServerProcess.START_TIMEOUT), "admin shell up; output:\n" + String.join("\n", server.output()));
+        server = ServerProcess.startJar(List.of(guestSocket), null, adminSocket);
     }
 
     @AfterEach
@@ -149,16 +136,8 @@ class AdminSocketIT {
         assertFalse(Files.exists(adminSocket, LinkOption.NOFOLLOW_LINKS));
     }
 
-    /** One command, as {@code echo COMMAND | socat - UNIX-CONNECT:PATH} sends it; everything it answers. */
     private String admin(String command) throws IOException {
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(adminSocket))) {
-            ByteBuffer line = ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8));
-            while (line.hasRemaining()) {
-                channel.write(line);
-            }
-            channel.shutdownOutput();
-            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return AdminShell.command(adminSocket, command);
     }
 
     /** The cells of the table row whose first cell is {@code key}. */

@@ -5,11 +5,6 @@ import static org.scmi.launcher.e2e.Scmi.BASE_RESET_AGENT_CONFIGURATION;
 import static org.scmi.launcher.e2e.Scmi.LINUX_RESPONSE_BUFFER;
 
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,19 +85,9 @@ public final class BoardServer implements AutoCloseable {
         }
     }
 
-    /**
-     * One admin shell command, as {@code echo COMMAND | socat - UNIX-CONNECT:PATH} sends it;
-     * returns everything it answers once the command has run.
-     */
+    /** One admin shell command ({@link AdminShell#command}); everything it answers. */
     public String admin(String command) throws IOException {
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(adminSocket))) {
-            ByteBuffer line = ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8));
-            while (line.hasRemaining()) {
-                channel.write(line);
-            }
-            channel.shutdownOutput();
-            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return AdminShell.command(adminSocket, command);
     }
 
     public ServerProcess process() {
