@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.scmi.api.testing.Dispatch.call;
 import static org.scmi.api.testing.Le.words;
 
-import java.lang.annotation.Annotation;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,7 @@ import org.scmi.api.testing.FakeDirectory;
 import org.scmi.api.testing.Le;
 import org.scmi.board.sim.clock.ClockCommands;
 import org.scmi.board.sim.clock.SimulatedClocks;
-import org.scmi.board.sim.file.BoardFileConfig;
+import org.scmi.board.sim.testing.BoardFileConfigs;
 import org.scmi.virtio.scmi.AgentStates;
 
 /** The clock protocol over the built-in simulated board, as a guest probing it sees it. */
@@ -37,17 +36,7 @@ class SimulatedBoardClockTest {
 
     @BeforeEach
     void start() throws Exception {
-        board = new SimulatedClocks(new BoardFileConfig() {
-            @Override
-            public String file() {
-                return "";
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return BoardFileConfig.class;
-            }
-        }, store);
+        board = new SimulatedClocks(BoardFileConfigs.builtIn(), store);
         clock = new ClockProtocol(ClockProtocolTest.config(8, 1500), store);
         clock.bindAgentDirectory(new FakeDirectory(guest));
         clock.bindDriver(board, Map.of(ClockDriver.DRIVER_KEY, "sim", "service.id", 1L));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.scmi.api.testing.Dispatch.call;
 import static org.scmi.api.testing.Le.words;
 
-import java.lang.annotation.Annotation;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +15,7 @@ import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.api.testing.FakeAgent;
 import org.scmi.api.testing.FakeDirectory;
 import org.scmi.api.testing.Le;
-import org.scmi.board.sim.file.BoardFileConfig;
+import org.scmi.board.sim.testing.BoardFileConfigs;
 import org.scmi.board.sim.power.PowerCommands;
 import org.scmi.board.sim.power.SimulatedPowerDomains;
 import org.scmi.virtio.scmi.AgentStates;
@@ -36,17 +35,7 @@ class SimulatedBoardPowerTest {
 
     @BeforeEach
     void start() throws Exception {
-        board = new SimulatedPowerDomains(new BoardFileConfig() {
-            @Override
-            public String file() {
-                return "";
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return BoardFileConfig.class;
-            }
-        }, store);
+        board = new SimulatedPowerDomains(BoardFileConfigs.builtIn(), store);
         power = new PowerProtocol(Configs.power(GRACE_MILLIS), store);
         power.bindAgentDirectory(new FakeDirectory(guest));
         power.bindDriver(board, Map.of(PowerDomainDriver.DRIVER_KEY, "sim", "service.id", 1L));

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.scmi.board.sim.testing.BoardFileConfigs.builtIn;
 
 import java.io.StringReader;
-import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -18,27 +18,12 @@ import org.scmi.api.clock.ClockControl;
 import org.scmi.api.clock.ClockListener;
 import org.scmi.api.clock.ClockRates;
 import org.scmi.board.sim.file.BoardFile;
-import org.scmi.board.sim.file.BoardFileConfig;
 import org.scmi.board.sim.file.BoardFileException;
 import org.scmi.virtio.scmi.AgentStates;
 
 class SimulatedClocksTest {
     private final AgentStates store = new AgentStates();
     private static final Set<ClockControl> ALL = EnumSet.allOf(ClockControl.class);
-
-    private static BoardFileConfig builtIn() {
-        return new BoardFileConfig() {
-            @Override
-            public String file() {
-                return "";
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return BoardFileConfig.class;
-            }
-        };
-    }
 
     private static List<SimulatedClock> parse(String clocks) throws BoardFileException {
         return ClockBoardParser.parse(BoardFile.parse("board.json", new StringReader("{\"clocks\": " + clocks + "}")));

@@ -3,9 +3,10 @@ package org.scmi.board.sim.power;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.scmi.board.sim.testing.BoardFileConfigs.builtIn;
+import static org.scmi.board.sim.testing.BoardFileConfigs.file;
 
 import java.io.StringReader;
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,26 +19,11 @@ import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerDomainListener;
 import org.scmi.api.power.PowerState;
 import org.scmi.board.sim.file.BoardFile;
-import org.scmi.board.sim.file.BoardFileConfig;
 import org.scmi.board.sim.file.BoardFileException;
 import org.scmi.virtio.scmi.AgentStates;
 
 class SimulatedPowerDomainsTest {
     private final AgentStates store = new AgentStates();
-
-    static BoardFileConfig file(String path) {
-        return new BoardFileConfig() {
-            @Override
-            public String file() {
-                return path;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return BoardFileConfig.class;
-            }
-        };
-    }
 
     private static List<SimulatedDomain> parse(String powerDomains) throws BoardFileException {
         return PowerBoardParser.parse(BoardFile.parse("board.json",
@@ -50,7 +36,7 @@ class SimulatedPowerDomainsTest {
 
     @Test
     void builtInBoardHasThreeDomains() throws Exception {
-        SimulatedPowerDomains board = new SimulatedPowerDomains(file(""), store);
+        SimulatedPowerDomains board = new SimulatedPowerDomains(builtIn(), store);
         assertEquals(List.of(
                 new PowerDomain("gpu", "gpu_pd", List.of(PowerState.ON, PowerState.OFF), true, true),
                 new PowerDomain("vpu", "vpu_pd", List.of(PowerState.ON, PowerState.OFF), true, true),
@@ -105,7 +91,7 @@ class SimulatedPowerDomainsTest {
 
     @Test
     void shellSwitchesReachTheListener() throws Exception {
-        SimulatedPowerDomains board = new SimulatedPowerDomains(file(""), store);
+        SimulatedPowerDomains board = new SimulatedPowerDomains(builtIn(), store);
         List<String> heard = new ArrayList<>();
         board.addListener(new PowerDomainListener() {
             @Override
@@ -134,11 +120,11 @@ class SimulatedPowerDomainsTest {
 
     @Test
     void statesOutliveTheBundleButNotTheBoard() throws Exception {
-        SimulatedPowerDomains board = new SimulatedPowerDomains(file(""), store);
+        SimulatedPowerDomains board = new SimulatedPowerDomains(builtIn(), store);
         board.setState("vpu", PowerState.ON);
         new PowerCommands(board).powerState("dsp", "0x1");
 
-        SimulatedPowerDomains updated = new SimulatedPowerDomains(file(""), store);
+        SimulatedPowerDomains updated = new SimulatedPowerDomains(builtIn(), store);
         assertEquals(PowerState.ON, updated.state("vpu"));
         assertEquals(1, updated.state("dsp"));
         assertEquals(PowerState.ON, updated.state("gpu"));
