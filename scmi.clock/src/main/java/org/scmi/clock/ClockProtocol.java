@@ -189,13 +189,9 @@ public final class ClockProtocol implements ScmiProtocol {
         if (entry.present()) {
             return entry;
         }
-        Duration grace = Duration.ofMillis(Math.max(0, config.driverGraceMillis()));
-        Entry back = drivers.await(() -> clocks.find(entry.settingKey()).filter(Entry::present).orElse(null), grace);
-        if (back == null) {
-            throw new ScmiException(ScmiStatus.HARDWARE_ERROR, "the driver " + entry.owner().key() + " of clock "
-                    + clockId + " stayed away for " + grace.toMillis() + " ms");
-        }
-        return back;
+        return drivers.awaitDriver(() -> clocks.find(entry.settingKey()).filter(Entry::present).orElse(null),
+                Duration.ofMillis(Math.max(0, config.driverGraceMillis())),
+                "driver " + entry.owner().key() + " of clock " + clockId);
     }
 
     /** max_async_req for this agent: 0 unless it has an event channel and every clock is fast enough. */

@@ -174,13 +174,8 @@ public final class PowerProtocol implements ScmiProtocol {
         if (entry.present()) {
             return entry;
         }
-        Entry back = drivers.await(() -> domains.find(entry.settingKey()).filter(Entry::present).orElse(null),
-                driverGrace);
-        if (back == null) {
-            throw new ScmiException(ScmiStatus.HARDWARE_ERROR, "the driver " + entry.owner().key()
-                    + " of power domain " + domainId + " stayed away for " + driverGrace.toMillis() + " ms");
-        }
-        return back;
+        return drivers.awaitDriver(() -> domains.find(entry.settingKey()).filter(Entry::present).orElse(null),
+                driverGrace, "driver " + entry.owner().key() + " of power domain " + domainId);
     }
 
     private void protocolAttributes(ScmiRequest request, Reply reply) throws ScmiException {

@@ -237,14 +237,8 @@ final class SensorHandlers {
         if (sensor.driver() != null) {
             return sensor;
         }
-        Duration grace = driverGrace.get();
-        Sensor back = arrivals.await(() -> catalog.byUid(sensor.uid()).filter(s -> s.driver() != null).orElse(null),
-                grace);
-        if (back == null) {
-            throw new ScmiException(ScmiStatus.HARDWARE_ERROR, "the driver of sensor " + sensor.uid()
-                    + " stayed away for " + grace.toMillis() + " ms");
-        }
-        return back;
+        return arrivals.awaitDriver(() -> catalog.byUid(sensor.uid()).filter(s -> s.driver() != null).orElse(null),
+                driverGrace.get(), "driver of sensor " + sensor.uid());
     }
 
     /** Reads an axis_desc_index: NOT_SUPPORTED for a scalar sensor, INVALID_PARAMETERS past the axes. */

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.scmi.api.ScmiException;
+import org.scmi.api.ScmiStatus;
 
 /**
  * Lets a command wait, without spinning, for the driver of a known resource to come back while the
@@ -51,5 +53,20 @@ public final class DriverArrivals {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * What {@code lookup} finds, waiting up to {@code grace} for the resource's driver to come back.
+     *
+     * @param driver names the driver in the error, e.g. {@code driver board of clock 3}
+     * @throws ScmiException HARDWARE_ERROR if the driver stayed away for the whole grace period
+     */
+    public <T> T awaitDriver(Supplier<T> lookup, Duration grace, String driver) throws ScmiException {
+        T found = await(lookup, grace);
+        if (found == null) {
+            throw new ScmiException(ScmiStatus.HARDWARE_ERROR,
+                    "the " + driver + " stayed away for " + grace.toMillis() + " ms");
+        }
+        return found;
     }
 }

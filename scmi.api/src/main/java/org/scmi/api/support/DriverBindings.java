@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.scmi.api.ScmiException;
 import org.scmi.api.support.DriverListings.Listing;
 
 /**
@@ -72,8 +73,8 @@ public final class DriverBindings<D, R> {
         return Optional.of(gone.owner());
     }
 
-    /** What {@code lookup} finds, waiting up to {@code grace} for drivers to be bound while it finds nothing. */
-    public <T> T await(Supplier<T> lookup, Duration grace) {
-        return arrivals.await(lookup, grace);
+    /** See {@link DriverArrivals#awaitDriver}. */
+    public <T> T awaitDriver(Supplier<T> lookup, Duration grace, String driver) throws ScmiException {
+        return arrivals.awaitDriver(lookup, grace, driver);
     }
 }

@@ -2,6 +2,7 @@ package org.scmi.api.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -10,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.scmi.api.ScmiException;
+import org.scmi.api.ScmiStatus;
 
 class DriverArrivalsTest {
     private final DriverArrivals arrivals = new DriverArrivals();
@@ -60,5 +63,14 @@ class DriverArrivalsTest {
         waiter.join(5_000);
         assertNull(result.get());
         assertEquals(Boolean.TRUE, interrupted.get());
+    }
+
+    @Test
+    void aDriverThatStaysAwayIsAHardwareErrorNamingIt() throws Exception {
+        assertEquals("driver", arrivals.awaitDriver(() -> "driver", Duration.ofMillis(50), "driver a of clock 1"));
+        ScmiException away = assertThrows(ScmiException.class,
+                () -> arrivals.awaitDriver(() -> null, Duration.ofMillis(50), "driver a of clock 1"));
+        assertEquals(ScmiStatus.HARDWARE_ERROR, away.status());
+        assertEquals("HARDWARE_ERROR: the driver a of clock 1 stayed away for 50 ms", away.getMessage());
     }
 }
