@@ -344,12 +344,7 @@ class ClockProtocolIT extends TwoGuests {
 
     @Test
     void notifyErrors() throws Exception {
-        for (int notify : new int[] {CLOCK_RATE_NOTIFY, CLOCK_RATE_CHANGE_REQUESTED_NOTIFY}) {
-            a.call(CLOCK, notify, STATUS_ONLY, CLOCKS, NOTIFY_ON).assertStatus(ScmiStatus.NOT_FOUND);
-            a.call(CLOCK, notify, STATUS_ONLY, CPU, 0x2).assertStatus(ScmiStatus.INVALID_PARAMETERS);
-            a.call(CLOCK, notify, STATUS_ONLY, CPU, 0x8000_0001).assertStatus(ScmiStatus.INVALID_PARAMETERS);
-            a.call(CLOCK, notify, STATUS_ONLY, CPU).assertStatus(ScmiStatus.PROTOCOL_ERROR);
-        }
+        assertNotifyErrors(a, CLOCK, CLOCKS, CPU, CLOCK_RATE_NOTIFY, CLOCK_RATE_CHANGE_REQUESTED_NOTIFY);
     }
 
     /**
@@ -436,10 +431,7 @@ class ClockProtocolIT extends TwoGuests {
         b.call(CLOCK, PROTOCOL_ATTRIBUTES, ONE_WORD_REPLY).assertValues(Le.words(CLOCKS));
         b.call(CLOCK, CLOCK_ATTRIBUTES, ATTRIBUTES_REPLY, PLL)
                 .assertValues(Le.words(CLOCK_ENABLED).name(PLL_NAME, SHORT_NAME).u32(0));
-        for (int notify : new int[] {CLOCK_RATE_NOTIFY, CLOCK_RATE_CHANGE_REQUESTED_NOTIFY}) {
-            b.call(CLOCK, notify, STATUS_ONLY, CPU, NOTIFY_ON).assertStatus(ScmiStatus.NOT_FOUND);
-            b.call(CLOCK, PROTOCOL_MESSAGE_ATTRIBUTES, ONE_WORD_REPLY, notify).assertStatus(ScmiStatus.NOT_FOUND);
-        }
+        assertNoNotifyCommands(b, CLOCK, CPU, CLOCK_RATE_NOTIFY, CLOCK_RATE_CHANGE_REQUESTED_NOTIFY);
         setRate(b, CLOCK_SET_ASYNC, CPU, CPU_RATE).assertStatus(ScmiStatus.NOT_SUPPORTED);
     }
 

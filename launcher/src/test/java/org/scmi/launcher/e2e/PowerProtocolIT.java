@@ -221,12 +221,7 @@ class PowerProtocolIT extends TwoGuests {
 
     @Test
     void notifyErrors() throws Exception {
-        for (int notify : new int[] {POWER_STATE_NOTIFY, POWER_STATE_CHANGE_REQUESTED_NOTIFY}) {
-            a.call(POWER, notify, STATUS_ONLY, DOMAINS, NOTIFY_ON).assertStatus(ScmiStatus.NOT_FOUND);
-            a.call(POWER, notify, STATUS_ONLY, GPU, 0x2).assertStatus(ScmiStatus.INVALID_PARAMETERS);
-            a.call(POWER, notify, STATUS_ONLY, GPU, 0x8000_0001).assertStatus(ScmiStatus.INVALID_PARAMETERS);
-            a.call(POWER, notify, STATUS_ONLY, GPU).assertStatus(ScmiStatus.PROTOCOL_ERROR);
-        }
+        assertNotifyErrors(a, POWER, DOMAINS, GPU, POWER_STATE_NOTIFY, POWER_STATE_CHANGE_REQUESTED_NOTIFY);
     }
 
     /**
@@ -241,10 +236,7 @@ class PowerProtocolIT extends TwoGuests {
                 .assertValues(Le.words(POWER_SYNC_SET).name(GPU_NAME, SHORT_NAME));
         b.call(POWER, POWER_DOMAIN_ATTRIBUTES, ATTRIBUTES_REPLY, DISPLAY)
                 .assertValues(Le.words(POWER_EXTENDED_NAME).name(Scmi.shortName(DISPLAY_NAME), SHORT_NAME));
-        for (int notify : new int[] {POWER_STATE_NOTIFY, POWER_STATE_CHANGE_REQUESTED_NOTIFY}) {
-            b.call(POWER, notify, STATUS_ONLY, GPU, NOTIFY_ON).assertStatus(ScmiStatus.NOT_FOUND);
-            b.call(POWER, PROTOCOL_MESSAGE_ATTRIBUTES, ONE_WORD_REPLY, notify).assertStatus(ScmiStatus.NOT_FOUND);
-        }
+        assertNoNotifyCommands(b, POWER, GPU, POWER_STATE_NOTIFY, POWER_STATE_CHANGE_REQUESTED_NOTIFY);
         b.call(POWER, POWER_STATE_SET, STATUS_ONLY, POWER_SET_ASYNC, VPU, POWER_ON)
                 .assertStatus(ScmiStatus.NOT_SUPPORTED);
     }

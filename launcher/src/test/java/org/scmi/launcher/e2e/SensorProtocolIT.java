@@ -453,10 +453,7 @@ class SensorProtocolIT extends TwoGuests {
         b.call(SENSOR, PROTOCOL_ATTRIBUTES, RESPONSE_PREFIX + 16).assertValues(Le.words(SENSORS, 0, 0, 0));
         b.call(SENSOR, SENSOR_DESCRIPTION_GET, RESPONSE_PREFIX + 4 + EXTENDED_SCALAR_DESCRIPTOR, POWER)
                 .assertValues(Le.words(1 | 2 << SENSOR_REMAINING_SHIFT).append(power(false)));
-        for (int notify : new int[] {SENSOR_TRIP_POINT_NOTIFY, SENSOR_CONTINUOUS_UPDATE_NOTIFY}) {
-            b.call(SENSOR, notify, STATUS_ONLY, TEMP, NOTIFY_ON).assertStatus(ScmiStatus.NOT_FOUND);
-            b.call(SENSOR, PROTOCOL_MESSAGE_ATTRIBUTES, ONE_WORD_REPLY, notify).assertStatus(ScmiStatus.NOT_FOUND);
-        }
+        assertNoNotifyCommands(b, SENSOR, TEMP, SENSOR_TRIP_POINT_NOTIFY, SENSOR_CONTINUOUS_UPDATE_NOTIFY);
         b.call(SENSOR, SENSOR_READING_GET, STATUS_ONLY, POWER, SENSOR_READ_ASYNC).assertStatus(ScmiStatus.NOT_SUPPORTED);
         b.call(SENSOR, SENSOR_READING_GET, RESPONSE_PREFIX + READING, POWER, 0).assertValues(reading(POWER_VALUE));
     }
