@@ -26,13 +26,7 @@ import static org.scmi.launcher.e2e.Scmi.SENSOR;
 import static org.scmi.launcher.e2e.Scmi.SHORT_NAME;
 
 import java.nio.file.Path;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.scmi.api.MessageType;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
@@ -43,7 +37,7 @@ import org.scmi.api.ScmiStatus;
  * (header echoed, status, values, and the used length). Response buffers are the sizes Linux
  * posts: exact for fixed-size replies, 136 bytes otherwise.
  */
-class BaseProtocolIT {
+class BaseProtocolIT extends OneGuest {
     private static final String AGENT_NAME = "base-guest";
     /** The only guest of this server, so the first agent. */
     private static final int AGENT_ID = 1;
@@ -69,33 +63,14 @@ class BaseProtocolIT {
     private static final int NAME_REPLY = RESPONSE_PREFIX + SHORT_NAME;
     private static final int AGENT_REPLY = RESPONSE_PREFIX + 4 + SHORT_NAME;
 
-    @TempDir
-    static Path folder;
-    private static ServerProcess server;
-    private static Path socket;
-    private ScmiGuest guest;
-
-    @BeforeAll
-    static void startServer() {
-        socket = folder.resolve(AGENT_NAME + ".sock");
-        server = ServerProcess.startJar(List.of(socket), null);
+    @Override
+    String socketName() {
+        return AGENT_NAME + ".sock";
     }
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void connect() throws Exception {
-        guest = ScmiGuest.connect(socket);
-    }
-
-    @AfterEach
-    void disconnect() {
-        guest.close();
+    @Override
+    Path configFile(Path folder) {
+        return null;
     }
 
     @Test

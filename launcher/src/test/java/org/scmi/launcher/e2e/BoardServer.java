@@ -36,9 +36,7 @@ public final class BoardServer implements AutoCloseable {
 
     /** Writes the board file and the server's configuration into {@code folder} and starts the server. */
     public static BoardServer start(Path folder, String board) throws IOException, LinuxException {
-        Path boardFile = Files.writeString(folder.resolve("board.json"), board);
-        Path config = Files.writeString(folder.resolve("scmi-server.json"),
-                "{ \"org.scmi.board.sim\": { \"file\": \"" + boardFile + "\" } }");
+        Path config = writeConfig(folder, board);
         Path socketA = folder.resolve("guest-a.sock");
         Path socketB = folder.resolve("guest-b.sock");
         Path adminSocket = folder.resolve("admin.sock");
@@ -52,6 +50,16 @@ public final class BoardServer implements AutoCloseable {
             throw e;
         }
         return started;
+    }
+
+    /**
+     * Writes the board file and a server configuration that runs the simulated board on it into
+     * {@code folder}; returns the configuration file.
+     */
+    public static Path writeConfig(Path folder, String board) throws IOException {
+        Path boardFile = Files.writeString(folder.resolve("board.json"), board);
+        return Files.writeString(folder.resolve("scmi-server.json"),
+                "{ \"org.scmi.board.sim\": { \"file\": \"" + boardFile + "\" } }");
     }
 
     /** Connects as agent 1. */

@@ -28,15 +28,8 @@ import static org.scmi.launcher.e2e.Scmi.SENSOR_READ_ASYNC;
 import static org.scmi.launcher.e2e.Scmi.SHORT_NAME;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.scmi.api.ScmiStatus;
 
 /**
@@ -45,7 +38,7 @@ import org.scmi.api.ScmiStatus;
  * answer can be checked byte for byte; and the event queue: a clock rate notification and the
  * delayed response of an asynchronous sensor read.
  */
-class ProtocolsIT {
+class ProtocolsIT extends OneGuest {
     private static final int POWER_VERSION = 0x3_0001;
     private static final int CLOCK_VERSION = 0x3_0000;
     private static final int SENSOR_VERSION = 0x3_0001;
@@ -88,36 +81,14 @@ class ProtocolsIT {
     private static final int READING_REPLY = RESPONSE_PREFIX + 16;
     private static final int NO_TIMESTAMP = 0;
 
-    @TempDir
-    static Path folder;
-    private static ServerProcess server;
-    private static Path socket;
-    private ScmiGuest guest;
-
-    @BeforeAll
-    static void startServer() throws IOException {
-        Path board = Files.writeString(folder.resolve("board.json"), BOARD);
-        Path config = Files.writeString(folder.resolve("scmi-server.json"),
-                "{ \"org.scmi.board.sim\": { \"file\": \"" + board + "\" } }");
-        socket = folder.resolve("protocols.sock");
-        server = ServerProcess.startJar(List.of(socket), config);
+    @Override
+    String socketName() {
+        return "protocols.sock";
     }
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void connect() throws Exception {
-        guest = ScmiGuest.connect(socket);
-    }
-
-    @AfterEach
-    void disconnect() {
-        guest.close();
+    @Override
+    Path configFile(Path folder) throws IOException {
+        return BoardServer.writeConfig(folder, BOARD);
     }
 
     @Test
