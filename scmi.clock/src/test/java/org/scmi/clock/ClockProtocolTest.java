@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -296,11 +295,11 @@ class ClockProtocolTest {
 
     @Test
     void asynchronousRateSetCompletesWithADelayedResponse() throws InterruptedException {
-        board.gate = new CountDownLatch(1);
+        board.hardware.hold();
         long requested = 700 * MHZ;
         assertArrayEquals(words(0), call(clock, guest1, 0x5, 1, CPU, (int) requested, 0));
         assertEquals(List.of(), guest1.drain(), "still changing");
-        board.gate.countDown();
+        board.hardware.release();
         FakeAgent.Event done = guest1.await();
         assertEquals(RATE_SET_DELAYED_HEADER, done.header());
         assertArrayEquals(concat(words(0, CPU), rate(requested)), done.payload());
@@ -318,7 +317,7 @@ class ClockProtocolTest {
 
     @Test
     void failedAsynchronousRateSetSendsTheStatusAlone() throws InterruptedException {
-        board.failure = ScmiStatus.HARDWARE_ERROR;
+        board.hardware.fail(ScmiStatus.HARDWARE_ERROR);
         assertArrayEquals(words(0), call(clock, guest1, 0x5, 1, GPU, (int) (200 * MHZ), 0));
         FakeAgent.Event failed = guest1.await();
         assertEquals(RATE_SET_DELAYED_HEADER, failed.header());
@@ -328,12 +327,12 @@ class ClockProtocolTest {
     @Test
     void tooManyPendingAsynchronousChangesAreBusy() throws InterruptedException {
         clock.modified(config(2, 1500));
-        board.gate = new CountDownLatch(1);
+        board.hardware.hold();
         assertArrayEquals(words(0), call(clock, guest1, 0x5, 1, CPU, (int) (200 * MHZ), 0));
         assertArrayEquals(words(0), call(clock, guest1, 0x5, 1, GPU, (int) (200 * MHZ), 0));
         assertArrayEquals(words(ScmiStatus.BUSY.code()), call(clock, guest1, 0x5, 1, PLL, (int) (1000 * MHZ), 0));
         assertArrayEquals(words(0), call(clock, guest2, 0x5, 1, PLL, (int) (1000 * MHZ), 0), "counted per agent");
-        board.gate.countDown();
+        board.hardware.release();
         List<FakeAgent.Event> completions = List.of(guest1.await(), guest1.await());
         List<Integer> ids = new ArrayList<>();
         for (FakeAgent.Event completion : completions) {

@@ -4,12 +4,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import org.scmi.api.ScmiException;
-import org.scmi.api.ScmiStatus;
 import org.scmi.api.clock.Clock;
 import org.scmi.api.clock.ClockDriver;
 import org.scmi.api.clock.ClockListener;
+import org.scmi.api.testing.HeldCalls;
 
 /** Clocks held in memory; records what the protocol asked and can block or fail on demand. */
 final class TestClockDriver implements ClockDriver {
@@ -19,8 +18,7 @@ final class TestClockDriver implements ClockDriver {
     private final Map<String, String> parents = new HashMap<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<ClockListener> listeners = new CopyOnWriteArrayList<>();
-    volatile CountDownLatch gate;
-    volatile ScmiStatus failure;
+    final HeldCalls hardware = new HeldCalls();
 
     TestClockDriver(Clock... clocks) {
         this.clocks = List.of(clocks);
@@ -45,7 +43,7 @@ final class TestClockDriver implements ClockDriver {
 
     @Override
     public void setRate(String clockKey, long rate) throws ScmiException {
-        pass();
+        hardware.pass();
         synchronized (this) {
             rates.put(clockKey, rate);
         }
@@ -59,7 +57,7 @@ final class TestClockDriver implements ClockDriver {
 
     @Override
     public void setEnabled(String clockKey, boolean on) throws ScmiException {
-        pass();
+        hardware.pass();
         synchronized (this) {
             enabled.put(clockKey, on);
         }
@@ -73,7 +71,7 @@ final class TestClockDriver implements ClockDriver {
 
     @Override
     public void setParent(String clockKey, String parentKey) throws ScmiException {
-        pass();
+        hardware.pass();
         synchronized (this) {
             parents.put(clockKey, parentKey);
         }
@@ -91,20 +89,6 @@ final class TestClockDriver implements ClockDriver {
             rates.put(clockKey, rate);
         }
         listeners.forEach(l -> l.rateChanged(clockKey, rate));
-    }
-
-    private void pass() throws ScmiException {
-        CountDownLatch waitFor = gate;
-        if (waitFor != null) {
-            try {
-                waitFor.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (failure != null) {
-            throw new ScmiException(failure, "test failure");
-        }
     }
 
     @Override

@@ -12,7 +12,6 @@ import static org.scmi.api.testing.Le.words;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -198,9 +197,9 @@ class PowerProtocolTest {
 
     @Test
     void driverFailureIsReportedAndTheRequestForgotten() {
-        board.failure = ScmiStatus.HARDWARE_ERROR;
+        board.hardware.fail(ScmiStatus.HARDWARE_ERROR);
         assertArrayEquals(words(ScmiStatus.HARDWARE_ERROR.code()), call(power, guest1, 0x4, 0, 0, PowerState.OFF));
-        board.failure = null;
+        board.hardware.fail(null);
         assertArrayEquals(words(0, PowerState.ON), call(power, guest1, 0x5, 0));
     }
 
@@ -268,11 +267,11 @@ class PowerProtocolTest {
 
     @Test
     void asynchronousSetAnswersAtOnceAndCompletesWithANotification() throws InterruptedException {
-        board.gate = new CountDownLatch(1);
+        board.hardware.hold();
         call(power, guest1, 0x6, 2, 1);
         assertArrayEquals(words(0), call(power, guest1, 0x4, 1, 2, PowerState.OFF));
         assertEquals(List.of(), board.sets, "still switching");
-        board.gate.countDown();
+        board.hardware.release();
         FakeAgent.Event done = guest1.await();
         assertEquals(STATE_CHANGED_HEADER, done.header());
         assertArrayEquals(words(1, 2, PowerState.OFF), done.payload());

@@ -5,12 +5,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.api.power.PowerDomainListener;
+import org.scmi.api.testing.HeldCalls;
 
 /** Domains held in memory; records what the protocol asked and can block or fail on demand. */
 final class TestPowerDriver implements PowerDomainDriver {
@@ -18,8 +18,7 @@ final class TestPowerDriver implements PowerDomainDriver {
     private final Map<String, Integer> states = new HashMap<>();
     final List<String> sets = new CopyOnWriteArrayList<>();
     final List<PowerDomainListener> listeners = new CopyOnWriteArrayList<>();
-    volatile CountDownLatch gate;
-    volatile ScmiStatus failure;
+    final HeldCalls hardware = new HeldCalls();
 
     TestPowerDriver(PowerDomain... domains) {
         this.domains = List.of(domains);
@@ -44,17 +43,7 @@ final class TestPowerDriver implements PowerDomainDriver {
 
     @Override
     public void setState(String domainKey, int state) throws ScmiException {
-        CountDownLatch waitFor = gate;
-        if (waitFor != null) {
-            try {
-                waitFor.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (failure != null) {
-            throw new ScmiException(failure, "test failure");
-        }
+        hardware.pass();
         synchronized (this) {
             states.put(domainKey, state);
         }
