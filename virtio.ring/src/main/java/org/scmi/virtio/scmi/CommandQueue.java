@@ -5,7 +5,6 @@ import org.scmi.api.MessageObserver;
 import org.scmi.api.ScmiStatus;
 import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.ring.DescriptorChain;
-import org.scmi.virtio.ring.Virtqueue;
 import org.scmi.virtio.ring.VirtqueueException;
 
 /**
@@ -15,13 +14,13 @@ import org.scmi.virtio.ring.VirtqueueException;
  *
  * <p>Runs on the thread that calls {@link #process()} (the transport's kick thread) and never
  * waits for anything but the commands' handlers, and for a protocol that is being replaced (up to
- * the dispatcher's grace period). The monitor serializes processing with {@link #start} and
- * {@link #stop}, so once {@link #stop} returns the queue's memory is not touched any more.
+ * the dispatcher's grace period). The monitor serializes processing with starting and stopping
+ * (see {@link ServedQueue}).
  *
  * <p>Every answered command is counted on the agent and, while any {@link MessageObserver} is
  * registered, shown to the observers after its response is written.
  */
-final class CommandQueue {
+final class CommandQueue extends ServedQueue {
     private final GuestAgent agent;
     private final ScmiDispatcher dispatcher;
     private final GuestTransport transport;
@@ -31,9 +30,6 @@ final class CommandQueue {
     /** The command as read from the guest: header and parameters. */
     private final byte[] command = new byte[VirtioScmi.HEADER_SIZE + VirtioScmi.MAX_PAYLOAD];
     private final byte[] responsePrefix = new byte[VirtioScmi.RESPONSE_PREFIX];
-    private Virtqueue queue;
-    /** Where the device resumes: kept when the queue stops or breaks. */
-    private int nextAvailIndex;
 
     CommandQueue(GuestAgent agent, ScmiDispatcher dispatcher, GuestTransport transport, GuestFaults faults,
             MessageObservers observers) {
@@ -44,26 +40,9 @@ final class CommandQueue {
         this.observers = observers;
     }
 
-    /** Serves {@code started} and answers the commands already waiting in it. */
-    synchronized void start(Virtqueue started) {
-        queue = started;
-        nextAvailIndex = started.nextAvailIndex();
-        process();
-    }
-
-    /** Stops serving; returns the next avail index. */
-    synchronized int stop() {
-        if (queue != null) {
-            nextAvailIndex = queue.nextAvailIndex();
-            queue = null;
-        }
-        return nextAvailIndex;
-    }
-
-    /** Remembers where a queue that could not start would have resumed. */
-    synchronized void failedToStart(int resumeIndex) {
-        queue = null;
-        nextAvailIndex = resumeIndex;
+    /** The guest kicked the cmdq. */
+    synchronized void process() {
+        serveAvailable();
     }
 
     /**
@@ -71,7 +50,8 @@ final class CommandQueue {
      * draining and a re-check after turning them on, so no command is missed and none waits for a
      * kick that will not come.
      */
-    synchronized void process() {
+    @Override
+    void serveAvailable() {
         if (queue == null) {
             return;
         }
@@ -86,8 +66,7 @@ final class CommandQueue {
                 }
             } while (queue.enableNotifications());
         } catch (VirtqueueException e) {
-            nextAvailIndex = queue.nextAvailIndex();
-            queue = null;
+            stop();
             faults.queueBroken(VirtioScmi.CMDQ, e.getMessage());
         }
     }

@@ -7,7 +7,6 @@ import org.scmi.api.MessageType;
 import org.scmi.api.ScmiHeader;
 import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.ring.DescriptorChain;
-import org.scmi.virtio.ring.Virtqueue;
 import org.scmi.virtio.ring.VirtqueueException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * at hand is omitted, and the buffer kept for the next one. The device asks for kicks only while
  * events wait for buffers, so a guest reposting buffers does not wake it for nothing.
  */
-final class EventQueue {
+final class EventQueue extends ServedQueue {
     private static final Logger LOG = LoggerFactory.getLogger(EventQueue.class);
     /** Delayed responses kept: one per SCMI token. */
     private static final int MAX_DELAYED_RESPONSES = 1024;
@@ -48,8 +47,6 @@ final class EventQueue {
     private int pendingNotifications;
     private final DescriptorChain chain = new DescriptorChain();
     private final byte[] header = new byte[VirtioScmi.HEADER_SIZE];
-    private Virtqueue queue;
-    private int nextAvailIndex;
 
     EventQueue(GuestAgent agent, GuestTransport transport, GuestFaults faults, IntSupplier notificationLimit) {
         this.agent = agent;
@@ -79,7 +76,7 @@ final class EventQueue {
             dropOldest(false);
         }
         pending.addLast(event);
-        deliver();
+        serveAvailable();
     }
 
     private void dropOldest(boolean notification) {
@@ -102,29 +99,7 @@ final class EventQueue {
 
     /** The guest kicked the eventq: it posted buffers. */
     synchronized void notified() {
-        deliver();
-    }
-
-    /** Serves {@code started}, delivering what waits. */
-    synchronized void start(Virtqueue started) {
-        queue = started;
-        nextAvailIndex = started.nextAvailIndex();
-        deliver();
-    }
-
-    /** Stops serving; events stay queued for the next start. Returns the next avail index. */
-    synchronized int stop() {
-        if (queue != null) {
-            nextAvailIndex = queue.nextAvailIndex();
-            queue = null;
-        }
-        return nextAvailIndex;
-    }
-
-    /** Remembers where a queue that could not start would have resumed. */
-    synchronized void failedToStart(int resumeIndex) {
-        queue = null;
-        nextAvailIndex = resumeIndex;
+        serveAvailable();
     }
 
     /** Forgets every queued event (device reset, guest gone). */
@@ -138,7 +113,9 @@ final class EventQueue {
         return pending.size();
     }
 
-    private void deliver() {
+    /** Writes waiting events into the buffers the guest posted, oldest first. */
+    @Override
+    void serveAvailable() {
         if (queue == null) {
             return;
         }
@@ -159,8 +136,7 @@ final class EventQueue {
                 transport.notifyGuest(VirtioScmi.EVENTQ);
             }
         } catch (VirtqueueException e) {
-            nextAvailIndex = queue.nextAvailIndex();
-            queue = null;
+            stop();
             faults.queueBroken(VirtioScmi.EVENTQ, e.getMessage());
         }
     }
