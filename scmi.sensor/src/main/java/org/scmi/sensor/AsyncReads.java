@@ -36,21 +36,21 @@ final class AsyncReads {
     static final int DELAYED_HEADER_SIZE = 8;
     private static final Logger LOG = LoggerFactory.getLogger(AsyncReads.class);
 
-    /** Told of every successful read, for trip points. */
+    /** Reads a sensor's driver (the monitor, which learns every value for trip points). */
     @FunctionalInterface
-    interface ReadingObserver {
-        void observed(Sensor sensor, SensorReading reading);
+    interface SensorReader {
+        SensorReading read(Sensor sensor) throws IOException;
     }
 
     private final Executor readers;
     private final Duration deadline;
-    private final ReadingObserver observer;
+    private final SensorReader reader;
     private final ConcurrentMap<Integer, AtomicInteger> pending = new ConcurrentHashMap<>();
 
-    AsyncReads(Executor readers, Duration deadline, ReadingObserver observer) {
+    AsyncReads(Executor readers, Duration deadline, SensorReader reader) {
         this.readers = readers;
         this.deadline = deadline;
-        this.observer = observer;
+        this.reader = reader;
     }
 
     /** Starts a read; BUSY when the agent already has {@link #MAX_PENDING} reads outstanding. */
@@ -65,16 +65,13 @@ final class AsyncReads {
         int header = ScmiHeader.delayedResponseFor(request.header());
         CompletableFuture.supplyAsync(() -> {
             try {
-                return sensor.read();
+                return reader.read(sensor);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }, readers).orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS).whenComplete((reading, failure) -> {
             outstanding.decrementAndGet();
             byte[] payload = failure == null ? success(sensor, reading, timestamps) : failure(sensor, failure);
-            if (failure == null) {
-                observer.observed(sensor, reading);
-            }
             if (!agent.sendEvent(header, payload)) {
                 LOG.debug("agent {} did not take the delayed reading of sensor {}", agent.id(), sensor.id());
             }

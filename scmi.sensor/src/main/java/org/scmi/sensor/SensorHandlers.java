@@ -152,11 +152,10 @@ final class SensorHandlers {
         }
         SensorReading reading;
         try {
-            reading = sensor.read();
+            reading = monitor.read(sensor);
         } catch (IOException e) {
             throw new ScmiException(ScmiStatus.HARDWARE_ERROR, e.getMessage());
         }
-        monitor.observed(sensor, reading);
         ReadingCodec.write(reply, reading, current.timestamps());
     }
 

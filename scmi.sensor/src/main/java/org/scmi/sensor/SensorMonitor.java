@@ -2,7 +2,10 @@ package org.scmi.sensor;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -10,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.scmi.api.sensor.SensorReading;
 import org.scmi.api.state.AgentStateStore;
 import org.slf4j.Logger;
@@ -29,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * agents' settings are in the state store, and so is each sensor's last value (under the platform,
  * {@value #LAST_VALUE}{@code <uid>}), so a new instance {@link #resume resumes} every watch and no
  * trip point crossing is missed across an update.
+ *
+ * <p>Order: reads overlap (a slow driver answers a sample after a push it did not see), so every
+ * read takes a ticket before it asks the driver, and a value whose read began before the newest one
+ * already observed is stale: it is answered to whoever asked but does not move the last value, which
+ * would raise a spurious pair of trip point events.
  */
 final class SensorMonitor {
     /** Shortest sampling period, whatever a driver lists: protects the host from a busy loop. */
@@ -51,6 +60,9 @@ final class SensorMonitor {
     private final Executor readers;
     private final AgentStateStore store;
     private final ConcurrentMap<WatchKey, Watch> watches = new ConcurrentHashMap<>();
+    private final AtomicLong tickets = new AtomicLong();
+    /** Per sensor uid, the ticket of the newest observed value; guarded by this. */
+    private final Map<String, Long> newestTickets = new HashMap<>();
 
     SensorMonitor(SensorCatalog catalog, SettingsStore settings, AgentStateStore store, Notifier notifier,
             ScheduledExecutorService timer, Executor readers) {
@@ -99,20 +111,34 @@ final class SensorMonitor {
         watches.clear();
     }
 
+    /** Reads a sensor from its driver and observes the value (see {@link #pushed}). */
+    SensorReading read(Sensor sensor) throws IOException {
+        long ticket = tickets.incrementAndGet();
+        SensorReading reading = sensor.read();
+        observe(sensor, reading, ticket);
+        return reading;
+    }
+
     /**
-     * A new value of a sensor: every agent whose armed trip point lies between the previous value
-     * and this one gets a trip point event. Multi-axis sensors are compared on their first axis.
+     * A driver's own new value of a sensor: every agent whose armed trip point lies between the
+     * previous value and this one gets a trip point event. Multi-axis sensors are compared on their
+     * first axis.
      */
-    void observed(Sensor sensor, SensorReading reading) {
+    void pushed(Sensor sensor, SensorReading reading) {
+        observe(sensor, reading, tickets.incrementAndGet());
+    }
+
+    private void observe(Sensor sensor, SensorReading reading, long ticket) {
         long value = reading.value();
-        Long previous = lastValue(sensor.uid(), value);
-        if (previous == null || previous == value) {
+        OptionalLong previous = replaceLastValue(sensor.uid(), value, ticket);
+        if (previous.isEmpty() || previous.getAsLong() == value) {
             return;
         }
+        long before = previous.getAsLong();
         settings.forEachAgent(sensor.uid(), (agentId, agentSettings) -> {
             if (agentSettings.watchesTripPoints()) {
                 agentSettings.tripPoints().forEach((tripId, tripPoint) -> {
-                    int crossing = tripPoint.crossing(previous, value);
+                    int crossing = tripPoint.crossing(before, value);
                     if (crossing != 0) {
                         notifier.tripPoint(agentId, sensor.id(), tripId, crossing > 0);
                     }
@@ -121,11 +147,19 @@ final class SensorMonitor {
         });
     }
 
-    /** Records a sensor's new value and returns the one before (null for the first). */
-    private synchronized Long lastValue(String uid, long value) {
+    /**
+     * Records a sensor's new value and returns the one before; empty for the first value and for a
+     * stale one, which is not recorded.
+     */
+    private synchronized OptionalLong replaceLastValue(String uid, long value, long ticket) {
+        Long newest = newestTickets.get(uid);
+        if (newest != null && newest > ticket) {
+            return OptionalLong.empty();
+        }
+        newestTickets.put(uid, ticket);
         String previous = store.get(PLATFORM, SensorMessages.PROTOCOL_ID, LAST_VALUE + uid);
         store.put(PLATFORM, SensorMessages.PROTOCOL_ID, LAST_VALUE + uid, Long.toString(value));
-        return previous == null ? null : Long.parseLong(previous);
+        return previous == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(previous));
     }
 
     private Watch start(WatchKey key, Duration period) {
@@ -152,12 +186,11 @@ final class SensorMonitor {
         }
         SensorReading reading;
         try {
-            reading = sensor.get().read();
+            reading = read(sensor.get());
         } catch (IOException e) {
             LOG.debug("sampling sensor {} for agent {} failed: {}", key.uid(), key.agentId(), e.getMessage());
             return;
         }
-        observed(sensor.get(), reading);
         SensorSettings current = settings.get(key.agentId(), sensor.get());
         if (current.watchesContinuously()) {
             notifier.sensorUpdate(key.agentId(), sensor.get(), reading, current.timestamps());

@@ -68,7 +68,7 @@ public final class SensorProtocol implements ScmiProtocol {
         settings = new SettingsStore(store, directory::agentIds);
         Notifier notifier = new Notifier(directory::agent);
         monitor = new SensorMonitor(catalog, settings, store, notifier, timer, readers);
-        AsyncReads asyncReads = new AsyncReads(readers, AsyncReads.DEADLINE, monitor::observed);
+        AsyncReads asyncReads = new AsyncReads(readers, AsyncReads.DEADLINE, monitor::read);
         handlers = new SensorHandlers(catalog, settings, monitor, asyncReads, arrivals, () -> driverGrace);
     }
 
@@ -144,7 +144,7 @@ public final class SensorProtocol implements ScmiProtocol {
         public void readingChanged(SensorDriver driver, String sensorKey, SensorReading reading) {
             catalog.of(driver, sensorKey)
                     .filter(sensor -> reading.values().size() == sensor.info().valueCount())
-                    .ifPresent(sensor -> monitor.observed(sensor, reading));
+                    .ifPresent(sensor -> monitor.pushed(sensor, reading));
         }
 
         @Override

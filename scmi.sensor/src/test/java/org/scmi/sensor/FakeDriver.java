@@ -13,7 +13,10 @@ import org.scmi.api.sensor.SensorInfo;
 import org.scmi.api.sensor.SensorListener;
 import org.scmi.api.sensor.SensorReading;
 
-/** A driver whose values the test sets; reads of chosen sensors block until released. */
+/**
+ * A driver whose values the test sets; reads of chosen sensors block until released, answering
+ * then with the value they sampled when they began.
+ */
 final class FakeDriver implements SensorDriver {
     static final Instant SAMPLE_TIME = Instant.parse("2026-01-02T03:04:05.123456Z");
 
@@ -49,6 +52,7 @@ final class FakeDriver implements SensorDriver {
 
     @Override
     public SensorReading read(String sensorKey) throws IOException {
+        List<Long> sampled = values.get(sensorKey);
         reads.add(sensorKey);
         CountDownLatch gate = gates.get(sensorKey);
         if (gate != null) {
@@ -62,7 +66,7 @@ final class FakeDriver implements SensorDriver {
         if (broken.getOrDefault(sensorKey, false)) {
             throw new IOException("sensor " + sensorKey + " does not answer");
         }
-        return new SensorReading(values.get(sensorKey), SAMPLE_TIME);
+        return new SensorReading(sampled, SAMPLE_TIME);
     }
 
     void set(String sensorKey, long... newValues) {

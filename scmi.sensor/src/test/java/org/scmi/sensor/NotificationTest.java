@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.ScmiException;
@@ -84,6 +85,38 @@ class NotificationTest {
         FakeAgent.Event event = guest.next(2000);
         assertNotNull(event, "sampled at the 100 ms update interval");
         assertArrayEquals(Le.words(1, 0, 1 << 16), event.payload());
+    }
+
+    @Test
+    void aReadAnsweredAfterANewerValueRaisesNoTripEvents() throws Exception {
+        board.push("slow", 0);
+        harness.call(guest, 0x5, 3, trip(0, 3), 100, 0);
+        harness.call(guest, 0x4, 3, 1);
+        CountDownLatch gate = board.hold("slow");
+        harness.callSized(guest, 0x6, 7, 128, 3, 1);
+        awaitRead("slow");
+
+        board.push("slow", 200);
+        assertArrayEquals(Le.words(1, 3, 1 << 16), guest.next(1000).payload(), "crossed upward");
+        gate.countDown();
+        FakeAgent.Event delayed = guest.next(1000);
+        assertEquals(0x6 | 2 << 8 | 0x15 << 10 | 7 << 18, delayed.header());
+        assertArrayEquals(Le.bytes().u32(0).u32(3).u64(0).u64(0).toArray(), delayed.payload(),
+                "the reader gets the value its read sampled");
+        assertNull(guest.next(200), "but that older value is not a downward crossing");
+
+        board.push("slow", 50);
+        assertArrayEquals(Le.words(1, 3, 0), guest.next(1000).payload(), "newer values still count");
+    }
+
+    private void awaitRead(String sensorKey) throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!board.reads.contains(sensorKey)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the driver was never asked for " + sensorKey);
+            }
+            Thread.sleep(1);
+        }
     }
 
     @Test
