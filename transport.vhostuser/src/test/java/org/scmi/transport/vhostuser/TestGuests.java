@@ -5,11 +5,14 @@ import java.io.UncheckedIOException;
 import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.scmi.api.testing.Eventually;
 
 /** Test helpers: a configured guest socket, and the process's fds and mappings to check leaks. */
 final class TestGuests {
+    private static final Duration GUEST_WAIT = Duration.ofSeconds(5);
 
     private TestGuests() {
     }
@@ -53,13 +56,6 @@ final class TestGuests {
 
     /** Waits up to 5 s for {@code condition}. */
     static boolean eventually(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(10);
-        }
-        return condition.getAsBoolean();
+        return Eventually.within(GUEST_WAIT, condition);
     }
 }
