@@ -180,18 +180,8 @@ public final class ClockProtocol implements ScmiProtocol {
         directory.unbind(agents);
     }
 
-    /**
-     * The clock a command names, with its driver: waits for a driver that is away, up to the grace
-     * period; HARDWARE_ERROR if it does not come back.
-     */
     private Entry present(int clockId) throws ScmiException {
-        Entry entry = clocks.get(clockId);
-        if (entry.present()) {
-            return entry;
-        }
-        return drivers.awaitDriver(() -> clocks.find(entry.settingKey()).filter(Entry::present).orElse(null),
-                Duration.ofMillis(Math.max(0, config.driverGraceMillis())),
-                "driver " + entry.owner().key() + " of clock " + clockId);
+        return drivers.present(() -> clocks, clockId, Duration.ofMillis(Math.max(0, config.driverGraceMillis())));
     }
 
     /** max_async_req for this agent: 0 unless it has an event channel and every clock is fast enough. */

@@ -5,14 +5,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import org.scmi.api.ScmiException;
-import org.scmi.api.ScmiStatus;
 import org.scmi.api.clock.Clock;
 import org.scmi.api.clock.ClockDriver;
 import org.scmi.api.support.BoundDriver;
 import org.scmi.api.support.DriverListings.Listing;
+import org.scmi.api.support.NumberedResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * a driver, so no other clock's id moves under a guest, and commands that need the hardware wait
  * for the driver to come back.
  */
-final class Clocks {
+final class Clocks extends NumberedResources<ClockDriver, Clocks.Entry> {
     private static final Logger LOG = LoggerFactory.getLogger(Clocks.class);
 
     /**
@@ -34,32 +32,18 @@ final class Clocks {
      * @param parentIds ids of {@link Clock#parents()} in the same order, parents missing from the
      *     list left out
      */
-    record Entry(int id, BoundDriver<ClockDriver> owner, Clock clock, List<Integer> parentIds) {
-        /** The driver, or null while it is away. */
-        ClockDriver driver() {
-            return owner.driver();
-        }
-
-        boolean present() {
-            return owner.present();
-        }
-
-        String key() {
+    record Entry(int id, BoundDriver<ClockDriver> owner, Clock clock, List<Integer> parentIds)
+            implements NumberedResources.Listed<ClockDriver> {
+        @Override
+        public String key() {
             return clock.key();
-        }
-
-        /** Stable across restarts: what per-agent settings and subscriptions are kept under. */
-        String settingKey() {
-            return owner.settingKey(clock.key());
         }
     }
 
     static final Clocks EMPTY = new Clocks(List.of());
 
-    private final List<Entry> entries;
-
     private Clocks(List<Entry> entries) {
-        this.entries = entries;
+        super(entries, "clock");
     }
 
     /** @param listings the drivers' places in list order */
@@ -89,31 +73,6 @@ final class Clocks {
                     .map(parent -> ids.get(owner.settingKey(parent))).filter(parentId -> parentId != null).toList();
             entries.add(new Entry(id, owner, clocks.get(id), parentIds));
         }
-        return new Clocks(List.copyOf(entries));
-    }
-
-    int count() {
-        return entries.size();
-    }
-
-    /** The clock a command names; ids are whole unsigned words. */
-    Entry get(int clockId) throws ScmiException {
-        if (Integer.compareUnsigned(clockId, entries.size()) >= 0) {
-            throw new ScmiException(ScmiStatus.NOT_FOUND, "no clock " + Integer.toUnsignedString(clockId));
-        }
-        return entries.get(clockId);
-    }
-
-    /** The clock with this setting key, if listed. */
-    Optional<Entry> find(String settingKey) {
-        return entries.stream().filter(e -> e.settingKey().equals(settingKey)).findFirst();
-    }
-
-    Optional<Entry> find(ClockDriver driver, String clockKey) {
-        return entries.stream().filter(e -> e.driver() == driver && e.key().equals(clockKey)).findFirst();
-    }
-
-    List<Entry> entries() {
-        return entries;
+        return new Clocks(entries);
     }
 }

@@ -3,14 +3,12 @@ package org.scmi.power;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import org.scmi.api.ScmiException;
-import org.scmi.api.ScmiStatus;
 import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.api.support.BoundDriver;
 import org.scmi.api.support.DriverListings.Listing;
+import org.scmi.api.support.NumberedResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,36 +19,22 @@ import org.slf4j.LoggerFactory;
  * place: its domains stay listed without a driver, so no other domain's id moves under a guest,
  * and commands that need the hardware wait for the driver to come back.
  */
-final class PowerDomains {
+final class PowerDomains extends NumberedResources<PowerDomainDriver, PowerDomains.Entry> {
     private static final Logger LOG = LoggerFactory.getLogger(PowerDomains.class);
 
     /** A domain with its id and the driver that owns it. */
-    record Entry(int id, BoundDriver<PowerDomainDriver> owner, PowerDomain domain) {
-        /** The driver, or null while it is away. */
-        PowerDomainDriver driver() {
-            return owner.driver();
-        }
-
-        boolean present() {
-            return owner.present();
-        }
-
-        String key() {
+    record Entry(int id, BoundDriver<PowerDomainDriver> owner, PowerDomain domain)
+            implements NumberedResources.Listed<PowerDomainDriver> {
+        @Override
+        public String key() {
             return domain.key();
-        }
-
-        /** Stable across restarts: what per-agent settings and subscriptions are kept under. */
-        String settingKey() {
-            return owner.settingKey(domain.key());
         }
     }
 
     static final PowerDomains EMPTY = new PowerDomains(List.of());
 
-    private final List<Entry> entries;
-
     private PowerDomains(List<Entry> entries) {
-        this.entries = entries;
+        super(entries, "power domain");
     }
 
     /** @param listings the drivers' places in list order */
@@ -68,31 +52,6 @@ final class PowerDomains {
                 entries.add(new Entry(entries.size(), owner, domain));
             }
         });
-        return new PowerDomains(List.copyOf(entries));
-    }
-
-    int count() {
-        return entries.size();
-    }
-
-    /** The domain a command names; ids are whole unsigned words. */
-    Entry get(int domainId) throws ScmiException {
-        if (Integer.compareUnsigned(domainId, entries.size()) >= 0) {
-            throw new ScmiException(ScmiStatus.NOT_FOUND, "no power domain " + Integer.toUnsignedString(domainId));
-        }
-        return entries.get(domainId);
-    }
-
-    /** The domain with this setting key, if listed. */
-    Optional<Entry> find(String settingKey) {
-        return entries.stream().filter(e -> e.settingKey().equals(settingKey)).findFirst();
-    }
-
-    Optional<Entry> find(PowerDomainDriver driver, String domainKey) {
-        return entries.stream().filter(e -> e.driver() == driver && e.key().equals(domainKey)).findFirst();
-    }
-
-    List<Entry> entries() {
-        return entries;
+        return new PowerDomains(entries);
     }
 }

@@ -165,17 +165,8 @@ public final class PowerProtocol implements ScmiProtocol {
         directory.unbind(agents);
     }
 
-    /**
-     * The domain a command names, with its driver: waits for a driver that is away, up to the grace
-     * period; HARDWARE_ERROR if it does not come back.
-     */
     private Entry present(int domainId) throws ScmiException {
-        Entry entry = domains.get(domainId);
-        if (entry.present()) {
-            return entry;
-        }
-        return drivers.awaitDriver(() -> domains.find(entry.settingKey()).filter(Entry::present).orElse(null),
-                driverGrace, "driver " + entry.owner().key() + " of power domain " + domainId);
+        return drivers.present(() -> domains, domainId, driverGrace);
     }
 
     private void protocolAttributes(ScmiRequest request, Reply reply) throws ScmiException {

@@ -73,8 +73,20 @@ public final class DriverBindings<D, R> {
         return Optional.of(gone.owner());
     }
 
-    /** See {@link DriverArrivals#awaitDriver}. */
-    public <T> T awaitDriver(Supplier<T> lookup, Duration grace, String driver) throws ScmiException {
-        return arrivals.awaitDriver(lookup, grace, driver);
+    /**
+     * The resource a command names, with its driver: waits for a driver that is away, up to the
+     * grace period ({@link DriverArrivals#awaitDriver}); HARDWARE_ERROR if it does not come back.
+     *
+     * @param current the protocol's snapshot, read again on each look (a returning driver replaces it)
+     */
+    public <E extends NumberedResources.Listed<D>> E present(Supplier<? extends NumberedResources<D, E>> current,
+            int id, Duration grace) throws ScmiException {
+        NumberedResources<D, E> resources = current.get();
+        E entry = resources.get(id);
+        if (entry.present()) {
+            return entry;
+        }
+        return arrivals.awaitDriver(() -> current.get().find(entry.settingKey()).filter(E::present).orElse(null),
+                grace, "driver " + entry.owner().key() + " of " + resources.noun() + " " + id);
     }
 }

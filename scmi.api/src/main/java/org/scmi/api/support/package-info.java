@@ -9,7 +9,7 @@
  * can still be updated, stopped or refreshed on its own.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.scmi.api.support;
 
 import org.osgi.annotation.bundle.Export;
