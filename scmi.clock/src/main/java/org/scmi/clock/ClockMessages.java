@@ -4,6 +4,7 @@ import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
+import org.scmi.api.support.Paging;
 
 /**
  * Wire facts of the Clock management protocol (0x14, v3.0): message and notification ids,
@@ -53,19 +54,12 @@ final class ClockMessages {
     /** CLOCK_ATTRIBUTES bit 0 and CLOCK_CONFIG_GET config bit 0: the clock runs. */
     static final int ENABLED = 1;
 
-    /** num_rates_flags bits 11:0: rates in this reply. */
-    static final int RATES_RETURNED_MAX = 0xFFF;
+    /** num_rates_flags of a list: bits 11:0 rates in this reply, 31:16 rates after it. */
+    static final Paging.Counts RATE_LIST_COUNTS = new Paging.Counts(0xFFF, 16);
     /** num_rates_flags bit 12: a {min, max, step} triplet instead of a list. */
     static final int RATES_RANGE_FORMAT = 1 << 12;
-    /** num_rates_flags bits 31:16: rates after this reply. */
-    static final int RATES_REMAINING_SHIFT = 16;
-    static final int RATES_REMAINING_MAX = 0xFFFF;
     /** A range is always described by exactly three rates in one reply. */
     static final int RANGE_TRIPLET = 3;
-    /** Each rate is a 64-bit value. */
-    static final int RATE_SIZE = 8;
-    /** The num_rates_flags / num_parents_flags word before the items. */
-    static final int LIST_HEADER_SIZE = 4;
 
     /** CLOCK_RATE_SET flags bit 0: asynchronous. */
     static final int SET_ASYNC = 1;
@@ -90,10 +84,7 @@ final class ClockMessages {
     static final int NO_OEM_VALUE = 0;
 
     /** num_parents_flags bits 7:0: parents in this reply; 31:24 parents after it. */
-    static final int PARENTS_RETURNED_MAX = 0xFF;
-    static final int PARENTS_REMAINING_SHIFT = 24;
-    static final int PARENTS_REMAINING_MAX = 0xFF;
-    static final int PARENT_ID_SIZE = 4;
+    static final Paging.Counts PARENT_LIST_COUNTS = new Paging.Counts(0xFF, 24);
 
     /** CLOCK_GET_PERMISSIONS bits 31, 30, 29: state, parent, rate control allowed. */
     static final int PERMIT_STATE = 1 << 31;

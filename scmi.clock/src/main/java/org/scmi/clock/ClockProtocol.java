@@ -40,6 +40,7 @@ import org.scmi.api.state.AgentStateStore;
 import org.scmi.api.support.BoundDriver;
 import org.scmi.api.support.DirectoryReference;
 import org.scmi.api.support.DriverBindings;
+import org.scmi.api.support.Paging;
 import org.scmi.clock.Clocks.Entry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -227,14 +228,8 @@ public final class ClockProtocol implements ScmiProtocol {
                     throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "clock " + entry.id() + " has " + count
                             + " rates, index " + Integer.toUnsignedString(index) + " asked");
                 }
-                // At least one rate, so that a buffer too small for any reports COMMS_ERROR, not an empty list.
-                int room = Math.max(1, (reply.remaining() - LIST_HEADER_SIZE) / RATE_SIZE);
-                int returned = Math.min(Math.min(count - index, room), RATES_RETURNED_MAX);
-                int remaining = Math.min(count - index - returned, RATES_REMAINING_MAX);
-                reply.u32(returned | remaining << RATES_REMAINING_SHIFT);
-                for (long rate : discrete.rates().subList(index, index + returned)) {
-                    reply.u64(rate);
-                }
+                Paging.write(reply, RATE_LIST_COUNTS, discrete.rates(), index, rate -> Long.BYTES,
+                        (out, i, rate) -> out.u64(rate));
             }
         }
     }
@@ -367,13 +362,8 @@ public final class ClockProtocol implements ScmiProtocol {
             throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "clock " + entry.id() + " has " + count
                     + " parents, skip " + Integer.toUnsignedString(skip) + " asked");
         }
-        int room = Math.max(1, (reply.remaining() - LIST_HEADER_SIZE) / PARENT_ID_SIZE);
-        int returned = Math.min(Math.min(count - skip, room), PARENTS_RETURNED_MAX);
-        int remaining = Math.min(count - skip - returned, PARENTS_REMAINING_MAX);
-        reply.u32(returned | remaining << PARENTS_REMAINING_SHIFT);
-        for (int parentId : entry.parentIds().subList(skip, skip + returned)) {
-            reply.u32(parentId);
-        }
+        Paging.write(reply, PARENT_LIST_COUNTS, entry.parentIds(), skip, parentId -> Integer.BYTES,
+                (out, i, parentId) -> out.u32(parentId));
     }
 
     private void parentSet(ScmiRequest request, Reply reply) throws ScmiException {

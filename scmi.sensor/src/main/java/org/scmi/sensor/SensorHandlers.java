@@ -1,11 +1,13 @@
 package org.scmi.sensor;
 
 import static org.scmi.sensor.SensorMessages.AXIS_DESCRIPTION_GET;
+import static org.scmi.sensor.SensorMessages.AXIS_LIST_COUNTS;
 import static org.scmi.sensor.SensorMessages.AXIS_NAME_GET;
 import static org.scmi.sensor.SensorMessages.CONFIG_GET;
 import static org.scmi.sensor.SensorMessages.CONFIG_SET;
 import static org.scmi.sensor.SensorMessages.CONTINUOUS_UPDATE_NOTIFY;
 import static org.scmi.sensor.SensorMessages.DESCRIPTION_GET;
+import static org.scmi.sensor.SensorMessages.LIST_COUNTS;
 import static org.scmi.sensor.SensorMessages.LIST_UPDATE_INTERVALS;
 import static org.scmi.sensor.SensorMessages.NAME_GET;
 import static org.scmi.sensor.SensorMessages.PROTOCOL_ATTRIBUTES;
@@ -28,6 +30,7 @@ import org.scmi.api.ScmiStatus;
 import org.scmi.api.sensor.SensorAxis;
 import org.scmi.api.sensor.SensorReading;
 import org.scmi.api.support.DriverArrivals;
+import org.scmi.api.support.Paging;
 
 /**
  * The Sensor management protocol's messages, one handler per message id. Settings are per agent;
@@ -93,7 +96,7 @@ final class SensorHandlers {
                     + " of " + sensors.size());
         }
         boolean events = request.agent().hasEventChannel();
-        Paging.write(reply, Paging.WIDE, sensors, index, sensor -> DescriptorCodec.size(sensor.info()),
+        Paging.write(reply, LIST_COUNTS, sensors, index, sensor -> DescriptorCodec.size(sensor.info()),
                 (out, i, sensor) -> DescriptorCodec.writeSensor(out, sensor, events, events));
     }
 
@@ -162,7 +165,7 @@ final class SensorHandlers {
     private void axisDescriptionGet(ScmiRequest request, Reply reply) throws ScmiException {
         Sensor sensor = sensor(request.parameters());
         int index = axisIndex(sensor, request.parameters());
-        Paging.write(reply, Paging.AXES, sensor.info().axes(), index, DescriptorCodec::axisSize,
+        Paging.write(reply, AXIS_LIST_COUNTS, sensor.info().axes(), index, DescriptorCodec::axisSize,
                 DescriptorCodec::writeAxis);
     }
 
@@ -174,7 +177,7 @@ final class SensorHandlers {
             throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "update interval " + Integer.toUnsignedString(index)
                     + " of " + intervals.size());
         }
-        Paging.write(reply, Paging.WIDE, intervals, index, interval -> Integer.BYTES,
+        Paging.write(reply, LIST_COUNTS, intervals, index, interval -> Integer.BYTES,
                 (out, i, interval) -> out.u32(IntervalCodec.intervalWord(interval)));
     }
 
@@ -220,7 +223,7 @@ final class SensorHandlers {
     private void axisNameGet(ScmiRequest request, Reply reply) throws ScmiException {
         Sensor sensor = sensor(request.parameters());
         int index = axisIndex(sensor, request.parameters());
-        Paging.write(reply, Paging.AXES, sensor.info().axes(), index, axis -> DescriptorCodec.AXIS_NAME_SIZE,
+        Paging.write(reply, AXIS_LIST_COUNTS, sensor.info().axes(), index, axis -> DescriptorCodec.AXIS_NAME_SIZE,
                 DescriptorCodec::writeAxisName);
     }
 

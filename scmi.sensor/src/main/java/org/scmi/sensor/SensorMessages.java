@@ -1,5 +1,7 @@
 package org.scmi.sensor;
 
+import org.scmi.api.support.Paging;
+
 /**
  * Message and notification ids of the Sensor management protocol (0x15, v3.1) and the fields of
  * the request words the handlers decode.
@@ -42,6 +44,11 @@ final class SensorMessages {
 
     /** SENSOR_TRIP_POINT_EVENT trip_desc: bit 16 set when the value crossed upwards. */
     static final int TRIP_EVENT_UPWARD = 1 << 16;
+
+    /** SENSOR_DESCRIPTION_GET and SENSOR_LIST_UPDATE_INTERVALS: returned 11:0, remaining 31:16. */
+    static final Paging.Counts LIST_COUNTS = new Paging.Counts(0xFFF, 16);
+    /** SENSOR_AXIS_DESCRIPTION_GET and SENSOR_AXIS_NAME_GET: returned 5:0, remaining 31:26. */
+    static final Paging.Counts AXIS_LIST_COUNTS = new Paging.Counts(0x3F, 26);
 
     private SensorMessages() {
     }

@@ -1,4 +1,4 @@
-package org.scmi.sensor;
+package org.scmi.api.support;
 
 import java.util.List;
 import java.util.function.ToIntFunction;
@@ -10,30 +10,27 @@ import org.scmi.api.ScmiException;
  * from the requested index as the agent's buffer holds. Linux posts 128 bytes for these replies
  * and rejects a reply that does not fit, so replies are sized from {@link Reply#remaining()}.
  */
-final class Paging {
+public final class Paging {
 
     /** Writes one item of a list. */
     @FunctionalInterface
-    interface ItemWriter<T> {
+    public interface ItemWriter<T> {
         void write(Reply reply, int index, T item) throws ScmiException;
     }
 
     /**
-     * Bit layout of a list's flags word.
+     * Bit layout of a list's flags word: the returned count from bit 0, the remaining count from
+     * {@code remainingShift} to bit 31.
      *
-     * @param returnedMask mask of the returned count (bits from 0)
+     * @param returnedMask mask of the returned count, also the most items one reply carries
      * @param remainingShift position of the remaining count
      */
-    record Counts(int returnedMask, int remainingShift) {
+    public record Counts(int returnedMask, int remainingShift) {
+        /** A remaining count too large for its field reports the field's maximum. */
         int encode(int returned, int remaining) {
-            return returned | remaining << remainingShift;
+            return returned | Math.min(remaining, -1 >>> remainingShift) << remainingShift;
         }
     }
-
-    /** SENSOR_DESCRIPTION_GET and SENSOR_LIST_UPDATE_INTERVALS: returned 11:0, remaining 31:16. */
-    static final Counts WIDE = new Counts(0xFFF, 16);
-    /** SENSOR_AXIS_DESCRIPTION_GET and SENSOR_AXIS_NAME_GET: returned 5:0, remaining 31:26. */
-    static final Counts AXES = new Counts(0x3F, 26);
 
     private Paging() {
     }
@@ -42,8 +39,10 @@ final class Paging {
      * Writes the flags word and the items from {@code from} that fit. The first item is written
      * even if it does not fit, which fails the reply: a buffer that holds no item at all cannot
      * make progress.
+     *
+     * @param size bytes one item takes in the reply
      */
-    static <T> void write(Reply reply, Counts counts, List<T> items, int from, ToIntFunction<T> size,
+    public static <T> void write(Reply reply, Counts counts, List<T> items, int from, ToIntFunction<T> size,
             ItemWriter<T> writer) throws ScmiException {
         int flagsOffset = reply.length();
         reply.u32(0);
