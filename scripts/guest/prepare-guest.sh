@@ -13,11 +13,11 @@
 #      CACHE/initrd.img.
 #
 # Each step is skipped when its result is already there, so running it again is cheap; delete CACHE to
-# start over. Default CACHE: /var/cache/scmi-server-guest. Needs root (re-runs itself with sudo) and
+# start over. Default CACHE: $SCMI_GUEST_CACHE, else /var/cache/scmi-server-guest. Needs root (re-runs itself with sudo) and
 # Debian's package archive. SCMI_GUEST_KERNEL=<Debian version of linux-source-6.12> pins the kernel.
 set -euo pipefail
 
-DEFAULT_CACHE=/var/cache/scmi-server-guest
+DEFAULT_CACHE=${SCMI_GUEST_CACHE:-/var/cache/scmi-server-guest}
 KERNEL_SERIES=6.12
 HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 say() { echo "prepare-guest: $*" >&2; }
@@ -31,7 +31,7 @@ esac
 if [ "$(id -u)" != 0 ]; then
   command -v sudo >/dev/null || die "needs root (and sudo is not installed)"
   say "needs root: running again with sudo"
-  exec sudo -- "$0" "$@"
+  exec sudo -- "$0" "${1:-$DEFAULT_CACHE}"
 fi
 
 mkdir -p "${1:-$DEFAULT_CACHE}"
