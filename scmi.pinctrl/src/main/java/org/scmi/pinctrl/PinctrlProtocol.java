@@ -326,19 +326,11 @@ public final class PinctrlProtocol implements ScmiProtocol {
             throw invalid("neither a function nor a config to set");
         }
         Optional<FunctionEntry> function = selectFunction ? function(view, kind, id, functionId) : Optional.empty();
-        for (PinConfig config : configs) {
-            for (PinEntry pin : pins) {
-                PinConfigRange range = pin.pin().configs().get(config.type());
-                if (range == null || PinConfigTypes.readOnly(config.type())) {
-                    throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "pin " + pin.id() + " cannot set "
-                            + PinConfigTypes.name(config.type()));
-                }
-                if (!range.contains(config.value())) {
-                    throw invalid(PinConfigTypes.name(config.type()) + " of pin " + pin.id() + " takes " + range
-                            + ", not " + config.value());
-                }
-            }
+        checkValues(pins, configs);
+        if (selectFunction && kind == Kind.PIN) {
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "functions are selected on groups, not on pin " + id);
         }
+        checkSupported(pins, configs);
         synchronized (changes) {
             permitChange(agent, pins, kind, id);
             if (selectFunction) {
@@ -373,15 +365,13 @@ public final class PinctrlProtocol implements ScmiProtocol {
     }
 
     /**
-     * The function a SETTINGS_CONFIGURE selects: empty for none (0xFFFFFFFF). Functions are selected
-     * on groups that list them; this platform has no function of single pins.
+     * The function a SETTINGS_CONFIGURE selects on a group: empty for none (0xFFFFFFFF) and for a
+     * pin (refused later: this platform has no function of single pins). INVALID_PARAMETERS for a
+     * function that does not list the group.
      */
     private static Optional<FunctionEntry> function(PinResources view, Kind kind, int id, int functionId)
             throws ScmiException {
-        if (kind == Kind.PIN) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "functions are selected on groups, not on pin " + id);
-        }
-        if (functionId == NO_FUNCTION) {
+        if (kind == Kind.PIN || functionId == NO_FUNCTION) {
             return Optional.empty();
         }
         GroupEntry group = view.groups().get(id);
@@ -390,6 +380,31 @@ public final class PinctrlProtocol implements ScmiProtocol {
             throw invalid("function " + Integer.toUnsignedString(functionId) + " cannot be selected on group " + id);
         }
         return Optional.of(view.functions().get(functionId));
+    }
+
+    /** INVALID_PARAMETERS for a value outside the range of a pin that has the type. */
+    private static void checkValues(List<PinEntry> pins, List<PinConfig> configs) throws ScmiException {
+        for (PinConfig config : configs) {
+            for (PinEntry pin : pins) {
+                PinConfigRange range = pin.pin().configs().get(config.type());
+                if (range != null && !range.contains(config.value())) {
+                    throw invalid(PinConfigTypes.name(config.type()) + " of pin " + pin.id() + " takes " + range
+                            + ", not " + config.value());
+                }
+            }
+        }
+    }
+
+    /** NOT_SUPPORTED for a type one of the pins lacks, or one agents may only read. */
+    private static void checkSupported(List<PinEntry> pins, List<PinConfig> configs) throws ScmiException {
+        for (PinConfig config : configs) {
+            for (PinEntry pin : pins) {
+                if (!pin.pin().has(config.type()) || PinConfigTypes.readOnly(config.type())) {
+                    throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "pin " + pin.id() + " cannot set "
+                            + PinConfigTypes.name(config.type()));
+                }
+            }
+        }
     }
 
     /** DENIED unless the agent may change every pin: not denied any, none held by another agent. */
