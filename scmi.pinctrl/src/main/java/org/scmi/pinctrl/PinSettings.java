@@ -1,11 +1,17 @@
 package org.scmi.pinctrl;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.scmi.api.ScmiException;
 import org.scmi.api.pinctrl.PinConfig;
+import org.scmi.api.pinctrl.PinConfigTypes;
 import org.scmi.api.state.AgentStateStore;
 import org.scmi.pinctrl.PinResources.GroupEntry;
 import org.scmi.pinctrl.PinResources.PinEntry;
@@ -14,9 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What agents set on pins, so that one agent's reset undoes only what that agent did. A pin's
- * configs and a group's function are one piece of hardware each: the last agent to set one owns
+ * configs and a group's function are one piece of hardware each: the last agent to change one owns
  * it, and resetting that agent puts back the value from before any agent changed it (as clock
- * rates are shared). A change by the platform itself makes the value nobody's.
+ * rates are shared). What the hardware changed along with an agent's change (the pull-down a
+ * pull-up turned off, the function a group lost to another group on the same pins) is that agent's
+ * change too. A change by the platform itself makes the value nobody's.
  *
  * <p>Everything lives in the platform's {@link AgentStateStore}, keyed by setting keys
  * ({@code <driver key>/<pin or group key>}), so an update of this bundle or of the driver keeps it:
@@ -45,24 +53,52 @@ final class PinSettings {
         this.agents = agents;
     }
 
-    /** Applies configs to the pin on the agent's behalf, in order; the agent then owns each. */
+    /**
+     * Applies configs to the pin on the agent's behalf, in order. The agent then owns every config
+     * of the pin that changed, those the hardware changed with them included (a pull-up turns the
+     * pull-down off), so that its reset puts all of them back.
+     */
     void configure(int agentId, PinEntry pin, List<PinConfig> configs) throws ScmiException {
-        List<String> before = new ArrayList<>();
-        for (PinConfig config : configs) {
-            before.add(Long.toString(pin.driver().config(pin.key(), config.type())));
-        }
+        Map<Integer, Long> before = settable(pin);
         pin.driver().configure(pin.key(), configs);
-        for (int i = 0; i < configs.size(); i++) {
-            claim(configKey(pin, configs.get(i).type()), agentId, before.get(i),
-                    Long.toString(configs.get(i).value()));
+        Map<Integer, Long> after = settable(pin);
+        for (int type : before.keySet()) {
+            boolean set = configs.stream().anyMatch(config -> config.type() == type);
+            if (set || !before.get(type).equals(after.get(type))) {
+                claim(configKey(pin, type), agentId, Long.toString(before.get(type)), Long.toString(after.get(type)));
+            }
         }
     }
 
-    /** Switches the group to a function (or to none) on the agent's behalf; the agent then owns it. */
-    void select(int agentId, GroupEntry group, Optional<String> functionKey) throws ScmiException {
-        String before = group.driver().function(group.key()).orElse(NO_FUNCTION);
+    /**
+     * Switches the group to a function (or to none) on the agent's behalf. The agent then owns the
+     * group's function and that of every group of the driver that lost its function with it.
+     */
+    void select(int agentId, GroupEntry group, Optional<String> functionKey, List<GroupEntry> groups)
+            throws ScmiException {
+        List<GroupEntry> sameDriver = groups.stream().filter(other -> other.owner().equals(group.owner())).toList();
+        Map<GroupEntry, String> before = new HashMap<>();
+        for (GroupEntry other : sameDriver) {
+            before.put(other, other.driver().function(other.key()).orElse(NO_FUNCTION));
+        }
         group.driver().selectFunction(group.key(), functionKey);
-        claim(MUX + group.settingKey(), agentId, before, functionKey.orElse(NO_FUNCTION));
+        for (GroupEntry other : sameDriver) {
+            String after = other.driver().function(other.key()).orElse(NO_FUNCTION);
+            if (other.equals(group) || !after.equals(before.get(other))) {
+                claim(MUX + other.settingKey(), agentId, before.get(other), after);
+            }
+        }
+    }
+
+    /** The values of the pin's configs agents may set. */
+    private static Map<Integer, Long> settable(PinEntry pin) throws ScmiException {
+        Map<Integer, Long> values = new TreeMap<>();
+        for (int type : pin.pin().configs().keySet()) {
+            if (!PinConfigTypes.readOnly(type)) {
+                values.put(type, pin.driver().config(pin.key(), type));
+            }
+        }
+        return values;
     }
 
     /**
@@ -71,15 +107,23 @@ final class PinSettings {
      * Entries whose driver is away are left alone: nothing can be moved.
      */
     void forget(int agentId, PinResources resources) {
+        Map<GroupEntry, String> functions = new LinkedHashMap<>();
         for (GroupEntry group : resources.groups().entries()) {
             String original = release(MUX + group.settingKey(), agentId);
             if (original != null && group.present()) {
-                try {
-                    group.driver().selectFunction(group.key(), Optional.of(original).filter(key -> !key.isEmpty()));
-                } catch (ScmiException e) {
-                    LOG.warn("Group {} ({}) not restored after agent {} was reset: {}", group.id(),
-                            group.group().name(), agentId, e.getMessage());
-                }
+                functions.put(group, original);
+            }
+        }
+        // Groups without a function first: a group given its function back may share pins with them.
+        List<GroupEntry> order = new ArrayList<>(functions.keySet());
+        order.sort(Comparator.comparing((GroupEntry group) -> !functions.get(group).isEmpty()));
+        for (GroupEntry group : order) {
+            try {
+                group.driver().selectFunction(group.key(),
+                        Optional.of(functions.get(group)).filter(key -> !key.isEmpty()));
+            } catch (ScmiException e) {
+                LOG.warn("Group {} ({}) not restored after agent {} was reset: {}", group.id(),
+                        group.group().name(), agentId, e.getMessage());
             }
         }
         for (PinEntry pin : resources.pins().entries()) {

@@ -335,7 +335,7 @@ public final class PinctrlProtocol implements ScmiProtocol {
             permitChange(agent, pins, kind, id);
             if (selectFunction) {
                 GroupEntry group = present(agent, PinResources::groups, id);
-                settings.select(agent.id(), group, function.map(FunctionEntry::key));
+                settings.select(agent.id(), group, function.map(FunctionEntry::key), view.groups().entries());
             }
             for (PinEntry listed : configs.isEmpty() ? List.<PinEntry>of() : pins) {
                 settings.configure(agent.id(), present(agent, PinResources::pins, listed.id()), configs);

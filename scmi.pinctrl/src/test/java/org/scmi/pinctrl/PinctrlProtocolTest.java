@@ -67,6 +67,8 @@ class PinctrlProtocolTest {
     private static final int UART0 = 0;
     private static final int I2C0 = 1;
     private static final int SPI0 = 2;
+    private static final int PWM0_GRP = 4;
+    private static final int PWM0 = 3;
     private static final int WAKEUP_KEY = 15;
 
     private final AgentStates store = new AgentStates();
@@ -317,9 +319,18 @@ class PinctrlProtocolTest {
         assertArrayEquals(words(0), configure(other, 4, NONE, PIN, DRIVE_STRENGTH, 6));
         assertArrayEquals(words(0), call(pinctrl, guest, REQUEST, 7, PIN));
 
+        // spi0_grp shares its last pin with pwm0_grp, which loses pwm0; a pull-up turns "bias disabled" off.
+        assertArrayEquals(words(0, NONE, 0), call(pinctrl, other, SETTINGS_GET, PWM0_GRP, 1 << 16 | GET_FUNCTION_ONLY));
+        assertArrayEquals(words(0), configure(guest, 3, NONE, PIN, BIAS_PULL_UP, 1));
+        assertArrayEquals(words(0, I2C0, 1, BIAS_DISABLE, 0), call(pinctrl, other, SETTINGS_GET, 3, BIAS_DISABLE));
+
         pinctrl.resetAgent(1);
         assertArrayEquals(words(0, I2C0, 1, DRIVE_STRENGTH, 4), call(pinctrl, other, SETTINGS_GET, 3, DRIVE_STRENGTH));
+        assertArrayEquals(words(0, I2C0, 1, BIAS_DISABLE, 1), call(pinctrl, other, SETTINGS_GET, 3, BIAS_DISABLE));
+        assertArrayEquals(words(0, I2C0, 1, BIAS_PULL_UP, 0), call(pinctrl, other, SETTINGS_GET, 3, BIAS_PULL_UP));
         assertArrayEquals(words(0, NONE, 0), call(pinctrl, other, SETTINGS_GET, SPI0_GRP, 1 << 16 | GET_FUNCTION_ONLY));
+        assertArrayEquals(words(0, PWM0, 0), call(pinctrl, other, SETTINGS_GET, PWM0_GRP, 1 << 16 | GET_FUNCTION_ONLY));
+        assertArrayEquals(words(0, PWM0, 0), call(pinctrl, other, SETTINGS_GET, 7, GET_FUNCTION_ONLY));
         assertArrayEquals(words(0, NONE, 1, DRIVE_STRENGTH, 6), call(pinctrl, other, SETTINGS_GET, 4, DRIVE_STRENGTH));
         assertArrayEquals(words(0), call(pinctrl, other, REQUEST, 7, PIN));
     }

@@ -50,6 +50,10 @@ class SimulatedPinControllerTest {
         board.selectFunction("uart0", Optional.of("uart0"));
         board.selectFunction("uart0_alt", Optional.of("uart0"));
         assertEquals(Optional.of("uart0"), board.function("uart0"), "no pin in common");
+        assertEquals(Optional.of("pwm0"), board.function("pwm0"));
+        board.selectFunction("spi0", Optional.of("spi0"));
+        assertEquals(Optional.empty(), board.function("pwm0"), "gpio7 went to spi0");
+        assertEquals(Optional.of("spi0"), board.pinFunction("gpio7"));
         assertEquals(ScmiStatus.INVALID_PARAMETERS, assertThrows(ScmiException.class,
                 () -> board.selectFunction("uart0", Optional.of("spi0"))).status());
         assertEquals(ScmiStatus.NOT_FOUND, assertThrows(ScmiException.class,
