@@ -9,6 +9,7 @@ import static org.scmi.launcher.e2e.Scmi.BASE_RESET_AGENT_CONFIGURATION;
 import static org.scmi.launcher.e2e.Scmi.EXTENDED_NAME;
 import static org.scmi.launcher.e2e.Scmi.LINUX_RESPONSE_BUFFER;
 import static org.scmi.launcher.e2e.Scmi.NEGOTIATE_PROTOCOL_VERSION;
+import static org.scmi.launcher.e2e.Scmi.PINCTRL;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_MESSAGE_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
@@ -28,7 +29,6 @@ import org.scmi.api.ScmiStatus;
  * no delayed responses: no guest ever gets an event.
  */
 class PinctrlProtocolIT extends TwoGuests {
-    private static final int PINCTRL = 0x19;
     private static final int VERSION = 0x1_0000;
     private static final int ATTRIBUTES = 0x3;
     private static final int LIST_ASSOCIATIONS = 0x4;
