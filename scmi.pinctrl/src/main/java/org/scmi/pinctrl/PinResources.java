@@ -12,9 +12,9 @@ import org.scmi.api.pinctrl.PinControlDriver;
 import org.scmi.api.pinctrl.PinController;
 import org.scmi.api.pinctrl.PinFunction;
 import org.scmi.api.pinctrl.PinGroup;
-import org.scmi.api.support.BoundDriver;
-import org.scmi.api.support.DriverListings.Listing;
-import org.scmi.api.support.NumberedResources;
+import org.scmi.support.BoundDriver;
+import org.scmi.support.DriverListings.Listing;
+import org.scmi.support.NumberedResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

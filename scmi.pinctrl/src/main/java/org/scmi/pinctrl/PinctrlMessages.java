@@ -4,7 +4,7 @@ import org.scmi.api.Payload;
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
-import org.scmi.api.support.Paging;
+import org.scmi.support.Paging;
 
 /**
  * Wire facts of the Pin control protocol (0x19, v1.0, SCMI v3.2): message ids, the fields of every

@@ -21,7 +21,7 @@ import org.scmi.api.testing.Le;
 import org.scmi.board.sim.pinctrl.PinCommands;
 import org.scmi.board.sim.pinctrl.SimulatedPinController;
 import org.scmi.board.sim.testing.BoardFileConfigs;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 /**
  * The Pin control protocol over the built-in simulated board (16 pins, groups uart0_grp,

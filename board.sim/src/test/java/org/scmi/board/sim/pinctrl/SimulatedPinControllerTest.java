@@ -12,7 +12,7 @@ import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.pinctrl.PinConfig;
 import org.scmi.api.pinctrl.PinConfigTypes;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 class SimulatedPinControllerTest {
     private final AgentStates store = new AgentStates();
