@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.scmi.api.ScmiException;
 import org.scmi.api.pinctrl.Pin;
 import org.scmi.api.pinctrl.PinControlDriver;
 import org.scmi.api.pinctrl.PinController;
@@ -141,7 +142,7 @@ final class PinResources {
     }
 
     /** The pins a command on a pin or a group acts on. */
-    List<PinEntry> pinsOf(PinctrlMessages.Kind kind, int id) throws org.scmi.api.ScmiException {
+    List<PinEntry> pinsOf(PinctrlMessages.Kind kind, int id) throws ScmiException {
         return kind == PinctrlMessages.Kind.PIN ? List.of(pins.get(id)) : groups.get(id).pins();
     }
 }

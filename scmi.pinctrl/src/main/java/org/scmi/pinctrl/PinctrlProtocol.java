@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -177,7 +178,7 @@ public final class PinctrlProtocol implements ScmiProtocol {
 
     /** The entry a command names, waiting for its driver while it is away. */
     private <E extends NumberedResources.Listed<PinControlDriver>> E present(Agent agent,
-            java.util.function.Function<PinResources, ? extends NumberedResources<PinControlDriver, E>> list, int id)
+            Function<PinResources, ? extends NumberedResources<PinControlDriver, E>> list, int id)
             throws ScmiException {
         return drivers.present(() -> list.apply(view(agent)), id, driverGrace);
     }

@@ -9,6 +9,7 @@ import static org.scmi.api.testing.Le.words;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -249,6 +250,10 @@ class PinctrlProtocolTest {
         assertStatus(ScmiStatus.NOT_SUPPORTED, call(pinctrl, guest, SETTINGS_CONFIGURE, 0, UART0, PIN | FUNCTION_VALID));
         assertStatus(ScmiStatus.NOT_SUPPORTED, configure(guest, 0, NONE, PIN, BIAS_BUS_HOLD, 1));
         assertStatus(ScmiStatus.NOT_SUPPORTED, configure(guest, 0, NONE, PIN, INPUT_VALUE, 1));
+        // Values are checked before support, as the specification orders the statuses.
+        assertStatus(ScmiStatus.INVALID_PARAMETERS, configure(guest, 0, NONE, PIN, BIAS_BUS_HOLD, 1, DRIVE_STRENGTH, 1));
+        assertStatus(ScmiStatus.INVALID_PARAMETERS, call(pinctrl, guest, SETTINGS_CONFIGURE, 0, UART0,
+                PIN | FUNCTION_VALID | 1 << 2, DRIVE_STRENGTH, 1));
         // The configs announced and the configs sent disagree, or the fixed part is cut short.
         assertStatus(ScmiStatus.PROTOCOL_ERROR, call(pinctrl, guest, SETTINGS_CONFIGURE, 0, NONE, PIN | 2 << 2,
                 DRIVE_STRENGTH, 8));
@@ -394,6 +399,6 @@ class PinctrlProtocolTest {
     }
 
     private static byte[] prefix(byte[] bytes, int length) {
-        return java.util.Arrays.copyOf(bytes, length);
+        return Arrays.copyOf(bytes, length);
     }
 }
