@@ -51,6 +51,16 @@ final class PinClaims {
         return (kind == PinctrlMessages.Kind.PIN ? REQUEST_PIN : REQUEST_GROUP) + settingKey;
     }
 
+    /** The agent that holds the pin, if any. */
+    Optional<Integer> holder(PinEntry pin, PinResources resources) {
+        return otherHolder(PLATFORM, List.of(pin), resources);
+    }
+
+    /** The agents denied the pin, in id order. */
+    List<Integer> deniedAgents(PinEntry pin) {
+        return agents.get().stream().filter(agentId -> denied(agentId, List.of(pin))).sorted().toList();
+    }
+
     /** Another agent than {@code agentId} that holds one of {@code pins}, if any. */
     Optional<Integer> otherHolder(int agentId, List<PinEntry> pins, PinResources resources) {
         return agents.get().stream().filter(other -> other != agentId)

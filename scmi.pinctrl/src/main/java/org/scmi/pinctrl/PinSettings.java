@@ -145,6 +145,24 @@ final class PinSettings {
         }
     }
 
+    /** The config types of the pin each agent changed last, by agent id. */
+    Map<Integer, List<Integer>> configOwners(PinEntry pin) {
+        Map<Integer, List<Integer>> owners = new TreeMap<>();
+        for (int agentId : agents.get()) {
+            List<Integer> types = pin.pin().configs().keySet().stream()
+                    .filter(type -> get(agentId, configKey(pin, type)) != null).toList();
+            if (!types.isEmpty()) {
+                owners.put(agentId, types);
+            }
+        }
+        return owners;
+    }
+
+    /** The agent that selected the group's function last, if an agent did. */
+    Optional<Integer> functionOwner(GroupEntry group) {
+        return agents.get().stream().filter(agentId -> get(agentId, MUX + group.settingKey()) != null).findFirst();
+    }
+
     /** The platform changed a config itself: it becomes the value no agent owns. */
     void overridden(PinEntry pin, int type) {
         String key = configKey(pin, type);

@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * SETTINGS_CONFIGURE wait for it up to the configured grace period, then answer HARDWARE_ERROR.
  * Descriptions, requests and permissions need no driver and do not wait.
  */
-@Component(service = ScmiProtocol.class, configurationPid = PinctrlProtocol.PID,
+@Component(service = {ScmiProtocol.class, PinctrlProtocol.class}, configurationPid = PinctrlProtocol.PID,
         property = ScmiProtocol.PROTOCOL_ID + ":Integer=25")
 @Designate(ocd = PinctrlProtocolConfig.class)
 public final class PinctrlProtocol implements ScmiProtocol {
@@ -169,6 +169,19 @@ public final class PinctrlProtocol implements ScmiProtocol {
 
     void unbindAgentDirectory(AgentDirectory agents) {
         directory.unbind(agents);
+    }
+
+    /** Every pin, group and function of every driver, for the administrator. */
+    PinResources resources() {
+        return resources;
+    }
+
+    PinClaims claims() {
+        return claims;
+    }
+
+    PinSettings settings() {
+        return settings;
     }
 
     /** The pins, groups and functions {@code agent} sees: the one place every lookup goes through. */

@@ -341,6 +341,22 @@ class PinctrlProtocolTest {
     }
 
     @Test
+    void theShellShowsWhoHoldsAndChangedWhat() {
+        assertArrayEquals(words(0), call(pinctrl, guest, REQUEST, UART0_GRP, GROUP));
+        assertArrayEquals(words(0), call(pinctrl, guest, SETTINGS_CONFIGURE, UART0_GRP, UART0, GROUP | FUNCTION_VALID));
+        assertArrayEquals(words(0), configure(guest, 0, NONE, PIN, BIAS_PULL_UP, 1));
+        assertArrayEquals(words(0), configure(other, 2, NONE, PIN, DRIVE_STRENGTH, 8));
+        assertArrayEquals(words(0), call(pinctrl, other, SET_PERMISSIONS, 1, 3, PIN));
+        String table = new PinctrlCommands(pinctrl).pinHolders();
+        assertTrue(table.contains("0    GPIO_0               1        -          1: bias-disable bias-pull-up\n"), table);
+        assertTrue(table.contains("1    GPIO_1               1        -          -\n"), table);
+        assertTrue(table.contains("2    GPIO_2               -        -          2: drive-strength\n"), table);
+        assertTrue(table.contains("3    GPIO_3               -        1          -\n"), table);
+        assertTrue(table.contains("0     uart0_grp            1\n"), table);
+        assertTrue(table.contains("1     uart0_alt_grp        -\n"), table);
+    }
+
+    @Test
     void aPlatformChangeIsNoAgentsToUndo() {
         assertArrayEquals(words(0), configure(guest, 8, NONE, PIN, DRIVE_STRENGTH, 12));
         new PinCommands(board).pinSet("GPIO_8", "drive-strength", 14);

@@ -234,6 +234,10 @@ class PinctrlProtocolIT extends TwoGuests {
                 .assertStatus(ScmiStatus.DENIED);
         b.call(PINCTRL, SETTINGS_GET, LINUX_RESPONSE_BUFFER, 0, DRIVE_STRENGTH)
                 .assertValues(Le.words(UART, 1, DRIVE_STRENGTH, 4));
+        String holders = server.admin("pinHolders");
+        assertTrue(holders.contains("0    P0                   1 "), holders);
+        assertTrue(holders.contains("1    P1                   1 "), holders);
+        assertTrue(holders.contains("2    P2                   - "), holders);
         b.call(PINCTRL, RELEASE, STATUS_ONLY, LOW_GRP, GROUP).assertStatus(ScmiStatus.INVALID_PARAMETERS);
         a.call(PINCTRL, RELEASE, STATUS_ONLY, LOW_GRP, 2).assertStatus(ScmiStatus.INVALID_PARAMETERS);
         a.call(PINCTRL, REQUEST, STATUS_ONLY, PINS, PIN).assertStatus(ScmiStatus.NOT_FOUND);
