@@ -48,7 +48,8 @@ class SwapBenchmarkTest extends LiveRigTest {
         report.add("");
         report.add(String.format("%-12s %8s %14s %18s %13s %9s", "BUNDLE", "UPDATES", "SERVED DURING",
                 "LONGEST WAIT (ms)", "VS NO UPDATE", "FAILURES"));
-        for (String bundle : List.of("scmi.base", "scmi.power", "scmi.clock", "scmi.sensor", "scmi.pinctrl", "board.sim")) {
+        for (String bundle : List.of("scmi.base", "scmi.power", "scmi.clock", "scmi.sensor", "scmi.pinctrl",
+                "board.sim")) {
             long served = 0;
             long longest = 0;
             int failed = 0;
