@@ -39,7 +39,7 @@ class SwapBenchmarkTest extends LiveRigTest {
         List<String> report = new ArrayList<>();
         report.add("Swap benchmark: `update` of each bundle under load, " + ROUNDS + " times each, " + GUESTS
                 + " vhost-user guests sending continuously (sensor read, clock rate get, power state get, "
-                + "agent discovery; notifications subscribed; waits are of these requests)");
+                + "pin settings get, agent discovery; notifications subscribed; waits are of these requests)");
         report.add("run " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " on " + machine());
         report.add(String.format(Locale.ROOT, "without updates: %d requests in %d ms, p99 %.2f ms, longest %.2f ms",
                 baseline.requests(), BASELINE_MS, millis(baseline.p99Nanos()), millis(baseline.longestNanos())));
