@@ -68,7 +68,8 @@ public final class Bench {
                                   --seconds S    length of each measured run (default 2; with --guests: of the lone
                                                  guest's and of all guests' sending, each, default 20)
                                   --warmup S     unmeasured run before each measured one (default 0.3; with --guests:
-                                                 every guest sending before anything is measured, default 5)
+                                                 every guest sending before anything is measured, at least
+                                                 this (default 5) and on until the JIT compiler is idle)
                                   --no-pinning   leave the guests and the back-ends wherever the scheduler puts them
                                                  (default: guests on CPU 0, back-ends on the other CPUs)
                                   --guests N     the scale benchmark instead: N guests connected at once, each

@@ -23,7 +23,9 @@ import org.scmi.launcher.e2e.ServerProcess;
  * <li>the server's resident memory and threads with 0, 1 and then more and more connected guests
  * (before any traffic), and from them the cost of one more guest (the slope of a least-squares line
  * through the points);</li>
- * <li>after a warm-up with every guest sending (so that the command path is compiled), the latency
+ * <li>after a warm-up with every guest sending (at least the given time, and on until the server's JIT
+ * compiler threads have been idle for a while: a compilation running during a measured slice takes a
+ * CPU from the server on a small machine), the latency
  * of one lone guest (guest 0 sending, the others connected and quiet) and of every guest while all
  * send, in alternating slices so that whatever else the machine does falls on both alike; the
  * server's CPU time and context switches during each.</li>
@@ -34,6 +36,10 @@ final class ScaleBench {
     static final int SLICES = 10;
     /** Idle time before each memory reading, for the server to finish what connecting started. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
+    /** The warm-up goes on in steps of this until a whole step passed without JIT compilation. */
+    private static final Duration WARM_UP_STEP = Duration.ofSeconds(2);
+    /** ... but not longer than this. */
+    private static final Duration MAX_WARM_UP = Duration.ofSeconds(90);
     /** Guests connected between two memory readings (the first reading after one guest). */
     private static final int MEMORY_STEP = 16;
 
@@ -41,7 +47,7 @@ final class ScaleBench {
      * @param guests how many guests, the first of which also sends alone
      * @param rate commands per second of each guest
      * @param measured measured time of each side (lone, all)
-     * @param warmUp time all guests send before anything is measured
+     * @param warmUp least time all guests send before anything is measured
      */
     record Settings(int guests, double rate, Duration measured, Duration warmUp, boolean pin) {
         long periodNanos() {
@@ -119,8 +125,21 @@ final class ScaleBench {
 
     private static void measure(Settings settings, long pid, ExecutorService vcpus, List<PacedGuest> guests,
             ScaleReport report) throws Exception {
-        Bench.progress("warming up: every guest sends for " + settings.warmUp().toMillis() + " ms");
+        Bench.progress("warming up: every guest sends for " + settings.warmUp().toMillis()
+                + " ms, then on until the JIT compiler is idle");
+        long warmUpStart = System.nanoTime();
         slice(settings, vcpus, guests, settings.warmUp(), PacedGuest.Sending.WARM_UP);
+        ProcessCpu compiled = ProcessCpu.of(pid);
+        while (System.nanoTime() - warmUpStart < MAX_WARM_UP.toNanos()) {
+            slice(settings, vcpus, guests, WARM_UP_STEP, PacedGuest.Sending.WARM_UP);
+            ProcessCpu now = ProcessCpu.of(pid);
+            boolean idle = now.since(compiled).compilerNanos() == 0;
+            compiled = now;
+            if (idle) {
+                break;
+            }
+        }
+        report.warmedUp(Duration.ofNanos(System.nanoTime() - warmUpStart));
         PacedGuest lone = guests.getFirst();
         Duration slice = settings.measured().dividedBy(SLICES);
         ProcessCpu loneCpu = ProcessCpu.NONE;

@@ -1,6 +1,7 @@
 package org.scmi.launcher.bench;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,6 +38,7 @@ final class ScaleReport {
     private String firstError;
     private ProcessCpu loneCpu;
     private ProcessCpu togetherCpu;
+    private Duration warmUp;
 
     ScaleReport(ScaleBench.Settings settings, String machine, String pinning) {
         this.settings = settings;
@@ -47,6 +49,11 @@ final class ScaleReport {
     /** The server's memory with {@code guests} guests connected, before any traffic. */
     void memory(int guests, ProcessMemory memory) {
         connected.put(guests, memory);
+    }
+
+    /** How long every guest sent before the measured slices (the JIT compiler idle by then, or the most allowed). */
+    void warmedUp(Duration length) {
+        warmUp = length;
     }
 
     void afterRuns(ProcessMemory memory) {
@@ -132,9 +139,10 @@ final class ScaleReport {
         out.println(String.format(Locale.ROOT, "%d guests, each its own vhost-user connection, memfd RAM, split rings, "
                 + "kick and call eventfds and thread, each sending a synchronous SENSOR_READING_GET of a fast sensor "
                 + "%.0f times a second, one in flight, sleeping in poll(2) on its call eventfd until the answer; each "
-                + "starts at a random point of the period. After %d ms of every guest sending, %d ms measured on each "
+                + "starts at a random point of the period. After %d ms of every guest sending (until the server's JIT compiler "
+                + "was idle), %d ms measured on each "
                 + "side in %d alternating slices: guest 0 sending alone (the others connected and quiet), then all "
-                + "%d. %s", n, settings.rate(), settings.warmUp().toMillis(), settings.measured().toMillis(),
+                + "%d. %s", n, settings.rate(), warmUp.toMillis(), settings.measured().toMillis(),
                 ScaleBench.SLICES, n, pinning));
         out.println();
         out.println("| Guests sending | Commands | Errors | p50 / p90 / p99 / max (µs) | Server CPU per command (µs) "
