@@ -16,7 +16,7 @@ import org.scmi.transport.xen.backend.StaticDevices;
 import org.scmi.transport.xen.backend.XenBackend;
 import org.scmi.transport.xen.backend.XenStoreDevices;
 import org.scmi.transport.xen.frontend.SimGuestRunner;
-import org.scmi.transport.xen.port.XenHypervisor;
+import org.scmi.transport.xen.hypervisor.XenHypervisor;
 import org.scmi.transport.xen.privcmd.PrivcmdHypervisor;
 import org.scmi.transport.xen.xenstore.XenStore;
 import org.scmi.virtio.device.VirtioDeviceBackend;

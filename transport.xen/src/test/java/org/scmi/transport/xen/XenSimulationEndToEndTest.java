@@ -21,7 +21,7 @@ import org.scmi.transport.xen.backend.DeviceDescription;
 import org.scmi.transport.xen.frontend.SimToolstack;
 import org.scmi.transport.xen.frontend.SimulatedGuest;
 import org.scmi.transport.xen.frontend.VirtioMmioDriver;
-import org.scmi.transport.xen.mmio.VirtioMmio;
+import org.scmi.transport.xen.abi.VirtioMmio;
 import org.scmi.transport.xen.sim.SimGuestFault;
 
 /**

@@ -1,10 +1,11 @@
 package org.scmi.transport.xen.backend;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.scmi.transport.xen.port.XenException;
-import org.scmi.transport.xen.port.XenHypervisor;
+import org.scmi.transport.xen.hypervisor.XenException;
+import org.scmi.transport.xen.hypervisor.XenHypervisor;
 import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.VirtioDeviceBackend;
 import org.slf4j.Logger;
@@ -51,15 +52,9 @@ public final class XenBackend implements AutoCloseable {
         if (created) {
             guest = GuestConnection.open(hypervisor, description.frontendDomid());
         }
-        ServedDevice device = null;
         try {
-            device = new ServedDevice(description, new GuestIdentity(description.key(), name), hypervisor,
-                    deviceBackend, listener);
-            guest.add(device, deviceBackend.queueCount());
+            guest.add(description, new GuestIdentity(description.key(), name), hypervisor, deviceBackend, listener);
         } catch (XenException | RuntimeException e) {
-            if (device != null) {
-                device.close();
-            }
             if (created) {
                 guest.close();
             }
@@ -79,7 +74,7 @@ public final class XenBackend implements AutoCloseable {
         }
         GuestConnection guest = guests.get(description.frontendDomid());
         guest.remove(device.get());
-        if (guest.devices().isEmpty()) {
+        if (guest.devices().length == 0) {
             guests.remove(description.frontendDomid());
             guest.close();
         }
@@ -105,7 +100,7 @@ public final class XenBackend implements AutoCloseable {
         if (guest == null) {
             return Optional.empty();
         }
-        return guest.devices().stream().filter(d -> d.description().devid() == description.devid()).findFirst();
+        return Arrays.stream(guest.devices()).filter(d -> d.description().devid() == description.devid()).findFirst();
     }
 
     @Override

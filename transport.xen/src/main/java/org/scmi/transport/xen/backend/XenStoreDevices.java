@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.port.XenException;
+import org.scmi.transport.xen.hypervisor.XenException;
 import org.scmi.transport.xen.xenstore.XenStore;
 import org.scmi.transport.xen.xenstore.XenStoreException;
 import org.slf4j.Logger;

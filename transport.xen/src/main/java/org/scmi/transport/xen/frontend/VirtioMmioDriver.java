@@ -1,6 +1,6 @@
 package org.scmi.transport.xen.frontend;
 
-import static org.scmi.transport.xen.mmio.VirtioMmio.*;
+import static org.scmi.transport.xen.abi.VirtioMmio.*;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.mmio.QueueMemory;
-import org.scmi.transport.xen.port.PageMapping;
-import org.scmi.transport.xen.port.XenException;
-import org.scmi.transport.xen.port.XenHypervisor;
+import org.scmi.transport.xen.hypervisor.PageMapping;
+import org.scmi.transport.xen.hypervisor.XenException;
+import org.scmi.transport.xen.hypervisor.XenHypervisor;
 import org.scmi.virtio.memory.GuestMemoryException;
 import org.scmi.virtio.ring.SplitRing;
 

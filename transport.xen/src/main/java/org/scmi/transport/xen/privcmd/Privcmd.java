@@ -9,7 +9,7 @@ import static org.scmi.transport.xen.abi.XenAbi.offset;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.port.XenException;
+import org.scmi.transport.xen.hypervisor.XenException;
 import org.scmi.virtio.linux.Linux;
 import org.scmi.virtio.linux.LinuxException;
 

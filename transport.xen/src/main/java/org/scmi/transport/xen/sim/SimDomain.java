@@ -11,7 +11,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.scmi.transport.xen.abi.IoreqSlot;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.port.XenException;
+import org.scmi.transport.xen.hypervisor.XenException;
 import org.scmi.virtio.linux.Errno;
 import org.scmi.virtio.linux.Linux;
 import org.scmi.virtio.linux.LinuxException;

@@ -4,11 +4,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import org.scmi.transport.xen.abi.IoreqSlot;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.mmio.VirtioMmio;
-import org.scmi.transport.xen.port.InterruptTrigger;
-import org.scmi.transport.xen.port.IoreqServer;
-import org.scmi.transport.xen.port.QueueKick;
-import org.scmi.transport.xen.port.XenException;
+import org.scmi.transport.xen.abi.VirtioMmio;
+import org.scmi.transport.xen.hypervisor.InterruptTrigger;
+import org.scmi.transport.xen.hypervisor.IoreqServer;
+import org.scmi.transport.xen.hypervisor.QueueKick;
+import org.scmi.transport.xen.hypervisor.XenException;
 import org.scmi.virtio.linux.Linux;
 import org.scmi.virtio.linux.LinuxException;
 
@@ -19,7 +19,8 @@ import org.scmi.virtio.linux.LinuxException;
  *
  * <ul>
  * <li>irqfd: a kernel worker ("xen-sim-irqfd-...") waits on the eventfd and raises the guest's
- * SPI for each signal (the kernel re-issues the prepared set_irq_level dm_op);</li>
+ * SPI for each signal (the kernel re-issues the prepared set_irq_level dm_op); deassigning wakes
+ * it through a second eventfd;</li>
  * <li>ioeventfd: a handler shares the backend's vCPU event-channel ports with the evtchn device
  * and runs first; a READY write of the queue's index to QueueNotify it claims (READY → INPROCESS,
  * atomically, as the backend's ioreq thread does), completes itself (IORESP_READY, the vCPU
@@ -29,8 +30,6 @@ import org.scmi.virtio.linux.LinuxException;
  * </ul>
  */
 final class SimKernelFastPaths {
-    /** How long the irqfd worker blocks before looking whether it was deassigned. */
-    private static final int WORKER_POLL_MILLIS = 200;
     /** ioeventfd matches the low 16 bits of the value written (the queue index). */
     private static final long QUEUE_INDEX_MASK = 0xFFFF;
 
@@ -56,7 +55,14 @@ final class SimKernelFastPaths {
 
     InterruptTrigger irqfd(SimDomain guest, int irq) throws XenException {
         int eventfd = eventfd("irqfd");
-        IrqfdWorker worker = new IrqfdWorker(guest, irq, eventfd);
+        int deassignFd;
+        try {
+            deassignFd = eventfd("deassigning an irqfd");
+        } catch (XenException e) {
+            Linux.close(eventfd);
+            throw e;
+        }
+        IrqfdWorker worker = new IrqfdWorker(guest, irq, eventfd, deassignFd);
         worker.thread = Thread.ofPlatform().daemon().name("xen-sim-irqfd-dom" + guest.domid() + "-spi" + irq)
                 .start(worker::run);
         return worker;
@@ -66,19 +72,24 @@ final class SimKernelFastPaths {
         private final SimDomain guest;
         private final int irq;
         private final int eventfd;
+        private final int deassignFd;
         private volatile boolean assigned = true;
         private Thread thread;
 
-        IrqfdWorker(SimDomain guest, int irq, int eventfd) {
+        IrqfdWorker(SimDomain guest, int irq, int eventfd, int deassignFd) {
             this.guest = guest;
             this.irq = irq;
             this.eventfd = eventfd;
+            this.deassignFd = deassignFd;
         }
 
         void run() {
+            int[] fds = {eventfd, deassignFd};
+            short[] events = new short[fds.length];
             try {
                 while (assigned) {
-                    if (signalled(eventfd, WORKER_POLL_MILLIS)) {
+                    Linux.poll(fds, events, -1);
+                    if (events[0] != 0 && Linux.eventfdConsume(eventfd) > 0 && assigned) {
                         guest.setIrqLevel(irq, true);
                         interruptsRaised.incrementAndGet();
                     }
@@ -103,11 +114,15 @@ final class SimKernelFastPaths {
         public void close() {
             assigned = false;
             try {
-                thread.join(2L * WORKER_POLL_MILLIS);
+                Linux.eventfdSignal(deassignFd);
+                thread.join();
+            } catch (LinuxException e) {
+                throw new IllegalStateException("waking the simulated irqfd worker", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             Linux.close(eventfd);
+            Linux.close(deassignFd);
         }
     }
 
@@ -168,12 +183,8 @@ final class SimKernelFastPaths {
         }
 
         @Override
-        public boolean await(int timeoutMillis) throws XenException {
-            try {
-                return signalled(eventfd, timeoutMillis);
-            } catch (LinuxException e) {
-                throw new XenException("waiting on ioeventfd", e);
-            }
+        public int eventfd() {
+            return eventfd;
         }
 
         @Override
@@ -196,9 +207,4 @@ final class SimKernelFastPaths {
         }
     }
 
-    /** Waits for the eventfd; true if it was signalled (the count is consumed). */
-    private static boolean signalled(int eventfd, int timeoutMillis) throws LinuxException {
-        short[] revents = new short[1];
-        return Linux.poll(new int[] {eventfd}, revents, timeoutMillis) > 0 && Linux.eventfdConsume(eventfd) > 0;
-    }
 }

@@ -1,6 +1,7 @@
-package org.scmi.transport.xen.port;
+package org.scmi.transport.xen.hypervisor;
 
 import java.lang.foreign.MemorySegment;
+import org.osgi.annotation.versioning.ProviderType;
 import org.scmi.transport.xen.abi.IoreqSlot;
 
 /**
@@ -8,6 +9,7 @@ import org.scmi.transport.xen.abi.IoreqSlot;
  * mapped to it into the per-vCPU slots of its shared page. Closing unmaps the ranges, disables
  * and destroys the server and unmaps the page.
  */
+@ProviderType
 public interface IoreqServer extends AutoCloseable {
 
     int id();

@@ -1,4 +1,4 @@
-package org.scmi.transport.xen.port;
+package org.scmi.transport.xen.hypervisor;
 
 import java.io.IOException;
 

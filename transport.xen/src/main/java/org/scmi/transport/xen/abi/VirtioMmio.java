@@ -1,4 +1,4 @@
-package org.scmi.transport.xen.mmio;
+package org.scmi.transport.xen.abi;
 
 /**
  * The virtio-mmio version 2 register map (virtio 1.2 section 4.2.2, Linux

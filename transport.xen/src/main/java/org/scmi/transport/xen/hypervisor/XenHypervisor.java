@@ -1,7 +1,8 @@
-package org.scmi.transport.xen.port;
+package org.scmi.transport.xen.hypervisor;
 
 import java.io.IOException;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 import org.scmi.transport.xen.xenstore.XenStore;
 
 /**
@@ -10,6 +11,7 @@ import org.scmi.transport.xen.xenstore.XenStore;
  * and the optional kernel fast paths. Implemented over {@code /dev/xen} and by the simulated
  * hypervisor. Calls are synchronous and thread-safe.
  */
+@ProviderType
 public interface XenHypervisor extends AutoCloseable {
 
     /** For logs: which implementation this is. */
