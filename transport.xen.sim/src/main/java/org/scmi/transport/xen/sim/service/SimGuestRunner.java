@@ -1,4 +1,4 @@
-package org.scmi.transport.xen.frontend;
+package org.scmi.transport.xen.sim.service;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,27 +8,29 @@ import org.scmi.api.Payload;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
-import org.scmi.transport.xen.XenSimulation;
+import org.scmi.transport.xen.abi.XenAbi;
+import org.scmi.transport.xen.sim.guest.SimToolstack;
+import org.scmi.transport.xen.sim.guest.SimulatedGuest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A simulated guest kept running in the server (for trying the Xen path without Xen): it boots,
+ * A simulated guest kept running in the server (for trying the Xen path without Xen): it is
+ * created paused, boots once a backend announced its device (InitWait, however long that takes),
  * asks the Base protocol what the platform is (the first messages Linux's SCMI core sends), logs
- * the answers, and then logs every notification the platform sends it until stopped.
+ * the answers, and then logs every notification the platform sends it until stopped. Stopping
+ * interrupts its thread wherever it waits; the domain itself goes with the hypervisor.
  */
-public final class SimGuestRunner implements AutoCloseable {
+final class SimGuestRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimGuestRunner.class);
     private static final int BASE = 0x10;
     private static final int PROTOCOL_VERSION = 0x0;
     private static final int DISCOVER_VENDOR = 0x3;
     private static final int DISCOVER_LIST_PROTOCOLS = 0x6;
     private static final int VENDOR_NAME_BYTES = 16;
-    private static final long BOOT_TIMEOUT_MILLIS = 10_000;
     private static final long REPLY_TIMEOUT_MILLIS = 5_000;
-    private static final long EVENT_POLL_MILLIS = 500;
 
-    private final XenSimulation simulation;
+    private final SimToolstack toolstack;
     private final int domid;
     private final boolean grants;
     private final Thread thread;
@@ -36,8 +38,8 @@ public final class SimGuestRunner implements AutoCloseable {
     private volatile SimulatedGuest guest;
     private int token;
 
-    public SimGuestRunner(XenSimulation simulation, int domid, boolean grants) {
-        this.simulation = simulation;
+    SimGuestRunner(SimToolstack toolstack, int domid, boolean grants) {
+        this.toolstack = toolstack;
         this.domid = domid;
         this.grants = grants;
         this.thread = Thread.ofPlatform().daemon().name("xen-sim-guest-" + domid).start(this::run);
@@ -45,12 +47,14 @@ public final class SimGuestRunner implements AutoCloseable {
 
     private void run() {
         try {
-            guest = simulation.bootGuest(domid, grants, BOOT_TIMEOUT_MILLIS);
+            guest = SimulatedGuest.create(toolstack, domid, grants);
+            toolstack.awaitBackendState(domid, XenAbi.XENBUS_STATE_INIT_WAIT, Long.MAX_VALUE);
+            guest.initialise();
             LOG.info("simulated guest {}: virtio-scmi device up ({} addressing)", domid,
                     grants ? "grant" : "guest-physical");
             discoverPlatform();
             while (running) {
-                byte[] event = guest.awaitEvent(EVENT_POLL_MILLIS);
+                byte[] event = guest.awaitEvent(Long.MAX_VALUE);
                 if (event != null) {
                     LOG.info("simulated guest {}: platform message {}", domid,
                             ScmiHeader.decode(ByteBuffer.wrap(event).order(ByteOrder.LITTLE_ENDIAN).getInt()));
@@ -102,19 +106,15 @@ public final class SimGuestRunner implements AutoCloseable {
         return payload;
     }
 
-    /** Stops the guest and has the toolstack destroy it. */
+    /** Stops the guest's thread (the domain goes with the hypervisor). */
     @Override
     public void close() {
         running = false;
+        thread.interrupt();
         try {
-            thread.join(2 * EVENT_POLL_MILLIS + REPLY_TIMEOUT_MILLIS);
-            if (guest != null) {
-                guest.close();
-            }
+            thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn("destroying simulated guest {}: {}", domid, e.getMessage());
         }
     }
 }

@@ -1,9 +1,10 @@
-package org.scmi.transport.xen.frontend;
+package org.scmi.transport.xen.sim.guest;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.backend.XenStoreDevices;
 import org.scmi.transport.xen.sim.SimDomain;
 import org.scmi.transport.xen.sim.SimHypervisor;
 import org.scmi.transport.xen.xenstore.XenStore;
@@ -20,7 +21,6 @@ import org.scmi.virtio.linux.LinuxException;
 public final class SimToolstack {
     /** libxl's wait for a backend to close before it removes the nodes anyway (10 s there). */
     private static final long CLOSE_TIMEOUT_MILLIS = 5_000;
-    private static final long POLL_MILLIS = 10;
 
     private final SimHypervisor hypervisor;
     private final XenStore store;
@@ -64,7 +64,7 @@ public final class SimToolstack {
             ops.write(backend + "/state", Integer.toString(XenAbi.XENBUS_STATE_INITIALISING));
             ops.write(backend + "/irq", Integer.toString(deviceIrq(0)));
             ops.write(backend + "/base", "0x" + Long.toHexString(deviceBase(0)));
-            ops.write(backend + "/type", XenStoreDevices.SCMI_TYPE);
+            ops.write(backend + "/type", XenAbi.virtioDeviceType(SimulatedGuest.SCMI_DEVICE_ID));
             ops.write(backend + "/transport", "mmio");
             ops.write(backend + "/grant_usage", grants ? "1" : "0");
             ops.write(frontend + "/backend", backend);
@@ -83,17 +83,27 @@ public final class SimToolstack {
         return state.map(s -> Integer.parseInt(s.trim()));
     }
 
-    /** Waits until the backend's state of the guest's device is {@code state}; false on timeout. */
+    /**
+     * Waits until the backend's state of the guest's device is {@code state}, watching the node
+     * (a watch fires once at once, then on every change).
+     *
+     * @return false on timeout
+     */
     public boolean awaitBackendState(int domid, int state, long timeoutMillis)
             throws XenStoreException, InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < deadline) {
-            if (backendState(domid).orElse(-1) == state) {
-                return true;
+        Semaphore changed = new Semaphore(0);
+        try (XenStore.Watch watch = store.watch(backendPath(domid, 0) + "/state", path -> changed.release())) {
+            long start = System.nanoTime();
+            long timeout = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            while (backendState(domid).orElse(-1) != state) {
+                long left = timeout - (System.nanoTime() - start);
+                if (left <= 0 || !changed.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                    return backendState(domid).orElse(-1) == state;
+                }
+                changed.drainPermits();
             }
-            Thread.sleep(POLL_MILLIS);
+            return true;
         }
-        return false;
     }
 
     /**

@@ -1,7 +1,8 @@
-package org.scmi.transport.xen.frontend;
+package org.scmi.transport.xen.sim.guest;
 
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.sim.SimDomain;
+import org.scmi.virtio.ring.driver.DmaMapping;
 
 /**
  * What Linux's grant-DMA ops do for a virtio device whose DT node points at the backend domain:
@@ -9,11 +10,11 @@ import org.scmi.transport.xen.sim.SimDomain;
  * only the device reads it) and the device is told {@code 1<<63 | gref<<12 | offset}; the grants
  * are ended when the buffer comes back.
  */
-public final class GrantDma implements DmaMapper {
+final class GrantDma implements DmaMapping {
     private final SimDomain guest;
     private final int backendDomid;
 
-    public GrantDma(SimDomain guest, int backendDomid) {
+    GrantDma(SimDomain guest, int backendDomid) {
         this.guest = guest;
         this.backendDomid = backendDomid;
     }

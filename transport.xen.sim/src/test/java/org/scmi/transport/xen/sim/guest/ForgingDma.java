@@ -1,20 +1,20 @@
-package org.scmi.transport.xen;
+package org.scmi.transport.xen.sim.guest;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.scmi.transport.xen.frontend.DmaMapper;
+import org.scmi.virtio.ring.driver.DmaMapping;
 
 /**
  * A guest DMA layer that, when armed, gives the device a chosen address for the next
  * device-readable buffer instead of the real one (a buggy or hostile guest), while still
  * releasing the real mapping when the buffer comes back.
  */
-final class ForgingDma implements DmaMapper {
-    private final DmaMapper real;
+final class ForgingDma implements DmaMapping {
+    private final DmaMapping real;
     private final Map<Long, Long> realOfForged = new HashMap<>();
     private Long forgeNext;
 
-    ForgingDma(DmaMapper real) {
+    ForgingDma(DmaMapping real) {
         this.real = real;
     }
 

@@ -1,12 +1,11 @@
-package org.scmi.transport.xen;
+package org.scmi.transport.xen.sim;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import org.scmi.transport.xen.backend.XenBackend;
 import org.scmi.transport.xen.backend.XenStoreDevices;
-import org.scmi.transport.xen.frontend.SimToolstack;
-import org.scmi.transport.xen.frontend.SimulatedGuest;
-import org.scmi.transport.xen.sim.SimHypervisor;
+import org.scmi.transport.xen.sim.guest.SimToolstack;
+import org.scmi.transport.xen.sim.guest.SimulatedGuest;
 import org.scmi.transport.xen.xenstore.XenStore;
 import org.scmi.virtio.device.VirtioDeviceBackend;
 import org.scmi.virtio.linux.LinuxException;
@@ -15,7 +14,7 @@ import org.scmi.virtio.linux.LinuxException;
  * The Xen path without Xen: the simulated hypervisor with its XenStore on a Unix socket, the
  * backend serving a device type exactly as it would on Xen (XenStore discovery, IOREQ, event
  * channels, grants or foreign mapping), and a toolstack that creates and destroys simulated
- * guests. Used by {@code mode=sim} and by the end-to-end tests.
+ * guests: for tests that look into the backend (what it maps, which errors it counted).
  */
 public final class XenSimulation implements AutoCloseable {
     /** The backend runs in dom0, as with a plain {@code xl create}. */

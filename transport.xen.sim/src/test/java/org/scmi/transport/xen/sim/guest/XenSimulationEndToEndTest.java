@@ -1,4 +1,4 @@
-package org.scmi.transport.xen;
+package org.scmi.transport.xen.sim.guest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,13 +16,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.scmi.transport.xen.abi.VirtioMmio;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.backend.DeviceDescription;
-import org.scmi.transport.xen.frontend.SimToolstack;
-import org.scmi.transport.xen.frontend.SimulatedGuest;
-import org.scmi.transport.xen.frontend.VirtioMmioDriver;
-import org.scmi.transport.xen.abi.VirtioMmio;
+import org.scmi.transport.xen.sim.EchoDeviceBackend;
 import org.scmi.transport.xen.sim.SimGuestFault;
+import org.scmi.transport.xen.sim.XenSimulation;
 
 /**
  * The whole Xen path in one process: simulated guests boot their virtio-mmio driver against the
@@ -75,7 +74,7 @@ class XenSimulationEndToEndTest {
     @Test
     void guestIsServedThroughGrantsAndReachesConnected() throws Exception {
         SimulatedGuest guest = xen.bootGuest(5, true, BOOT_TIMEOUT);
-        assertEquals(3, guest.driver().features() >>> 32 & 3, "VERSION_1 and ACCESS_PLATFORM negotiated");
+        assertEquals(3, guest.features() >>> 32 & 3, "VERSION_1 and ACCESS_PLATFORM negotiated");
         for (int token = 1; token <= 20; token++) {
             assertServedRoundTrip(guest, token);
         }
@@ -110,7 +109,7 @@ class XenSimulationEndToEndTest {
         SimulatedGuest guest = xen.bootGuest(8, true, BOOT_TIMEOUT);
         assertServedRoundTrip(guest, 1);
         assertTrue(guest.domain().mappedGrantReferences() > 0, "rings are mapped while the queues run");
-        assertTrue(guest.driver().reset(), "every grant could be ended after the reset");
+        assertTrue(guest.reset(), "every grant could be ended after the reset");
         assertEquals(0, guest.domain().mappedGrantReferences());
         assertTrue(xen.toolstack().awaitBackendState(8, XenAbi.XENBUS_STATE_INIT_WAIT, BOOT_TIMEOUT));
         guest.initialise();
@@ -154,10 +153,9 @@ class XenSimulationEndToEndTest {
         assertTrue(a.domain().endGrant(spare, 200));
         int mappedOfA = a.domain().mappedGrantReferences();
         holder[0].forgeNextReadable(XenAbi.grantAddress(refOfA, 0));
-        b.driver().queue(SimulatedGuest.CMDQ).add(request(0x10 << 10, 1), SimulatedGuest.MESSAGE_BYTES);
-        b.driver().publish(SimulatedGuest.CMDQ);
-        VirtioMmioDriver.DeviceFailure failure = assertThrows(VirtioMmioDriver.DeviceFailure.class,
-                () -> b.driver().awaitUsed(SimulatedGuest.CMDQ, REPLY_TIMEOUT));
+        b.post(request(0x10 << 10, 1), SimulatedGuest.MESSAGE_BYTES);
+        DeviceFailure failure = assertThrows(DeviceFailure.class,
+                () -> b.awaitResponse(REPLY_TIMEOUT));
         assertEquals("device needs reset", failure.getMessage());
         assertEquals(mappedOfA, a.domain().mappedGrantReferences(), "A's secret page was never mapped");
         assertTrue(a.domain().endGrant(refOfA, 1));
@@ -174,15 +172,14 @@ class XenSimulationEndToEndTest {
         assertTrue(xen.toolstack().awaitBackendState(14, XenAbi.XENBUS_STATE_INIT_WAIT, BOOT_TIMEOUT));
         bad.initialise();
         holder[0].forgeNextReadable(XenAbi.grantAddress(9999, 0));
-        bad.driver().queue(SimulatedGuest.CMDQ).add(request(0x10 << 10, 1), SimulatedGuest.MESSAGE_BYTES);
-        bad.driver().publish(SimulatedGuest.CMDQ);
-        assertThrows(VirtioMmioDriver.DeviceFailure.class,
-                () -> bad.driver().awaitUsed(SimulatedGuest.CMDQ, REPLY_TIMEOUT));
+        bad.post(request(0x10 << 10, 1), SimulatedGuest.MESSAGE_BYTES);
+        assertThrows(DeviceFailure.class,
+                () -> bad.awaitResponse(REPLY_TIMEOUT));
         assertEquals(VirtioMmio.STATUS_DEVICE_NEEDS_RESET,
                 bad.driver().read(VirtioMmio.STATUS) & VirtioMmio.STATUS_DEVICE_NEEDS_RESET);
         assertServedRoundTrip(good, 1);
         // the bad guest recovers the way Linux would: reset and probe again
-        assertTrue(bad.driver().reset());
+        assertTrue(bad.reset());
         bad.initialise();
         assertServedRoundTrip(bad, 2);
     }
@@ -205,7 +202,7 @@ class XenSimulationEndToEndTest {
         }
         assertServedRoundTrip(good, 1);
         assertTrue(xen.backend().guestErrors(description(16)).orElseThrow() > 0);
-        noisy.driver().reset();
+        noisy.reset();
         noisy.initialise();
         assertServedRoundTrip(noisy, 1);
     }

@@ -1,4 +1,4 @@
-package org.scmi.transport.xen;
+package org.scmi.transport.xen.sim;
 
 import org.scmi.virtio.ring.VirtioFeatures;
 import org.scmi.virtio.ring.device.FixedReplyDevice;
@@ -9,17 +9,17 @@ import org.scmi.virtio.ring.device.Responder;
  * its first word (the SCMI header), a zero status word, and the request's remaining bytes
  * reversed, so that a test can tell each answer from any other.
  */
-final class EchoDeviceBackend extends FixedReplyDevice {
+public final class EchoDeviceBackend extends FixedReplyDevice {
     static final int MAX_QUEUE_SIZE = 64;
     static final long FEATURES = VirtioFeatures.bit(VirtioFeatures.VERSION_1)
             | VirtioFeatures.bit(VIRTIO_SCMI_F_P2A_CHANNELS);
 
-    EchoDeviceBackend() {
+    public EchoDeviceBackend() {
         super(FEATURES, MAX_QUEUE_SIZE, () -> Responder.answering(EchoDeviceBackend::answer));
     }
 
     /** The answer the device gives to {@code request}. */
-    static byte[] answer(byte[] request) {
+    public static byte[] answer(byte[] request) {
         byte[] out = new byte[request.length + 4];
         System.arraycopy(request, 0, out, 0, Math.min(4, request.length));
         for (int i = 4; i < request.length; i++) {

@@ -1,4 +1,4 @@
-package org.scmi.transport.xen;
+package org.scmi.transport.xen.sim.guest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.frontend.SimulatedGuest;
+import org.scmi.transport.xen.sim.EchoDeviceBackend;
 import org.scmi.transport.xen.sim.SimHypervisor;
+import org.scmi.transport.xen.sim.XenSimulation;
 
 /**
  * The backend on a kernel with privcmd's irqfd and ioeventfd: queue notifications are completed
@@ -79,7 +80,7 @@ class KernelFastPathsTest {
         SimulatedGuest guest = xen.bootGuest(22, true, BOOT_TIMEOUT);
         assertArrayEquals(EchoDeviceBackend.answer(request(1)),
                 guest.exchange(request(1), SimulatedGuest.MESSAGE_BYTES, REPLY_TIMEOUT));
-        assertTrue(guest.driver().reset());
+        assertTrue(guest.reset());
         guest.initialise();
         assertArrayEquals(EchoDeviceBackend.answer(request(2)),
                 guest.exchange(request(2), SimulatedGuest.MESSAGE_BYTES, REPLY_TIMEOUT));

@@ -1,19 +1,24 @@
-package org.scmi.virtio.ring.driver;
+package org.scmi.virtio.ring;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.scmi.virtio.ring.SplitRing;
+import org.scmi.virtio.ring.driver.DmaMapping;
+import org.scmi.virtio.ring.driver.DriverMemory;
+import org.scmi.virtio.ring.driver.DriverSplitQueue;
+import org.scmi.virtio.ring.driver.UsedBuffer;
 
 /** The driver writes the ring layout of the virtio spec, byte for byte, and reads used entries back. */
 class DriverSplitQueueTest {
@@ -101,5 +106,55 @@ class DriverSplitQueueTest {
         usedRing.set(DriverMemory.U16, SplitRing.availEventOffset(8), (short) 2);
         queue.add(List.of(new byte[4]), 8);
         assertTrue(queue.publish());
+    }
+
+    /** A DMA layer telling the device addresses 1 TiB above the real ones, recording what it maps. */
+    private static final class OffsetDma implements DmaMapping {
+        static final long OFFSET = 1L << 40;
+        final List<String> log = new ArrayList<>();
+        boolean deviceHolds;
+
+        @Override
+        public long map(long guestAddress, long length, boolean deviceWrites) {
+            log.add("map " + Long.toHexString(guestAddress) + "+" + length + (deviceWrites ? " writable" : " read-only"));
+            return guestAddress + OFFSET;
+        }
+
+        @Override
+        public boolean unmap(long dmaAddress, long length) {
+            log.add("unmap " + Long.toHexString(dmaAddress - OFFSET) + "+" + length);
+            return !deviceHolds;
+        }
+    }
+
+    @Test
+    void buffersReachTheDeviceThroughTheDmaMappingUntilReturned() {
+        OffsetDma dma = new OffsetDma();
+        DriverSplitQueue queue = new DriverSplitQueue(memory, 8, false, 256, dma);
+        int head = queue.add(List.of(new byte[] {1, 2, 3, 4}), 12);
+        ByteBuffer table = bytes(queue.descriptorTableAddress(), 32);
+        long request = table.getLong(0) - OffsetDma.OFFSET;
+        long response = bytes(queue.descriptorTableAddress() + 16L * table.getShort(14), 16).getLong(0)
+                - OffsetDma.OFFSET;
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, memory.read(request, 4), "the device is told the mapped address");
+        assertEquals(List.of("map " + Long.toHexString(request) + "+4 read-only",
+                "map " + Long.toHexString(response) + "+12 writable"), dma.log);
+
+        MemorySegment usedRing = memory.at(queue.usedRingAddress(), SplitRing.usedRingSize(8));
+        usedRing.set(DriverMemory.U32, SplitRing.USED_RING, head);
+        usedRing.set(DriverMemory.U16, SplitRing.USED_IDX, (short) 1);
+        assertEquals(head, queue.poll().id());
+        assertEquals(List.of("unmap " + Long.toHexString(request) + "+4", "unmap " + Long.toHexString(response) + "+12"),
+                dma.log.subList(2, 4));
+
+        queue.add(List.of(new byte[4]), 8);
+        dma.deviceHolds = true;
+        assertFalse(queue.releaseBuffers(), "the device still held a posted buffer");
+        DriverSplitQueue held = new DriverSplitQueue(memory, 8, false, 256, dma);
+        int heldHead = held.add(List.of(new byte[4]), 8);
+        MemorySegment heldUsed = memory.at(held.usedRingAddress(), SplitRing.usedRingSize(8));
+        heldUsed.set(DriverMemory.U32, SplitRing.USED_RING, heldHead);
+        heldUsed.set(DriverMemory.U16, SplitRing.USED_IDX, (short) 1);
+        assertThrows(IllegalStateException.class, held::poll, "a returned buffer the device still holds");
     }
 }

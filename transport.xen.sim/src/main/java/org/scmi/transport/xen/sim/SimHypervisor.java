@@ -32,7 +32,7 @@ import org.scmi.virtio.linux.LinuxException;
  * The backend's kernel has privcmd's eventfd fast paths (irqfd, ioeventfd) only if asked for
  * ({@link SimKernelFastPaths}); by default they are absent, as on stock kernels.
  */
-public final class SimHypervisor implements XenHypervisor {
+public class SimHypervisor implements XenHypervisor {
     private static final int PRIVILEGED_DOMID = 0;
     private static final int ESRCH = 3;
 
