@@ -9,7 +9,7 @@ import org.scmi.transport.xen.backend.XenBackend;
 import org.scmi.transport.xen.backend.XenStoreDevices;
 import org.scmi.transport.xen.hypervisor.XenHypervisor;
 import org.scmi.transport.xen.xenstore.XenStore;
-import org.scmi.virtio.device.VirtioDeviceBackend;
+import org.scmi.virtio.device.VirtioDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +29,7 @@ final class ServedHypervisor implements AutoCloseable {
         this.hypervisor = hypervisor;
     }
 
-    static ServedHypervisor start(XenHypervisor hypervisor, VirtioDeviceBackend device, XenTransportConfig config,
+    static ServedHypervisor start(XenHypervisor hypervisor, VirtioDevice device, XenTransportConfig config,
             List<StaticDevices.Entry> staticDevices) throws IOException {
         ServedHypervisor served = new ServedHypervisor(hypervisor);
         try {
@@ -41,7 +41,7 @@ final class ServedHypervisor implements AutoCloseable {
         }
     }
 
-    private void serve(VirtioDeviceBackend device, XenTransportConfig config, List<StaticDevices.Entry> staticDevices)
+    private void serve(VirtioDevice device, XenTransportConfig config, List<StaticDevices.Entry> staticDevices)
             throws IOException {
         XenBackend backend = new XenBackend(hypervisor, device);
         running.add(backend);

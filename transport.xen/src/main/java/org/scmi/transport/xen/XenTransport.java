@@ -16,12 +16,13 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.scmi.transport.xen.backend.StaticDevices;
 import org.scmi.transport.xen.hypervisor.XenHypervisor;
 import org.scmi.transport.xen.privcmd.PrivcmdHypervisor;
-import org.scmi.virtio.device.VirtioDeviceBackend;
+import org.scmi.virtio.device.VirtioDevice;
+import org.scmi.virtio.device.VirtioDeviceIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Xen transport: serves the virtio-scmi device (the {@link VirtioDeviceBackend} with
+ * The Xen transport: serves the virtio-scmi device (the {@link VirtioDevice} with
  * {@code virtio.device.id=32}) to the guests of every {@link XenHypervisor} service, found in
  * XenStore or listed statically. On a Xen host ({@code /dev/xen/privcmd} exists) it enables this
  * bundle's {@link PrivcmdHypervisor} component, which registers the real hypervisor; a simulated
@@ -40,14 +41,15 @@ public final class XenTransport {
     private static final List<String> MOVED_TO_SIMULATOR = List.of("mode", "sim.guests", "sim.grants",
             "sim.kernel.fast.paths", "sim.xenstore.socket");
 
-    private final VirtioDeviceBackend device;
+    private final VirtioDevice device;
     private final XenTransportConfig config;
     private final List<StaticDevices.Entry> staticDevices;
     private final Map<XenHypervisor, ServedHypervisor> served = new IdentityHashMap<>();
     private boolean closed;
 
     @Activate
-    public XenTransport(@Reference(target = "(" + VirtioDeviceBackend.DEVICE_ID + "=32)") VirtioDeviceBackend device,
+    public XenTransport(
+            @Reference(target = "(" + VirtioDevice.DEVICE_ID + "=" + VirtioDeviceIds.SCMI + ")") VirtioDevice device,
             XenTransportConfig config, ComponentContext context, Map<String, Object> properties) {
         for (String moved : MOVED_TO_SIMULATOR) {
             if (properties.containsKey(moved)) {

@@ -21,17 +21,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorInfo;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.vhostuser.frontend.VhostUserFrontend;
-import org.osgi.framework.BundleContext;
-import org.osgi.test.common.annotation.InjectBundleContext;
 import org.scmi.transport.xen.sim.guest.SimulatedGuest;
-import org.scmi.virtio.linux.LinuxException;
 
 /**
  * Round-trip latency of one SCMI command, from the guest driver's kick to the response in its

@@ -1,9 +1,9 @@
 package org.scmi.transport.xen.sim;
 
 import java.util.BitSet;
+import org.scmi.linux.Errno;
 import org.scmi.transport.xen.hypervisor.EventChannels;
 import org.scmi.transport.xen.hypervisor.XenException;
-import org.scmi.virtio.linux.Errno;
 
 /**
  * A simulated {@code /dev/xen/evtchn} handle with the device's semantics: a port that fires is

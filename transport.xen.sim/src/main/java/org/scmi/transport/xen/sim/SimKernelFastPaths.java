@@ -2,15 +2,15 @@ package org.scmi.transport.xen.sim;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.IoreqSlot;
-import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.abi.VirtioMmio;
+import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.hypervisor.InterruptTrigger;
 import org.scmi.transport.xen.hypervisor.IoreqServer;
 import org.scmi.transport.xen.hypervisor.QueueKick;
 import org.scmi.transport.xen.hypervisor.XenException;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
 
 /**
  * The backend domain's kernel with privcmd's eventfd paths (CONFIG_XEN_PRIVCMD_EVENTFD), as the

@@ -19,8 +19,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.scmi.transport.xen.sim.XenStoreTree.StoreError;
 import org.scmi.transport.xen.xenstore.SocketXsChannel;
-import org.scmi.transport.xen.xenstore.XsWire;
 import org.scmi.transport.xen.xenstore.XsWire.Message;
+import org.scmi.transport.xen.xenstore.XsWire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

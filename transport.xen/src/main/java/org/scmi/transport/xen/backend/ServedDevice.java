@@ -3,6 +3,8 @@ package org.scmi.transport.xen.backend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.VirtioMmio;
 import org.scmi.transport.xen.hypervisor.InterruptTrigger;
 import org.scmi.transport.xen.hypervisor.IoreqServer;
@@ -14,9 +16,7 @@ import org.scmi.transport.xen.mmio.MmioHost;
 import org.scmi.transport.xen.mmio.QueueMemory;
 import org.scmi.transport.xen.mmio.VirtioMmioDevice;
 import org.scmi.virtio.device.GuestIdentity;
-import org.scmi.virtio.device.VirtioDeviceBackend;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
+import org.scmi.virtio.device.VirtioDevice;
 import org.scmi.virtio.memory.GuestMemoryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +47,7 @@ final class ServedDevice implements MmioHost {
      * @param localPorts the local event-channel port of each of the guest's vCPUs, for ioeventfd
      */
     ServedDevice(DeviceDescription description, GuestIdentity guest, XenHypervisor hypervisor,
-            VirtioDeviceBackend backend, DeviceStateListener listener, IoreqServer server, int[] localPorts)
+            VirtioDevice backend, DeviceStateListener listener, IoreqServer server, int[] localPorts)
             throws XenException {
         this.description = description;
         this.hypervisor = hypervisor;

@@ -10,6 +10,7 @@ import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.hypervisor.XenException;
 import org.scmi.transport.xen.xenstore.XenStore;
 import org.scmi.transport.xen.xenstore.XenStoreException;
+import org.scmi.virtio.device.VirtioDeviceIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * device with a log line naming the key.
  */
 public final class XenStoreDevices implements AutoCloseable {
-    /** libxl's {@code type} for virtio-scmi (device 32). */
-    private static final String SCMI_TYPE = XenAbi.virtioDeviceType(32);
+    /** libxl's {@code type} for virtio-scmi. */
+    private static final String SCMI_TYPE = XenAbi.virtioDeviceType(VirtioDeviceIds.SCMI);
     private static final Logger LOG = LoggerFactory.getLogger(XenStoreDevices.class);
 
     private final XenStore store;

@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.mmio.QueueMemory;
 import org.scmi.transport.xen.hypervisor.PageMapping;
 import org.scmi.transport.xen.hypervisor.XenException;
 import org.scmi.transport.xen.hypervisor.XenHypervisor;
+import org.scmi.transport.xen.mmio.QueueMemory;
 import org.scmi.virtio.memory.GuestMemoryException;
 import org.scmi.virtio.ring.SplitRing;
 

@@ -8,6 +8,8 @@ import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.hypervisor.EventChannels;
 import org.scmi.transport.xen.hypervisor.InterruptTrigger;
@@ -18,8 +20,6 @@ import org.scmi.transport.xen.hypervisor.XenException;
 import org.scmi.transport.xen.hypervisor.XenHypervisor;
 import org.scmi.transport.xen.xenstore.XenStore;
 import org.scmi.transport.xen.xenstore.XenStoreClient;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
 
 /**
  * The hypervisor port on a real Xen host, through the kernel's {@code /dev/xen} devices:

@@ -4,12 +4,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.sim.SimDomain;
 import org.scmi.transport.xen.sim.SimHypervisor;
 import org.scmi.transport.xen.xenstore.XenStore;
 import org.scmi.transport.xen.xenstore.XenStoreException;
-import org.scmi.virtio.linux.LinuxException;
+import org.scmi.virtio.device.VirtioDeviceIds;
 
 /**
  * What {@code xl create -p} and {@code xl destroy} do for a guest with
@@ -64,7 +65,7 @@ public final class SimToolstack {
             ops.write(backend + "/state", Integer.toString(XenAbi.XENBUS_STATE_INITIALISING));
             ops.write(backend + "/irq", Integer.toString(deviceIrq(0)));
             ops.write(backend + "/base", "0x" + Long.toHexString(deviceBase(0)));
-            ops.write(backend + "/type", XenAbi.virtioDeviceType(SimulatedGuest.SCMI_DEVICE_ID));
+            ops.write(backend + "/type", XenAbi.virtioDeviceType(VirtioDeviceIds.SCMI));
             ops.write(backend + "/transport", "mmio");
             ops.write(backend + "/grant_usage", grants ? "1" : "0");
             ops.write(frontend + "/backend", backend);

@@ -2,10 +2,11 @@ package org.scmi.transport.xen.sim.guest;
 
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.sim.SimDomain;
 import org.scmi.transport.xen.xenstore.XenStoreException;
-import org.scmi.virtio.linux.LinuxException;
+import org.scmi.virtio.device.VirtioDeviceIds;
 import org.scmi.virtio.ring.driver.DmaMapping;
 import org.scmi.virtio.ring.driver.DriverMemory;
 import org.scmi.virtio.ring.driver.UsedBuffer;
@@ -22,8 +23,7 @@ import org.scmi.virtio.ring.driver.UsedBuffer;
  * <p>Not thread-safe: one thread drives a guest's driver.
  */
 public final class SimulatedGuest implements AutoCloseable {
-    /** virtio-scmi: device 32, cmdq 0, eventq 1, VIRTIO_SCMI_F_P2A_CHANNELS bit 0. */
-    public static final int SCMI_DEVICE_ID = 32;
+    /** virtio-scmi: cmdq 0, eventq 1, VIRTIO_SCMI_F_P2A_CHANNELS bit 0. */
     public static final int CMDQ = 0;
     public static final int EVENTQ = 1;
     public static final int F_P2A_CHANNELS = 0;
@@ -92,7 +92,7 @@ public final class SimulatedGuest implements AutoCloseable {
      * @throws DeviceFailure if the device refused the driver
      */
     public int initialise() {
-        queues = driver.initialise(SCMI_DEVICE_ID, 1L << F_P2A_CHANNELS, 2, QUEUE_SIZE, 2 * MESSAGE_BYTES);
+        queues = driver.initialise(VirtioDeviceIds.SCMI, 1L << F_P2A_CHANNELS, 2, QUEUE_SIZE, 2 * MESSAGE_BYTES);
         boolean events = queues > EVENTQ && (driver.features() & (1L << F_P2A_CHANNELS)) != 0;
         if (events) {
             for (int i = 0; i < EVENT_BUFFERS; i++) {
