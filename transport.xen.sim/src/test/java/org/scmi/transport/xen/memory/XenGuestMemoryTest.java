@@ -41,7 +41,7 @@ class XenGuestMemoryTest {
     void start() throws Exception {
         hypervisor = new SimHypervisor(dir.resolve("xs.sock"), 0);
         guest = hypervisor.createDomain(3, 1, 1 << 20);
-        memory = new XenGuestMemory(hypervisor, 3);
+        memory = new XenGuestMemory(hypervisor, 3, "xen:3/0", true);
     }
 
     @AfterEach
@@ -241,7 +241,7 @@ class XenGuestMemoryTest {
     void foreignMappingNeedsPrivilege() throws Exception {
         try (SimHypervisor driverDomain = new SimHypervisor(dir.resolve("dd.sock"), 7)) {
             driverDomain.createDomain(3, 1, 1 << 20);
-            XenGuestMemory unprivileged = new XenGuestMemory(driverDomain, 3);
+            XenGuestMemory unprivileged = new XenGuestMemory(driverDomain, 3, "xen:3/0", true);
             GuestMemoryException e = assertThrows(GuestMemoryException.class,
                     () -> unprivileged.openQueue(QUEUE_SIZE, ram(0), ram(0x100), ram(0x1000)));
             assertTrue(e.getMessage().contains("privileged"), e.getMessage());

@@ -15,7 +15,21 @@ public final class EchoDeviceBackend extends FixedReplyDevice {
             | VirtioFeatures.bit(VIRTIO_SCMI_F_P2A_CHANNELS);
 
     public EchoDeviceBackend() {
-        super(FEATURES, MAX_QUEUE_SIZE, () -> Responder.answering(EchoDeviceBackend::answer));
+        this(() -> { });
+    }
+
+    /**
+     * @param beforeAnswering runs before each answer, on the thread serving the queue: a test
+     *     holds the device's driver there
+     */
+    public EchoDeviceBackend(Runnable beforeAnswering) {
+        super(FEATURES, MAX_QUEUE_SIZE, () -> {
+            Responder echo = Responder.answering(EchoDeviceBackend::answer);
+            return chain -> {
+                beforeAnswering.run();
+                return echo.respond(chain);
+            };
+        });
     }
 
     /** The answer the device gives to {@code request}. */

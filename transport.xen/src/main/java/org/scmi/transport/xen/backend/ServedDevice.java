@@ -51,7 +51,8 @@ final class ServedDevice implements MmioHost {
             throws XenException {
         this.description = description;
         this.hypervisor = hypervisor;
-        this.memory = new XenGuestMemory(hypervisor, description.frontendDomid());
+        this.memory = new XenGuestMemory(hypervisor, description.frontendDomid(), description.key(),
+                description.grants());
         this.listener = listener;
         this.trigger = hypervisor.interruptTrigger(description.frontendDomid(), description.irq());
         try {
@@ -133,6 +134,10 @@ final class ServedDevice implements MmioHost {
 
     long guestErrors() {
         return device.guestErrors();
+    }
+
+    Optional<String> bufferAddressing() {
+        return memory.bufferAddressing();
     }
 
     // ------------------------------------------------------------ MmioHost

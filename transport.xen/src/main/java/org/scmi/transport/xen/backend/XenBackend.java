@@ -95,6 +95,14 @@ public final class XenBackend implements AutoCloseable {
         return find(description).map(ServedDevice::guestErrors);
     }
 
+    /**
+     * How a served device's guest addresses its buffers ("grant-encoded" or "guest-physical"),
+     * as its descriptors show; empty before its first buffer or if it is not served.
+     */
+    public synchronized Optional<String> bufferAddressing(DeviceDescription description) {
+        return find(description).flatMap(ServedDevice::bufferAddressing);
+    }
+
     private Optional<ServedDevice> find(DeviceDescription description) {
         XenGuestDevice guest = guests.get(description.frontendDomid());
         if (guest == null) {

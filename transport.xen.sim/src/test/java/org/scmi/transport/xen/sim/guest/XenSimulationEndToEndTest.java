@@ -22,6 +22,7 @@ import org.scmi.transport.xen.backend.DeviceDescription;
 import org.scmi.transport.xen.sim.EchoDeviceBackend;
 import org.scmi.transport.xen.sim.SimGuestFault;
 import org.scmi.transport.xen.sim.XenSimulation;
+import org.scmi.virtio.ring.driver.DmaMapping;
 
 /**
  * The whole Xen path in one process: simulated guests boot their virtio-mmio driver against the
@@ -224,5 +225,20 @@ class XenSimulationEndToEndTest {
         SimulatedGuest guest = xen.bootGuest(19, true, BOOT_TIMEOUT);
         xen.backend().remove(description(19));
         assertThrows(SimGuestFault.class, () -> guest.driver().read(VirtioMmio.MAGIC_VALUE));
+    }
+
+    @Test
+    void theAddressingTheGuestUsesIsTheOneReportedNotTheOnePromised() throws Exception {
+        SimulatedGuest granting = xen.bootGuest(20, true, BOOT_TIMEOUT);
+        assertEquals(Optional.empty(), xen.backend().bufferAddressing(description(20)), "no buffer seen yet");
+        assertServedRoundTrip(granting, 1);
+        assertEquals(Optional.of("grant-encoded"), xen.backend().bufferAddressing(description(20)));
+
+        // grant_usage=1 in XenStore, but a guest kernel without grant-DMA gives guest-physical addresses
+        SimulatedGuest fallback = SimulatedGuest.create(xen.toolstack(), 21, true, real -> DmaMapping.PHYSICAL);
+        assertTrue(xen.toolstack().awaitBackendState(21, XenAbi.XENBUS_STATE_INIT_WAIT, BOOT_TIMEOUT));
+        fallback.initialise();
+        assertServedRoundTrip(fallback, 1);
+        assertEquals(Optional.of("guest-physical"), xen.backend().bufferAddressing(description(21)));
     }
 }
