@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.component.ComponentContext;
+import org.scmi.transport.xen.privcmd.PrivcmdHypervisor;
 import org.scmi.virtio.ring.VirtioFeatures;
 import org.scmi.virtio.ring.device.FixedReplyDevice;
 import org.scmi.virtio.ring.device.Responder;
@@ -26,18 +29,24 @@ class XenTransportComponentTest {
                 });
     }
 
-    /** A component context that must not be asked for anything on a machine without Xen. */
-    private static ComponentContext noXen() {
+    /** The components the transport enabled, through a context that knows nothing else. */
+    private final List<String> enabled = new ArrayList<>();
+
+    private ComponentContext context() {
         return (ComponentContext) Proxy.newProxyInstance(ComponentContext.class.getClassLoader(),
                 new Class<?>[] {ComponentContext.class}, (proxy, method, args) -> {
-                    throw new AssertionError("asked the component context for " + method.getName());
+                    if (!method.getName().equals("enableComponent")) {
+                        throw new AssertionError("asked the component context for " + method.getName());
+                    }
+                    enabled.add((String) args[0]);
+                    return null;
                 });
     }
 
-    private static XenTransport transport(Map<String, Object> values) {
+    private XenTransport transport(Map<String, Object> values) {
         FixedReplyDevice device = new FixedReplyDevice(VirtioFeatures.bit(VirtioFeatures.VERSION_1), 64,
                 () -> Responder.answering(request -> request));
-        return new XenTransport(device, config(values), noXen(), Map.of());
+        return new XenTransport(device, config(values), context(), Map.of());
     }
 
     @Test
@@ -54,7 +63,8 @@ class XenTransportComponentTest {
     }
 
     @Test
-    void withoutXenTheTransportWaitsIdle() {
+    void theRealHypervisorIsEnabledExactlyOnAXenHost() {
         transport(Map.of()).close();
+        assertEquals(PrivcmdHypervisor.available() ? List.of(PrivcmdHypervisor.class.getName()) : List.of(), enabled);
     }
 }

@@ -206,5 +206,4 @@ final class SimKernelFastPaths {
             throw new XenException("eventfd for " + what, e);
         }
     }
-
 }
