@@ -7,8 +7,9 @@
 #   2. downloads the kernel image, its headers and its source through an apt configuration kept inside
 #      CACHE, so the host's dpkg database, architectures and package lists are not touched;
 #   3. builds, out of tree, the SCMI modules Debian's configuration leaves out: the virtio transport
-#      (refusing pre-1.0 devices, as the kernel's default configuration does), scmi-hwmon, scmi_iio and
-#      scmi_power_control (the SCMI core, clock and power/performance domain drivers are built in);
+#      (refusing pre-1.0 devices, as the kernel's default configuration does), scmi-hwmon, scmi_iio,
+#      scmi_power_control and scmi-regulator (the SCMI core, clock, power/performance domain and reset
+#      drivers are built in);
 #   4. packs busybox, those modules with everything they depend on, and guest-init.sh (as /init) into
 #      CACHE/initrd.img.
 #
@@ -155,7 +156,8 @@ unpack_kernel() {
     tar -xJ -C "$WORK/src" --strip-components=1 \
       "linux-source-$KERNEL_SERIES/drivers/firmware/arm_scmi" \
       "linux-source-$KERNEL_SERIES/drivers/hwmon/scmi-hwmon.c" \
-      "linux-source-$KERNEL_SERIES/drivers/iio/common/scmi_sensors/scmi_iio.c"
+      "linux-source-$KERNEL_SERIES/drivers/iio/common/scmi_sensors/scmi_iio.c" \
+      "linux-source-$KERNEL_SERIES/drivers/regulator/scmi-regulator.c"
 }
 
 # Builds the modules with the kernel's own kbuild; the sources keep their tree layout below the build
@@ -163,20 +165,23 @@ unpack_kernel() {
 build_modules() {
   local build=$WORK/build
   rm -rf "$build"
-  mkdir -p "$build/drivers/hwmon" "$build/drivers/iio"
+  mkdir -p "$build/drivers/hwmon" "$build/drivers/iio" "$build/drivers/regulator"
   cp -r "$WORK/src/drivers/firmware" "$build/drivers/"
   cp "$WORK/src/drivers/hwmon/scmi-hwmon.c" "$build/drivers/hwmon/"
   cp "$WORK/src/drivers/iio/common/scmi_sensors/scmi_iio.c" "$build/drivers/iio/"
+  # Voltage domains as regulators (REGULATOR_ARM_SCMI), which Debian does not build.
+  cp "$WORK/src/drivers/regulator/scmi-regulator.c" "$build/drivers/regulator/"
   cat > "$build/Kbuild" <<'KBUILD'
-obj-m := scmi_transport_virtio.o scmi-hwmon.o scmi_iio.o scmi_power_control.o
+obj-m := scmi_transport_virtio.o scmi-hwmon.o scmi_iio.o scmi_power_control.o scmi-regulator.o
 scmi_transport_virtio-y := drivers/firmware/arm_scmi/transports/virtio.o
 scmi_power_control-y := drivers/firmware/arm_scmi/scmi_power_control.o
 scmi-hwmon-y := drivers/hwmon/scmi-hwmon.o
 scmi_iio-y := drivers/iio/scmi_iio.o
+scmi-regulator-y := drivers/regulator/scmi-regulator.o
 # The kernel's Kconfig default for the virtio transport: only VIRTIO_F_VERSION_1 devices.
 ccflags-y += -DCONFIG_ARM_SCMI_TRANSPORT_VIRTIO_VERSION1_COMPLIANCE=1
 KBUILD
-  say "building scmi_transport_virtio, scmi-hwmon, scmi_iio, scmi_power_control for $KRELEASE"
+  say "building scmi_transport_virtio, scmi-hwmon, scmi_iio, scmi_power_control, scmi-regulator for $KRELEASE"
   # No BTF for out-of-tree modules: it would need pahole and the kernel's vmlinux.
   make -s -C "$WORK/root/usr/src/linux-headers-$KRELEASE" M="$build" -j"$(nproc)" \
     CONFIG_DEBUG_INFO_BTF_MODULES= modules >&2
@@ -214,14 +219,24 @@ add_module() {
 
 # --- 4. Initramfs ------------------------------------------------------------------------------
 
+# The modules the guest loads; virtio_mmio first: the virtio-mmio variant of the device needs it before
+# the transport loads.
+GUEST_MODULES="virtio_mmio scmi_transport_virtio scmi_hwmon scmi_iio scmi_power_control scmi_regulator"
+
+# Whether a prepared initramfs already holds every module of GUEST_MODULES.
+modules_ready() {
+  local name
+  [ -s "$MODULES/load-order" ] || return 1
+  for name in $GUEST_MODULES; do grep -qx "$name" "$MODULES/load-order" || return 1; done
+}
+
 make_initramfs_tree() {
   local tree=$CACHE/initramfs
   rm -rf "$tree"
   mkdir -p "$tree"/{bin,dev,proc,sys,tmp} "$MODULES"
   cp "$WORK/root/bin/busybox" "$tree/bin/"
   : > "$MODULES/load-order"
-  # virtio_mmio first: the virtio-mmio variant of the device needs it before the transport loads.
-  for name in virtio_mmio scmi_transport_virtio scmi_hwmon scmi_iio scmi_power_control; do
+  for name in $GUEST_MODULES; do
     add_module "$name"
   done
   say "initramfs modules: $(tr '\n' ' ' < "$MODULES/load-order")"
@@ -239,7 +254,7 @@ pack_initramfs() {
 
 install_host_tools
 
-if [ -f "$CACHE/kernel.env" ] && [ -f "$CACHE/vmlinuz" ] && [ -s "$MODULES/load-order" ]; then
+if [ -f "$CACHE/kernel.env" ] && [ -f "$CACHE/vmlinuz" ] && modules_ready; then
   say "kernel and modules: present ($(paste -sd" " "$CACHE/kernel.env"))"
 else
   rm -f "$CACHE/kernel.env" "$CACHE/initrd.img"
