@@ -15,7 +15,8 @@
 #
 # Environment (optional):
 #   SCMI_GUEST_CACHE        folder prepared by prepare-guest.sh (/var/cache/scmi-server-guest)
-#   SCMI_GUEST_TIMEOUT      seconds before QEMU is stopped (120, plus N with scmi_watch=N)
+#   SCMI_GUEST_TIMEOUT      seconds before QEMU is stopped (120, plus N with scmi_watch=N or
+#                           scmi_power_request=N)
 #   SCMI_GUEST_SOCKET_WAIT  seconds to wait for SOCKET to appear (10)
 #   SCMI_GUEST_MEM          guest RAM, shared with the backend as a memfd (512M)
 #   SCMI_GUEST_SMP          number of vCPUs (2)
@@ -45,7 +46,8 @@ CACHE=${SCMI_GUEST_CACHE:-/var/cache/scmi-server-guest}
 MEM=${SCMI_GUEST_MEM:-512M}
 APPEND=${SCMI_GUEST_APPEND:-}
 WATCH=$(sed -n 's/.*\bscmi_watch=\([0-9]*\).*/\1/p' <<< "$APPEND")
-TIMEOUT=${SCMI_GUEST_TIMEOUT:-$((120 + ${WATCH:-0}))}
+POWER_REQUEST=$(sed -n 's/.*\bscmi_power_request=\([0-9]*\).*/\1/p' <<< "$APPEND")
+TIMEOUT=${SCMI_GUEST_TIMEOUT:-$((120 + ${WATCH:-0} + ${POWER_REQUEST:-0}))}
 
 if [ ! -f "$CACHE/vmlinuz" ] || [ ! -f "$CACHE/initrd.img" ]; then
   say "no guest in $CACHE: run scripts/guest/prepare-guest.sh first"

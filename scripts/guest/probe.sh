@@ -119,7 +119,7 @@ while kill -0 "$BOOT_PID" 2>/dev/null && ! grep -q '^SCMI-PROBE: system_power_re
   sleep 0.2
 done
 if grep -q '^SCMI-PROBE: system_power_ready' "$GUEST_LOG" 2>/dev/null && find_java25; then
-  "$JAVA" "$REPO/scripts/admin-command.java" "$ADMIN_SOCKET" systemPower shutdown graceful all >"$ADMIN_LOG" 2>&1 || true
+  "$JAVA" "$REPO/scripts/AdminCommand.java" "$ADMIN_SOCKET" systemPower shutdown graceful all >"$ADMIN_LOG" 2>&1 || true
 fi
 set +e
 wait "$BOOT_PID"

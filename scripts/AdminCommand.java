@@ -8,11 +8,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * Sends one command to the server's admin shell (./scmi-server --admin-socket PATH) and prints what it
  * answers, for scripts on machines without socat:
- * java scripts/admin-command.java PATH COMMAND [ARGUMENT]...
+ * java scripts/AdminCommand.java PATH COMMAND [ARGUMENT]...
  */
 void main(String[] args) throws IOException {
     if (args.length < 2) {
-        System.err.println("usage: java admin-command.java SOCKET COMMAND [ARGUMENT]...");
+        System.err.println("usage: java AdminCommand.java SOCKET COMMAND [ARGUMENT]...");
         System.exit(2);
     }
     String command = String.join(" ", java.util.Arrays.copyOfRange(args, 1, args.length)) + "\n";
