@@ -5,7 +5,8 @@
 # SOCKET, e.g. ./scmi-server --socket-path SOCKET.
 #
 # The guest's Linux probes the backend with its own SCMI driver, prints "SCMI-PROBE: ..." lines (see
-# guest-init.sh) and powers off. The console goes to stdout and, without carriage returns, to LOG.
+# guest-init.sh) and powers off. The console goes to stdout and, without carriage returns, to LOG, line by
+# line as the guest prints it (probe.sh watches LOG while the guest runs).
 #
 #   --pci    the device is vhost-user-scmi-pci (default)
 #   --mmio   the device is vhost-user-scmi on virtio-mmio
@@ -101,7 +102,7 @@ timeout "$TIMEOUT" qemu-system-aarch64 "${MACHINE[@]}" \
   -append "console=ttyAMA0 panic=-1 $APPEND" \
   -chardev socket,id=scmi,path="$SOCKET" "${SCMI_DEVICE[@]}" \
   -display none -monitor none -serial stdio -no-reboot ${SCMI_GUEST_QEMU_ARGS:-} \
-  </dev/null 2>&1 | tr -d '\r' | tee "$CONSOLE"
+  </dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$CONSOLE"
 QEMU_STATUS=${PIPESTATUS[0]}
 set -e
 
