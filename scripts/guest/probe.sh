@@ -159,11 +159,12 @@ grep -qx 'SCMI-PROBE: base=ok' "$GUEST_LOG" ||
   FAILURES+=("the guest's SCMI driver did not probe the base protocol (no 'SCMI-PROBE: base=ok')")
 
 # SCMI kernel messages that report a problem. Not problems: "SCMI protocol N not implemented" (a DT
-# protocol the server does not list), the reply timeout taken from the device tree, and the taint
+# protocol the server does not list), the reply timeout taken from the device tree, scmi_power_control's
+# debug line for the shutdown request the probe sends (it names the request's timeout), and the taint
 # notices of the guest's out-of-tree modules.
 # Error names such as -EPROTO are matched in capitals only, the words in any case.
 ERROR_WORDS='fail|error|timed out|timeout|not expected|unexpected|unsupported|invalid|buggy|unable|cannot|can.t|refus|malformed|corrupt|warning|bug:|oops|call trace'
-HARMLESS='SCMI protocol [0-9]+ not implemented|SCMI max-rx-timeout: [0-9]+ms$|module verification failed|out-of-tree module taints'
+HARMLESS='SCMI protocol [0-9]+ not implemented|SCMI max-rx-timeout: [0-9]+ms$|scmi-system-power .*: Serving graceful req:0 \(timeout_ms:|module verification failed|out-of-tree module taints'
 while IFS= read -r line; do
   FAILURES+=("guest kernel: ${line#SCMI-DMESG: }")
 done < <(grep '^SCMI-DMESG: ' "$GUEST_LOG" | awk -v words="$ERROR_WORDS" 'tolower($0) ~ words || /-E[A-Z][A-Z]+/' |
