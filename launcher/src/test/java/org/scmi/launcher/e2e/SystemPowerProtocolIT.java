@@ -72,18 +72,18 @@ class SystemPowerProtocolIT extends TwoGuests {
         a.call(SYSTEM, STATE_SET, STATUS_ONLY, FORCEFUL, SHUTDOWN).assertStatus(ScmiStatus.DENIED);
         b.assertNoEvent();
         String shown = server.admin("systemPower");
-        assertTrue(shown.contains("agent 1 (guest-a.sock) asked for shutdown (forceful): DENIED"), shown);
+        assertTrue(shown.contains("agent 1 (guest-a) asked for shutdown (forceful): DENIED"), shown);
     }
 
     @Test
     void theAdministratorsRequestReachesOnlyTheSubscribedGuest() throws Exception {
         b.call(SYSTEM, STATE_NOTIFY, STATUS_ONLY, 1).assertValues(NOTHING);
         String answer = server.admin("systemPower -t " + TIMEOUT_MS + " shutdown graceful all");
-        assertTrue(answer.contains("shutdown (graceful) sent to 1 of 2 guests: guest-a.sock (agent 1) not subscribed "
-                + "to SYSTEM_POWER_STATE_NOTIFIER, guest-b.sock (agent 2) notified"), answer);
+        assertTrue(answer.contains("shutdown (graceful) sent to 1 of 2 guests: guest-a (agent 1) not subscribed "
+                + "to SYSTEM_POWER_STATE_NOTIFIER, guest-b (agent 2) notified"), answer);
         b.awaitEvent(Le.words(Scmi.notificationHeader(SYSTEM, STATE_NOTIFIER), 0, GRACEFUL, SHUTDOWN, TIMEOUT_MS));
         a.assertNoEvent();
-        answer = server.admin("systemPower reboot forceful guest-b.sock");
+        answer = server.admin("systemPower reboot forceful guest-b");
         assertTrue(answer.startsWith("cold-reset (forceful) sent to 1 of 1 guests"), answer);
         b.awaitEvent(Le.words(Scmi.notificationHeader(SYSTEM, STATE_NOTIFIER), 0, FORCEFUL, COLD_RESET, 0));
         b.call(SYSTEM, STATE_NOTIFY, STATUS_ONLY, 0).assertValues(NOTHING);
