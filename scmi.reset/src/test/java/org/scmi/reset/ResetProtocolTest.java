@@ -20,7 +20,7 @@ import org.scmi.api.testing.Dispatch;
 import org.scmi.api.testing.FakeAgent;
 import org.scmi.api.testing.FakeDirectory;
 import org.scmi.api.testing.Le;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 class ResetProtocolTest {
     private static final int RESET_ISSUED_HEADER = 0x16 << 10 | 3 << 8;

@@ -23,7 +23,7 @@ import org.scmi.api.system.SystemState;
 import org.scmi.api.testing.Eventually;
 import org.scmi.api.testing.FakeAgent;
 import org.scmi.api.testing.FakeDirectory;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 class SystemPowerProtocolTest {
     private static final int NOTIFIER_HEADER = 0x12 << 10 | 3 << 8;

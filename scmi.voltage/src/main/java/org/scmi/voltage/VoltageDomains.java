@@ -1,9 +1,9 @@
 package org.scmi.voltage;
 
 import java.util.List;
-import org.scmi.api.support.BoundDriver;
-import org.scmi.api.support.DriverListings.Listing;
-import org.scmi.api.support.NumberedResources;
+import org.scmi.support.BoundDriver;
+import org.scmi.support.DriverListings.Listing;
+import org.scmi.support.NumberedResources;
 import org.scmi.api.voltage.VoltageDomain;
 import org.scmi.api.voltage.VoltageDriver;
 import org.slf4j.Logger;

@@ -3,7 +3,7 @@ package org.scmi.voltage;
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
-import org.scmi.api.support.Paging;
+import org.scmi.support.Paging;
 
 /**
  * Wire facts of the Voltage domain management protocol (0x17, v2.1): message ids, attribute, flag

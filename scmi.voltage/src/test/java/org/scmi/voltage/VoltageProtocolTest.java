@@ -21,7 +21,7 @@ import org.scmi.api.testing.Le;
 import org.scmi.api.voltage.VoltageDomain;
 import org.scmi.api.voltage.VoltageDriver;
 import org.scmi.api.voltage.VoltageLevels;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 class VoltageProtocolTest {
     private static final int INVALID = ScmiStatus.INVALID_PARAMETERS.code();
