@@ -99,7 +99,7 @@ public final class ResetProtocol implements ScmiProtocol {
     public ResetProtocol(ResetProtocolConfig config, @Reference AgentStateStore store) {
         this.store = store;
         this.holds = new SharedSetting<>(store, RESET_PROTOCOL_ID, ASSERT, BASELINE, directory::agentIds,
-                asserted -> asserted ? "1" : "0", "1"::equals, Comparator.naturalOrder());
+                asserted -> asserted ? "1" : "0", "1"::equals);
         this.events = new ResetEvents(store, directory::get, directory::agentIds, this::domains);
         modified(config);
     }
@@ -138,17 +138,9 @@ public final class ResetProtocol implements ScmiProtocol {
     /** Releases the agent's holds, then forgets everything it set up through this protocol. */
     @Override
     public void resetAgent(int agentId) {
-        for (Entry domain : domains.entries()) {
-            if (!domain.present()) {
-                continue;
-            }
-            try {
-                holds.withdraw(agentId, domain.settingKey(), line(domain, ResetStates.ARCHITECTURAL_COLD));
-            } catch (ScmiException e) {
-                LOG.warn("Reset domain {} ({}) not released after agent {} was reset: {}", domain.id(),
-                        domain.domain().name(), agentId, e.getMessage());
-            }
-        }
+        holds.withdrawAll(agentId, domains.entries(), domain -> line(domain, ResetStates.ARCHITECTURAL_COLD),
+                (domain, e) -> LOG.warn("Reset domain {} ({}) not released after agent {} was reset: {}", domain.id(),
+                        domain.domain().name(), agentId, e.getMessage()));
         store.clear(agentId, RESET_PROTOCOL_ID);
     }
 
@@ -270,7 +262,7 @@ public final class ResetProtocol implements ScmiProtocol {
         events.resetIssued(agentId, entry, resetState);
     }
 
-    /** The line of a domain as its holds move it. */
+    /** The line of a domain as its holds move it: asserted while any agent holds it. */
     private static SharedSetting.Hardware<Boolean> line(Entry entry, int resetState) {
         return new SharedSetting.Hardware<>() {
             @Override
@@ -281,6 +273,11 @@ public final class ResetProtocol implements ScmiProtocol {
             @Override
             public void write(Boolean asserted) throws ScmiException {
                 entry.driver().setAsserted(entry.key(), asserted, resetState);
+            }
+
+            @Override
+            public Comparator<Boolean> preference() {
+                return Comparator.naturalOrder();
             }
         };
     }

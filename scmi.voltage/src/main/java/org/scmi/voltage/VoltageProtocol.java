@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -105,9 +106,9 @@ public final class VoltageProtocol implements ScmiProtocol {
     public VoltageProtocol(VoltageProtocolConfig config, @Reference AgentStateStore store) {
         this.store = store;
         this.modes = new SharedSetting<>(store, VOLTAGE_PROTOCOL_ID, MODE, MODE_BASELINE, directory::agentIds,
-                on -> on ? "1" : "0", "1"::equals, Comparator.naturalOrder());
+                on -> on ? "1" : "0", "1"::equals);
         this.levels = new SharedSetting<>(store, VOLTAGE_PROTOCOL_ID, LEVEL, LEVEL_BASELINE, directory::agentIds,
-                level -> Integer.toString(level), Integer::valueOf, Comparator.<Integer>naturalOrder());
+                level -> Integer.toString(level), Integer::valueOf);
         modified(config);
     }
 
@@ -142,18 +143,10 @@ public final class VoltageProtocol implements ScmiProtocol {
     /** Withdraws the agent's votes, then forgets everything it set up through this protocol. */
     @Override
     public void resetAgent(int agentId) {
-        for (Entry domain : domains.entries()) {
-            if (!domain.present()) {
-                continue;
-            }
-            try {
-                modes.withdraw(agentId, domain.settingKey(), mode(domain));
-                levels.withdraw(agentId, domain.settingKey(), level(domain));
-            } catch (ScmiException e) {
-                LOG.warn("Voltage domain {} ({}) not restored after agent {} was reset: {}", domain.id(),
-                        domain.domain().name(), agentId, e.getMessage());
-            }
-        }
+        BiConsumer<Entry, ScmiException> failed = (domain, e) -> LOG.warn("Voltage domain {} ({}) not restored "
+                + "after agent {} was reset: {}", domain.id(), domain.domain().name(), agentId, e.getMessage());
+        modes.withdrawAll(agentId, domains.entries(), VoltageProtocol::mode, failed);
+        levels.withdrawAll(agentId, domains.entries(), VoltageProtocol::level, failed);
         store.clear(agentId, VOLTAGE_PROTOCOL_ID);
     }
 
@@ -250,9 +243,7 @@ public final class VoltageProtocol implements ScmiProtocol {
 
     private void configGet(ScmiRequest request, Reply reply) throws ScmiException {
         Entry entry = present(request.agent(), domains(request.agent()).get(request.parameters().u32()).id());
-        Boolean vote = modes.vote(request.agent().id(), entry.settingKey());
-        boolean on = vote != null ? vote : entry.driver().on(entry.key());
-        reply.u32(on ? CONFIG_ON : CONFIG_OFF);
+        reply.u32(modes.view(request.agent().id(), entry.settingKey(), mode(entry)) ? CONFIG_ON : CONFIG_OFF);
     }
 
     private void levelSet(ScmiRequest request, Reply reply) throws ScmiException {
@@ -308,6 +299,7 @@ public final class VoltageProtocol implements ScmiProtocol {
         reply.u32(NAME_FLAGS).name(domain.name(), Reply.EXTENDED_NAME);
     }
 
+    /** A supply's on/off state as votes move it: on while any agent votes on. */
     private static SharedSetting.Hardware<Boolean> mode(Entry entry) {
         return new SharedSetting.Hardware<>() {
             @Override
@@ -319,9 +311,15 @@ public final class VoltageProtocol implements ScmiProtocol {
             public void write(Boolean on) throws ScmiException {
                 entry.driver().setOn(entry.key(), on);
             }
+
+            @Override
+            public Comparator<Boolean> preference() {
+                return Comparator.naturalOrder();
+            }
         };
     }
 
+    /** A supply's level as votes move it: the highest level asked for. */
     private static SharedSetting.Hardware<Integer> level(Entry entry) {
         return new SharedSetting.Hardware<>() {
             @Override
@@ -332,6 +330,11 @@ public final class VoltageProtocol implements ScmiProtocol {
             @Override
             public void write(Integer microvolts) throws ScmiException {
                 entry.driver().setLevel(entry.key(), microvolts);
+            }
+
+            @Override
+            public Comparator<Integer> preference() {
+                return Comparator.naturalOrder();
             }
         };
     }
