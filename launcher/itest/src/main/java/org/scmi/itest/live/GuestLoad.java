@@ -13,13 +13,14 @@ import org.scmi.api.ScmiStatus;
  * Guests sending continuously, one thread each, as Linux does while it reads its sensors and
  * clocks: a sensor read, a clock rate get, a power state get, a system power state get, a reset
  * domain's attributes, a supply's level and a BASE_DISCOVER_AGENT of itself per round. The first
- * guest also switches a clock rate, a power domain and a supply's level and resets a domain
- * asynchronously every few rounds, so that every guest subscribed to them receives notifications
- * and the first guest delayed responses. Every answer is checked: what failed (any status but
- * SUCCESS, a wrong agent id, an answer lost or doubled) is recorded, and the asynchronous resets
- * accepted are counted, for the delayed responses that must follow. The timelines (when each
- * request was served, how long it took) hold the reads and gets only: the switches are there to
- * raise notifications, and take as long as the simulated hardware does.
+ * guest also switches a clock rate, a power domain and a supply's level every few rounds, and
+ * keeps an asynchronous reset of a domain under way (a new one as soon as the last completed), so
+ * that every guest subscribed to them receives notifications, the first guest delayed responses,
+ * and a swap of the reset protocol finds a reset in progress. Every answer is checked: what failed
+ * (any status but SUCCESS, a wrong agent id, an answer lost or doubled) is recorded, and the
+ * asynchronous resets accepted are counted, for the delayed responses that must follow. The
+ * timelines (when each request was served, how long it took) hold the reads and gets only: the
+ * switches are there to raise notifications, and take as long as the simulated hardware does.
  */
 final class GuestLoad {
     static final int SOC_TEMP = 0;
@@ -121,6 +122,7 @@ final class GuestLoad {
     }
 
     private void run(LiveGuest guest, int agentId, boolean switcher, Timeline timeline) {
+        long completedBefore = guest.events(Scmi.RESET_COMPLETE);
         try {
             for (int round = 0; running; round++) {
                 expect(guest, timeline, Scmi.SENSOR, Scmi.SENSOR_READING_GET, SOC_TEMP, 0);
@@ -140,10 +142,12 @@ final class GuestLoad {
                             high ? Scmi.POWER_ON : Scmi.POWER_OFF);
                     expect(guest, null, Scmi.VOLTAGE, Scmi.VOLTAGE_LEVEL_SET, CPU_SUPPLY, 0,
                             high ? CPU_SUPPLY_HIGH : CPU_SUPPLY_LOW);
-                    if (expect(guest, null, Scmi.RESET, Scmi.RESET_COMMAND, GPU_RESET,
-                            Scmi.RESET_AUTONOMOUS | Scmi.RESET_ASYNC, Scmi.COLD_RESET).succeeded()) {
-                        asynchronousResets.merge(guest.name(), 1L, Long::sum);
-                    }
+                }
+                boolean resetCompleted = guest.events(Scmi.RESET_COMPLETE) - completedBefore
+                        >= asynchronousResets(guest);
+                if (switcher && resetCompleted && expect(guest, null, Scmi.RESET, Scmi.RESET_COMMAND, GPU_RESET,
+                        Scmi.RESET_AUTONOMOUS | Scmi.RESET_ASYNC, Scmi.COLD_RESET).succeeded()) {
+                    asynchronousResets.merge(guest.name(), 1L, Long::sum);
                 }
                 LockSupport.parkNanos(PAUSE_NANOS);
             }

@@ -237,11 +237,18 @@ final class LiveRig implements AutoCloseable {
         }
     }
 
-    /** Waits until each guest received a RESET_COMPLETE for every asynchronous reset it started, and no more. */
+    /**
+     * Waits until each guest received a RESET_COMPLETE for every asynchronous reset it started, and
+     * no more; returns the mismatches and every delayed response that did not report SUCCESS.
+     */
     private List<String> awaitDelayedResponses(GuestLoad load, Map<LiveGuest, Long> before) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NOTIFICATION_WAIT_MS);
-        while (true) {
-            List<String> wrong = new ArrayList<>();
+        List<String> wrong = new ArrayList<>();
+        do {
+            if (!wrong.isEmpty()) {
+                Thread.sleep(20);
+            }
+            wrong.clear();
             for (LiveGuest guest : guests) {
                 guest.takeEvents();
                 long received = guest.events(Scmi.RESET_COMPLETE) - before.get(guest);
@@ -250,14 +257,13 @@ final class LiveRig implements AutoCloseable {
                     wrong.add(String.format("%s started %d asynchronous resets and received %d RESET_COMPLETE",
                             guest.name(), started, received));
                 }
-                guest.failedDelayedResponses().forEach(wrong::add);
-                guest.failedDelayedResponses().clear();
             }
-            if (wrong.isEmpty() || System.nanoTime() > deadline) {
-                return wrong;
-            }
-            Thread.sleep(20);
+        } while (!wrong.isEmpty() && System.nanoTime() < deadline);
+        for (LiveGuest guest : guests) {
+            wrong.addAll(guest.failedDelayedResponses());
+            guest.failedDelayedResponses().clear();
         }
+        return wrong;
     }
 
     private List<String> awaitNotificationsAfter(long since) throws InterruptedException {
