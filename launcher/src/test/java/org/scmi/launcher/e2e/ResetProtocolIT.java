@@ -1,22 +1,27 @@
 package org.scmi.launcher.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.scmi.launcher.e2e.BoardServer.AGENT_A;
+import static org.scmi.launcher.e2e.BoardServer.AGENT_B;
 import static org.scmi.launcher.e2e.Scmi.EXTENDED_NAME;
 import static org.scmi.launcher.e2e.Scmi.LINUX_RESPONSE_BUFFER;
+import static org.scmi.launcher.e2e.Scmi.NEGOTIATE_PROTOCOL_VERSION;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_MESSAGE_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
 import static org.scmi.launcher.e2e.Scmi.RESPONSE_PREFIX;
 import static org.scmi.launcher.e2e.Scmi.SHORT_NAME;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.ScmiStatus;
 
 /**
  * The Reset domain management protocol (0x16, v3.1) through the running server, with two guests:
  * every message with its errors byte for byte, RESET_ISSUED on the eventq of exactly the subscribed
- * guest for resets by a guest and by the platform (the shell), and the RESET_COMPLETE delayed
- * response of an asynchronous reset.
+ * guest for resets by a guest and by the platform (the shell), the RESET_COMPLETE delayed response
+ * of an asynchronous reset, and the sharing rule (a line is asserted while any guest holds it, and
+ * a reset by another guest does not pulse a held line), as the board's shell shows the line.
  */
 class ResetProtocolIT extends TwoGuests {
     static final int RESET = 0x16;
@@ -52,6 +57,7 @@ class ResetProtocolIT extends TwoGuests {
     private static final int DSP = 2;
     private static final int DOMAINS = 3;
     private static final String DSP_NAME = "dsp_subsystem_reset";
+    private static final int[] NOT_IMPLEMENTED = {NEGOTIATE_PROTOCOL_VERSION, 0x7, 0x80};
 
     private static final int ONE_WORD_REPLY = RESPONSE_PREFIX + 4;
     private static final int ATTRIBUTES_REPLY = RESPONSE_PREFIX + 8 + SHORT_NAME;
@@ -67,10 +73,16 @@ class ResetProtocolIT extends TwoGuests {
     void versionAttributesAndNames() throws Exception {
         a.call(RESET, PROTOCOL_VERSION, ONE_WORD_REPLY).assertValues(Le.words(VERSION));
         a.call(RESET, PROTOCOL_ATTRIBUTES, ONE_WORD_REPLY).assertValues(Le.words(DOMAINS));
-        for (int message = DOMAIN_ATTRIBUTES; message <= DOMAIN_NAME_GET; message++) {
+        for (int message = PROTOCOL_VERSION; message <= DOMAIN_NAME_GET; message++) {
             a.call(RESET, PROTOCOL_MESSAGE_ATTRIBUTES, ONE_WORD_REPLY, message).assertValues(Le.words(0));
         }
-        a.call(RESET, PROTOCOL_MESSAGE_ATTRIBUTES, ONE_WORD_REPLY, 0x7).assertStatus(ScmiStatus.NOT_FOUND);
+        for (int message : NOT_IMPLEMENTED) {
+            a.call(RESET, PROTOCOL_MESSAGE_ATTRIBUTES, ONE_WORD_REPLY, message).assertStatus(ScmiStatus.NOT_FOUND);
+        }
+        a.call(RESET, NEGOTIATE_PROTOCOL_VERSION, STATUS_ONLY, VERSION).assertStatus(ScmiStatus.NOT_FOUND);
+        a.call(RESET, PROTOCOL_ATTRIBUTES, ONE_WORD_REPLY, 0).assertStatus(ScmiStatus.PROTOCOL_ERROR);
+        a.call(RESET, DOMAIN_ATTRIBUTES, ATTRIBUTES_REPLY).assertStatus(ScmiStatus.PROTOCOL_ERROR);
+        a.call(RESET, DOMAIN_NAME_GET, LINUX_RESPONSE_BUFFER, DSP, 0).assertStatus(ScmiStatus.PROTOCOL_ERROR);
         a.call(RESET, DOMAIN_ATTRIBUTES, ATTRIBUTES_REPLY, RTC)
                 .assertValues(Le.words(ATTR_NOTIFY, 10).name("rtc_rst", SHORT_NAME));
         a.call(RESET, DOMAIN_ATTRIBUTES, ATTRIBUTES_REPLY, GPU)
@@ -117,11 +129,50 @@ class ResetProtocolIT extends TwoGuests {
         b.assertNoEvent();
     }
 
+    /** The requester gets RESET_COMPLETE, the subscribed guest RESET_ISSUED; nobody gets both. */
     @Test
     void asynchronousResetCompletesWithADelayedResponse() throws Exception {
+        b.call(RESET, RESET_NOTIFY, STATUS_ONLY, GPU, 1).assertValues(NOTHING);
         Response accepted = a.call(RESET, RESET_COMMAND, LINUX_RESPONSE_BUFFER, GPU, AUTONOMOUS | ASYNC, COLD);
         accepted.assertValues(NOTHING);
         a.awaitEvent(Le.words(Scmi.delayedResponseHeader(accepted.commandHeader()), ScmiStatus.SUCCESS.code(), GPU));
+        b.awaitEvent(Le.words(Scmi.notificationHeader(RESET, RESET_ISSUED), AGENT_A, GPU, COLD));
+        a.assertNoEvent();
         b.assertNoEvent();
+    }
+
+    /**
+     * A line is asserted while any guest holds it; another guest's autonomous reset of a held line
+     * succeeds without pulsing it; BASE_RESET_AGENT_CONFIGURATION ends a guest's hold.
+     */
+    @Test
+    void twoGuestsShareALine() throws Exception {
+        long resets = line("dsp").resets();
+        a.call(RESET, RESET_COMMAND, STATUS_ONLY, DSP, ASSERT, COLD).assertValues(NOTHING);
+        assertEquals(new Line(true, resets), line("dsp"));
+        b.call(RESET, RESET_COMMAND, STATUS_ONLY, DSP, AUTONOMOUS, COLD).assertValues(NOTHING);
+        b.call(RESET, RESET_COMMAND, STATUS_ONLY, DSP, DEASSERT, COLD).assertValues(NOTHING);
+        assertEquals(new Line(true, resets), line("dsp"), "held by guest a: no pulse, still asserted");
+        b.call(RESET, RESET_COMMAND, STATUS_ONLY, DSP, ASSERT, COLD).assertValues(NOTHING);
+        a.call(RESET, RESET_COMMAND, STATUS_ONLY, DSP, DEASSERT, COLD).assertValues(NOTHING);
+        assertEquals(new Line(true, resets), line("dsp"), "now held by guest b");
+        BoardServer.resetAndClose(b, AGENT_B);
+        b = server.connectB();
+        assertEquals(new Line(false, resets), line("dsp"), "guest b's reset ended its hold");
+        a.call(RESET, RESET_COMMAND, STATUS_ONLY, DSP, AUTONOMOUS, COLD).assertValues(NOTHING);
+        assertEquals(new Line(false, resets + 1), line("dsp"), "nobody holds it: the line went through a reset");
+    }
+
+    /** A simulated line as the board's shell lists it. */
+    private record Line(boolean asserted, long resets) {
+    }
+
+    /** The row of {@code key} in the shell's 'resetDomains': KEY NAME ASSERTED RESETS LATENCY ASYNC DELAY. */
+    private Line line(String key) throws Exception {
+        String table = server.admin("resetDomains");
+        List<String> row = table.lines().map(text -> List.of(text.trim().split(" +")))
+                .filter(columns -> columns.getFirst().equals(key)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line " + key + " in " + table));
+        return new Line(row.get(2).equals("yes"), Long.parseLong(row.get(3)));
     }
 }

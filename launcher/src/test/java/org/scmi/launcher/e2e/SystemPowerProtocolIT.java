@@ -2,6 +2,7 @@ package org.scmi.launcher.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.scmi.launcher.e2e.Scmi.NEGOTIATE_PROTOCOL_VERSION;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_MESSAGE_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
@@ -31,6 +32,7 @@ class SystemPowerProtocolIT extends TwoGuests {
     private static final int COLD_RESET = 1;
     private static final int POWER_UP = 3;
     private static final int TIMEOUT_MS = 20_000;
+    private static final int[] NOT_IMPLEMENTED = {NEGOTIATE_PROTOCOL_VERSION, 0x6, 0x80};
 
     private static final String BOARD = """
             { "systemPower": { "transitions": ["shutdown", "cold-reset", "warm-reset", "suspend"] } }
@@ -48,14 +50,22 @@ class SystemPowerProtocolIT extends TwoGuests {
     void versionAttributesAndState() throws Exception {
         a.call(SYSTEM, PROTOCOL_VERSION, ONE_WORD_REPLY).assertValues(Le.words(VERSION));
         a.call(SYSTEM, PROTOCOL_ATTRIBUTES, ONE_WORD_REPLY).assertValues(Le.words(0));
+        for (int message = PROTOCOL_VERSION; message <= PROTOCOL_MESSAGE_ATTRIBUTES; message++) {
+            a.call(SYSTEM, PROTOCOL_MESSAGE_ATTRIBUTES, ONE_WORD_REPLY, message).assertValues(Le.words(0));
+        }
         a.call(SYSTEM, PROTOCOL_MESSAGE_ATTRIBUTES, ONE_WORD_REPLY, STATE_SET)
                 .assertValues(Le.words(WARM_RESET_AND_SUSPEND));
         a.call(SYSTEM, PROTOCOL_MESSAGE_ATTRIBUTES, ONE_WORD_REPLY, STATE_GET).assertValues(Le.words(0));
         a.call(SYSTEM, PROTOCOL_MESSAGE_ATTRIBUTES, ONE_WORD_REPLY, STATE_NOTIFY).assertValues(Le.words(0));
-        a.call(SYSTEM, PROTOCOL_MESSAGE_ATTRIBUTES, ONE_WORD_REPLY, 0x6).assertStatus(ScmiStatus.NOT_FOUND);
+        for (int message : NOT_IMPLEMENTED) {
+            a.call(SYSTEM, PROTOCOL_MESSAGE_ATTRIBUTES, ONE_WORD_REPLY, message).assertStatus(ScmiStatus.NOT_FOUND);
+        }
+        a.call(SYSTEM, NEGOTIATE_PROTOCOL_VERSION, STATUS_ONLY, VERSION).assertStatus(ScmiStatus.NOT_FOUND);
         a.call(SYSTEM, STATE_GET, ONE_WORD_REPLY).assertValues(Le.words(POWER_UP));
         a.call(SYSTEM, STATE_NOTIFY, STATUS_ONLY, 0xF).assertStatus(ScmiStatus.INVALID_PARAMETERS);
         a.call(SYSTEM, STATE_NOTIFY, STATUS_ONLY).assertStatus(ScmiStatus.PROTOCOL_ERROR);
+        a.call(SYSTEM, STATE_GET, ONE_WORD_REPLY, 0).assertStatus(ScmiStatus.PROTOCOL_ERROR);
+        a.call(SYSTEM, PROTOCOL_ATTRIBUTES, ONE_WORD_REPLY, 0).assertStatus(ScmiStatus.PROTOCOL_ERROR);
         b.close();
         b = server.connectBWithoutEventQueue();
         assertNoNotifyCommands(b, SYSTEM, 1);
@@ -65,6 +75,7 @@ class SystemPowerProtocolIT extends TwoGuests {
     /** Flags and states first, then POWER_UP, then trust: no agent is trusted with the whole board. */
     @Test
     void aGuestCannotPowerTheBoardOffAndTheAdministratorSeesItAsked() throws Exception {
+        a.call(SYSTEM, STATE_SET, STATUS_ONLY, GRACEFUL).assertStatus(ScmiStatus.PROTOCOL_ERROR);
         a.call(SYSTEM, STATE_SET, STATUS_ONLY, 0xF, COLD_RESET).assertStatus(ScmiStatus.INVALID_PARAMETERS);
         a.call(SYSTEM, STATE_SET, STATUS_ONLY, GRACEFUL, 5).assertStatus(ScmiStatus.INVALID_PARAMETERS);
         a.call(SYSTEM, STATE_SET, STATUS_ONLY, GRACEFUL, POWER_UP).assertStatus(ScmiStatus.NOT_SUPPORTED);
@@ -78,6 +89,9 @@ class SystemPowerProtocolIT extends TwoGuests {
     @Test
     void theAdministratorsRequestReachesOnlyTheSubscribedGuest() throws Exception {
         b.call(SYSTEM, STATE_NOTIFY, STATUS_ONLY, 1).assertValues(NOTHING);
+        String listeners = server.admin("systemPower");
+        assertTrue(listeners.lines().anyMatch(line -> line.matches("1 +guest-a +no")), listeners);
+        assertTrue(listeners.lines().anyMatch(line -> line.matches("2 +guest-b +yes")), listeners);
         String answer = server.admin("systemPower -t " + TIMEOUT_MS + " shutdown graceful all");
         assertTrue(answer.contains("shutdown (graceful) sent to 1 of 2 guests: guest-a (agent 1) not subscribed "
                 + "to SYSTEM_POWER_STATE_NOTIFIER, guest-b (agent 2) notified"), answer);

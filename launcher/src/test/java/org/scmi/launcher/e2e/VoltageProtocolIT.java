@@ -1,7 +1,9 @@
 package org.scmi.launcher.e2e;
 
 import static org.scmi.launcher.e2e.Scmi.EXTENDED_NAME;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.scmi.launcher.e2e.Scmi.LINUX_RESPONSE_BUFFER;
+import static org.scmi.launcher.e2e.Scmi.NEGOTIATE_PROTOCOL_VERSION;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_MESSAGE_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
@@ -16,8 +18,9 @@ import org.scmi.api.ScmiStatus;
 /**
  * The Voltage domain management protocol (0x17, v2.1) through the running server, with two guests:
  * every message with its errors byte for byte, a level list paged in small buffers and a range,
- * the sharing rules (on while any guest votes on, the highest level asked for), and the delayed
- * response of an asynchronous level set.
+ * the sharing rules (on while any guest votes on, the highest level asked for, the platform
+ * overriding every vote), and the delayed response of an asynchronous level set. The protocol has
+ * no notifications.
  */
 class VoltageProtocolIT extends TwoGuests {
     static final int VOLTAGE = 0x17;
@@ -54,6 +57,7 @@ class VoltageProtocolIT extends TwoGuests {
     private static final int DOMAINS = 2;
     private static final String IO_NAME = "vdd_io_bank_supply";
     private static final int LEVELS_PER_LINUX_REPLY = 31;
+    private static final int[] NOT_IMPLEMENTED = {NEGOTIATE_PROTOCOL_VERSION, 0xA, 0x80};
 
     private static final int ONE_WORD_REPLY = RESPONSE_PREFIX + 4;
     private static final int STATUS_ONLY = RESPONSE_PREFIX;
@@ -68,9 +72,14 @@ class VoltageProtocolIT extends TwoGuests {
     void versionAttributesAndNames() throws Exception {
         a.call(VOLTAGE, PROTOCOL_VERSION, ONE_WORD_REPLY).assertValues(Le.words(VERSION));
         a.call(VOLTAGE, PROTOCOL_ATTRIBUTES, ONE_WORD_REPLY).assertValues(Le.words(DOMAINS));
-        for (int message = DOMAIN_ATTRIBUTES; message <= DOMAIN_NAME_GET; message++) {
+        for (int message = PROTOCOL_VERSION; message <= DOMAIN_NAME_GET; message++) {
             a.call(VOLTAGE, PROTOCOL_MESSAGE_ATTRIBUTES, ONE_WORD_REPLY, message).assertValues(Le.words(0));
         }
+        for (int message : NOT_IMPLEMENTED) {
+            a.call(VOLTAGE, PROTOCOL_MESSAGE_ATTRIBUTES, ONE_WORD_REPLY, message).assertStatus(ScmiStatus.NOT_FOUND);
+        }
+        a.call(VOLTAGE, NEGOTIATE_PROTOCOL_VERSION, STATUS_ONLY, VERSION).assertStatus(ScmiStatus.NOT_FOUND);
+        a.call(VOLTAGE, PROTOCOL_ATTRIBUTES, ONE_WORD_REPLY, 0).assertStatus(ScmiStatus.PROTOCOL_ERROR);
         a.call(VOLTAGE, DOMAIN_ATTRIBUTES, RESPONSE_PREFIX + 4 + SHORT_NAME, CPU)
                 .assertValues(Le.words(0).name("vdd_cpu", SHORT_NAME));
         a.call(VOLTAGE, DOMAIN_ATTRIBUTES, RESPONSE_PREFIX + 4 + SHORT_NAME, IO)
@@ -78,6 +87,9 @@ class VoltageProtocolIT extends TwoGuests {
         a.call(VOLTAGE, DOMAIN_ATTRIBUTES, LINUX_RESPONSE_BUFFER, DOMAINS).assertStatus(ScmiStatus.NOT_FOUND);
         a.call(VOLTAGE, DOMAIN_NAME_GET, RESPONSE_PREFIX + 4 + EXTENDED_NAME, IO)
                 .assertValues(Le.words(0).name(IO_NAME, EXTENDED_NAME));
+        a.call(VOLTAGE, DOMAIN_NAME_GET, LINUX_RESPONSE_BUFFER, DOMAINS).assertStatus(ScmiStatus.NOT_FOUND);
+        a.call(VOLTAGE, DOMAIN_ATTRIBUTES, LINUX_RESPONSE_BUFFER).assertStatus(ScmiStatus.PROTOCOL_ERROR);
+        a.call(VOLTAGE, DOMAIN_NAME_GET, LINUX_RESPONSE_BUFFER, IO, 0).assertStatus(ScmiStatus.PROTOCOL_ERROR);
         b.close();
         b = server.connectBWithoutEventQueue();
         b.call(VOLTAGE, DOMAIN_ATTRIBUTES, RESPONSE_PREFIX + 4 + SHORT_NAME, IO)
@@ -101,8 +113,10 @@ class VoltageProtocolIT extends TwoGuests {
         a.call(VOLTAGE, DESCRIBE_LEVELS, RESPONSE_PREFIX + 4, CPU, 0).assertStatus(ScmiStatus.COMMS_ERROR);
         a.call(VOLTAGE, DESCRIBE_LEVELS, LINUX_RESPONSE_BUFFER, IO, 0)
                 .assertValues(Le.words(3 | SEGMENT, 1_800_000, 3_300_000, 100_000));
+        a.call(VOLTAGE, DESCRIBE_LEVELS, RESPONSE_PREFIX + 12, IO, 0).assertStatus(ScmiStatus.COMMS_ERROR);
         a.call(VOLTAGE, DESCRIBE_LEVELS, LINUX_RESPONSE_BUFFER, IO, 1).assertStatus(ScmiStatus.OUT_OF_RANGE);
         a.call(VOLTAGE, DESCRIBE_LEVELS, LINUX_RESPONSE_BUFFER, DOMAINS, 0).assertStatus(ScmiStatus.NOT_FOUND);
+        a.call(VOLTAGE, DESCRIBE_LEVELS, LINUX_RESPONSE_BUFFER, CPU).assertStatus(ScmiStatus.PROTOCOL_ERROR);
     }
 
     private static Le levels(int returned, int remaining, List<Integer> values) {
@@ -117,13 +131,17 @@ class VoltageProtocolIT extends TwoGuests {
         a.call(VOLTAGE, CONFIG_SET, STATUS_ONLY, CPU, 0x1).assertStatus(ScmiStatus.INVALID_PARAMETERS);
         a.call(VOLTAGE, CONFIG_SET, STATUS_ONLY, CPU, 0x8).assertStatus(ScmiStatus.NOT_SUPPORTED);
         a.call(VOLTAGE, CONFIG_SET, STATUS_ONLY, DOMAINS, ON).assertStatus(ScmiStatus.NOT_FOUND);
+        a.call(VOLTAGE, CONFIG_SET, STATUS_ONLY, CPU).assertStatus(ScmiStatus.PROTOCOL_ERROR);
         a.call(VOLTAGE, CONFIG_GET, STATUS_ONLY, DOMAINS).assertStatus(ScmiStatus.NOT_FOUND);
+        a.call(VOLTAGE, CONFIG_GET, ONE_WORD_REPLY).assertStatus(ScmiStatus.PROTOCOL_ERROR);
         a.call(VOLTAGE, LEVEL_SET, STATUS_ONLY, CPU, 2, 900_000).assertStatus(ScmiStatus.INVALID_PARAMETERS);
         a.call(VOLTAGE, LEVEL_SET, STATUS_ONLY, CPU, 0, 905_000).assertStatus(ScmiStatus.OUT_OF_RANGE);
         a.call(VOLTAGE, LEVEL_SET, STATUS_ONLY, IO, 0, 1_850_000).assertStatus(ScmiStatus.OUT_OF_RANGE);
         a.call(VOLTAGE, LEVEL_SET, STATUS_ONLY, CPU, SET_ASYNC, 900_000).assertStatus(ScmiStatus.NOT_SUPPORTED);
         a.call(VOLTAGE, LEVEL_SET, STATUS_ONLY, DOMAINS, 0, 900_000).assertStatus(ScmiStatus.NOT_FOUND);
         a.call(VOLTAGE, LEVEL_GET, ONE_WORD_REPLY, CPU).assertValues(Le.words(900_000));
+        a.call(VOLTAGE, LEVEL_GET, ONE_WORD_REPLY, DOMAINS).assertStatus(ScmiStatus.NOT_FOUND);
+        a.call(VOLTAGE, LEVEL_GET, ONE_WORD_REPLY).assertStatus(ScmiStatus.PROTOCOL_ERROR);
         a.call(VOLTAGE, LEVEL_SET, STATUS_ONLY, CPU, 0).assertStatus(ScmiStatus.PROTOCOL_ERROR);
     }
 
@@ -135,9 +153,7 @@ class VoltageProtocolIT extends TwoGuests {
         b.call(VOLTAGE, CONFIG_SET, STATUS_ONLY, IO, OFF).assertValues(NOTHING);
         b.call(VOLTAGE, CONFIG_GET, ONE_WORD_REPLY, IO).assertValues(Le.words(OFF));
         a.call(VOLTAGE, CONFIG_GET, ONE_WORD_REPLY, IO).assertValues(Le.words(ON));
-        server.admin("voltages").lines().filter(line -> line.startsWith("io "))
-                .forEach(line -> org.junit.jupiter.api.Assertions.assertTrue(line.matches("io +" + IO_NAME + " +3300000 +yes .*"),
-                        line));
+        assertSupply("io +" + IO_NAME + " +3300000 +yes .*");
 
         a.call(VOLTAGE, LEVEL_SET, STATUS_ONLY, CPU, 0, 1_000_000).assertValues(NOTHING);
         b.call(VOLTAGE, LEVEL_SET, STATUS_ONLY, CPU, 0, 700_000).assertValues(NOTHING);
@@ -146,6 +162,27 @@ class VoltageProtocolIT extends TwoGuests {
         a = server.connectA();
         b.call(VOLTAGE, LEVEL_GET, ONE_WORD_REPLY, CPU).assertValues(Le.words(700_000));
         b.call(VOLTAGE, CONFIG_GET, ONE_WORD_REPLY, IO).assertValues(Le.words(OFF));
+    }
+
+    /** A switch by the platform (the board's shell) overrides every guest's vote: each reads the supply again. */
+    @Test
+    void thePlatformOverridesTheGuestsVotes() throws Exception {
+        a.call(VOLTAGE, CONFIG_SET, STATUS_ONLY, IO, ON).assertValues(NOTHING);
+        b.call(VOLTAGE, CONFIG_SET, STATUS_ONLY, IO, OFF).assertValues(NOTHING);
+        assertSupply("io +" + IO_NAME + " +3300000 +yes .*");
+        assertTrue(server.admin("voltageOn io off").startsWith(IO_NAME + " is now off"));
+        assertSupply("io +" + IO_NAME + " +3300000 +no .*");
+        a.call(VOLTAGE, CONFIG_GET, ONE_WORD_REPLY, IO).assertValues(Le.words(OFF));
+        b.call(VOLTAGE, CONFIG_GET, ONE_WORD_REPLY, IO).assertValues(Le.words(OFF));
+        BoardServer.resetAndClose(a, BoardServer.AGENT_A);
+        a = server.connectA();
+        assertSupply("io +" + IO_NAME + " +3300000 +no .*");
+    }
+
+    /** The row of vdd_io in the board's shell table 'voltages' matches {@code pattern}. */
+    private void assertSupply(String pattern) throws Exception {
+        String table = server.admin("voltages");
+        assertTrue(table.lines().anyMatch(line -> line.matches(pattern)), table);
     }
 
     @Test
