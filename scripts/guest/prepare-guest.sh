@@ -8,8 +8,8 @@
 #      CACHE, so the host's dpkg database, architectures and package lists are not touched;
 #   3. builds, out of tree, the SCMI modules Debian's configuration leaves out: the virtio transport
 #      (refusing pre-1.0 devices, as the kernel's default configuration does), scmi-hwmon, scmi_iio,
-#      scmi_power_control and scmi-regulator (the SCMI core, clock, power/performance domain and reset
-#      drivers are built in);
+#      scmi_power_control, scmi-regulator and pinctrl-scmi (the SCMI core with every protocol, clock,
+#      power/performance domain and reset drivers are built in);
 #   4. packs busybox, those modules with everything they depend on, and guest-init.sh (as /init) into
 #      CACHE/initrd.img.
 #
@@ -157,8 +157,13 @@ unpack_kernel() {
       "linux-source-$KERNEL_SERIES/drivers/firmware/arm_scmi" \
       "linux-source-$KERNEL_SERIES/drivers/hwmon/scmi-hwmon.c" \
       "linux-source-$KERNEL_SERIES/drivers/iio/common/scmi_sensors/scmi_iio.c" \
-      "linux-source-$KERNEL_SERIES/drivers/regulator/scmi-regulator.c"
+      "linux-source-$KERNEL_SERIES/drivers/regulator/scmi-regulator.c" \
+      "${PINCTRL_SOURCES[@]/#/linux-source-$KERNEL_SERIES/}"
 }
+
+# Pin control (protocol 0x19): the pinctrl-scmi driver and the pinctrl core's private headers it includes.
+PINCTRL_SOURCES=(drivers/pinctrl/pinctrl-scmi.c drivers/pinctrl/core.h drivers/pinctrl/pinconf.h
+                 drivers/pinctrl/pinmux.h drivers/pinctrl/pinctrl-utils.h)
 
 # Builds the modules with the kernel's own kbuild; the sources keep their tree layout below the build
 # folder because transports/virtio.c includes "../common.h".
@@ -171,17 +176,21 @@ build_modules() {
   cp "$WORK/src/drivers/iio/common/scmi_sensors/scmi_iio.c" "$build/drivers/iio/"
   # Voltage domains as regulators (REGULATOR_ARM_SCMI), which Debian does not build.
   cp "$WORK/src/drivers/regulator/scmi-regulator.c" "$build/drivers/regulator/"
+  cp -r "$WORK/src/drivers/pinctrl" "$build/drivers/"
   cat > "$build/Kbuild" <<'KBUILD'
-obj-m := scmi_transport_virtio.o scmi-hwmon.o scmi_iio.o scmi_power_control.o scmi-regulator.o
+obj-m := scmi_transport_virtio.o scmi-hwmon.o scmi_iio.o scmi_power_control.o
 scmi_transport_virtio-y := drivers/firmware/arm_scmi/transports/virtio.o
 scmi_power_control-y := drivers/firmware/arm_scmi/scmi_power_control.o
 scmi-hwmon-y := drivers/hwmon/scmi-hwmon.o
 scmi_iio-y := drivers/iio/scmi_iio.o
+obj-m += scmi-regulator.o
 scmi-regulator-y := drivers/regulator/scmi-regulator.o
+obj-m += pinctrl-scmi.o
+pinctrl-scmi-y := drivers/pinctrl/pinctrl-scmi.o
 # The kernel's Kconfig default for the virtio transport: only VIRTIO_F_VERSION_1 devices.
 ccflags-y += -DCONFIG_ARM_SCMI_TRANSPORT_VIRTIO_VERSION1_COMPLIANCE=1
 KBUILD
-  say "building scmi_transport_virtio, scmi-hwmon, scmi_iio, scmi_power_control, scmi-regulator for $KRELEASE"
+  say "building scmi_transport_virtio, scmi-hwmon, scmi_iio, scmi_power_control, scmi-regulator, pinctrl-scmi for $KRELEASE"
   # No BTF for out-of-tree modules: it would need pahole and the kernel's vmlinux.
   make -s -C "$WORK/root/usr/src/linux-headers-$KRELEASE" M="$build" -j"$(nproc)" \
     CONFIG_DEBUG_INFO_BTF_MODULES= modules >&2
@@ -197,6 +206,14 @@ module_depends() {
 # signatures) into MODULES together with everything it depends on, and appends each to the load order
 # after its dependencies.
 MODULES=$CACHE/initramfs/lib/modules
+# The modules the guest loads, in this order (each after what it depends on). virtio_mmio first: the
+# virtio-mmio variant of the device needs it before the transport loads. A cache prepared for another
+# list is prepared again.
+GUEST_MODULES="virtio_mmio scmi_transport_virtio scmi_hwmon scmi_iio scmi_power_control"
+# Voltage domains (protocol 0x17) as regulators.
+GUEST_MODULES+=" scmi_regulator"
+# Pin control (protocol 0x19).
+GUEST_MODULES+=" pinctrl_scmi"
 add_module() {
   local name=$1 file dep
   grep -qx "$name" "$MODULES/load-order" && return
@@ -218,17 +235,6 @@ add_module() {
 }
 
 # --- 4. Initramfs ------------------------------------------------------------------------------
-
-# The modules the guest loads; virtio_mmio first: the virtio-mmio variant of the device needs it before
-# the transport loads.
-GUEST_MODULES="virtio_mmio scmi_transport_virtio scmi_hwmon scmi_iio scmi_power_control scmi_regulator"
-
-# Whether a prepared initramfs already holds every module of GUEST_MODULES.
-modules_ready() {
-  local name
-  [ -s "$MODULES/load-order" ] || return 1
-  for name in $GUEST_MODULES; do grep -qx "$name" "$MODULES/load-order" || return 1; done
-}
 
 make_initramfs_tree() {
   local tree=$CACHE/initramfs
@@ -254,7 +260,8 @@ pack_initramfs() {
 
 install_host_tools
 
-if [ -f "$CACHE/kernel.env" ] && [ -f "$CACHE/vmlinuz" ] && modules_ready; then
+if [ -f "$CACHE/kernel.env" ] && [ -f "$CACHE/vmlinuz" ] && [ -s "$MODULES/load-order" ] &&
+   grep -qxF "GUEST_MODULES=$GUEST_MODULES" "$CACHE/kernel.env"; then
   say "kernel and modules: present ($(paste -sd" " "$CACHE/kernel.env"))"
 else
   rm -f "$CACHE/kernel.env" "$CACHE/initrd.img"
@@ -265,7 +272,8 @@ else
   build_modules
   make_initramfs_tree
   cp "$WORK/root/boot/vmlinuz-$KRELEASE" "$CACHE/vmlinuz"
-  printf 'KERNEL_VERSION=%s\nKERNEL_RELEASE=%s\n' "$KVERSION" "$KRELEASE" > "$CACHE/kernel.env"
+  printf 'KERNEL_VERSION=%s\nKERNEL_RELEASE=%s\nGUEST_MODULES=%s\n' "$KVERSION" "$KRELEASE" "$GUEST_MODULES" \
+    > "$CACHE/kernel.env"
   # Downloads and build trees are only needed again for another kernel (about 300 MB).
   rm -rf "$WORK"
 fi

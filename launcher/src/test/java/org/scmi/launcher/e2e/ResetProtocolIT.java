@@ -9,6 +9,7 @@ import static org.scmi.launcher.e2e.Scmi.NEGOTIATE_PROTOCOL_VERSION;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_MESSAGE_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
+import static org.scmi.launcher.e2e.Scmi.RESET;
 import static org.scmi.launcher.e2e.Scmi.RESPONSE_PREFIX;
 import static org.scmi.launcher.e2e.Scmi.SHORT_NAME;
 
@@ -24,7 +25,6 @@ import org.scmi.api.ScmiStatus;
  * a reset by another guest does not pulse a held line), as the board's shell shows the line.
  */
 class ResetProtocolIT extends TwoGuests {
-    static final int RESET = 0x16;
     private static final int VERSION = 0x3_0001;
     private static final int DOMAIN_ATTRIBUTES = 0x3;
     private static final int RESET_COMMAND = 0x4;

@@ -7,6 +7,7 @@ import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_MESSAGE_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
 import static org.scmi.launcher.e2e.Scmi.RESPONSE_PREFIX;
+import static org.scmi.launcher.e2e.Scmi.SYSTEM;
 
 import org.junit.jupiter.api.Test;
 import org.scmi.api.ScmiStatus;
@@ -18,7 +19,6 @@ import org.scmi.api.ScmiStatus;
  * reaches exactly the subscribed guest as SYSTEM_POWER_STATE_NOTIFIER, and the shell says who was told.
  */
 class SystemPowerProtocolIT extends TwoGuests {
-    static final int SYSTEM = 0x12;
     private static final int VERSION = 0x2_0001;
     private static final int STATE_SET = 0x3;
     private static final int STATE_GET = 0x4;

@@ -1,7 +1,7 @@
 package org.scmi.launcher.e2e;
 
-import static org.scmi.launcher.e2e.Scmi.EXTENDED_NAME;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.scmi.launcher.e2e.Scmi.EXTENDED_NAME;
 import static org.scmi.launcher.e2e.Scmi.LINUX_RESPONSE_BUFFER;
 import static org.scmi.launcher.e2e.Scmi.NEGOTIATE_PROTOCOL_VERSION;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
@@ -9,6 +9,7 @@ import static org.scmi.launcher.e2e.Scmi.PROTOCOL_MESSAGE_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
 import static org.scmi.launcher.e2e.Scmi.RESPONSE_PREFIX;
 import static org.scmi.launcher.e2e.Scmi.SHORT_NAME;
+import static org.scmi.launcher.e2e.Scmi.VOLTAGE;
 
 import java.util.List;
 import java.util.stream.IntStream;
@@ -23,7 +24,6 @@ import org.scmi.api.ScmiStatus;
  * no notifications.
  */
 class VoltageProtocolIT extends TwoGuests {
-    static final int VOLTAGE = 0x17;
     private static final int VERSION = 0x2_0001;
     private static final int DOMAIN_ATTRIBUTES = 0x3;
     private static final int DESCRIBE_LEVELS = 0x4;

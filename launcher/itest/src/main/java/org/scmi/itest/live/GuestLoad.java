@@ -12,21 +12,24 @@ import org.scmi.api.ScmiStatus;
 /**
  * Guests sending continuously, one thread each, as Linux does while it reads its sensors and
  * clocks: a sensor read, a clock rate get, a power state get, a system power state get, a reset
- * domain's attributes, a supply's level and a BASE_DISCOVER_AGENT of itself per round. The first
- * guest also switches a clock rate, a power domain and a supply's level every few rounds, and
- * keeps an asynchronous reset of a domain under way (a new one as soon as the last completed), so
- * that every guest subscribed to them receives notifications, the first guest delayed responses,
- * and a swap of the reset protocol finds a reset in progress. Every answer is checked: what failed
- * (any status but SUCCESS, a wrong agent id, an answer lost or doubled) is recorded, and the
- * asynchronous resets accepted are counted, for the delayed responses that must follow. The
- * timelines (when each request was served, how long it took) hold the reads and gets only: the
- * switches are there to raise notifications, and take as long as the simulated hardware does.
+ * domain's attributes, a supply's level, a pin's drive strength and a BASE_DISCOVER_AGENT of itself
+ * per round. The first guest also switches a clock rate, a power domain and a supply's level every
+ * few rounds, and keeps an asynchronous reset of a domain under way (a new one as soon as the last
+ * completed), so that every guest subscribed to them receives notifications, the first guest
+ * delayed responses, and a swap of the reset protocol finds a reset in progress. Every answer is
+ * checked: what failed (any status but SUCCESS, a wrong agent id, an answer lost or doubled) is
+ * recorded, and the asynchronous resets accepted are counted, for the delayed responses that must
+ * follow. The timelines (when each request was served, how long it took) hold the reads and gets
+ * only: the switches are there to raise notifications, and take as long as the simulated hardware
+ * does.
  */
 final class GuestLoad {
     static final int SOC_TEMP = 0;
     static final int CPU_CLOCK = 2;
     static final int GPU_DOMAIN = 0;
     static final int DSP_DOMAIN = 2;
+    /** GPIO_12 of the built-in board, read by every guest. */
+    static final int READ_PIN = 12;
     static final int CPU_LOW = 600_000_000;
     static final int CPU_HIGH = 800_000_000;
     /** The default board's gpu_rst: reset asynchronously in 50 ms. */
@@ -131,6 +134,7 @@ final class GuestLoad {
                 expect(guest, timeline, Scmi.SYSTEM, Scmi.SYSTEM_POWER_STATE_GET);
                 expect(guest, timeline, Scmi.RESET, Scmi.RESET_DOMAIN_ATTRIBUTES, GPU_RESET);
                 expect(guest, timeline, Scmi.VOLTAGE, Scmi.VOLTAGE_LEVEL_GET, CPU_SUPPLY);
+                expect(guest, timeline, Scmi.PINCTRL, Scmi.PINCTRL_SETTINGS_GET, READ_PIN, Scmi.DRIVE_STRENGTH);
                 LiveGuest.Answer self = expect(guest, timeline, Scmi.BASE, Scmi.BASE_DISCOVER_AGENT, Scmi.CALLER);
                 if (self.succeeded() && self.word(0) != agentId) {
                     failures.add(guest.name() + ": agent id " + self.word(0) + " instead of " + agentId);

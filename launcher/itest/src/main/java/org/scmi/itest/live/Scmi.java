@@ -14,6 +14,7 @@ final class Scmi {
     static final int SYSTEM = 0x12;
     static final int RESET = 0x16;
     static final int VOLTAGE = 0x17;
+    static final int PINCTRL = 0x19;
 
     static final int PROTOCOL_VERSION = 0x0;
     static final int PROTOCOL_MESSAGE_ATTRIBUTES = 0x2;
@@ -41,6 +42,13 @@ final class Scmi {
     static final int VOLTAGE_CONFIG_GET = 0x6;
     static final int VOLTAGE_LEVEL_SET = 0x7;
     static final int VOLTAGE_LEVEL_GET = 0x8;
+    static final int PINCTRL_SETTINGS_GET = 0x5;
+    static final int PINCTRL_SETTINGS_CONFIGURE = 0x6;
+    static final int PINCTRL_REQUEST = 0x7;
+    /** Pin control: a pin (selector 0), no function (0xFFFFFFFF), the drive-strength config type. */
+    static final int PIN = 0;
+    static final int NO_FUNCTION = 0xFFFF_FFFF;
+    static final int DRIVE_STRENGTH = 10;
 
     /** Notifications, as (protocol id, notification id) keys of {@link #event}. */
     static final int POWER_STATE_CHANGED = event(POWER, 0x0);

@@ -12,6 +12,7 @@ final class AgentWire {
     static final int SENSOR = 0x15;
     static final int RESET = 0x16;
     static final int VOLTAGE = 0x17;
+    static final int PINCTRL = 0x19;
 
     /** Messages every protocol has. */
     static final int PROTOCOL_VERSION = 0x0;

@@ -52,7 +52,7 @@ import org.scmi.virtio.device.VirtioDeviceIds;
 class XenGuestsTest {
     private static final int TIMEOUT_MS = 10_000;
     /** Every protocol the framework runs, as BASE_DISCOVER_LIST_PROTOCOLS lists them. */
-    private static final List<Integer> SERVED = List.of(POWER, SYSTEM, CLOCK, SENSOR, RESET, VOLTAGE);
+    private static final List<Integer> SERVED = List.of(POWER, SYSTEM, CLOCK, SENSOR, RESET, VOLTAGE, PINCTRL);
     private static final long BOOT_TIMEOUT_MS = 5_000;
     private static final long REPLY_TIMEOUT_MS = 5_000;
     private static final long EVENT_TIMEOUT_MS = 3_000;
