@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import org.scmi.api.reset.ResetDomain;
 import org.scmi.board.sim.file.BoardFileException;
+import org.scmi.board.sim.file.EntryNames;
 import org.scmi.board.sim.file.JsonFields;
 
 /**
@@ -33,18 +34,12 @@ final class ResetBoardParser {
 
     static List<SimulatedReset> parse(JsonFields board) throws BoardFileException {
         List<SimulatedReset> domains = new ArrayList<>();
-        Set<String> keys = new HashSet<>();
-        Set<String> names = new HashSet<>();
+        EntryNames taken = new EntryNames("reset domain");
         for (JsonFields entry : board.objects(ARRAY)) {
             entry.onlyFields(FIELDS);
-            String name = entry.string("name");
-            String key = entry.string("key", name);
-            if (!names.add(name)) {
-                throw entry.error("name", "\"" + name + "\" names another reset domain too");
-            }
-            if (!keys.add(key)) {
-                throw entry.error("key", "\"" + key + "\" is the key of another reset domain too");
-            }
+            EntryNames.Named named = taken.take(entry);
+            String name = named.name();
+            String key = named.key();
             int latency = (int) entry.integer("latencyUs", 0, Integer.MAX_VALUE, ResetDomain.UNKNOWN_LATENCY);
             Set<Integer> vendorStates = new HashSet<>();
             if (entry.has("vendorStates")) {

@@ -2,12 +2,12 @@ package org.scmi.board.sim.voltage;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.scmi.api.voltage.VoltageDomain;
 import org.scmi.api.voltage.VoltageLevels;
 import org.scmi.board.sim.file.BoardFileException;
+import org.scmi.board.sim.file.EntryNames;
 import org.scmi.board.sim.file.JsonFields;
 
 /**
@@ -37,18 +37,12 @@ final class VoltageBoardParser {
 
     static List<SimulatedSupply> parse(JsonFields board) throws BoardFileException {
         List<SimulatedSupply> supplies = new ArrayList<>();
-        Set<String> keys = new HashSet<>();
-        Set<String> names = new HashSet<>();
+        EntryNames taken = new EntryNames("voltage domain");
         for (JsonFields entry : board.objects(ARRAY)) {
             entry.onlyFields(FIELDS);
-            String name = entry.string("name");
-            String key = entry.string("key", name);
-            if (!names.add(name)) {
-                throw entry.error("name", "\"" + name + "\" names another voltage domain too");
-            }
-            if (!keys.add(key)) {
-                throw entry.error("key", "\"" + key + "\" is the key of another voltage domain too");
-            }
+            EntryNames.Named named = taken.take(entry);
+            String name = named.name();
+            String key = named.key();
             VoltageLevels levels = levels(entry);
             int lowest = switch (levels) {
                 case VoltageLevels.Discrete discrete -> discrete.microvolts().getFirst();
