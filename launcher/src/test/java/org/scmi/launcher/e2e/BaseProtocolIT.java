@@ -198,7 +198,7 @@ class BaseProtocolIT extends OneGuest {
                 .assertStatus(ScmiStatus.DENIED);
         guest.call(BASE, BASE_SET_PROTOCOL_PERMISSIONS, LINUX_RESPONSE_BUFFER, AGENT_ID, 0, BASE, DENY)
                 .assertStatus(ScmiStatus.NOT_FOUND);
-        guest.call(BASE, BASE_SET_PROTOCOL_PERMISSIONS, LINUX_RESPONSE_BUFFER, AGENT_ID, 0, 0x12, ALLOW)
+        guest.call(BASE, BASE_SET_PROTOCOL_PERMISSIONS, LINUX_RESPONSE_BUFFER, AGENT_ID, 0, 0x80, ALLOW)
                 .assertStatus(ScmiStatus.NOT_FOUND);
         guest.call(BASE, BASE_SET_PROTOCOL_PERMISSIONS, LINUX_RESPONSE_BUFFER, AGENT_ID + 1, 0, CLOCK, ALLOW)
                 .assertStatus(ScmiStatus.NOT_FOUND);
