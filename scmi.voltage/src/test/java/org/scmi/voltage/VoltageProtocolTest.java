@@ -149,6 +149,28 @@ class VoltageProtocolTest {
     }
 
     @Test
+    void aFailedAsynchronousLevelSetReportsTheStatusAndKeepsNoVote() throws Exception {
+        board.hardware.fail(ScmiStatus.HARDWARE_ERROR);
+        assertArrayEquals(words(0), call(voltage, guest1, 0x7, 1, 1, 2_500_000));
+        assertArrayEquals(words(ScmiStatus.HARDWARE_ERROR.code()), guest1.await().payload(), "the status alone");
+        assertArrayEquals(words(0, 1_800_000), call(voltage, guest1, 0x8, 1));
+        assertEquals(List.of(), board.calls);
+    }
+
+    /** A keyed driver being updated keeps its domains' ids and the agents' votes; commands wait for it. */
+    @Test
+    void anAbsentDriverIsWaitedForThenHardwareError() {
+        call(voltage, guest1, 0x5, 0, 0);
+        voltage.unbindDriver(board);
+        assertArrayEquals(words(0, 2), call(voltage, guest1, 0x1), "the domains keep their ids");
+        assertArrayEquals(words(ScmiStatus.HARDWARE_ERROR.code()), call(voltage, guest1, 0x8, 0));
+        assertArrayEquals(words(ScmiStatus.HARDWARE_ERROR.code()), call(voltage, guest1, 0x5, 0, 7));
+        voltage.bindDriver(board, Map.of(VoltageDriver.DRIVER_KEY, "board", "service.id", 11L));
+        assertArrayEquals(words(0, 0), call(voltage, guest1, 0x6, 0), "guest 1 still reads its vote");
+        assertEquals(List.of("cpu off"), board.calls);
+    }
+
+    @Test
     void aPlatformChangeOverridesEveryVote() {
         call(voltage, guest1, 0x5, 0, 0);
         board.platformSwitches("cpu", true);
