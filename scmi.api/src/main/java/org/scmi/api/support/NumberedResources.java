@@ -1,9 +1,15 @@
 package org.scmi.api.support;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
+import org.scmi.api.support.DriverListings.Listing;
 
 /**
  * One protocol's resources of every bound driver as one numbered list, an immutable snapshot: ids
@@ -37,6 +43,36 @@ public abstract class NumberedResources<D, E extends NumberedResources.Listed<D>
         default String settingKey() {
             return owner().settingKey(key());
         }
+    }
+
+    /** Makes the entry of one listed resource. */
+    @FunctionalInterface
+    public interface EntryMaker<D, R, E> {
+        E make(int id, BoundDriver<D> owner, R resource);
+    }
+
+    /**
+     * The entries of every driver's resources in list order, numbered from 0. A resource whose key
+     * its driver listed already is left out and reported to {@code repeated} (driver key, resource
+     * key): the second one could never be told apart from the first.
+     *
+     * @param listings the drivers' places in list order
+     * @param key a resource's key within its driver
+     */
+    public static <D, R, E> List<E> numbered(List<Listing<D, R>> listings, Function<R, String> key,
+            EntryMaker<D, R, E> maker, BiConsumer<String, String> repeated) {
+        List<E> entries = new ArrayList<>();
+        for (Listing<D, R> listing : listings) {
+            Set<String> keys = new HashSet<>();
+            for (R resource : listing.resources()) {
+                if (keys.add(key.apply(resource))) {
+                    entries.add(maker.make(entries.size(), listing.owner(), resource));
+                } else {
+                    repeated.accept(listing.owner().key(), key.apply(resource));
+                }
+            }
+        }
+        return entries;
     }
 
     /**
