@@ -75,12 +75,7 @@ final class PerfEvents {
     }
 
     private void send(int agentId, Entry domain, int notificationId, IntFunction<byte[]> payload) {
-        AgentDirectory agents = directory.get();
-        if (agents == null) {
-            return;
-        }
-        agents.agent(agentId).filter(Agent::hasEventChannel).ifPresent(agent -> domains.apply(agent)
-                .find(domain.settingKey()).ifPresent(seen -> agent.sendEvent(
-                        PerfMessages.notificationHeader(notificationId), payload.apply(seen.id()))));
+        Subscriptions.sendTo(directory.get(), agentId, domains, domain.settingKey(),
+                PerfMessages.notificationHeader(notificationId), payload);
     }
 }

@@ -1,6 +1,8 @@
 package org.scmi.api.support;
 
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
@@ -53,5 +55,23 @@ public final class Subscriptions {
         for (int subscriber : agents(resourceKey)) {
             directory.agent(subscriber).filter(Agent::hasEventChannel).ifPresent(a -> a.sendEvent(header, payload));
         }
+    }
+
+    /**
+     * Queues a notification for one agent about one resource, named by the id the agent knows it
+     * under; nothing if there is no directory, the agent is not in it, has no event channel or does
+     * not see the resource.
+     *
+     * @param view the resources as one agent sees them
+     * @param payload the payload for the resource id the agent knows
+     */
+    public static void sendTo(AgentDirectory directory, int agentId,
+            Function<Agent, ? extends NumberedResources<?, ?>> view, String settingKey, int header,
+            IntFunction<byte[]> payload) {
+        if (directory == null) {
+            return;
+        }
+        directory.agent(agentId).filter(Agent::hasEventChannel).ifPresent(agent -> view.apply(agent)
+                .find(settingKey).ifPresent(seen -> agent.sendEvent(header, payload.apply(seen.id()))));
     }
 }
