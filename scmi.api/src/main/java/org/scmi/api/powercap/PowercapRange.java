@@ -12,10 +12,11 @@ public record PowercapRange(int min, int max, int step) {
 
     public PowercapRange {
         if (min <= 0 || max < min || step < 0) {
-            throw new IllegalArgumentException("a range needs 0 < min <= max and a step >= 0: " + this);
+            throw new IllegalArgumentException("a range needs 0 < min <= max and a step >= 0: " + describe(min, max,
+                    step));
         }
         if (min != max && (step == 0 || (max - min) % step != 0)) {
-            throw new IllegalArgumentException("a step dividing max - min is needed: " + this);
+            throw new IllegalArgumentException("a step dividing max - min is needed: " + describe(min, max, step));
         }
     }
 
@@ -35,6 +36,10 @@ public record PowercapRange(int min, int max, int step) {
 
     @Override
     public String toString() {
+        return describe(min, max, step);
+    }
+
+    private static String describe(int min, int max, int step) {
         return min + ".." + max + " step " + step;
     }
 }
