@@ -17,7 +17,9 @@ import static org.scmi.launcher.e2e.Scmi.BASE_SET_PROTOCOL_PERMISSIONS;
 import static org.scmi.launcher.e2e.Scmi.CLOCK;
 import static org.scmi.launcher.e2e.Scmi.LINUX_RESPONSE_BUFFER;
 import static org.scmi.launcher.e2e.Scmi.NEGOTIATE_PROTOCOL_VERSION;
+import static org.scmi.launcher.e2e.Scmi.PERF;
 import static org.scmi.launcher.e2e.Scmi.POWER;
+import static org.scmi.launcher.e2e.Scmi.POWERCAP;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_MESSAGE_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
@@ -44,7 +46,7 @@ class BaseProtocolIT extends OneGuest {
     private static final int BASE_VERSION = 0x2_0001;
     private static final int BASE_LOWEST_VERSION = 0x2_0000;
     /** Every protocol the server registers besides Base, in the ascending order Base lists them. */
-    private static final int[] PROTOCOLS = {POWER, CLOCK, SENSOR};
+    private static final int[] PROTOCOLS = {POWER, PERF, CLOCK, SENSOR, POWERCAP};
     private static final String VENDOR = "SCMI-OSGi";
     private static final String SUB_VENDOR = "Java";
     private static final int IMPLEMENTATION_VERSION = 0x1_0000;
@@ -107,7 +109,16 @@ class BaseProtocolIT extends OneGuest {
     @Test
     void listProtocolsInOnePart() throws Exception {
         guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, LINUX_RESPONSE_BUFFER, 0)
-                .assertValues(Le.words(PROTOCOLS.length).raw(PROTOCOLS).raw(0));
+                .assertValues(protocolIds(0, PROTOCOLS.length));
+    }
+
+    /** A part of the protocol list: the count, then {@code count} ids from {@code skip}, one per byte, padded to words. */
+    private static Le protocolIds(int skip, int count) {
+        Le part = Le.words(count);
+        for (int i = skip; i < skip + count; i++) {
+            part.raw(PROTOCOLS[i]);
+        }
+        return part.raw(new int[(Integer.BYTES - count % Integer.BYTES) % Integer.BYTES]);
     }
 
     /**
@@ -117,11 +128,10 @@ class BaseProtocolIT extends OneGuest {
     @Test
     void listProtocolsPartByPartInSmallBuffers() throws Exception {
         int smallest = RESPONSE_PREFIX + 4 + 4;
-        guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, smallest, 1).assertValues(Le.words(2).raw(CLOCK, SENSOR, 0, 0));
-        guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, smallest, 2).assertValues(Le.words(1).raw(SENSOR, 0, 0, 0));
-        guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, smallest, 3).assertValues(Le.words(0));
-        guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, smallest, 0)
-                .assertValues(Le.words(PROTOCOLS.length).raw(PROTOCOLS).raw(0));
+        for (int skip = 0; skip <= PROTOCOLS.length; skip++) {
+            guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, smallest, skip)
+                    .assertValues(protocolIds(skip, Math.min(Integer.BYTES, PROTOCOLS.length - skip)));
+        }
         // Skipping past the end is INVALID_PARAMETERS (skip is unsigned).
         guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, smallest, PROTOCOLS.length + 1)
                 .assertStatus(ScmiStatus.INVALID_PARAMETERS);
@@ -228,7 +238,7 @@ class BaseProtocolIT extends OneGuest {
 
     @Test
     void unknownProtocolsAreNotSupported() throws Exception {
-        for (int protocol : new int[] {0x00, 0x12, 0x13, 0x16, 0x80, 0xFF}) {
+        for (int protocol : new int[] {0x00, 0x12, 0x16, 0x80, 0xFF}) {
             guest.call(protocol, PROTOCOL_VERSION, ONE_WORD_REPLY).assertStatus(ScmiStatus.NOT_SUPPORTED);
         }
     }
