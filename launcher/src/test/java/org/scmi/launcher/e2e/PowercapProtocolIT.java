@@ -2,7 +2,6 @@ package org.scmi.launcher.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.scmi.launcher.e2e.BoardServer.AGENT_A;
-import static org.scmi.launcher.e2e.BoardServer.AGENT_B;
 import static org.scmi.launcher.e2e.Scmi.EXTENDED_NAME;
 import static org.scmi.launcher.e2e.Scmi.LINUX_RESPONSE_BUFFER;
 import static org.scmi.launcher.e2e.Scmi.NEGOTIATE_PROTOCOL_VERSION;
