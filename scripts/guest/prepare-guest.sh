@@ -7,8 +7,9 @@
 #   2. downloads the kernel image, its headers and its source through an apt configuration kept inside
 #      CACHE, so the host's dpkg database, architectures and package lists are not touched;
 #   3. builds, out of tree, the SCMI modules Debian's configuration leaves out: the virtio transport
-#      (refusing pre-1.0 devices, as the kernel's default configuration does), scmi-hwmon, scmi_iio and
-#      scmi_power_control (the SCMI core, clock and power/performance domain drivers are built in);
+#      (refusing pre-1.0 devices, as the kernel's default configuration does), scmi-hwmon, scmi_iio,
+#      scmi_power_control, scmi-cpufreq, and arm_scmi_powercap with the powercap framework it needs
+#      (the SCMI core, clock and power/performance domain drivers are built in);
 #   4. packs busybox, those modules with everything they depend on, and guest-init.sh (as /init) into
 #      CACHE/initrd.img.
 #
@@ -36,6 +37,11 @@ fi
 
 mkdir -p "${1:-$DEFAULT_CACHE}"
 CACHE=$(cd "${1:-$DEFAULT_CACHE}" && pwd)
+# The modules the guest loads, in this order (each after what it depends on). virtio_mmio first: the
+# virtio-mmio variant of the device needs it before the transport loads.
+GUEST_MODULES=(virtio_mmio scmi_transport_virtio scmi_hwmon scmi_iio scmi_power_control)
+# Performance domains (cpufreq, with the userspace governor the probe sets levels with) and power capping.
+GUEST_MODULES+=(scmi_cpufreq cpufreq_userspace arm_scmi_powercap)
 WORK=$CACHE/work
 export DEBIAN_FRONTEND=noninteractive
 
@@ -155,7 +161,10 @@ unpack_kernel() {
     tar -xJ -C "$WORK/src" --strip-components=1 \
       "linux-source-$KERNEL_SERIES/drivers/firmware/arm_scmi" \
       "linux-source-$KERNEL_SERIES/drivers/hwmon/scmi-hwmon.c" \
-      "linux-source-$KERNEL_SERIES/drivers/iio/common/scmi_sensors/scmi_iio.c"
+      "linux-source-$KERNEL_SERIES/drivers/iio/common/scmi_sensors/scmi_iio.c" \
+      "linux-source-$KERNEL_SERIES/drivers/cpufreq/scmi-cpufreq.c" \
+      "linux-source-$KERNEL_SERIES/drivers/powercap/powercap_sys.c" \
+      "linux-source-$KERNEL_SERIES/drivers/powercap/arm_scmi_powercap.c"
 }
 
 # Builds the modules with the kernel's own kbuild; the sources keep their tree layout below the build
@@ -176,10 +185,30 @@ scmi_iio-y := drivers/iio/scmi_iio.o
 # The kernel's Kconfig default for the virtio transport: only VIRTIO_F_VERSION_1 devices.
 ccflags-y += -DCONFIG_ARM_SCMI_TRANSPORT_VIRTIO_VERSION1_COMPLIANCE=1
 KBUILD
-  say "building scmi_transport_virtio, scmi-hwmon, scmi_iio, scmi_power_control for $KRELEASE"
+  add_perf_powercap_sources "$build"
+  say "building scmi_transport_virtio, scmi-hwmon, scmi_iio, scmi_power_control, scmi-cpufreq, powercap_sys and arm_scmi_powercap for $KRELEASE"
   # No BTF for out-of-tree modules: it would need pahole and the kernel's vmlinux.
   make -s -C "$WORK/root/usr/src/linux-headers-$KRELEASE" M="$build" -j"$(nproc)" \
     CONFIG_DEBUG_INFO_BTF_MODULES= modules >&2
+}
+
+# Performance domains and power capping: Debian 6.12 builds neither scmi-cpufreq (ARM_SCMI_CPUFREQ is
+# off) nor the powercap framework (POWERCAP is off) that arm_scmi_powercap registers its zones with.
+# The framework is a built-in-only option; as a module it needs the licence its source leaves to the
+# kernel image, given here in a file of its own.
+add_perf_powercap_sources() {
+  local build=$1
+  mkdir -p "$build/drivers/cpufreq" "$build/drivers/powercap"
+  cp "$WORK/src/drivers/cpufreq/scmi-cpufreq.c" "$build/drivers/cpufreq/"
+  cp "$WORK/src/drivers/powercap/powercap_sys.c" "$WORK/src/drivers/powercap/arm_scmi_powercap.c" \
+    "$build/drivers/powercap/"
+  printf '%s\n' '#include <linux/module.h>' 'MODULE_LICENSE("GPL");' > "$build/drivers/powercap/powercap_licence.c"
+  cat >> "$build/Kbuild" <<'KBUILD'
+obj-m += scmi-cpufreq.o powercap_sys.o arm_scmi_powercap.o
+scmi-cpufreq-y := drivers/cpufreq/scmi-cpufreq.o
+powercap_sys-y := drivers/powercap/powercap_sys.o drivers/powercap/powercap_licence.o
+arm_scmi_powercap-y := drivers/powercap/arm_scmi_powercap.o
+KBUILD
 }
 
 # Prints the "depends=" list of a module file, one name a line.
@@ -220,8 +249,7 @@ make_initramfs_tree() {
   mkdir -p "$tree"/{bin,dev,proc,sys,tmp} "$MODULES"
   cp "$WORK/root/bin/busybox" "$tree/bin/"
   : > "$MODULES/load-order"
-  # virtio_mmio first: the virtio-mmio variant of the device needs it before the transport loads.
-  for name in virtio_mmio scmi_transport_virtio scmi_hwmon scmi_iio scmi_power_control; do
+  for name in "${GUEST_MODULES[@]}"; do
     add_module "$name"
   done
   say "initramfs modules: $(tr '\n' ' ' < "$MODULES/load-order")"
@@ -239,7 +267,9 @@ pack_initramfs() {
 
 install_host_tools
 
-if [ -f "$CACHE/kernel.env" ] && [ -f "$CACHE/vmlinuz" ] && [ -s "$MODULES/load-order" ]; then
+# A cache prepared for another list of modules is prepared again.
+if [ -f "$CACHE/kernel.env" ] && [ -f "$CACHE/vmlinuz" ] && [ -s "$MODULES/load-order" ] &&
+   grep -qx "GUEST_MODULES=${GUEST_MODULES[*]}" "$CACHE/kernel.env"; then
   say "kernel and modules: present ($(paste -sd" " "$CACHE/kernel.env"))"
 else
   rm -f "$CACHE/kernel.env" "$CACHE/initrd.img"
@@ -250,7 +280,8 @@ else
   build_modules
   make_initramfs_tree
   cp "$WORK/root/boot/vmlinuz-$KRELEASE" "$CACHE/vmlinuz"
-  printf 'KERNEL_VERSION=%s\nKERNEL_RELEASE=%s\n' "$KVERSION" "$KRELEASE" > "$CACHE/kernel.env"
+  printf 'KERNEL_VERSION=%s\nKERNEL_RELEASE=%s\nGUEST_MODULES=%s\n' "$KVERSION" "$KRELEASE" "${GUEST_MODULES[*]}" \
+    > "$CACHE/kernel.env"
   # Downloads and build trees are only needed again for another kernel (about 300 MB).
   rm -rf "$WORK"
 fi

@@ -3,8 +3,10 @@
 #
 # Starts ./scmi-server on a temporary vhost-user socket, boots the arm64 probe guest against it
 # (boot-guest.sh), stops the server with SIGTERM and checks what the guest's own SCMI driver found:
-# the base protocol must have probed, and the guest's SCMI kernel messages must show no error. Prints
-# a summary (base version, vendor, protocols, clocks, power domains, sensors). The first run prepares
+# the base protocol must have probed, and the guest's SCMI kernel messages must show no error;
+# scmi-cpufreq must have registered a policy whose level the guest set shows in the server's trace, and
+# the powercap framework must show the server's zones. Prints a summary (base version, vendor,
+# protocols, clocks, power domains, sensors, cpufreq policies, powercap zones). The first run prepares
 # the guest with prepare-guest.sh (root, via sudo; about a minute).
 #
 #   --mmio            connect through vhost-user-scmi on virtio-mmio instead of virtio-pci
@@ -70,8 +72,9 @@ finish() {
 }
 trap finish EXIT
 
-say "starting $SERVER --socket-path $SOCKET ${SERVER_ARGS[*]}"
-"$SERVER" --socket-path "$SOCKET" "${SERVER_ARGS[@]}" </dev/null >"$SERVER_LOG" 2>&1 &
+ADMIN_SOCKET=$RUN/admin.sock
+say "starting $SERVER --socket-path $SOCKET --admin-socket $ADMIN_SOCKET ${SERVER_ARGS[*]}"
+"$SERVER" --socket-path "$SOCKET" --admin-socket "$ADMIN_SOCKET" "${SERVER_ARGS[@]}" </dev/null >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 WAIT=${SCMI_PROBE_SERVER_WAIT:-600}
 for ((tenth = 0; ; tenth++)); do
@@ -91,6 +94,12 @@ for ((tenth = 0; ; tenth++)); do
   sleep 0.1
 done
 say "server listening"
+
+# The server traces every performance and powercap command, so that the levels the guest sets show in
+# its log (checked below).
+. "$REPO/scripts/java25.sh"
+find_java25 && "$JAVA" "$REPO/scripts/scmi-admin.java" "$ADMIN_SOCKET" "trace protocol perf on" \
+  "trace protocol powercap on" >/dev/null || say "could not turn the server's trace on"
 
 # --- the guest probe ---------------------------------------------------------------------------
 set +e
@@ -150,6 +159,30 @@ while IFS= read -r line; do
   FAILURES+=("guest module not loaded: ${line#SCMI-PROBE: }")
 done < <(grep -E '^SCMI-PROBE: module=.* loaded=no' "$GUEST_LOG" || true)
 
+# Performance domains: scmi-cpufreq must have registered a policy, and each level the guest set must
+# have been set (read back from the server) and traced by the server as a PERFORMANCE_LEVEL_SET
+# (message 0x07: domain_id, then the level, little-endian).
+grep -q '^SCMI-PROBE: cpufreq_policy .* driver=scmi ' "$GUEST_LOG" ||
+  FAILURES+=("scmi-cpufreq registered no cpufreq policy (no 'SCMI-PROBE: cpufreq_policy ... driver=scmi')")
+le_bytes() { printf '%02x %02x %02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$2"; }
+while IFS= read -r line; do
+  policy=$(field policy "$line") requested=$(field requested "$line") hw=$(field hw "$line")
+  if [[ $line == *" error="* ]] || [ -z "$requested" ]; then
+    FAILURES+=("cpufreq: setting $policy failed: ${line#* error=}")
+  elif [ "$hw" != "$requested" ]; then
+    FAILURES+=("cpufreq: $policy was set to $requested kHz but the server reports $hw kHz")
+  elif ! grep -qE "protocol 0x13 \(perf\) message 0x07 .*: SUCCESS, 8 bytes in \[([0-9a-f]{2} ){4}$(le_bytes "$requested")\]" "$SERVER_LOG"; then
+    FAILURES+=("cpufreq: the server's trace shows no PERFORMANCE_LEVEL_SET of level $requested for $policy")
+  fi
+done < <(grep '^SCMI-PROBE: cpufreq_set ' "$GUEST_LOG" || true)
+# Power capping: the powercap framework must show the server's zones; a cap the guest set must stick.
+grep -q '^SCMI-PROBE: powercap_zone ' "$GUEST_LOG" ||
+  FAILURES+=("the powercap framework shows no arm-scmi zone (no 'SCMI-PROBE: powercap_zone')")
+while IFS= read -r line; do
+  FAILURES+=("powercap: ${line#SCMI-PROBE: }")
+done < <(grep -E '^SCMI-PROBE: powercap_set .* error=' "$GUEST_LOG" || true)
+
 # --- summary -----------------------------------------------------------------------------------
 # "name=value" pairs of the given topic lines, joined by ", ".
 pairs() {
@@ -167,6 +200,8 @@ if grep -qx 'SCMI-PROBE: base=ok' "$GUEST_LOG"; then
   echo "power domains:  $(pairs power_domain name state)"
   echo "hwmon sensors:  $(pairs hwmon_sensor label value)"
   echo "IIO channels:   $(grep -c '^SCMI-PROBE: iio_sensor ' "$GUEST_LOG")"
+  echo "cpufreq:        $(sed -n 's/^SCMI-PROBE: cpufreq_policy name=\([^ ]*\) driver=\([^ ]*\) cpus=\([^ ]*\) .*frequencies=\([0-9]*\)[^ ]*,\([0-9]*\) .*/\1 (cpus \3 via \2) \4..\5 kHz/p' "$GUEST_LOG" | joined)$(sed -n 's/^SCMI-PROBE: cpufreq_set policy=\([^ ]*\) requested=\([0-9]*\) .*hw=\([0-9]*\).*/\1 set to \3 kHz/p' "$GUEST_LOG" | paste -sd, - | sed 's/,/, /g; s/^./; &/')"
+  echo "powercap:       $(sed -n 's/^SCMI-PROBE: powercap_zone zone=\([^ ]*\) name=\([^ ]*\) enabled=\([^ ]*\) limit_uw=\([^ ]*\) .*power_uw=\([^ ]*\)/\2 (\1) enabled=\3 limit=\4 uW power=\5 uW/p' "$GUEST_LOG" | joined)$(sed -n 's/^SCMI-PROBE: powercap_set zone=\([^ ]*\) requested=\([0-9]*\) limit_uw=\([0-9]*\)/\1 capped at \3 uW/p' "$GUEST_LOG" | sed 's/^/; /')"
 fi
 
 if [ ${#FAILURES[@]} -gt 0 ]; then

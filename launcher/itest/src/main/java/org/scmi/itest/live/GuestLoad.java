@@ -9,9 +9,10 @@ import org.scmi.api.ScmiStatus;
 
 /**
  * Guests sending continuously, one thread each, as Linux does while it reads its sensors and
- * clocks: a sensor read, a clock rate get, a power state get and a BASE_DISCOVER_AGENT of itself
- * per round. The first guest also switches a clock rate and a power domain every few rounds, so
- * that every guest subscribed to them receives notifications. Every answer is checked: what
+ * clocks: a sensor read, a clock rate get, a power state get, a performance level get, a power cap
+ * get and a BASE_DISCOVER_AGENT of itself per round. The first guest also switches a clock rate, a
+ * power domain, a performance level and a power cap every few rounds, so that every guest
+ * subscribed to them receives notifications. Every answer is checked: what
  * failed (any status but SUCCESS, a wrong agent id, an answer lost or doubled) is recorded. The
  * timelines (when each request was served, how long it took) hold the reads and gets only: the
  * switches are there to raise notifications, and take as long as the simulated hardware does.
@@ -23,6 +24,13 @@ final class GuestLoad {
     static final int DSP_DOMAIN = 2;
     static final int CPU_LOW = 600_000_000;
     static final int CPU_HIGH = 800_000_000;
+    static final int BIG_CLUSTER = 1;
+    static final int BIG_LOW = 1_000_000;
+    static final int BIG_HIGH = 1_800_000;
+    static final int SOC_ZONE = 0;
+    /** Caps below and at the built-in board's own 6 W: each switch changes the cap in effect. */
+    static final int SOC_LOW_CAP = 5_000_000;
+    static final int SOC_HIGH_CAP = 6_000_000;
     private static final int SWITCH_EVERY = 20;
     private static final long PAUSE_NANOS = 200_000;
 
@@ -109,6 +117,8 @@ final class GuestLoad {
                 expect(guest, timeline, Scmi.SENSOR, Scmi.SENSOR_READING_GET, SOC_TEMP, 0);
                 expect(guest, timeline, Scmi.CLOCK, Scmi.CLOCK_RATE_GET, CPU_CLOCK);
                 expect(guest, timeline, Scmi.POWER, Scmi.POWER_STATE_GET, GPU_DOMAIN);
+                expect(guest, timeline, Scmi.PERF, Scmi.PERF_LEVEL_GET, BIG_CLUSTER);
+                expect(guest, timeline, Scmi.POWERCAP, Scmi.POWERCAP_CAP_GET, SOC_ZONE);
                 LiveGuest.Answer self = expect(guest, timeline, Scmi.BASE, Scmi.BASE_DISCOVER_AGENT, Scmi.CALLER);
                 if (self.succeeded() && self.word(0) != agentId) {
                     failures.add(guest.name() + ": agent id " + self.word(0) + " instead of " + agentId);
@@ -118,6 +128,9 @@ final class GuestLoad {
                     expect(guest, null, Scmi.CLOCK, Scmi.CLOCK_RATE_SET, 0, CPU_CLOCK, high ? CPU_HIGH : CPU_LOW, 0);
                     expect(guest, null, Scmi.POWER, Scmi.POWER_STATE_SET, 0, DSP_DOMAIN,
                             high ? Scmi.POWER_ON : Scmi.POWER_OFF);
+                    expect(guest, null, Scmi.PERF, Scmi.PERF_LEVEL_SET, BIG_CLUSTER, high ? BIG_HIGH : BIG_LOW);
+                    expect(guest, null, Scmi.POWERCAP, Scmi.POWERCAP_CAP_SET, SOC_ZONE, 0,
+                            high ? SOC_HIGH_CAP : SOC_LOW_CAP);
                 }
                 LockSupport.parkNanos(PAUSE_NANOS);
             }

@@ -16,18 +16,22 @@ import org.scmi.virtio.device.GuestSessions;
 
 /**
  * Guests connected over vhost-user with what a Linux guest sets up: continuous updates of a
- * sensor at 100 ms, rate notifications of a clock, state notifications of a power domain, Base
- * error notifications, and settings of their own (a sensor's update interval, a vote for a power
- * domain's state, a vote to run or stop a clock). {@link #swapUnderLoad} swaps a bundle while they
+ * sensor at 100 ms, rate notifications of a clock, state notifications of a power domain, level
+ * notifications of a performance domain, cap notifications of a powercap zone, Base error
+ * notifications, and settings of their own (a sensor's update interval, a vote for a power domain's
+ * state, a vote to run or stop a clock, limits of their own on a performance domain). {@link #swapUnderLoad} swaps a bundle while they
  * all send, and reports what they saw.
  */
 final class LiveRig implements AutoCloseable {
     static final int PLL_CLOCK = 1;
     static final int VPU_DOMAIN = 1;
+    static final int LITTLE_CLUSTER = 0;
+    /** The highest level each guest allows itself on the little cluster: a setting of its own. */
+    static final List<Integer> LITTLE_MAX_LIMITS = List.of(1_200_000, 1_000_000, 800_000);
     /** SENSOR_CONFIG_SET: enabled, interval 1 × 10^-1 s, the platform rounds to the nearest. */
     static final int SENSOR_EVERY_100_MS = 1 << 16 | 0x1F << 11 | 1 << 10 | 1;
     static final List<Integer> NOTIFICATIONS = List.of(Scmi.SENSOR_UPDATE, Scmi.CLOCK_RATE_CHANGED,
-            Scmi.POWER_STATE_CHANGED);
+            Scmi.POWER_STATE_CHANGED, Scmi.PERF_LEVEL_CHANGED, Scmi.POWERCAP_CAP_CHANGED);
     private static final String BASE_ERROR_SUBSCRIPTION = "notify/errors";
     private static final long WARM_UP_MS = 200;
     private static final long NOTIFICATION_WAIT_MS = 5_000;
@@ -92,6 +96,9 @@ final class LiveRig implements AutoCloseable {
         guest.expect(Scmi.BASE, Scmi.BASE_NOTIFY_ERRORS, Scmi.NOTIFY_ON);
         guest.expect(Scmi.POWER, Scmi.POWER_STATE_SET, 0, VPU_DOMAIN, index == 1 ? Scmi.POWER_ON : Scmi.POWER_OFF);
         guest.expect(Scmi.CLOCK, Scmi.CLOCK_CONFIG_SET, PLL_CLOCK, index == 2 ? 0 : 1, 0);
+        guest.expect(Scmi.PERF, Scmi.PERF_NOTIFY_LEVEL, GuestLoad.BIG_CLUSTER, Scmi.NOTIFY_ON);
+        guest.expect(Scmi.POWERCAP, Scmi.POWERCAP_CAP_NOTIFY, GuestLoad.SOC_ZONE, Scmi.NOTIFY_ON);
+        guest.expect(Scmi.PERF, Scmi.PERF_LIMITS_SET, LITTLE_CLUSTER, LITTLE_MAX_LIMITS.get(index), 0);
     }
 
     /** What each guest reads back of its own settings, as hex of the return values. */
@@ -104,6 +111,8 @@ final class LiveRig implements AutoCloseable {
                             GuestLoad.SOC_TEMP).values()),
                     "vpu state " + hex.formatHex(guest.expect(Scmi.POWER, Scmi.POWER_STATE_GET, VPU_DOMAIN).values()),
                     "pll config " + hex.formatHex(guest.expect(Scmi.CLOCK, Scmi.CLOCK_CONFIG_GET, PLL_CLOCK, 0)
+                            .values()),
+                    "little limits " + hex.formatHex(guest.expect(Scmi.PERF, Scmi.PERF_LIMITS_GET, LITTLE_CLUSTER)
                             .values())));
         }
         return settings;

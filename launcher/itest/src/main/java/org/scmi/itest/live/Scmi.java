@@ -10,6 +10,8 @@ final class Scmi {
     static final int POWER = 0x11;
     static final int CLOCK = 0x14;
     static final int SENSOR = 0x15;
+    static final int PERF = 0x13;
+    static final int POWERCAP = 0x18;
 
     static final int PROTOCOL_VERSION = 0x0;
     static final int PROTOCOL_MESSAGE_ATTRIBUTES = 0x2;
@@ -28,11 +30,21 @@ final class Scmi {
     static final int SENSOR_CONFIG_GET = 0x9;
     static final int SENSOR_CONFIG_SET = 0xA;
     static final int SENSOR_CONTINUOUS_UPDATE_NOTIFY = 0xB;
+    static final int PERF_LIMITS_SET = 0x5;
+    static final int PERF_LIMITS_GET = 0x6;
+    static final int PERF_LEVEL_SET = 0x7;
+    static final int PERF_LEVEL_GET = 0x8;
+    static final int PERF_NOTIFY_LEVEL = 0xA;
+    static final int POWERCAP_CAP_GET = 0x4;
+    static final int POWERCAP_CAP_SET = 0x5;
+    static final int POWERCAP_CAP_NOTIFY = 0xA;
 
     /** Notifications, as (protocol id, notification id) keys of {@link #event}. */
     static final int POWER_STATE_CHANGED = event(POWER, 0x0);
     static final int CLOCK_RATE_CHANGED = event(CLOCK, 0x0);
     static final int SENSOR_UPDATE = event(SENSOR, 0x1);
+    static final int PERF_LEVEL_CHANGED = event(PERF, 0x1);
+    static final int POWERCAP_CAP_CHANGED = event(POWERCAP, 0x0);
 
     /** BASE_DISCOVER_AGENT agent_id meaning "the caller". */
     static final int CALLER = 0xFFFF_FFFF;
