@@ -47,7 +47,7 @@ class SwapBenchmarkTest extends LiveRigTest {
         report.add("served during = requests in progress while the update ran (from `update` until the bundle's "
                 + "services are back); vs no update = longest wait / longest wait without updates");
         report.add("");
-        report.add(String.format("%-12s %8s %14s %18s %13s %9s", "BUNDLE", "UPDATES", "SERVED DURING",
+        report.add(String.format("%-14s %8s %14s %18s %13s %9s", "BUNDLE", "UPDATES", "SERVED DURING",
                 "LONGEST WAIT (ms)", "VS NO UPDATE", "FAILURES"));
         for (String bundle : List.of("scmi.base", "scmi.power", "scmi.clock", "scmi.sensor", "scmi.perf", "scmi.powercap", "board.sim")) {
             long served = 0;
@@ -60,7 +60,7 @@ class SwapBenchmarkTest extends LiveRigTest {
                 failed += result.failures().size();
                 result.failures().forEach(failure -> failures.add(bundle + ": " + failure));
             }
-            report.add(String.format(Locale.ROOT, "%-12s %8d %14d %18.2f %12.1fx %9d", bundle, ROUNDS, served,
+            report.add(String.format(Locale.ROOT, "%-14s %8d %14d %18.2f %12.1fx %9d", bundle, ROUNDS, served,
                     millis(longest), (double) longest / baseline.longestNanos(), failed));
         }
         String table = String.join(System.lineSeparator(), report) + System.lineSeparator();
