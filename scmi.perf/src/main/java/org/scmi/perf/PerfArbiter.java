@@ -2,13 +2,12 @@ package org.scmi.perf;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.perf.PerfLimits;
 import org.scmi.api.state.AgentStateStore;
+import org.scmi.api.support.ResourceSettings;
 import org.scmi.perf.PerfDomains.Entry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * limits) and {@value #LIMITS} (the platform's limits as last seen, to tell which agents' limits a
  * change of the platform's moved).
  *
- * <p>Changes to one domain are serialised by a lock per domain, held while the driver changes the
- * level: a slow domain delays only commands for the same domain.
+ * <p>Changes to one domain are serialised by its lock ({@link ResourceSettings}), held while the
+ * driver changes the level: a slow domain delays only commands for the same domain.
  */
 final class PerfArbiter {
     static final String LEVEL = "level/";
@@ -55,22 +54,15 @@ final class PerfArbiter {
     record PlatformLimitsChange(List<ViewChange> views, LevelChange level) {
     }
 
-    /** A change to one domain's settings made under its lock. */
-    @FunctionalInterface
-    private interface Change<T> {
-        T apply() throws ScmiException;
-    }
-
-    private final AgentStateStore store;
+    private final ResourceSettings settings;
     private final Supplier<List<Integer>> agents;
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /**
      * @param store where requests and limits are kept
      * @param agents ids of the agents that may hold requests (the configured agents)
      */
     PerfArbiter(AgentStateStore store, Supplier<List<Integer>> agents) {
-        this.store = store;
+        this.settings = new ResourceSettings(store, PerfMessages.PERF_PROTOCOL_ID);
         this.agents = agents;
     }
 
@@ -85,19 +77,19 @@ final class PerfArbiter {
      * request is withdrawn again and the error thrown.
      */
     LevelChange request(int agentId, Entry domain, int level) throws ScmiException {
-        return change(domain, () -> {
+        return settings.change(domain, () -> {
             PerfLimits view = view(agentId, domain);
             if (!view.contains(level)) {
                 throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "level " + Integer.toUnsignedString(level)
                         + " outside the limits " + view.min() + ".." + view.max() + " of domain " + domain.id());
             }
             keepBaseline(domain);
-            String previous = get(agentId, LEVEL, domain);
-            put(agentId, LEVEL, domain, Integer.toString(level));
+            String previous = settings.get(agentId, LEVEL, domain);
+            settings.put(agentId, LEVEL, domain, Integer.toString(level));
             try {
                 return apply(domain, agentId);
             } catch (ScmiException e) {
-                put(agentId, LEVEL, domain, previous);
+                settings.put(agentId, LEVEL, domain, previous);
                 throw e;
             }
         });
@@ -105,16 +97,16 @@ final class PerfArbiter {
 
     /** Records the agent's own limits and moves the domain if the level in effect changes. */
     LimitsChange limit(int agentId, Entry domain, PerfLimits limits) throws ScmiException {
-        return change(domain, () -> {
+        return settings.change(domain, () -> {
             PerfLimits before = view(agentId, domain);
             keepBaseline(domain);
-            String previous = get(agentId, LIMITS, domain);
-            put(agentId, LIMITS, domain, encode(limits));
+            String previous = settings.get(agentId, LIMITS, domain);
+            settings.put(agentId, LIMITS, domain, encode(limits));
             try {
                 LevelChange level = apply(domain, agentId);
                 return new LimitsChange(new ViewChange(agentId, before, view(agentId, domain)), level);
             } catch (ScmiException e) {
-                put(agentId, LIMITS, domain, previous);
+                settings.put(agentId, LIMITS, domain, previous);
                 throw e;
             }
         });
@@ -122,7 +114,7 @@ final class PerfArbiter {
 
     /** The agent's own limits, the whole range if it set none. */
     PerfLimits own(int agentId, Entry domain) {
-        String stored = get(agentId, LIMITS, domain);
+        String stored = settings.get(agentId, LIMITS, domain);
         return stored == null ? domain.domain().fullRange() : decode(stored);
     }
 
@@ -134,16 +126,16 @@ final class PerfArbiter {
     List<LevelChange> forget(int agentId, PerfDomains domains) {
         List<LevelChange> changes = new ArrayList<>();
         for (Entry domain : domains.entries()) {
-            if (!domain.present() || get(agentId, LEVEL, domain) == null && get(agentId, LIMITS, domain) == null) {
+            if (!domain.present() || settings.get(agentId, LEVEL, domain) == null && settings.get(agentId, LIMITS, domain) == null) {
                 continue;
             }
             try {
-                changes.add(change(domain, () -> {
-                    put(agentId, LEVEL, domain, null);
-                    put(agentId, LIMITS, domain, null);
+                changes.add(settings.change(domain, () -> {
+                    settings.put(agentId, LEVEL, domain, null);
+                    settings.put(agentId, LIMITS, domain, null);
                     LevelChange level = apply(domain, agentId);
                     if (!anyAgentCounts(domain)) {
-                        put(PLATFORM, BASELINE, domain, null);
+                        settings.put(PLATFORM, BASELINE, domain, null);
                     }
                     return level;
                 }));
@@ -160,10 +152,10 @@ final class PerfArbiter {
      * level is left alone here; {@link #rearbitrate} moves it, off the driver's thread.
      */
     List<ViewChange> platformLimits(Entry domain, PerfLimits limits) {
-        synchronized (lock(domain)) {
-            String seen = get(PLATFORM, LIMITS, domain);
+        synchronized (settings.lock(domain)) {
+            String seen = settings.get(PLATFORM, LIMITS, domain);
             PerfLimits before = seen == null ? domain.domain().fullRange() : decode(seen);
-            put(PLATFORM, LIMITS, domain, encode(limits));
+            settings.put(PLATFORM, LIMITS, domain, encode(limits));
             List<ViewChange> views = new ArrayList<>();
             for (int agentId : agents.get()) {
                 PerfLimits own = own(agentId, domain);
@@ -180,23 +172,23 @@ final class PerfArbiter {
      * already: a change made while this protocol was away is then still told to the agents it moved.
      */
     void remember(Entry domain) throws ScmiException {
-        synchronized (lock(domain)) {
-            if (get(PLATFORM, LIMITS, domain) == null) {
-                put(PLATFORM, LIMITS, domain, encode(domain.driver().limits(domain.key())));
+        synchronized (settings.lock(domain)) {
+            if (settings.get(PLATFORM, LIMITS, domain) == null) {
+                settings.put(PLATFORM, LIMITS, domain, encode(domain.driver().limits(domain.key())));
             }
         }
     }
 
     /** Moves the domain to what the agents ask for within the platform's limits as they are now. */
     LevelChange rearbitrate(Entry domain) throws ScmiException {
-        return change(domain, () -> apply(domain, PLATFORM));
+        return settings.change(domain, () -> apply(domain, PLATFORM));
     }
 
     /** The platform moved the level itself: with no request it stays there, as the level before any request. */
     void platformMoved(Entry domain, int level) {
-        synchronized (lock(domain)) {
-            if (get(PLATFORM, BASELINE, domain) != null) {
-                put(PLATFORM, BASELINE, domain, Integer.toString(level));
+        synchronized (settings.lock(domain)) {
+            if (settings.get(PLATFORM, BASELINE, domain) != null) {
+                settings.put(PLATFORM, BASELINE, domain, Integer.toString(level));
             }
         }
     }
@@ -215,8 +207,8 @@ final class PerfArbiter {
         PerfLimits platform = domain.driver().limits(domain.key());
         Integer highest = null;
         for (int agentId : agents.get()) {
-            String level = get(agentId, LEVEL, domain);
-            if (level == null && get(agentId, LIMITS, domain) == null) {
+            String level = settings.get(agentId, LEVEL, domain);
+            if (level == null && settings.get(agentId, LIMITS, domain) == null) {
                 continue;
             }
             PerfLimits view = own(agentId, domain).within(platform);
@@ -226,37 +218,19 @@ final class PerfArbiter {
         if (highest != null) {
             return highest;
         }
-        String baseline = get(PLATFORM, BASELINE, domain);
+        String baseline = settings.get(PLATFORM, BASELINE, domain);
         return platform.clamp(baseline != null ? Integer.parseInt(baseline) : domain.driver().level(domain.key()));
     }
 
     private void keepBaseline(Entry domain) throws ScmiException {
-        if (get(PLATFORM, BASELINE, domain) == null) {
-            put(PLATFORM, BASELINE, domain, Integer.toString(domain.driver().level(domain.key())));
+        if (settings.get(PLATFORM, BASELINE, domain) == null) {
+            settings.put(PLATFORM, BASELINE, domain, Integer.toString(domain.driver().level(domain.key())));
         }
     }
 
     private boolean anyAgentCounts(Entry domain) {
         return agents.get().stream()
-                .anyMatch(agentId -> get(agentId, LEVEL, domain) != null || get(agentId, LIMITS, domain) != null);
-    }
-
-    private <T> T change(Entry domain, Change<T> change) throws ScmiException {
-        synchronized (lock(domain)) {
-            return change.apply();
-        }
-    }
-
-    private Object lock(Entry domain) {
-        return locks.computeIfAbsent(domain.settingKey(), key -> new Object());
-    }
-
-    private String get(int agentId, String setting, Entry domain) {
-        return store.get(agentId, PerfMessages.PERF_PROTOCOL_ID, setting + domain.settingKey());
-    }
-
-    private void put(int agentId, String setting, Entry domain, String value) {
-        store.put(agentId, PerfMessages.PERF_PROTOCOL_ID, setting + domain.settingKey(), value);
+                .anyMatch(agentId -> settings.get(agentId, LEVEL, domain) != null || settings.get(agentId, LIMITS, domain) != null);
     }
 
     private static String encode(PerfLimits limits) {

@@ -61,8 +61,6 @@ final class PerfMessages {
 
     /** PERFORMANCE_LIMITS_SET: a limit of 0 leaves that limit as it is (both 0 is invalid). */
     static final int LIMIT_UNCHANGED = 0;
-    /** notify_enable bit 0; bits 31:1 reserved. */
-    static final int NOTIFY_ENABLE = 1;
     /** PERFORMANCE_DOMAIN_NAME_GET flags word: reserved, zero. */
     static final int NAME_FLAGS = 0;
 
@@ -72,11 +70,6 @@ final class PerfMessages {
     static final int DOMAIN_AND_WORD_LENGTH = 8;
     /** domain_id, range_max, range_min. */
     static final int LIMITS_SET_LENGTH = 12;
-
-    /** PERFORMANCE_LIMITS_CHANGED: agent_id, domain_id, range_max, range_min; Linux drops any other size. */
-    static final int LIMITS_CHANGED_LENGTH = 16;
-    /** PERFORMANCE_LEVEL_CHANGED: agent_id, domain_id, performance_level; Linux drops any other size. */
-    static final int LEVEL_CHANGED_LENGTH = 12;
 
     private PerfMessages() {
     }
@@ -91,23 +84,14 @@ final class PerfMessages {
         return ScmiHeader.notification(PERF_PROTOCOL_ID, notificationId).encode();
     }
 
+    /** PERFORMANCE_LIMITS_CHANGED: agent_id, domain_id, range_max, range_min; Linux drops any other size. */
     static byte[] limitsChanged(int agentId, int domainId, PerfLimits limits) {
-        return fixed(LIMITS_CHANGED_LENGTH, agentId, domainId, limits.max(), limits.min());
+        return Reply.words(agentId, domainId, limits.max(), limits.min());
     }
 
+    /** PERFORMANCE_LEVEL_CHANGED: agent_id, domain_id, performance_level; Linux drops any other size. */
     static byte[] levelChanged(int agentId, int domainId, int level) {
-        return fixed(LEVEL_CHANGED_LENGTH, agentId, domainId, level);
+        return Reply.words(agentId, domainId, level);
     }
 
-    private static byte[] fixed(int length, int... words) {
-        try {
-            Reply payload = new Reply(length);
-            for (int word : words) {
-                payload.u32(word);
-            }
-            return payload.toByteArray();
-        } catch (ScmiException e) {
-            throw new IllegalStateException("notification larger than its fixed size", e);
-        }
-    }
 }

@@ -34,6 +34,7 @@ import org.scmi.api.support.DirectoryReference;
 import org.scmi.api.support.DriverBindings;
 import org.scmi.api.support.FastChannels;
 import org.scmi.api.support.Paging;
+import org.scmi.api.support.Subscriptions;
 import org.scmi.perf.PerfArbiter.LevelChange;
 import org.scmi.perf.PerfArbiter.LimitsChange;
 import org.scmi.perf.PerfDomains.Entry;
@@ -251,12 +252,12 @@ public final class PerfProtocol implements ScmiProtocol {
 
     private void notifyLimits(ScmiRequest request, Reply reply) throws ScmiException {
         Entry entry = domains(request.agent()).get(request.parameters().u32());
-        events.subscribeLimits(request.agent().id(), entry, notifyEnable(request));
+        events.subscribeLimits(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void notifyLevel(ScmiRequest request, Reply reply) throws ScmiException {
         Entry entry = domains(request.agent()).get(request.parameters().u32());
-        events.subscribeLevel(request.agent().id(), entry, notifyEnable(request));
+        events.subscribeLevel(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void describeFastChannel(ScmiRequest request, Reply reply) throws ScmiException {
@@ -267,15 +268,6 @@ public final class PerfProtocol implements ScmiProtocol {
     private void domainNameGet(ScmiRequest request, Reply reply) throws ScmiException {
         PerfDomain domain = domains(request.agent()).get(request.parameters().u32()).domain();
         reply.u32(NAME_FLAGS).name(domain.name(), Reply.EXTENDED_NAME);
-    }
-
-    private static boolean notifyEnable(ScmiRequest request) throws ScmiException {
-        int enable = request.parameters().u32();
-        if ((enable & ~NOTIFY_ENABLE) != 0) {
-            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved notify_enable bits: 0x"
-                    + Integer.toHexString(enable));
-        }
-        return enable == NOTIFY_ENABLE;
     }
 
     /** {@code value} if it is one of the domain's levels; OUT_OF_RANGE otherwise. */

@@ -1,7 +1,6 @@
 package org.scmi.powercap;
 
 import org.scmi.api.Reply;
-import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
 
@@ -63,8 +62,6 @@ final class PowercapMessages {
     static final int NO_CAP = 0;
     /** POWERCAP_PAI_SET flags: reserved, zero. */
     static final int PAI_FLAGS = 0;
-    /** notify_enable bit 0; bits 31:1 reserved. */
-    static final int NOTIFY_ENABLE = 1;
     /** POWERCAP_DOMAIN_NAME_GET flags word: reserved, zero. */
     static final int NAME_FLAGS = 0;
 
@@ -77,13 +74,6 @@ final class PowercapMessages {
     /** domain_id, notify_enable, power_thresh_low, power_thresh_high. */
     static final int MEASUREMENTS_NOTIFY_LENGTH = 16;
 
-    /** POWERCAP_CAP_CHANGED: agent_id, domain_id, power_cap, pai; Linux drops any other size. */
-    static final int CAP_CHANGED_LENGTH = 16;
-    /** POWERCAP_MEASUREMENTS_CHANGED: agent_id, domain_id, power; Linux drops any other size. */
-    static final int MEASUREMENTS_CHANGED_LENGTH = 12;
-    /** The POWERCAP_CAP_SET delayed response: status, domain_id, power_cap. */
-    static final int DELAYED_RESPONSE_LENGTH = 12;
-
     private PowercapMessages() {
     }
 
@@ -91,33 +81,24 @@ final class PowercapMessages {
         return ScmiHeader.notification(POWERCAP_PROTOCOL_ID, notificationId).encode();
     }
 
+    /** POWERCAP_CAP_CHANGED: agent_id, domain_id, power_cap, pai; Linux drops any other size. */
     static byte[] capChanged(int agentId, int zoneId, int cap, int pai) {
-        return fixed(CAP_CHANGED_LENGTH, agentId, zoneId, cap, pai);
+        return Reply.words(agentId, zoneId, cap, pai);
     }
 
+    /** POWERCAP_MEASUREMENTS_CHANGED: agent_id, domain_id, power; Linux drops any other size. */
     static byte[] measurementsChanged(int agentId, int zoneId, int power) {
-        return fixed(MEASUREMENTS_CHANGED_LENGTH, agentId, zoneId, power);
+        return Reply.words(agentId, zoneId, power);
     }
 
-    /** A successful POWERCAP_CAP_SET delayed response, with the cap in effect. */
+    /** A successful POWERCAP_CAP_SET delayed response: status, domain_id, and the cap in effect. */
     static byte[] capSetCompleted(int zoneId, int cap) {
-        return fixed(DELAYED_RESPONSE_LENGTH, ScmiStatus.SUCCESS.code(), zoneId, cap);
+        return Reply.words(ScmiStatus.SUCCESS.code(), zoneId, cap);
     }
 
     /** A failed POWERCAP_CAP_SET delayed response: the status alone, as for every error. */
     static byte[] capSetFailed(ScmiStatus status) {
-        return fixed(Integer.BYTES, status.code());
+        return Reply.words(status.code());
     }
 
-    private static byte[] fixed(int length, int... words) {
-        try {
-            Reply payload = new Reply(length);
-            for (int word : words) {
-                payload.u32(word);
-            }
-            return payload.toByteArray();
-        } catch (ScmiException e) {
-            throw new IllegalStateException("message larger than its fixed size", e);
-        }
-    }
 }

@@ -39,6 +39,7 @@ import org.scmi.api.support.BoundDriver;
 import org.scmi.api.support.DirectoryReference;
 import org.scmi.api.support.DriverBindings;
 import org.scmi.api.support.FastChannels;
+import org.scmi.api.support.Subscriptions;
 import org.scmi.powercap.PowercapSettings.Change;
 import org.scmi.powercap.PowercapZones.Entry;
 import org.slf4j.Logger;
@@ -319,13 +320,13 @@ public final class PowercapProtocol implements ScmiProtocol {
 
     private void capNotify(ScmiRequest request, Reply reply) throws ScmiException {
         Entry entry = zones(request.agent()).get(request.parameters().u32());
-        events.subscribeCap(request.agent().id(), entry, notifyEnable(request.parameters().u32()));
+        events.subscribeCap(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void measurementsNotify(ScmiRequest request, Reply reply) throws ScmiException {
         Payload parameters = request.parameters();
         Entry entry = monitored(zones(request.agent()).get(parameters.u32()));
-        boolean enable = notifyEnable(parameters.u32());
+        boolean enable = Subscriptions.enabled(parameters.u32());
         int low = parameters.u32();
         int high = parameters.u32();
         if (enable && Integer.compareUnsigned(low, high) > 0) {
@@ -345,14 +346,6 @@ public final class PowercapProtocol implements ScmiProtocol {
             throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "zone " + entry.id() + " does not measure its power");
         }
         return entry;
-    }
-
-    private static boolean notifyEnable(int enable) throws ScmiException {
-        if ((enable & ~NOTIFY_ENABLE) != 0) {
-            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved notify_enable bits: 0x"
-                    + Integer.toHexString(enable));
-        }
-        return enable == NOTIFY_ENABLE;
     }
 
     /** The listener the protocol gives one bound driver. */

@@ -2,11 +2,10 @@ package org.scmi.powercap;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.scmi.api.ScmiException;
 import org.scmi.api.state.AgentStateStore;
+import org.scmi.api.support.ResourceSettings;
 import org.scmi.powercap.PowercapZones.Entry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * enforced before any agent asked, then what the platform reports) and {@value #PAI} (the interval
  * from before any agent changed it).
  *
- * <p>Changes to one zone are serialised by a lock per zone, held while the driver applies them: a
- * slow zone delays only commands for the same zone.
+ * <p>Changes to one zone are serialised by its lock ({@link ResourceSettings}), held while the
+ * driver applies them: a slow zone delays only commands for the same zone.
  */
 final class PowercapSettings {
     static final String CAP = "cap/";
@@ -49,16 +48,15 @@ final class PowercapSettings {
         void apply() throws ScmiException;
     }
 
-    private final AgentStateStore store;
+    private final ResourceSettings settings;
     private final Supplier<List<Integer>> agents;
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /**
      * @param store where the settings are kept
      * @param agents ids of the agents that may hold settings (the configured agents)
      */
     PowercapSettings(AgentStateStore store, Supplier<List<Integer>> agents) {
-        this.store = store;
+        this.settings = new ResourceSettings(store, PowercapMessages.POWERCAP_PROTOCOL_ID);
         this.agents = agents;
     }
 
@@ -69,12 +67,12 @@ final class PowercapSettings {
     Change setCap(int agentId, Entry zone, int cap) throws ScmiException {
         return change(zone, agentId, () -> {
             keepPlatformCap(zone);
-            String previous = get(agentId, CAP, zone);
-            put(agentId, CAP, zone, cap == PowercapMessages.NO_CAP ? null : Integer.toString(cap));
+            String previous = settings.get(agentId, CAP, zone);
+            settings.put(agentId, CAP, zone, cap == PowercapMessages.NO_CAP ? null : Integer.toString(cap));
             try {
                 enforce(zone);
             } catch (ScmiException e) {
-                put(agentId, CAP, zone, previous);
+                settings.put(agentId, CAP, zone, previous);
                 throw e;
             }
         });
@@ -83,7 +81,7 @@ final class PowercapSettings {
     /** The platform now wants {@code cap} (0: no cap of its own); the lowest cap anyone wants is enforced. */
     Change platformCap(Entry zone, int cap) throws ScmiException {
         return change(zone, PLATFORM, () -> {
-            put(PLATFORM, CAP, zone, Integer.toString(cap));
+            settings.put(PLATFORM, CAP, zone, Integer.toString(cap));
             enforce(zone);
         });
     }
@@ -93,13 +91,13 @@ final class PowercapSettings {
         return change(zone, agentId, () -> {
             int before = zone.driver().averagingInterval(zone.key());
             zone.driver().setAveragingInterval(zone.key(), micros);
-            if (get(PLATFORM, PAI, zone) == null) {
-                put(PLATFORM, PAI, zone, Integer.toString(before));
+            if (settings.get(PLATFORM, PAI, zone) == null) {
+                settings.put(PLATFORM, PAI, zone, Integer.toString(before));
             }
             for (int other : agents.get()) {
-                put(other, PAI, zone, null);
+                settings.put(other, PAI, zone, null);
             }
-            put(agentId, PAI, zone, Integer.toString(micros));
+            settings.put(agentId, PAI, zone, Integer.toString(micros));
         });
     }
 
@@ -110,17 +108,17 @@ final class PowercapSettings {
     List<Change> forget(int agentId, PowercapZones zones) {
         List<Change> changes = new ArrayList<>();
         for (Entry zone : zones.entries()) {
-            if (!zone.present() || get(agentId, CAP, zone) == null && get(agentId, PAI, zone) == null) {
+            if (!zone.present() || settings.get(agentId, CAP, zone) == null && settings.get(agentId, PAI, zone) == null) {
                 continue;
             }
             try {
                 changes.add(change(zone, agentId, () -> {
-                    put(agentId, CAP, zone, null);
+                    settings.put(agentId, CAP, zone, null);
                     enforce(zone);
-                    if (get(agentId, PAI, zone) != null) {
-                        zone.driver().setAveragingInterval(zone.key(), Integer.parseInt(get(PLATFORM, PAI, zone)));
-                        put(agentId, PAI, zone, null);
-                        put(PLATFORM, PAI, zone, null);
+                    if (settings.get(agentId, PAI, zone) != null) {
+                        zone.driver().setAveragingInterval(zone.key(), Integer.parseInt(settings.get(PLATFORM, PAI, zone)));
+                        settings.put(agentId, PAI, zone, null);
+                        settings.put(PLATFORM, PAI, zone, null);
                     }
                 }));
             } catch (ScmiException e) {
@@ -133,13 +131,13 @@ final class PowercapSettings {
 
     /** Enforces the lowest cap the platform or an agent wants, or none; nothing before the first cap. */
     private void enforce(Entry zone) throws ScmiException {
-        String platform = get(PLATFORM, CAP, zone);
+        String platform = settings.get(PLATFORM, CAP, zone);
         if (platform == null) {
             return;
         }
         int lowest = Integer.parseInt(platform);
         for (int agentId : agents.get()) {
-            String cap = get(agentId, CAP, zone);
+            String cap = settings.get(agentId, CAP, zone);
             if (cap != null) {
                 int wanted = Integer.parseInt(cap);
                 lowest = lowest == PowercapMessages.NO_CAP ? wanted : Math.min(lowest, wanted);
@@ -152,30 +150,19 @@ final class PowercapSettings {
 
     /** Before the first agent's cap: the cap the zone enforces is the platform's own. */
     private void keepPlatformCap(Entry zone) throws ScmiException {
-        if (get(PLATFORM, CAP, zone) == null) {
-            put(PLATFORM, CAP, zone, Integer.toString(zone.driver().cap(zone.key())));
+        if (settings.get(PLATFORM, CAP, zone) == null) {
+            settings.put(PLATFORM, CAP, zone, Integer.toString(zone.driver().cap(zone.key())));
         }
     }
 
+    /** Runs {@code step} under the zone's lock; what the zone enforced before and after it. */
     private Change change(Entry zone, int cause, Step step) throws ScmiException {
-        synchronized (lock(zone)) {
+        return settings.change(zone, () -> {
             int capBefore = zone.driver().cap(zone.key());
             int paiBefore = zone.driver().averagingInterval(zone.key());
             step.apply();
             return new Change(zone, cause, capBefore, zone.driver().cap(zone.key()), paiBefore,
                     zone.driver().averagingInterval(zone.key()));
-        }
-    }
-
-    private Object lock(Entry zone) {
-        return locks.computeIfAbsent(zone.settingKey(), key -> new Object());
-    }
-
-    private String get(int agentId, String setting, Entry zone) {
-        return store.get(agentId, PowercapMessages.POWERCAP_PROTOCOL_ID, setting + zone.settingKey());
-    }
-
-    private void put(int agentId, String setting, Entry zone, String value) {
-        store.put(agentId, PowercapMessages.POWERCAP_PROTOCOL_ID, setting + zone.settingKey(), value);
+        });
     }
 }

@@ -2,7 +2,6 @@ package org.scmi.board.sim.perf;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -11,6 +10,7 @@ import org.scmi.api.perf.PerfDomain;
 import org.scmi.api.perf.PerfLevel;
 import org.scmi.api.perf.PerfLimits;
 import org.scmi.board.sim.file.BoardFileException;
+import org.scmi.board.sim.file.Identities;
 import org.scmi.board.sim.file.JsonFields;
 
 /**
@@ -48,19 +48,10 @@ final class PerfBoardParser {
 
     static List<SimulatedPerfDomain> parse(JsonFields board) throws BoardFileException {
         List<SimulatedPerfDomain> domains = new ArrayList<>();
-        Set<String> keys = new HashSet<>();
-        Set<String> names = new HashSet<>();
+        Identities identities = new Identities("performance domain");
         for (JsonFields entry : board.objects(ARRAY)) {
             entry.onlyFields(FIELDS);
-            String name = entry.string("name");
-            String key = entry.string("key", name);
-            if (!names.add(name)) {
-                throw entry.error("name", "\"" + name + "\" names another performance domain too");
-            }
-            if (!keys.add(key)) {
-                throw entry.error("key", "\"" + key + "\" is the key of another performance domain too");
-            }
-            domains.add(domain(entry, key, name));
+            domains.add(domain(entry, identities.add(entry), entry.string("name")));
         }
         return List.copyOf(domains);
     }

@@ -1,12 +1,12 @@
 package org.scmi.board.sim.powercap;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.scmi.api.powercap.PowercapRange;
 import org.scmi.api.powercap.PowercapZone;
 import org.scmi.board.sim.file.BoardFileException;
+import org.scmi.board.sim.file.Identities;
 import org.scmi.board.sim.file.JsonFields;
 
 /**
@@ -48,22 +48,15 @@ final class PowercapBoardParser {
     /** @param perfDomains keys of the board's simulated performance domains */
     static List<SimulatedZone> parse(JsonFields board, Set<String> perfDomains) throws BoardFileException {
         List<SimulatedZone> zones = new ArrayList<>();
-        Set<String> keys = new HashSet<>();
-        Set<String> names = new HashSet<>();
+        Identities identities = new Identities("powercap zone");
         for (JsonFields entry : board.objects(ARRAY)) {
             entry.onlyFields(FIELDS);
-            String name = entry.string("name");
-            String key = entry.string("key", name);
-            if (!names.add(name)) {
-                throw entry.error("name", "\"" + name + "\" names another powercap zone too");
-            }
             String parent = entry.has("parent") ? entry.string("parent") : null;
-            if (parent != null && !keys.contains(parent)) {
+            if (parent != null && !identities.hasKey(parent)) {
                 throw entry.error("parent", "\"" + parent + "\" is not the key of a zone listed before this one");
             }
-            if (!keys.add(key)) {
-                throw entry.error("key", "\"" + key + "\" is the key of another powercap zone too");
-            }
+            String key = identities.add(entry);
+            String name = entry.string("name");
             List<String> domains = entry.has("performanceDomains") ? entry.strings("performanceDomains") : List.of();
             for (String domain : domains) {
                 if (!perfDomains.contains(domain)) {
