@@ -7,7 +7,7 @@ import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.perf.PerfLimits;
 import org.scmi.api.state.AgentStateStore;
-import org.scmi.api.support.ResourceSettings;
+import org.scmi.support.ResourceSettings;
 import org.scmi.perf.PerfDomains.Entry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

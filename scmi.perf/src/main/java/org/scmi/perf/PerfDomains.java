@@ -3,9 +3,9 @@ package org.scmi.perf;
 import java.util.List;
 import org.scmi.api.perf.PerfDomain;
 import org.scmi.api.perf.PerfDriver;
-import org.scmi.api.support.BoundDriver;
-import org.scmi.api.support.DriverListings.Listing;
-import org.scmi.api.support.NumberedResources;
+import org.scmi.support.BoundDriver;
+import org.scmi.support.DriverListings.Listing;
+import org.scmi.support.NumberedResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
 import org.scmi.api.state.AgentStateStore;
-import org.scmi.api.support.Subscriptions;
+import org.scmi.support.Subscriptions;
 import org.scmi.perf.PerfArbiter.LevelChange;
 import org.scmi.perf.PerfArbiter.ViewChange;
 import org.scmi.perf.PerfDomains.Entry;

@@ -5,7 +5,7 @@ import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.perf.PerfLevel;
 import org.scmi.api.perf.PerfLimits;
-import org.scmi.api.support.Paging;
+import org.scmi.support.Paging;
 
 /**
  * Wire facts of the Performance domain management protocol (0x13, v4.0): message and notification

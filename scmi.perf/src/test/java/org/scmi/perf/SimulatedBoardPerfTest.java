@@ -16,7 +16,7 @@ import org.scmi.api.testing.Le;
 import org.scmi.board.sim.perf.PerfCommands;
 import org.scmi.board.sim.perf.SimulatedPerfDomains;
 import org.scmi.board.sim.testing.BoardFileConfigs;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 /** The performance protocol over the built-in simulated board, as a guest probing it sees it. */
 class SimulatedBoardPerfTest {

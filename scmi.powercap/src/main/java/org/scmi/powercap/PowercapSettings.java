@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.scmi.api.ScmiException;
 import org.scmi.api.state.AgentStateStore;
-import org.scmi.api.support.ResourceSettings;
+import org.scmi.support.ResourceSettings;
 import org.scmi.powercap.PowercapZones.Entry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 import org.scmi.api.powercap.PowercapDriver;
 import org.scmi.api.powercap.PowercapZone;
-import org.scmi.api.support.BoundDriver;
-import org.scmi.api.support.DriverListings.Listing;
-import org.scmi.api.support.NumberedResources;
+import org.scmi.support.BoundDriver;
+import org.scmi.support.DriverListings.Listing;
+import org.scmi.support.NumberedResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -24,7 +24,7 @@ import org.scmi.api.powercap.PowercapZone;
 import org.scmi.api.testing.FakeAgent;
 import org.scmi.api.testing.Le;
 import org.scmi.api.testing.FakeDirectory;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 class PowercapProtocolTest {
     /** Short, so that waiting for an absent driver takes little test time. */

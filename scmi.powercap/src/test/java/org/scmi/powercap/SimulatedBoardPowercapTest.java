@@ -19,7 +19,7 @@ import org.scmi.board.sim.perf.SimulatedPerfDomains;
 import org.scmi.board.sim.powercap.PowercapCommands;
 import org.scmi.board.sim.powercap.SimulatedPowercap;
 import org.scmi.board.sim.testing.BoardFileConfigs;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 /** The powercap protocol over the built-in simulated board, as a guest probing it sees it. */
 class SimulatedBoardPowercapTest {

@@ -18,7 +18,7 @@ import org.scmi.api.perf.PerfLimits;
 import org.scmi.api.perf.PerfListener;
 import org.scmi.board.sim.file.BoardFile;
 import org.scmi.board.sim.file.BoardFileException;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 class SimulatedPerfDomainsTest {
     private static final String TWO_LEVELS = "\"levels\": [{\"level\": 100}, {\"level\": 200}]";

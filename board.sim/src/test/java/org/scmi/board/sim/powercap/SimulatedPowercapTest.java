@@ -22,7 +22,7 @@ import org.scmi.api.powercap.PowercapZone;
 import org.scmi.board.sim.file.BoardFile;
 import org.scmi.board.sim.file.BoardFileException;
 import org.scmi.board.sim.perf.SimulatedPerfDomains;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 class SimulatedPowercapTest {
     private static final String RANGES = "\"caps\": {\"min\": 1000, \"max\": 2000, \"step\": 100}, "
