@@ -8,8 +8,9 @@
 #      CACHE, so the host's dpkg database, architectures and package lists are not touched;
 #   3. builds, out of tree, the SCMI modules Debian's configuration leaves out: the virtio transport
 #      (refusing pre-1.0 devices, as the kernel's default configuration does), scmi-hwmon, scmi_iio,
-#      scmi_power_control, scmi-cpufreq, and arm_scmi_powercap with the powercap framework it needs
-#      (the SCMI core, clock and power/performance domain drivers are built in);
+#      scmi_power_control, pinctrl-scmi, scmi-cpufreq, and arm_scmi_powercap with the powercap
+#      framework it needs (the SCMI core with every protocol, clock and power/performance domain
+#      drivers are built in);
 #   4. packs busybox, those modules with everything they depend on, and guest-init.sh (as /init) into
 #      CACHE/initrd.img.
 #
@@ -37,11 +38,6 @@ fi
 
 mkdir -p "${1:-$DEFAULT_CACHE}"
 CACHE=$(cd "${1:-$DEFAULT_CACHE}" && pwd)
-# The modules the guest loads, in this order (each after what it depends on). virtio_mmio first: the
-# virtio-mmio variant of the device needs it before the transport loads.
-GUEST_MODULES=(virtio_mmio scmi_transport_virtio scmi_hwmon scmi_iio scmi_power_control)
-# Performance domains (cpufreq, with the userspace governor the probe sets levels with) and power capping.
-GUEST_MODULES+=(scmi_cpufreq cpufreq_userspace arm_scmi_powercap)
 WORK=$CACHE/work
 export DEBIAN_FRONTEND=noninteractive
 
@@ -164,8 +160,13 @@ unpack_kernel() {
       "linux-source-$KERNEL_SERIES/drivers/iio/common/scmi_sensors/scmi_iio.c" \
       "linux-source-$KERNEL_SERIES/drivers/cpufreq/scmi-cpufreq.c" \
       "linux-source-$KERNEL_SERIES/drivers/powercap/powercap_sys.c" \
-      "linux-source-$KERNEL_SERIES/drivers/powercap/arm_scmi_powercap.c"
+      "linux-source-$KERNEL_SERIES/drivers/powercap/arm_scmi_powercap.c" \
+      "${PINCTRL_SOURCES[@]/#/linux-source-$KERNEL_SERIES/}"
 }
+
+# Pin control (protocol 0x19): the pinctrl-scmi driver and the pinctrl core's private headers it includes.
+PINCTRL_SOURCES=(drivers/pinctrl/pinctrl-scmi.c drivers/pinctrl/core.h drivers/pinctrl/pinconf.h
+                 drivers/pinctrl/pinmux.h drivers/pinctrl/pinctrl-utils.h)
 
 # Builds the modules with the kernel's own kbuild; the sources keep their tree layout below the build
 # folder because transports/virtio.c includes "../common.h".
@@ -176,17 +177,20 @@ build_modules() {
   cp -r "$WORK/src/drivers/firmware" "$build/drivers/"
   cp "$WORK/src/drivers/hwmon/scmi-hwmon.c" "$build/drivers/hwmon/"
   cp "$WORK/src/drivers/iio/common/scmi_sensors/scmi_iio.c" "$build/drivers/iio/"
+  cp -r "$WORK/src/drivers/pinctrl" "$build/drivers/"
   cat > "$build/Kbuild" <<'KBUILD'
 obj-m := scmi_transport_virtio.o scmi-hwmon.o scmi_iio.o scmi_power_control.o
 scmi_transport_virtio-y := drivers/firmware/arm_scmi/transports/virtio.o
 scmi_power_control-y := drivers/firmware/arm_scmi/scmi_power_control.o
 scmi-hwmon-y := drivers/hwmon/scmi-hwmon.o
 scmi_iio-y := drivers/iio/scmi_iio.o
+obj-m += pinctrl-scmi.o
+pinctrl-scmi-y := drivers/pinctrl/pinctrl-scmi.o
 # The kernel's Kconfig default for the virtio transport: only VIRTIO_F_VERSION_1 devices.
 ccflags-y += -DCONFIG_ARM_SCMI_TRANSPORT_VIRTIO_VERSION1_COMPLIANCE=1
 KBUILD
   add_perf_powercap_sources "$build"
-  say "building scmi_transport_virtio, scmi-hwmon, scmi_iio, scmi_power_control, scmi-cpufreq, powercap_sys and arm_scmi_powercap for $KRELEASE"
+  say "building scmi_transport_virtio, scmi-hwmon, scmi_iio, scmi_power_control, pinctrl-scmi, scmi-cpufreq, powercap_sys and arm_scmi_powercap for $KRELEASE"
   # No BTF for out-of-tree modules: it would need pahole and the kernel's vmlinux.
   make -s -C "$WORK/root/usr/src/linux-headers-$KRELEASE" M="$build" -j"$(nproc)" \
     CONFIG_DEBUG_INFO_BTF_MODULES= modules >&2
@@ -221,6 +225,14 @@ module_depends() {
 # signatures) into MODULES together with everything it depends on, and appends each to the load order
 # after its dependencies.
 MODULES=$CACHE/initramfs/lib/modules
+# The modules the guest loads, in this order (each after what it depends on). virtio_mmio first: the
+# virtio-mmio variant of the device needs it before the transport loads. A cache prepared for another
+# list is prepared again.
+GUEST_MODULES="virtio_mmio scmi_transport_virtio scmi_hwmon scmi_iio scmi_power_control"
+# Pin control (protocol 0x19).
+GUEST_MODULES+=" pinctrl_scmi"
+# Performance domains (cpufreq, with the userspace governor the probe sets levels with) and power capping.
+GUEST_MODULES+=" scmi_cpufreq cpufreq_userspace arm_scmi_powercap"
 add_module() {
   local name=$1 file dep
   grep -qx "$name" "$MODULES/load-order" && return
@@ -249,7 +261,7 @@ make_initramfs_tree() {
   mkdir -p "$tree"/{bin,dev,proc,sys,tmp} "$MODULES"
   cp "$WORK/root/bin/busybox" "$tree/bin/"
   : > "$MODULES/load-order"
-  for name in "${GUEST_MODULES[@]}"; do
+  for name in $GUEST_MODULES; do
     add_module "$name"
   done
   say "initramfs modules: $(tr '\n' ' ' < "$MODULES/load-order")"
@@ -267,9 +279,8 @@ pack_initramfs() {
 
 install_host_tools
 
-# A cache prepared for another list of modules is prepared again.
 if [ -f "$CACHE/kernel.env" ] && [ -f "$CACHE/vmlinuz" ] && [ -s "$MODULES/load-order" ] &&
-   grep -qx "GUEST_MODULES=${GUEST_MODULES[*]}" "$CACHE/kernel.env"; then
+   grep -qxF "GUEST_MODULES=$GUEST_MODULES" "$CACHE/kernel.env"; then
   say "kernel and modules: present ($(paste -sd" " "$CACHE/kernel.env"))"
 else
   rm -f "$CACHE/kernel.env" "$CACHE/initrd.img"
@@ -280,7 +291,7 @@ else
   build_modules
   make_initramfs_tree
   cp "$WORK/root/boot/vmlinuz-$KRELEASE" "$CACHE/vmlinuz"
-  printf 'KERNEL_VERSION=%s\nKERNEL_RELEASE=%s\nGUEST_MODULES=%s\n' "$KVERSION" "$KRELEASE" "${GUEST_MODULES[*]}" \
+  printf 'KERNEL_VERSION=%s\nKERNEL_RELEASE=%s\nGUEST_MODULES=%s\n' "$KVERSION" "$KRELEASE" "$GUEST_MODULES" \
     > "$CACHE/kernel.env"
   # Downloads and build trees are only needed again for another kernel (about 300 MB).
   rm -rf "$WORK"

@@ -159,6 +159,17 @@ while IFS= read -r line; do
   FAILURES+=("guest module not loaded: ${line#SCMI-PROBE: }")
 done < <(grep -E '^SCMI-PROBE: module=.* loaded=no' "$GUEST_LOG" || true)
 
+# Pin control (0x19): when the server lists the protocol, the guest's scmi-pinctrl driver must have
+# registered its pin controller and the consumer device of scmi-guest.dtsi must have got its pins at
+# probe, which the server logs ("Agent N (name): group G (uart0_grp) function uart0").
+if grep -qx 'SCMI-PROBE: protocol=0x19 implemented=yes' "$GUEST_LOG"; then
+  grep -q '^SCMI-PROBE: pinctrl dev=.* pins=[1-9]' "$GUEST_LOG" ||
+    FAILURES+=("the guest's pinctrl-scmi driver registered no pin controller")
+  grep -q '^SCMI-PROBE: pinctrl_mux ' "$GUEST_LOG" ||
+    FAILURES+=("the pinctrl consumer device got no function applied at probe")
+  grep -qE 'PinctrlProtocol -- Agent [0-9]+ .*: group [0-9]+ \([^)]*\) function [^ ]+' "$SERVER_LOG" ||
+    FAILURES+=("the server applied no function for the guest")
+fi
 # Performance domains: scmi-cpufreq must have registered a policy, and each level the guest set must
 # have been set (read back from the server) and traced by the server as a PERFORMANCE_LEVEL_SET
 # (message 0x07: domain_id, then the level, little-endian).
@@ -191,6 +202,15 @@ pairs() {
 }
 # Joins its input lines with ", ", or prints "(none)".
 joined() { paste -sd, - | sed 's/,/, /g; s/^$/(none)/'; }
+# Pin control: the guest's counts, and what the server applied for it ("uart0_grp function uart0",
+# "uart0_grp bias-pull-up=1 drive-strength=8").
+pinctrl_summary() {
+  local counts applied
+  counts=$(sed -n 's/^SCMI-PROBE: pinctrl dev=[^ ]* pins=\([0-9]*\) groups=\([0-9]*\) functions=\([0-9]*\)/\1 pins, \2 groups, \3 functions/p' "$GUEST_LOG" | head -n 1)
+  applied=$(sed -n 's/.*PinctrlProtocol -- Agent [0-9]* ([^)]*): [a-z]* [0-9]* (\([^)]*\))\( function [^ ]*\)\{0,1\}\( configs \[\(.*\)\]\)\{0,1\}$/\1\2 \4/p' "$SERVER_LOG" |
+    sed 's/, / /g; s/ *$//' | joined)
+  echo "pinctrl:        ${counts:-(no pin controller)}; applied at probe: ${applied}"
+}
 if grep -qx 'SCMI-PROBE: base=ok' "$GUEST_LOG"; then
   echo "base protocol:  v$(probe_value base_version), vendor '$(probe_value vendor)', sub-vendor '$(probe_value sub_vendor)', implementation $(probe_value impl_version)"
   echo "protocols:      $(probe_value protocols | sed 's/^$/(none besides base)/')"
@@ -200,6 +220,7 @@ if grep -qx 'SCMI-PROBE: base=ok' "$GUEST_LOG"; then
   echo "power domains:  $(pairs power_domain name state)"
   echo "hwmon sensors:  $(pairs hwmon_sensor label value)"
   echo "IIO channels:   $(grep -c '^SCMI-PROBE: iio_sensor ' "$GUEST_LOG")"
+  pinctrl_summary
   echo "cpufreq:        $(sed -n 's/^SCMI-PROBE: cpufreq_policy name=\([^ ]*\) driver=\([^ ]*\) cpus=\([^ ]*\) .*frequencies=\([0-9]*\)[^ ]*,\([0-9]*\) .*/\1 (cpus \3 via \2) \4..\5 kHz/p' "$GUEST_LOG" | joined)$(sed -n 's/^SCMI-PROBE: cpufreq_set policy=\([^ ]*\) requested=\([0-9]*\) .*hw=\([0-9]*\).*/\1 set to \3 kHz/p' "$GUEST_LOG" | paste -sd, - | sed 's/,/, /g; s/^./; &/')"
   echo "powercap:       $(sed -n 's/^SCMI-PROBE: powercap_zone zone=\([^ ]*\) name=\([^ ]*\) enabled=\([^ ]*\) limit_uw=\([^ ]*\) .*power_uw=\([^ ]*\)/\2 (\1) enabled=\3 limit=\4 uW power=\5 uW/p' "$GUEST_LOG" | joined)$(sed -n 's/^SCMI-PROBE: powercap_set zone=\([^ ]*\) requested=\([0-9]*\) limit_uw=\([0-9]*\)/\1 capped at \3 uW/p' "$GUEST_LOG" | sed 's/^/; /')"
 fi

@@ -24,10 +24,12 @@ import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_MESSAGE_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
 import static org.scmi.launcher.e2e.Scmi.RESPONSE_PREFIX;
+import static org.scmi.launcher.e2e.Scmi.PINCTRL;
 import static org.scmi.launcher.e2e.Scmi.SENSOR;
 import static org.scmi.launcher.e2e.Scmi.SHORT_NAME;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.MessageType;
 import org.scmi.api.ScmiHeader;
@@ -46,7 +48,7 @@ class BaseProtocolIT extends OneGuest {
     private static final int BASE_VERSION = 0x2_0001;
     private static final int BASE_LOWEST_VERSION = 0x2_0000;
     /** Every protocol the server registers besides Base, in the ascending order Base lists them. */
-    private static final int[] PROTOCOLS = {POWER, PERF, CLOCK, SENSOR, POWERCAP};
+    private static final int[] PROTOCOLS = {POWER, PERF, CLOCK, SENSOR, POWERCAP, PINCTRL};
     private static final String VENDOR = "SCMI-OSGi";
     private static final String SUB_VENDOR = "Java";
     private static final int IMPLEMENTATION_VERSION = 0x1_0000;
@@ -109,16 +111,13 @@ class BaseProtocolIT extends OneGuest {
     @Test
     void listProtocolsInOnePart() throws Exception {
         guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, LINUX_RESPONSE_BUFFER, 0)
-                .assertValues(protocolIds(0, PROTOCOLS.length));
+                .assertValues(protocolList(0, PROTOCOLS.length));
     }
 
-    /** A part of the protocol list: the count, then {@code count} ids from {@code skip}, one per byte, padded to words. */
-    private static Le protocolIds(int skip, int count) {
-        Le part = Le.words(count);
-        for (int i = skip; i < skip + count; i++) {
-            part.raw(PROTOCOLS[i]);
-        }
-        return part.raw(new int[(Integer.BYTES - count % Integer.BYTES) % Integer.BYTES]);
+    /** A list part: the count, then {@code count} ids from {@code skip}, zero-padded to whole words. */
+    private static Le protocolList(int skip, int count) {
+        return Le.words(count).raw(Arrays.copyOfRange(PROTOCOLS, skip, skip + count))
+                .raw(new int[(Integer.BYTES - count % Integer.BYTES) % Integer.BYTES]);
     }
 
     /**
@@ -130,7 +129,7 @@ class BaseProtocolIT extends OneGuest {
         int smallest = RESPONSE_PREFIX + 4 + 4;
         for (int skip = 0; skip <= PROTOCOLS.length; skip++) {
             guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, smallest, skip)
-                    .assertValues(protocolIds(skip, Math.min(Integer.BYTES, PROTOCOLS.length - skip)));
+                    .assertValues(protocolList(skip, Math.min(Integer.BYTES, PROTOCOLS.length - skip)));
         }
         // Skipping past the end is INVALID_PARAMETERS (skip is unsigned).
         guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, smallest, PROTOCOLS.length + 1)

@@ -15,6 +15,7 @@ public final class Scmi {
     public static final int SENSOR = 0x15;
     public static final int PERF = 0x13;
     public static final int POWERCAP = 0x18;
+    public static final int PINCTRL = 0x19;
 
     /** Messages every protocol has. */
     public static final int PROTOCOL_VERSION = 0x0;

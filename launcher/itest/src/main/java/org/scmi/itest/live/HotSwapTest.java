@@ -10,10 +10,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The hot-swap guarantee: while three guests send sensor reads, clock gets, power state gets,
- * performance level gets, power cap gets and agent discoveries over vhost-user, with notifications
- * subscribed, each protocol bundle and the
- * simulated board is updated, stopped and started, and refreshed. No request fails, none is lost
+ * The hot-swap guarantee: while three guests send sensor reads, clock gets, power state gets, pin
+ * settings gets, performance level gets, power cap gets and agent discoveries over vhost-user, with
+ * notifications subscribed, each protocol bundle and the simulated board is updated, stopped and
+ * started, and refreshed. No request fails, none is lost
  * or answered twice, every subscription delivers again after the swap, every setting and agent id
  * stays, and no guest is disconnected.
  */
@@ -27,7 +27,8 @@ class HotSwapTest extends LiveRigTest {
 
     @TestFactory
     Stream<DynamicTest> noRequestFailsOrIsLostAndWhatGuestsSetUpSurvives() {
-        return Stream.of("scmi.base", "scmi.power", "scmi.clock", "scmi.sensor", "scmi.perf", "scmi.powercap", "board.sim")
+        return Stream.of("scmi.base", "scmi.power", "scmi.clock", "scmi.sensor", "scmi.pinctrl", "scmi.perf",
+                "scmi.powercap", "board.sim")
                 .flatMap(bundle -> Stream.of(Swaps.Operation.values()).map(operation -> DynamicTest.dynamicTest(
                         operation + " " + bundle, () -> swap(bundle, operation))));
     }

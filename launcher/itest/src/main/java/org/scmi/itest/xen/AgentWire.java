@@ -11,6 +11,7 @@ final class AgentWire {
     static final int SENSOR = 0x15;
     static final int PERF = 0x13;
     static final int POWERCAP = 0x18;
+    static final int PINCTRL = 0x19;
 
     /** Messages every protocol has. */
     static final int PROTOCOL_VERSION = 0x0;

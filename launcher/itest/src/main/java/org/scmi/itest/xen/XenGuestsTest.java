@@ -58,7 +58,7 @@ class XenGuestsTest {
     private static final long QUIET_MS = 300;
     private static final int CONCURRENT_COMMANDS = 200;
     /** The protocols Base lists besides itself, in ascending order. */
-    private static final List<Integer> LISTED = List.of(POWER, PERF, CLOCK, SENSOR, POWERCAP);
+    private static final List<Integer> LISTED = List.of(POWER, PERF, CLOCK, SENSOR, POWERCAP, PINCTRL);
 
     @InjectBundleContext
     BundleContext context;
