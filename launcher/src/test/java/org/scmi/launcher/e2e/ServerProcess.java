@@ -103,12 +103,18 @@ public final class ServerProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar().toString());
         ServerProcess server = start("scmi-server.jar", command, Map.of());
-        for (Path socket : sockets) {
-            server.awaitListening(socket);
-        }
-        if (adminSocket != null) {
-            String ready = ADMIN_LISTENING + adminSocket + " ";
-            server.awaitReady(line -> line.contains(ready), ready);
+        try {
+            for (Path socket : sockets) {
+                server.awaitListening(socket);
+            }
+            if (adminSocket != null) {
+                String ready = ADMIN_LISTENING + adminSocket + " ";
+                server.awaitReady(line -> line.contains(ready), ready);
+            }
+        } catch (AssertionError e) {
+            // The caller never gets the process to stop: a server that comes up late would outlive the test.
+            server.close();
+            throw e;
         }
         return server;
     }
