@@ -35,7 +35,8 @@ final class PerfDomains extends NumberedResources<PerfDriver, PerfDomains.Entry>
 
     /** @param listings the drivers' places in list order */
     static PerfDomains of(List<Listing<PerfDriver, PerfDomain>> listings) {
-        return new PerfDomains(numbered(listings, PerfDomain::key, Entry::new, (driver, domain) -> LOG.warn(
-                "Performance domain driver {} lists domain {} twice; the second is not offered", driver, domain)));
+        return new PerfDomains(number(listings, PerfDomain::key, Entry::new, (owner, domain) -> LOG.warn(
+                "Performance domain driver {} lists domain {} twice; the second is not offered", owner.key(),
+                domain.key())));
     }
 }

@@ -36,7 +36,7 @@ final class PowerDomains extends NumberedResources<PowerDomainDriver, PowerDomai
 
     /** @param listings the drivers' places in list order */
     static PowerDomains of(List<Listing<PowerDomainDriver, PowerDomain>> listings) {
-        return new PowerDomains(numbered(listings, PowerDomain::key, Entry::new, (driver, domain) -> LOG.warn(
-                "Power domain driver {} lists domain {} twice; the second is not offered", driver, domain)));
+        return new PowerDomains(number(listings, PowerDomain::key, Entry::new, (owner, domain) -> LOG.warn(
+                "Power domain driver {} lists domain {} twice; the second is not offered", owner.key(), domain.key())));
     }
 }

@@ -43,11 +43,11 @@ final class PowercapZones extends NumberedResources<PowercapDriver, PowercapZone
     /** @param listings the drivers' places in list order */
     static PowercapZones of(List<Listing<PowercapDriver, PowercapZone>> listings) {
         Map<String, Integer> ids = new HashMap<>();
-        return new PowercapZones(numbered(listings, PowercapZone::key, (id, owner, zone) -> {
+        return new PowercapZones(number(listings, PowercapZone::key, (id, owner, zone) -> {
             ids.put(owner.settingKey(zone.key()), id);
             return new Entry(id, owner, zone, parentId(ids, owner, zone));
-        }, (driver, zone) -> LOG.warn("Powercap driver {} lists zone {} twice; the second is not offered", driver,
-                zone)));
+        }, (owner, zone) -> LOG.warn("Powercap driver {} lists zone {} twice; the second is not offered",
+                owner.key(), zone.key())));
     }
 
     private static int parentId(Map<String, Integer> ids, BoundDriver<PowercapDriver> owner, PowercapZone zone) {

@@ -50,28 +50,28 @@ public abstract class NumberedResources<D, E extends NumberedResources.Listed<D>
 
     /** Makes the entry of one listed resource. */
     @FunctionalInterface
-    public interface EntryMaker<D, R, E> {
-        E make(int id, BoundDriver<D> owner, R resource);
+    public interface EntryFactory<D, R, E> {
+        E entry(int id, BoundDriver<D> owner, R resource);
     }
 
     /**
-     * The entries of every driver's resources in list order, numbered from 0. A resource whose key
-     * its driver listed already is left out and reported to {@code repeated} (driver key, resource
-     * key): the second one could never be told apart from the first.
+     * The entries of every driver's resources in list order, ids counting from 0. A resource whose
+     * key its driver listed already is left out and handed to {@code repeated}, so that no two
+     * entries share a setting key.
      *
      * @param listings the drivers' places in list order
      * @param key a resource's key within its driver
      */
-    public static <D, R, E> List<E> numbered(List<Listing<D, R>> listings, Function<R, String> key,
-            EntryMaker<D, R, E> maker, BiConsumer<String, String> repeated) {
+    protected static <D, R, E> List<E> number(List<Listing<D, R>> listings, Function<R, String> key,
+            EntryFactory<D, R, E> factory, BiConsumer<BoundDriver<D>, R> repeated) {
         List<E> entries = new ArrayList<>();
         for (Listing<D, R> listing : listings) {
             Set<String> keys = new HashSet<>();
             for (R resource : listing.resources()) {
                 if (keys.add(key.apply(resource))) {
-                    entries.add(maker.make(entries.size(), listing.owner(), resource));
+                    entries.add(factory.entry(entries.size(), listing.owner(), resource));
                 } else {
-                    repeated.accept(listing.owner().key(), key.apply(resource));
+                    repeated.accept(listing.owner(), resource);
                 }
             }
         }

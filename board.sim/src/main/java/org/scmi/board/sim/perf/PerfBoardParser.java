@@ -10,7 +10,7 @@ import org.scmi.api.perf.PerfDomain;
 import org.scmi.api.perf.PerfLevel;
 import org.scmi.api.perf.PerfLimits;
 import org.scmi.board.sim.file.BoardFileException;
-import org.scmi.board.sim.file.Identities;
+import org.scmi.board.sim.file.EntryNames;
 import org.scmi.board.sim.file.JsonFields;
 
 /**
@@ -48,10 +48,11 @@ final class PerfBoardParser {
 
     static List<SimulatedPerfDomain> parse(JsonFields board) throws BoardFileException {
         List<SimulatedPerfDomain> domains = new ArrayList<>();
-        Identities identities = new Identities("performance domain");
+        EntryNames taken = new EntryNames("performance domain");
         for (JsonFields entry : board.objects(ARRAY)) {
             entry.onlyFields(FIELDS);
-            domains.add(domain(entry, identities.add(entry), entry.string("name")));
+            EntryNames.Named named = taken.take(entry);
+            domains.add(domain(entry, named.key(), named.name()));
         }
         return List.copyOf(domains);
     }

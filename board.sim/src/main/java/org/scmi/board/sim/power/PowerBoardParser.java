@@ -8,7 +8,7 @@ import java.util.Set;
 import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerState;
 import org.scmi.board.sim.file.BoardFileException;
-import org.scmi.board.sim.file.Identities;
+import org.scmi.board.sim.file.EntryNames;
 import org.scmi.board.sim.file.JsonFields;
 
 /**
@@ -37,11 +37,12 @@ final class PowerBoardParser {
 
     static List<SimulatedDomain> parse(JsonFields board) throws BoardFileException {
         List<SimulatedDomain> domains = new ArrayList<>();
-        Identities identities = new Identities("domain");
+        EntryNames taken = new EntryNames("domain");
         for (JsonFields entry : board.objects(ARRAY)) {
             entry.onlyFields(FIELDS);
-            String key = identities.add(entry);
-            String name = entry.string("name");
+            EntryNames.Named named = taken.take(entry);
+            String name = named.name();
+            String key = named.key();
             List<Integer> states = entry.has("states") ? states(entry) : List.of(PowerState.ON, PowerState.OFF);
             int initial = entry.has("state") ? state(entry, "state", entry.value("state"))
                     : states.getFirst();

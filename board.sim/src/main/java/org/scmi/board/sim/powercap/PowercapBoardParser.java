@@ -6,7 +6,7 @@ import java.util.Set;
 import org.scmi.api.powercap.PowercapRange;
 import org.scmi.api.powercap.PowercapZone;
 import org.scmi.board.sim.file.BoardFileException;
-import org.scmi.board.sim.file.Identities;
+import org.scmi.board.sim.file.EntryNames;
 import org.scmi.board.sim.file.JsonFields;
 
 /**
@@ -48,15 +48,16 @@ final class PowercapBoardParser {
     /** @param perfDomains keys of the board's simulated performance domains */
     static List<SimulatedZone> parse(JsonFields board, Set<String> perfDomains) throws BoardFileException {
         List<SimulatedZone> zones = new ArrayList<>();
-        Identities identities = new Identities("powercap zone");
+        EntryNames taken = new EntryNames("powercap zone");
         for (JsonFields entry : board.objects(ARRAY)) {
             entry.onlyFields(FIELDS);
             String parent = entry.has("parent") ? entry.string("parent") : null;
-            if (parent != null && !identities.hasKey(parent)) {
+            if (parent != null && !taken.hasKey(parent)) {
                 throw entry.error("parent", "\"" + parent + "\" is not the key of a zone listed before this one");
             }
-            String key = identities.add(entry);
-            String name = entry.string("name");
+            EntryNames.Named named = taken.take(entry);
+            String key = named.key();
+            String name = named.name();
             List<String> domains = entry.has("performanceDomains") ? entry.strings("performanceDomains") : List.of();
             for (String domain : domains) {
                 if (!perfDomains.contains(domain)) {
