@@ -1,12 +1,17 @@
 package org.scmi.powercap;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.scmi.api.ScmiException;
 import org.scmi.api.state.AgentStateStore;
-import org.scmi.support.ResourceSettings;
 import org.scmi.powercap.PowercapZones.Entry;
+import org.scmi.support.ResourceSettings;
+import org.scmi.support.SharedSetting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,20 +20,28 @@ import org.slf4j.LoggerFactory;
  * cap in effect is the lowest cap the platform or any agent wants; the averaging interval belongs to
  * the last agent that set it, and resetting that agent puts back the interval from before any agent.
  *
- * <p>Everything lives in the platform's {@link AgentStateStore}, keyed by the zone's setting key,
- * so an update of this bundle or of the driver's keeps it: per agent, {@value #CAP} (the cap it
- * wants, absent for none) and {@value #PAI} (the interval it set, while it owns it); under the
- * platform (agent 0), {@value #CAP} (the platform's own cap, 0 for none: first the cap the zone
- * enforced before any agent asked, then what the platform reports) and {@value #PAI} (the interval
- * from before any agent changed it).
+ * <p>Caps are votes of a {@link SharedSetting} in which the platform (agent 0) votes too: its own cap,
+ * 0 for none, first the cap the zone enforced before any agent asked, then what the platform
+ * reports. The lowest cap wins, and "no cap" loses to every cap. Everything lives in the platform's
+ * {@link AgentStateStore}, keyed by the zone's setting key, so an update of this bundle or of the
+ * driver's keeps it: per agent, {@value #CAP} (the cap it wants, absent for none) and {@value #PAI}
+ * (the interval it set, while it owns it); under the platform, {@value #CAP} (its own cap),
+ * {@value #CAP_BEFORE} (the cap before the first vote) and {@value #PAI} (the interval from before
+ * any agent changed it).
  *
- * <p>Changes to one zone are serialised by its lock ({@link ResourceSettings}), held while the
- * driver applies them: a slow zone delays only commands for the same zone.
+ * <p>Changes to one zone's cap are serialised by the shared setting's lock, changes to its interval
+ * and the platform's first vote by the zone's lock ({@link ResourceSettings}); each is held while
+ * the driver applies the change, so a slow zone delays only commands for the same zone.
  */
 final class PowercapSettings {
     static final String CAP = "cap/";
+    static final String CAP_BEFORE = "capBefore/";
     static final String PAI = "pai/";
     private static final int PLATFORM = 0;
+    /** The lowest cap wins; no cap at all loses to every cap. */
+    private static final Comparator<Integer> LOWEST_CAP =
+            Comparator.comparingLong((Integer cap) -> cap == PowercapMessages.NO_CAP ? Long.MAX_VALUE
+                    : Integer.toUnsignedLong(cap)).reversed();
     private static final Logger LOG = LoggerFactory.getLogger(PowercapSettings.class);
 
     /**
@@ -42,12 +55,7 @@ final class PowercapSettings {
         }
     }
 
-    /** A change to one zone made under its lock. */
-    @FunctionalInterface
-    private interface Step {
-        void apply() throws ScmiException;
-    }
-
+    private final SharedSetting<Integer> caps;
     private final ResourceSettings settings;
     private final Supplier<List<Integer>> agents;
 
@@ -56,6 +64,9 @@ final class PowercapSettings {
      * @param agents ids of the agents that may hold settings (the configured agents)
      */
     PowercapSettings(AgentStateStore store, Supplier<List<Integer>> agents) {
+        this.caps = new SharedSetting<>(store, PowercapMessages.POWERCAP_PROTOCOL_ID, CAP, CAP_BEFORE,
+                () -> Stream.concat(Stream.of(PLATFORM), agents.get().stream()).toList(), cap -> Integer.toString(cap),
+                Integer::valueOf);
         this.settings = new ResourceSettings(store, PowercapMessages.POWERCAP_PROTOCOL_ID);
         this.agents = agents;
     }
@@ -65,30 +76,49 @@ final class PowercapSettings {
      * enforces the lowest cap anyone wants. On a driver error the agent's cap is put back.
      */
     Change setCap(int agentId, Entry zone, int cap) throws ScmiException {
-        return change(zone, agentId, () -> {
-            keepPlatformCap(zone);
-            String previous = settings.get(agentId, CAP, zone);
-            settings.put(agentId, CAP, zone, cap == PowercapMessages.NO_CAP ? null : Integer.toString(cap));
-            try {
-                enforce(zone);
-            } catch (ScmiException e) {
-                settings.put(agentId, CAP, zone, previous);
-                throw e;
-            }
-        });
+        SharedSetting.Hardware<Integer> hardware = hardware(zone);
+        keepPlatformCap(zone, hardware);
+        if (cap != PowercapMessages.NO_CAP) {
+            return capChange(zone, agentId, caps.vote(agentId, zone.settingKey(), cap, hardware));
+        }
+        SharedSetting.Change<Integer> withdrawn = caps.withdraw(agentId, zone.settingKey(), hardware);
+        if (withdrawn != null) {
+            return capChange(zone, agentId, withdrawn);
+        }
+        int now = hardware.read();
+        int pai = zone.driver().averagingInterval(zone.key());
+        return new Change(zone, agentId, now, now, pai, pai);
     }
 
-    /** The platform now wants {@code cap} (0: no cap of its own); the lowest cap anyone wants is enforced. */
+    /**
+     * Before the first agent's cap, the cap the zone enforces becomes the platform's own vote. Under
+     * the zone's lock, so that no agent's cap can be applied before the platform's is read.
+     */
+    private void keepPlatformCap(Entry zone, SharedSetting.Hardware<Integer> hardware) throws ScmiException {
+        synchronized (settings.lock(zone)) {
+            if (caps.vote(PLATFORM, zone.settingKey()) == null) {
+                caps.vote(PLATFORM, zone.settingKey(), hardware.read(), hardware);
+            }
+        }
+    }
+
+    /**
+     * The platform now wants {@code cap} (0: no cap of its own) and may have applied it already; the
+     * lowest cap anyone wants is enforced.
+     */
     Change platformCap(Entry zone, int cap) throws ScmiException {
-        return change(zone, PLATFORM, () -> {
-            settings.put(PLATFORM, CAP, zone, Integer.toString(cap));
-            enforce(zone);
-        });
+        SharedSetting.Hardware<Integer> hardware = hardware(zone);
+        int before = hardware.read();
+        caps.vote(PLATFORM, zone.settingKey(), cap, hardware);
+        int after = caps.enforce(zone.settingKey(), hardware);
+        int pai = zone.driver().averagingInterval(zone.key());
+        return new Change(zone, PLATFORM, before, after, pai, pai);
     }
 
     /** Sets the averaging interval on the agent's behalf; it owns the interval until another agent sets it. */
     Change setAveragingInterval(int agentId, Entry zone, int micros) throws ScmiException {
-        return change(zone, agentId, () -> {
+        return settings.change(zone, () -> {
+            int cap = zone.driver().cap(zone.key());
             int before = zone.driver().averagingInterval(zone.key());
             zone.driver().setAveragingInterval(zone.key(), micros);
             if (settings.get(PLATFORM, PAI, zone) == null) {
@@ -98,6 +128,7 @@ final class PowercapSettings {
                 settings.put(other, PAI, zone, null);
             }
             settings.put(agentId, PAI, zone, Integer.toString(micros));
+            return new Change(zone, agentId, cap, cap, before, zone.driver().averagingInterval(zone.key()));
         });
     }
 
@@ -106,63 +137,64 @@ final class PowercapSettings {
      * as it is (logged); the others still change. Zones whose driver is away are left alone.
      */
     List<Change> forget(int agentId, PowercapZones zones) {
+        Map<Entry, SharedSetting.Change<Integer>> withdrawn = new HashMap<>();
+        caps.withdrawAll(agentId, zones.entries(), PowercapSettings::hardware, (zone, e) -> notRestored(agentId, zone, e))
+                .forEach(withdrawal -> withdrawn.put(withdrawal.resource(), withdrawal.change()));
         List<Change> changes = new ArrayList<>();
         for (Entry zone : zones.entries()) {
-            if (!zone.present() || settings.get(agentId, CAP, zone) == null && settings.get(agentId, PAI, zone) == null) {
+            SharedSetting.Change<Integer> cap = withdrawn.get(zone);
+            boolean ownsInterval = zone.present() && settings.get(agentId, PAI, zone) != null;
+            if (cap == null && !ownsInterval) {
                 continue;
             }
             try {
-                changes.add(change(zone, agentId, () -> {
-                    settings.put(agentId, CAP, zone, null);
-                    enforce(zone);
-                    if (settings.get(agentId, PAI, zone) != null) {
-                        zone.driver().setAveragingInterval(zone.key(), Integer.parseInt(settings.get(PLATFORM, PAI, zone)));
+                int paiBefore = zone.driver().averagingInterval(zone.key());
+                if (ownsInterval) {
+                    settings.change(zone, () -> {
+                        zone.driver().setAveragingInterval(zone.key(),
+                                Integer.parseInt(settings.get(PLATFORM, PAI, zone)));
                         settings.put(agentId, PAI, zone, null);
                         settings.put(PLATFORM, PAI, zone, null);
-                    }
-                }));
+                        return null;
+                    });
+                }
+                int capNow = zone.driver().cap(zone.key());
+                changes.add(new Change(zone, agentId, cap != null ? cap.before() : capNow,
+                        cap != null ? cap.after() : capNow, paiBefore, zone.driver().averagingInterval(zone.key())));
             } catch (ScmiException e) {
-                LOG.warn("Powercap zone {} ({}) not fully restored after agent {} was reset: {}", zone.id(),
-                        zone.zone().name(), agentId, e.getMessage());
+                notRestored(agentId, zone, e);
             }
         }
         return changes;
     }
 
-    /** Enforces the lowest cap the platform or an agent wants, or none; nothing before the first cap. */
-    private void enforce(Entry zone) throws ScmiException {
-        String platform = settings.get(PLATFORM, CAP, zone);
-        if (platform == null) {
-            return;
-        }
-        int lowest = Integer.parseInt(platform);
-        for (int agentId : agents.get()) {
-            String cap = settings.get(agentId, CAP, zone);
-            if (cap != null) {
-                int wanted = Integer.parseInt(cap);
-                lowest = lowest == PowercapMessages.NO_CAP ? wanted : Math.min(lowest, wanted);
+    private static void notRestored(int agentId, Entry zone, ScmiException e) {
+        LOG.warn("Powercap zone {} ({}) not fully restored after agent {} was reset: {}", zone.id(),
+                zone.zone().name(), agentId, e.getMessage());
+    }
+
+    private static Change capChange(Entry zone, int cause, SharedSetting.Change<Integer> change) throws ScmiException {
+        int pai = zone.driver().averagingInterval(zone.key());
+        return new Change(zone, cause, change.before(), change.after(), pai, pai);
+    }
+
+    /** The zone's cap in its driver. */
+    private static SharedSetting.Hardware<Integer> hardware(Entry zone) {
+        return new SharedSetting.Hardware<>() {
+            @Override
+            public Integer read() throws ScmiException {
+                return zone.driver().cap(zone.key());
             }
-        }
-        if (zone.driver().cap(zone.key()) != lowest) {
-            zone.driver().setCap(zone.key(), lowest);
-        }
-    }
 
-    /** Before the first agent's cap: the cap the zone enforces is the platform's own. */
-    private void keepPlatformCap(Entry zone) throws ScmiException {
-        if (settings.get(PLATFORM, CAP, zone) == null) {
-            settings.put(PLATFORM, CAP, zone, Integer.toString(zone.driver().cap(zone.key())));
-        }
-    }
+            @Override
+            public void write(Integer cap) throws ScmiException {
+                zone.driver().setCap(zone.key(), cap);
+            }
 
-    /** Runs {@code step} under the zone's lock; what the zone enforced before and after it. */
-    private Change change(Entry zone, int cause, Step step) throws ScmiException {
-        return settings.change(zone, () -> {
-            int capBefore = zone.driver().cap(zone.key());
-            int paiBefore = zone.driver().averagingInterval(zone.key());
-            step.apply();
-            return new Change(zone, cause, capBefore, zone.driver().cap(zone.key()), paiBefore,
-                    zone.driver().averagingInterval(zone.key()));
-        });
+            @Override
+            public Comparator<Integer> preference() {
+                return LOWEST_CAP;
+            }
+        };
     }
 }
