@@ -25,8 +25,8 @@
  * <li>Per protocol under the platform (agent 0): what the protocol needs to undo agents' settings
  * (the state a domain had before the first vote, a clock's rate, parent and running state before
  * any agent changed them; a sensor's last value, for trip points; a performance domain's level before
- * the first request and the platform's limits as last seen; a zone's own cap and its interval before
- * any agent), and the simulated board's
+ * the first request and the platform's limits as last seen; a zone's own cap, the cap it had before
+ * the first vote and its interval before any agent), and the simulated board's
  * hardware state under keys starting {@code sim/}.</li>
  * <li>Negotiated protocol versions and agent identities stay in the device bundle itself.</li>
  * <li>Hardware state lives in the drivers (the hardware); the simulated board keeps its own in the
