@@ -180,8 +180,7 @@ final class LiveRig implements AutoCloseable {
         Bundle bundle = Swaps.bundle(context, symbolicName);
         GuestLoad load = new GuestLoad(guests, agentIds);
         List<String> failures = new ArrayList<>();
-        Map<LiveGuest, Long> resetsCompleted = new LinkedHashMap<>();
-        guests.forEach(guest -> resetsCompleted.put(guest, guest.events(Scmi.RESET_COMPLETE)));
+        Map<LiveGuest, Long> resetsCompleted = resetsCompleted();
         long swapStart;
         long swapEnd;
         load.start();
@@ -261,11 +260,20 @@ final class LiveRig implements AutoCloseable {
         }
     }
 
+    /** How many RESET_COMPLETE each guest received so far: what a load's resets are counted from. */
+    Map<LiveGuest, Long> resetsCompleted() {
+        Map<LiveGuest, Long> completed = new LinkedHashMap<>();
+        guests.forEach(guest -> completed.put(guest, guest.events(Scmi.RESET_COMPLETE)));
+        return completed;
+    }
+
     /**
      * Waits until each guest received a RESET_COMPLETE for every asynchronous reset it started, and
-     * no more; returns the mismatches and every delayed response that did not report SUCCESS.
+     * no more; returns the mismatches and every delayed response that did not report SUCCESS. A
+     * load that ends leaves its last resets under way: the next load counts only its own once this
+     * returned.
      */
-    private List<String> awaitDelayedResponses(GuestLoad load, Map<LiveGuest, Long> before) throws Exception {
+    List<String> awaitDelayedResponses(GuestLoad load, Map<LiveGuest, Long> before) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NOTIFICATION_WAIT_MS);
         List<String> wrong = new ArrayList<>();
         do {
