@@ -21,7 +21,9 @@ import org.scmi.transport.vhostuser.frontend.VhostUserFrontend.WaitMode;
  * same JVM flags), connects one guest to each, and for Base PROTOCOL_VERSION and a synchronous
  * SENSOR_READING_GET of a fast sensor measures latency percentiles and commands per second at 1
  * and 8 commands in flight, with blocking wake-ups and with busy polling, floor and server back
- * to back for each row. Prints a Markdown report on stdout, progress on stderr.
+ * to back for each row. Before that, times fresh servers from start to first answer and their first
+ * requests against warm ones ({@link ColdStart}). Prints a Markdown report on stdout, or with
+ * {@code --summary} the figures as {@code key=value} lines ({@link Summary}); progress on stderr.
  */
 public final class Bench {
     private static final List<Integer> DEPTHS = List.of(1, 8);
@@ -36,31 +38,40 @@ public final class Bench {
     /** Turns taken by floor and server within one row's measured time. */
     private static final int SLICES = 4;
 
-    private record Options(Path home, Duration run, Duration warmUp, boolean pin) {
+    private record Options(Path home, Duration run, Duration warmUp, boolean pin, int starts, boolean summary) {
         static Options parse(String[] args) {
             Path home = ServerProcess.home();
             Duration run = Duration.ofSeconds(2);
             Duration warmUp = Duration.ofMillis(300);
             boolean pin = true;
+            int starts = 5;
+            boolean summary = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--home" -> home = Path.of(value(args, ++i));
                     case "--seconds" -> run = seconds(value(args, ++i));
                     case "--warmup" -> warmUp = seconds(value(args, ++i));
                     case "--no-pinning" -> pin = false;
+                    case "--starts" -> starts = Integer.parseInt(value(args, ++i));
+                    case "--summary" -> summary = true;
                     case "-h", "--help" -> {
                         System.out.println("""
-                                usage: ./bench [--seconds S] [--warmup S] [--no-pinning]
+                                usage: ./bench [--seconds S] [--warmup S] [--starts N] [--no-pinning] [--summary]
                                   --seconds S    length of each measured run (default 2)
                                   --warmup S     unmeasured run before each measured one (default 0.3)
+                                  --starts N     fresh servers started to time start to first answer (default 5)
                                   --no-pinning   leave the guest and the back-ends wherever the scheduler puts them
-                                                 (default: guest on CPU 0, back-ends on the other CPUs)""");
+                                                 (default: guest on CPU 0, back-ends on the other CPUs)
+                                  --summary      print key=value lines for scripts instead of the Markdown report""");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' (try --help)");
                 }
             }
-            return new Options(home.toAbsolutePath().normalize(), run, warmUp, pin);
+            if (starts < 1) {
+                throw new IllegalArgumentException("--starts needs a positive number");
+            }
+            return new Options(home.toAbsolutePath().normalize(), run, warmUp, pin, starts, summary);
         }
 
         private static String value(String[] args, int index) {
@@ -100,21 +111,22 @@ public final class Bench {
     private static void run(Options options, Path folder) throws Exception {
         Path serverSocket = folder.resolve("server.sock");
         Path floorSocket = folder.resolve("floor.sock");
+        int cpus = Runtime.getRuntime().availableProcessors(); // before this JVM is pinned to one
+        boolean pinned = options.pin() && CpuPinning.possible(cpus);
+        progress("starting " + options.starts() + " fresh servers with ./scmi-server");
+        ColdStart coldStart = ColdStart.measure(options.home(), folder, options.starts(), pinned, cpus);
         progress("starting the server with ./scmi-server");
         try (ServerProcess server = ServerProcess.start("scmi-server",
                 List.of("bash", options.home().resolve("scmi-server").toString(), "--socket-path",
                         serverSocket.toString()), Map.of())) {
             server.awaitListening(serverSocket);
-            ProcessHandle serverJvm = server.handle().children()
-                    .filter(child -> child.info().command().orElse("").endsWith("/java")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("./scmi-server started no java process"));
+            ProcessHandle serverJvm = serverJvm(server);
             List<String> jvmFlags = jvmFlags(serverJvm.pid());
             progress("starting the floor back-end with the server's JVM flags " + jvmFlags);
             try (ServerProcess floor = startFloor(jvmFlags, floorSocket)) {
                 floor.awaitListening(floorSocket);
-                int cpus = Runtime.getRuntime().availableProcessors(); // before this JVM is pinned to one
-                boolean pinned = options.pin() && CpuPinning.possible(cpus);
                 Report report = new Report(machine(options, jvmFlags, cpus, pinned));
+                report.coldStart(coldStart);
                 if (pinned) {
                     CpuPinning.pin(serverJvm.pid(), CpuPinning.backendCpus(cpus));
                     CpuPinning.pin(floor.handle().pid(), CpuPinning.backendCpus(cpus));
@@ -125,7 +137,13 @@ public final class Bench {
                 if (exit != 0) {
                     throw new IllegalStateException("./scmi-server exited with " + exit + " after SIGTERM");
                 }
-                report.print(System.out);
+                if (options.summary()) {
+                    Summary summary = new Summary();
+                    report.addTo(summary);
+                    summary.print(System.out);
+                } else {
+                    report.print(System.out);
+                }
             }
         }
     }
@@ -237,7 +255,13 @@ public final class Bench {
                                 + CpuPinning.backendCpus(cpus) + " (taskset)." : "No CPU pinning."));
     }
 
-    private static void progress(String line) {
+    /** The JVM that {@code ./scmi-server} started (the script's child). */
+    static ProcessHandle serverJvm(ServerProcess server) {
+        return server.handle().children().filter(child -> child.info().command().orElse("").endsWith("/java"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("./scmi-server started no java process"));
+    }
+
+    static void progress(String line) {
         System.err.println("bench: " + line);
     }
 }
