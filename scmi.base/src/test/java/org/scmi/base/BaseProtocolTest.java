@@ -33,7 +33,7 @@ import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.testing.FakeAgent;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 class BaseProtocolTest {
     private final FakeAgent guestA = new FakeAgent(1, "guest-a", true);

@@ -19,7 +19,7 @@ import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.testing.Dispatch;
 import org.scmi.api.testing.FakeAgent;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 /** BASE_DISCOVER_LIST_PROTOCOLS and the protocol count, as protocol services come and go. */
 class ProtocolListTest {

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.scmi.api.AgentDirectory;
 import org.scmi.api.state.AgentStateStore;
-import org.scmi.api.support.Subscriptions;
 import org.scmi.clock.Clocks.Entry;
+import org.scmi.support.Subscriptions;
 
 /**
  * The two clock notifications: who subscribed to what, and sending to exactly those agents.

@@ -4,7 +4,7 @@ import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
-import org.scmi.api.support.Paging;
+import org.scmi.support.Paging;
 
 /**
  * Wire facts of the Clock management protocol (0x14, v3.0): message and notification ids,

@@ -37,11 +37,11 @@ import org.scmi.api.clock.ClockDriver;
 import org.scmi.api.clock.ClockListener;
 import org.scmi.api.clock.ClockRates;
 import org.scmi.api.state.AgentStateStore;
-import org.scmi.api.support.BoundDriver;
-import org.scmi.api.support.DirectoryReference;
-import org.scmi.api.support.DriverBindings;
-import org.scmi.api.support.Paging;
 import org.scmi.clock.Clocks.Entry;
+import org.scmi.support.BoundDriver;
+import org.scmi.support.DirectoryReference;
+import org.scmi.support.DriverBindings;
+import org.scmi.support.Paging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

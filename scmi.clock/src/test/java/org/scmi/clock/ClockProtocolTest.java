@@ -33,7 +33,7 @@ import org.scmi.api.clock.ClockRates;
 import org.scmi.api.testing.FakeAgent;
 import org.scmi.api.testing.FakeDirectory;
 import org.scmi.api.testing.Le;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 class ClockProtocolTest {
     private static final Set<ClockControl> ALL = EnumSet.allOf(ClockControl.class);

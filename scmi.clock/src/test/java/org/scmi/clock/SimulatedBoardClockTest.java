@@ -21,7 +21,7 @@ import org.scmi.api.testing.Le;
 import org.scmi.board.sim.clock.ClockCommands;
 import org.scmi.board.sim.clock.SimulatedClocks;
 import org.scmi.board.sim.testing.BoardFileConfigs;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 /** The clock protocol over the built-in simulated board, as a guest probing it sees it. */
 class SimulatedBoardClockTest {

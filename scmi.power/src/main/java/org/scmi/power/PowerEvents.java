@@ -5,9 +5,9 @@ import java.util.function.Supplier;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
 import org.scmi.api.state.AgentStateStore;
-import org.scmi.api.support.Subscriptions;
 import org.scmi.power.PowerArbiter.Transition;
 import org.scmi.power.PowerDomains.Entry;
+import org.scmi.support.Subscriptions;
 
 /**
  * The two power notifications: who subscribed to what, and what each subscriber is told. An agent

@@ -32,11 +32,11 @@ import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.api.power.PowerDomainListener;
 import org.scmi.api.power.PowerState;
 import org.scmi.api.state.AgentStateStore;
-import org.scmi.api.support.BoundDriver;
-import org.scmi.api.support.DirectoryReference;
-import org.scmi.api.support.DriverBindings;
 import org.scmi.power.PowerArbiter.Transition;
 import org.scmi.power.PowerDomains.Entry;
+import org.scmi.support.BoundDriver;
+import org.scmi.support.DirectoryReference;
+import org.scmi.support.DriverBindings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

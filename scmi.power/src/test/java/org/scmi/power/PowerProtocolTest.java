@@ -23,7 +23,7 @@ import org.scmi.api.power.PowerState;
 import org.scmi.api.testing.FakeAgent;
 import org.scmi.api.testing.FakeDirectory;
 import org.scmi.api.testing.Le;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 class PowerProtocolTest {
     /** Short, so that waiting for an absent driver takes little test time. */

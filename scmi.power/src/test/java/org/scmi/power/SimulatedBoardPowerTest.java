@@ -15,10 +15,10 @@ import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.api.testing.FakeAgent;
 import org.scmi.api.testing.FakeDirectory;
 import org.scmi.api.testing.Le;
-import org.scmi.board.sim.testing.BoardFileConfigs;
 import org.scmi.board.sim.power.PowerCommands;
 import org.scmi.board.sim.power.SimulatedPowerDomains;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.board.sim.testing.BoardFileConfigs;
+import org.scmi.core.AgentStates;
 
 /** The power protocol over the built-in simulated board, as a guest probing it sees it. */
 class SimulatedBoardPowerTest {

@@ -29,8 +29,8 @@ import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.sensor.SensorAxis;
 import org.scmi.api.sensor.SensorReading;
-import org.scmi.api.support.DriverArrivals;
-import org.scmi.api.support.Paging;
+import org.scmi.support.DriverArrivals;
+import org.scmi.support.Paging;
 
 /**
  * The Sensor management protocol's messages, one handler per message id. Settings are per agent;

@@ -1,6 +1,6 @@
 package org.scmi.sensor;
 
-import org.scmi.api.support.Paging;
+import org.scmi.support.Paging;
 
 /**
  * Message and notification ids of the Sensor management protocol (0x15, v3.1) and the fields of

@@ -21,8 +21,8 @@ import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorListener;
 import org.scmi.api.sensor.SensorReading;
 import org.scmi.api.state.AgentStateStore;
-import org.scmi.api.support.DirectoryReference;
-import org.scmi.api.support.DriverArrivals;
+import org.scmi.support.DirectoryReference;
+import org.scmi.support.DriverArrivals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -13,7 +13,7 @@ import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.testing.Dispatch;
 import org.scmi.api.testing.FakeAgent;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 /** Sends commands to a {@link SensorProtocol} the way the dispatcher does. */
 final class Harness implements AutoCloseable {

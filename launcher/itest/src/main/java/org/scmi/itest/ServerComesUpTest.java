@@ -19,7 +19,8 @@ import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.GuestTransport;
-import org.scmi.virtio.device.VirtioDeviceBackend;
+import org.scmi.virtio.device.VirtioDevice;
+import org.scmi.virtio.device.VirtioDeviceIds;
 import org.scmi.virtio.device.VirtioDeviceSession;
 import org.scmi.virtio.ring.driver.DriverMemory;
 import org.scmi.virtio.ring.driver.DriverSplitQueue;
@@ -35,7 +36,7 @@ class ServerComesUpTest {
 
     @Test
     void everyServerBundleIsActive() {
-        for (String name : List.of("scmi.api", "virtio.ring", "scmi.base", "scmi.power", "scmi.clock", "scmi.sensor",
+        for (String name : List.of("scmi.api", "linux.syscalls", "virtio.ring", "scmi.core", "scmi.base", "scmi.power", "scmi.clock", "scmi.sensor",
                 "board.sim", "transport.vhostuser")) {
             Bundle bundle = bundle(name);
             assertEquals(Bundle.ACTIVE, bundle.getState(), name + " is not active");
@@ -56,7 +57,7 @@ class ServerComesUpTest {
 
     @Test
     void baseProtocolVersionThroughTheVirtioScmiDevice(
-            @InjectService(filter = "(virtio.device.id=32)", timeout = TIMEOUT_MS) VirtioDeviceBackend device)
+            @InjectService(filter = "(" + VirtioDevice.DEVICE_ID + "=" + VirtioDeviceIds.SCMI + ")", timeout = TIMEOUT_MS) VirtioDevice device)
             throws Exception {
         assertEquals(32, device.deviceId());
         assertNotEquals(0, device.features() & VERSION_1, "VIRTIO_F_VERSION_1 offered");

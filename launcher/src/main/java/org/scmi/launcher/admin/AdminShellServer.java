@@ -7,9 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.felix.service.command.CommandProcessor;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
-import org.scmi.virtio.linux.UnixListener;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
+import org.scmi.linux.UnixListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -18,8 +18,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.scmi.virtio.device.GuestSessions;
-import org.scmi.virtio.device.GuestSessions.GuestSession;
+import org.scmi.core.admin.GuestSessions;
+import org.scmi.core.admin.GuestSessions.GuestSession;
 
 /**
  * Shell commands (scope {@code scmi}) about guests: who is connected, disconnecting one, and
@@ -66,7 +66,7 @@ public final class GuestCommands {
         List<GuestSessions> backends = sessions;
         if (backends.isEmpty()) {
             return "no virtio device backend is running, so no guest can be served; type 'lb' to check that "
-                    + "virtio.ring is ACTIVE\n";
+                    + "scmi.core is ACTIVE\n";
         }
         List<GuestSession> all = new ArrayList<>();
         backends.forEach(backend -> all.addAll(backend.sessions()));

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
-import org.scmi.virtio.linux.Linux;
+import org.scmi.linux.Linux;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 
 /** Java streams over a connected Unix stream socket's file descriptor. Neither closes the descriptor. */
 final class SocketStreams {

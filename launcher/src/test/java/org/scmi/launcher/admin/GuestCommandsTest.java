@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.scmi.virtio.device.GuestSessions;
-import org.scmi.virtio.device.GuestSessions.GuestSession;
+import org.scmi.core.admin.GuestSessions;
+import org.scmi.core.admin.GuestSessions.GuestSession;
 
 class GuestCommandsTest {
     private static final long VERSION_1 = 1L << 32;
@@ -68,7 +68,7 @@ class GuestCommandsTest {
     void withoutADeviceBackendTheCommandsSaySo() {
         GuestCommands none = new GuestCommands(null, List.of());
         assertEquals("no virtio device backend is running, so no guest can be served; type 'lb' to check that "
-                + "virtio.ring is ACTIVE\n", none.guests());
+                + "scmi.core is ACTIVE\n", none.guests());
         assertEquals("guest 1 is not connected; type 'guests' to see who is", none.disconnect("1"));
     }
 

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.scmi.virtio.linux.LinuxException;
+import org.scmi.linux.LinuxException;
 
 /**
  * The runnable JAR over a simulated board given as a board file, serving two guests (agents 1 and

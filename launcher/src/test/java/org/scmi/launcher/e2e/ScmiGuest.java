@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import org.scmi.api.ScmiHeader;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.vhostuser.frontend.VhostUserFrontend;
-import org.scmi.virtio.linux.LinuxException;
 import org.scmi.virtio.ring.VirtioFeatures;
 import org.scmi.virtio.ring.driver.UsedBuffer;
 

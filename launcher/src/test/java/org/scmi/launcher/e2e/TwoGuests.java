@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.scmi.api.ScmiStatus;
-import org.scmi.virtio.linux.LinuxException;
+import org.scmi.linux.LinuxException;
 
 /**
  * End-to-end tests of one protocol on the board file {@link #board()}: one server for the test

@@ -7,7 +7,7 @@
  * <p><b>Where each thing lives.</b>
  * <ul>
  * <li>The {@link org.scmi.api.state.AgentStateStore} service is provided by the virtio-scmi device
- * bundle ({@code virtio.ring}), the one that also owns agents and their sessions and is never
+ * bundle ({@code scmi.core}), the one that also owns agents and their sessions and is never
  * updated together with protocol bundles. It is in memory: it lasts as long as the server runs,
  * like the hardware state it goes with.</li>
  * <li>Per agent (ids 1..255), per protocol: everything the agent set up. Base: its error

@@ -1,7 +1,7 @@
 package org.scmi.transport.vhostuser;
 
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 
 /**
  * An eventfd the front-end gave for signalling the guest (a vring's call or err fd), which the

@@ -2,8 +2,8 @@ package org.scmi.transport.vhostuser;
 
 import java.util.Arrays;
 import java.util.function.IntConsumer;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,9 +4,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.vhostuser.VhostUserCodec.RegionDescription;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
 import org.scmi.virtio.memory.MemoryRegion;
 import org.scmi.virtio.memory.RegionGuestMemory;
 

@@ -1,7 +1,7 @@
 package org.scmi.transport.vhostuser;
 
+import org.scmi.linux.Linux;
 import org.scmi.transport.vhostuser.VhostUserCodec.Header;
-import org.scmi.virtio.linux.Linux;
 
 /**
  * One request as received: its header, payload and the fds that came with it. The message owns

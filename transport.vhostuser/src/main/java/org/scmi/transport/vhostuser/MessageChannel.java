@@ -2,9 +2,9 @@ package org.scmi.transport.vhostuser;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.vhostuser.VhostUserCodec.Header;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
 
 /**
  * The back-end's end of one vhost-user connection: reads requests (blocking) and writes replies.

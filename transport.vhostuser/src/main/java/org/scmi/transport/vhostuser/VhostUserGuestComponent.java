@@ -8,10 +8,11 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
+import org.scmi.linux.Linux;
+import org.scmi.linux.UnixListener;
 import org.scmi.virtio.device.GuestIdentity;
-import org.scmi.virtio.device.VirtioDeviceBackend;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.UnixListener;
+import org.scmi.virtio.device.VirtioDevice;
+import org.scmi.virtio.device.VirtioDeviceIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * device backend with id 32 (SCMI).
  *
  * <p>Threads: one platform thread per socket (<em>the connection thread</em>) accepts a
- * connection, serves it to the end ({@link GuestConnection#serve()}), and accepts the next one;
+ * connection, serves it to the end ({@link VhostUserConnection#serve()}), and accepts the next one;
  * a guest's QEMU may therefore disconnect and reconnect any number of times. One connection is
  * served at a time; a second QEMU waits in the listen backlog until the first leaves.
  *
@@ -31,26 +32,25 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = GuestConfiguration.class, factory = true)
 public final class VhostUserGuestComponent {
     private static final Logger LOG = LoggerFactory.getLogger(VhostUserGuestComponent.class);
-    private static final int VIRTIO_ID_SCMI = 32;
     private static final int SOCKET_MODE = 0600;
     private static final int BACKLOG = 1;
     private static final long STOP_TIMEOUT_MILLIS = 10_000;
 
     private final String socketPath;
     private final GuestIdentity guest;
-    private final VirtioDeviceBackend backend;
+    private final VirtioDevice backend;
     private final UnixListener listener;
     private final Thread thread;
 
     /** Guarded by this. */
-    private GuestConnection connection;
+    private VhostUserConnection connection;
     /** Guarded by this. */
     private boolean closing;
 
     @Activate
     public VhostUserGuestComponent(GuestConfiguration config,
-            @Reference(target = "(" + VirtioDeviceBackend.DEVICE_ID + "=" + VIRTIO_ID_SCMI + ")")
-            VirtioDeviceBackend backend) throws IOException {
+            @Reference(target = "(" + VirtioDevice.DEVICE_ID + "=" + VirtioDeviceIds.SCMI + ")")
+            VirtioDevice backend) throws IOException {
         if (config.socketPath() == null || config.socketPath().isBlank()) {
             throw new IllegalArgumentException("socketPath is not configured");
         }
@@ -74,7 +74,7 @@ public final class VhostUserGuestComponent {
 
     private void acceptLoop() {
         for (int fd; (fd = listener.accept()) >= 0;) {
-            GuestConnection accepted = new GuestConnection(guest, backend, fd);
+            VhostUserConnection accepted = new VhostUserConnection(guest, backend, fd);
             synchronized (this) {
                 if (closing) {
                     accepted.disconnect();

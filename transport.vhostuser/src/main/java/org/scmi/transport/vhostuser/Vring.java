@@ -1,7 +1,7 @@
 package org.scmi.transport.vhostuser;
 
+import org.scmi.linux.Linux;
 import org.scmi.transport.vhostuser.VhostUserCodec.VringAddress;
-import org.scmi.virtio.linux.Linux;
 
 /**
  * What the front-end told about one vring, and whether the device serves it. Read and written by

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.vhostuser.VhostUserCodec.RegionDescription;
 import org.scmi.transport.vhostuser.VhostUserCodec.VringAddress;
 import org.scmi.transport.vhostuser.VhostUserCodec.VringState;
 import org.scmi.transport.vhostuser.frontend.VhostUserFrontend;
 import org.scmi.transport.vhostuser.frontend.VhostUserFrontend.Options;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
 import org.scmi.virtio.ring.driver.DriverSplitQueue;
 
 /**

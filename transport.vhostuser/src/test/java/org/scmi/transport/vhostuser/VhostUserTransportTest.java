@@ -23,16 +23,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scmi.linux.Linux;
 import org.scmi.transport.vhostuser.VhostUserCodec.VringState;
 import org.scmi.transport.vhostuser.frontend.VhostUserFrontend;
 import org.scmi.transport.vhostuser.frontend.VhostUserFrontend.Options;
 import org.scmi.transport.vhostuser.frontend.VhostUserFrontend.WaitMode;
 import org.scmi.virtio.device.QueueSetup;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.ring.driver.DriverSplitQueue;
 import org.scmi.virtio.ring.VirtioFeatures;
-import org.scmi.virtio.ring.driver.UsedBuffer;
 import org.scmi.virtio.ring.device.FixedReplySession;
+import org.scmi.virtio.ring.driver.DriverSplitQueue;
+import org.scmi.virtio.ring.driver.UsedBuffer;
 
 /** The back-end against the test front-end (QEMU's requests, real rings in a shared memfd). */
 class VhostUserTransportTest {

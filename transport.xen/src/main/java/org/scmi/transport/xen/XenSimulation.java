@@ -2,14 +2,14 @@ package org.scmi.transport.xen;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.backend.XenBackend;
 import org.scmi.transport.xen.backend.XenStoreDevices;
 import org.scmi.transport.xen.frontend.SimToolstack;
 import org.scmi.transport.xen.frontend.SimulatedGuest;
 import org.scmi.transport.xen.sim.SimHypervisor;
 import org.scmi.transport.xen.xenstore.XenStore;
-import org.scmi.virtio.device.VirtioDeviceBackend;
-import org.scmi.virtio.linux.LinuxException;
+import org.scmi.virtio.device.VirtioDevice;
 
 /**
  * The Xen path without Xen: the simulated hypervisor with its XenStore on a Unix socket, the
@@ -28,7 +28,7 @@ public final class XenSimulation implements AutoCloseable {
     private final XenStoreDevices devices;
     private final SimToolstack toolstack;
 
-    public XenSimulation(Path xenStoreSocket, VirtioDeviceBackend device) throws IOException {
+    public XenSimulation(Path xenStoreSocket, VirtioDevice device) throws IOException {
         this(xenStoreSocket, device, false);
     }
 
@@ -36,7 +36,7 @@ public final class XenSimulation implements AutoCloseable {
      * @param kernelFastPaths whether the backend's kernel has privcmd's irqfd and ioeventfd (queue
      *     notifications and guest interrupts then bypass the backend's ioreq thread)
      */
-    public XenSimulation(Path xenStoreSocket, VirtioDeviceBackend device, boolean kernelFastPaths)
+    public XenSimulation(Path xenStoreSocket, VirtioDevice device, boolean kernelFastPaths)
             throws IOException {
         this.hypervisor = new SimHypervisor(xenStoreSocket, BACKEND_DOMID, kernelFastPaths);
         try {

@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
+import org.scmi.linux.Linux;
 import org.scmi.transport.xen.backend.StaticDevices;
 import org.scmi.transport.xen.backend.XenBackend;
 import org.scmi.transport.xen.backend.XenStoreDevices;
@@ -19,13 +20,13 @@ import org.scmi.transport.xen.frontend.SimGuestRunner;
 import org.scmi.transport.xen.port.XenHypervisor;
 import org.scmi.transport.xen.privcmd.PrivcmdHypervisor;
 import org.scmi.transport.xen.xenstore.XenStore;
-import org.scmi.virtio.device.VirtioDeviceBackend;
-import org.scmi.virtio.linux.Linux;
+import org.scmi.virtio.device.VirtioDevice;
+import org.scmi.virtio.device.VirtioDeviceIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Xen transport: serves the virtio-scmi device (the {@link VirtioDeviceBackend} with
+ * The Xen transport: serves the virtio-scmi device (the {@link VirtioDevice} with
  * {@code virtio.device.id=32}) to every Xen guest that has one, found in XenStore or listed
  * statically. With {@code mode=sim} it runs the simulated hypervisor and simulated guests
  * instead, and logs where its XenStore socket is so that the real {@code xenstore-*} tools can
@@ -40,7 +41,7 @@ public final class XenTransport {
     private final List<AutoCloseable> running = new ArrayList<>();
 
     @Activate
-    public XenTransport(@Reference(target = "(" + VirtioDeviceBackend.DEVICE_ID + "=32)") VirtioDeviceBackend device,
+    public XenTransport(@Reference(target = "(" + VirtioDevice.DEVICE_ID + "=" + VirtioDeviceIds.SCMI + ")") VirtioDevice device,
             XenTransportConfig config) throws IOException {
         List<StaticDevices.Entry> staticDevices = StaticDevices.parse("static.devices", config.static_devices());
         if (config.sim_guests() < 0) {
@@ -72,7 +73,7 @@ public final class XenTransport {
         return new IllegalArgumentException(message);
     }
 
-    private void startReal(VirtioDeviceBackend device, XenTransportConfig config,
+    private void startReal(VirtioDevice device, XenTransportConfig config,
             List<StaticDevices.Entry> staticDevices) throws IOException {
         XenHypervisor hypervisor = PrivcmdHypervisor.open();
         running.add(hypervisor);
@@ -105,7 +106,7 @@ public final class XenTransport {
         }
     }
 
-    private void startSimulation(VirtioDeviceBackend device, XenTransportConfig config) throws IOException {
+    private void startSimulation(VirtioDevice device, XenTransportConfig config) throws IOException {
         Path socket = config.sim_xenstore_socket().isBlank()
                 ? Path.of(System.getProperty("java.io.tmpdir"), "scmi-xen-sim-" + Linux.getpid(), "xenstored.sock")
                 : Path.of(config.sim_xenstore_socket());

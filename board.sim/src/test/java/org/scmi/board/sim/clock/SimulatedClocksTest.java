@@ -19,7 +19,7 @@ import org.scmi.api.clock.ClockListener;
 import org.scmi.api.clock.ClockRates;
 import org.scmi.board.sim.file.BoardFile;
 import org.scmi.board.sim.file.BoardFileException;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 class SimulatedClocksTest {
     private final AgentStates store = new AgentStates();

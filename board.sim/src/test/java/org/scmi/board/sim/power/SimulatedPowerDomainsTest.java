@@ -20,7 +20,7 @@ import org.scmi.api.power.PowerDomainListener;
 import org.scmi.api.power.PowerState;
 import org.scmi.board.sim.file.BoardFile;
 import org.scmi.board.sim.file.BoardFileException;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 class SimulatedPowerDomainsTest {
     private final AgentStates store = new AgentStates();

@@ -17,7 +17,7 @@ import org.scmi.api.sensor.SensorInfo;
 import org.scmi.api.sensor.SensorListener;
 import org.scmi.api.sensor.SensorReading;
 import org.scmi.api.sensor.SensorUnit;
-import org.scmi.virtio.scmi.AgentStates;
+import org.scmi.core.AgentStates;
 
 class SimulatedSensorsTest {
     private final AgentStates store = new AgentStates();

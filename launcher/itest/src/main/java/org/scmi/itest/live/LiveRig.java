@@ -12,7 +12,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.scmi.api.state.AgentStateStore;
-import org.scmi.virtio.device.GuestSessions;
+import org.scmi.core.admin.GuestSessions;
 
 /**
  * Guests connected over vhost-user with what a Linux guest sets up: continuous updates of a

@@ -6,7 +6,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.scmi.api.state.AgentStateStore;
-import org.scmi.virtio.device.GuestSessions;
+import org.scmi.core.admin.GuestSessions;
 
 /**
  * What the live tests share: the server's services a {@link LiveRig} needs, and the rig, which a

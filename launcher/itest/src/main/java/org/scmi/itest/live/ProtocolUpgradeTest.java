@@ -24,7 +24,7 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.ScmiStatus;
 import org.scmi.itest.live.fixture.failing.VendorProtocol;
-import org.scmi.virtio.device.VirtioDeviceBackend;
+import org.scmi.virtio.device.VirtioDevice;
 
 /**
  * A protocol bundle updated to a genuinely different bundle while guests use it: a new version
@@ -38,7 +38,7 @@ class ProtocolUpgradeTest extends LiveRigTest {
     private static final int VENDOR = org.scmi.itest.live.fixture.v1.VendorProtocol.PROTOCOL_ID;
     private static final int GREETING = org.scmi.itest.live.fixture.v1.VendorProtocol.GREETING_MESSAGE;
     private static final int INCREMENT = org.scmi.itest.live.fixture.v2.VendorProtocol.INCREMENT_MESSAGE;
-    private static final String DEVICE_PID = "org.scmi.virtio.scmi.ScmiDeviceBackend";
+    private static final String DEVICE_PID = "org.scmi.core";
     private static final String GRACE_PROPERTY = "absent.protocol.grace.ms";
     private static final int SHORT_GRACE_MS = 300;
     private static final long LOAD_MS = 300;
@@ -210,7 +210,7 @@ class ProtocolUpgradeTest extends LiveRigTest {
     /** Waits until the device component runs with a configuration value (DS shows it on the service). */
     private static void awaitDeviceProperty(String name, Object value) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-        while (!value.equals(context.getServiceReference(VirtioDeviceBackend.class).getProperty(name))) {
+        while (!value.equals(context.getServiceReference(VirtioDevice.class).getProperty(name))) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the device did not take " + name + " = " + value);
             }

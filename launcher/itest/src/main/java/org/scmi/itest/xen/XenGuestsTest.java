@@ -38,11 +38,12 @@ import org.scmi.transport.xen.XenSimulation;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.frontend.SimToolstack;
 import org.scmi.transport.xen.frontend.SimulatedGuest;
-import org.scmi.virtio.device.VirtioDeviceBackend;
+import org.scmi.virtio.device.VirtioDevice;
+import org.scmi.virtio.device.VirtioDeviceIds;
 
 /**
  * Simulated Xen guests served through the server's real bundles: the virtio-scmi device of
- * virtio.ring, the Base, power, clock and sensor protocols, and the simulated board's drivers,
+ * scmi.core, the Base, power, clock and sensor protocols, and the simulated board's drivers,
  * the same ones vhost-user guests reach. Each guest runs the Xen path whole: created paused by
  * the simulated toolstack, found by the backend in XenStore, its register accesses trapped into
  * IOREQ slots, its buffers reached through grants.
@@ -60,8 +61,8 @@ class XenGuestsTest {
     @InjectBundleContext
     BundleContext context;
 
-    @InjectService(filter = "(" + VirtioDeviceBackend.DEVICE_ID + "=32)", timeout = TIMEOUT_MS)
-    VirtioDeviceBackend device;
+    @InjectService(filter = "(" + VirtioDevice.DEVICE_ID + "=" + VirtioDeviceIds.SCMI + ")", timeout = TIMEOUT_MS)
+    VirtioDevice device;
 
     @InjectService(timeout = TIMEOUT_MS)
     PowerDomainDriver power;

@@ -27,11 +27,12 @@ import org.osgi.test.common.annotation.InjectService;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorInfo;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.vhostuser.frontend.VhostUserFrontend;
 import org.scmi.transport.xen.XenSimulation;
 import org.scmi.transport.xen.frontend.SimulatedGuest;
-import org.scmi.virtio.device.VirtioDeviceBackend;
-import org.scmi.virtio.linux.LinuxException;
+import org.scmi.virtio.device.VirtioDevice;
+import org.scmi.virtio.device.VirtioDeviceIds;
 
 /**
  * Round-trip latency of one SCMI command, from the guest driver's kick to the response in its
@@ -80,8 +81,8 @@ class XenVersusVhostUserLatencyTest {
         void verify(byte[] command, byte[] response);
     }
 
-    @InjectService(filter = "(" + VirtioDeviceBackend.DEVICE_ID + "=32)", timeout = TIMEOUT_MS)
-    VirtioDeviceBackend device;
+    @InjectService(filter = "(" + VirtioDevice.DEVICE_ID + "=" + VirtioDeviceIds.SCMI + ")", timeout = TIMEOUT_MS)
+    VirtioDevice device;
 
     @InjectService(filter = "(scmi.protocol.id=16)", timeout = TIMEOUT_MS)
     ScmiProtocol base;

@@ -14,7 +14,7 @@ import org.scmi.transport.xen.port.QueueKick;
 import org.scmi.transport.xen.port.XenException;
 import org.scmi.transport.xen.port.XenHypervisor;
 import org.scmi.virtio.device.GuestIdentity;
-import org.scmi.virtio.device.VirtioDeviceBackend;
+import org.scmi.virtio.device.VirtioDevice;
 import org.scmi.virtio.memory.GuestMemoryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +39,7 @@ final class ServedDevice implements MmioHost {
     private volatile boolean closed;
 
     ServedDevice(DeviceDescription description, GuestIdentity guest, XenHypervisor hypervisor,
-            VirtioDeviceBackend backend, DeviceStateListener listener) throws XenException {
+            VirtioDevice backend, DeviceStateListener listener) throws XenException {
         this.description = description;
         this.hypervisor = hypervisor;
         this.memory = new XenGuestMemory(hypervisor, description.frontendDomid());

@@ -6,24 +6,24 @@ import java.util.Optional;
 import org.scmi.transport.xen.port.XenException;
 import org.scmi.transport.xen.port.XenHypervisor;
 import org.scmi.virtio.device.GuestIdentity;
-import org.scmi.virtio.device.VirtioDeviceBackend;
+import org.scmi.virtio.device.VirtioDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The per-guest device set-up both configuration paths (XenStore discovery and the static
- * dom0less list) end in: one {@link GuestConnection} per guest domain, one served device per
+ * dom0less list) end in: one {@link XenGuestDevice} per guest domain, one served device per
  * register range. Thread-safe; serving and removing are serialised.
  */
 public final class XenBackend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(XenBackend.class);
 
     private final XenHypervisor hypervisor;
-    private final VirtioDeviceBackend deviceBackend;
-    private final Map<Integer, GuestConnection> guests = new HashMap<>();
+    private final VirtioDevice deviceBackend;
+    private final Map<Integer, XenGuestDevice> guests = new HashMap<>();
     private boolean closed;
 
-    public XenBackend(XenHypervisor hypervisor, VirtioDeviceBackend deviceBackend) {
+    public XenBackend(XenHypervisor hypervisor, VirtioDevice deviceBackend) {
         this.hypervisor = hypervisor;
         this.deviceBackend = deviceBackend;
     }
@@ -46,10 +46,10 @@ public final class XenBackend implements AutoCloseable {
         if (find(description).isPresent()) {
             throw new IllegalStateException(description.key() + " is served already");
         }
-        GuestConnection guest = guests.get(description.frontendDomid());
+        XenGuestDevice guest = guests.get(description.frontendDomid());
         boolean created = guest == null;
         if (created) {
-            guest = GuestConnection.open(hypervisor, description.frontendDomid());
+            guest = XenGuestDevice.open(hypervisor, description.frontendDomid());
         }
         ServedDevice device = null;
         try {
@@ -77,7 +77,7 @@ public final class XenBackend implements AutoCloseable {
         if (device.isEmpty()) {
             return;
         }
-        GuestConnection guest = guests.get(description.frontendDomid());
+        XenGuestDevice guest = guests.get(description.frontendDomid());
         guest.remove(device.get());
         if (guest.devices().isEmpty()) {
             guests.remove(description.frontendDomid());
@@ -101,7 +101,7 @@ public final class XenBackend implements AutoCloseable {
     }
 
     private Optional<ServedDevice> find(DeviceDescription description) {
-        GuestConnection guest = guests.get(description.frontendDomid());
+        XenGuestDevice guest = guests.get(description.frontendDomid());
         if (guest == null) {
             return Optional.empty();
         }
@@ -111,7 +111,7 @@ public final class XenBackend implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        guests.values().forEach(GuestConnection::close);
+        guests.values().forEach(XenGuestDevice::close);
         guests.clear();
     }
 }

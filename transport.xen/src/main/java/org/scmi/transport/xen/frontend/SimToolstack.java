@@ -2,13 +2,13 @@ package org.scmi.transport.xen.frontend;
 
 import java.util.List;
 import java.util.Optional;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.backend.XenStoreDevices;
 import org.scmi.transport.xen.sim.SimDomain;
 import org.scmi.transport.xen.sim.SimHypervisor;
 import org.scmi.transport.xen.xenstore.XenStore;
 import org.scmi.transport.xen.xenstore.XenStoreException;
-import org.scmi.virtio.linux.LinuxException;
 
 /**
  * What {@code xl create -p} and {@code xl destroy} do for a guest with

@@ -1,10 +1,11 @@
 package org.scmi.transport.xen.frontend;
 
 import java.util.function.UnaryOperator;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.sim.SimDomain;
 import org.scmi.transport.xen.xenstore.XenStoreException;
-import org.scmi.virtio.linux.LinuxException;
+import org.scmi.virtio.device.VirtioDeviceIds;
 
 /**
  * A simulated guest with a virtio-scmi device on virtio-mmio, as a Linux guest on Xen Arm would
@@ -14,8 +15,7 @@ import org.scmi.virtio.linux.LinuxException;
  * posted when the device offers the platform-to-agent channel.
  */
 public final class SimulatedGuest implements AutoCloseable {
-    /** virtio-scmi: device 32, cmdq 0, eventq 1, VIRTIO_SCMI_F_P2A_CHANNELS bit 0. */
-    public static final int SCMI_DEVICE_ID = 32;
+    /** virtio-scmi: cmdq 0, eventq 1, VIRTIO_SCMI_F_P2A_CHANNELS bit 0. */
     public static final int CMDQ = 0;
     public static final int EVENTQ = 1;
     public static final int F_P2A_CHANNELS = 0;
@@ -74,7 +74,7 @@ public final class SimulatedGuest implements AutoCloseable {
 
     /** Probes the device and sets up its queues; returns how many queues it got. */
     public int initialise() {
-        queues = driver.initialise(SCMI_DEVICE_ID, 1L << F_P2A_CHANNELS, 2, QUEUE_SIZE, 2 * MESSAGE_BYTES);
+        queues = driver.initialise(VirtioDeviceIds.SCMI, 1L << F_P2A_CHANNELS, 2, QUEUE_SIZE, 2 * MESSAGE_BYTES);
         boolean events = queues > EVENTQ && (driver.features() & (1L << F_P2A_CHANNELS)) != 0;
         if (events) {
             for (int i = 0; i < EVENT_BUFFERS; i++) {

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.device.QueueSetup;
-import org.scmi.virtio.device.VirtioDeviceBackend;
+import org.scmi.virtio.device.VirtioDevice;
 import org.scmi.virtio.device.VirtioDeviceSession;
 import org.scmi.virtio.memory.GuestMemoryException;
 import org.scmi.virtio.ring.SplitRing;
@@ -35,7 +35,7 @@ public final class VirtioMmioDevice implements GuestTransport {
     private static final Logger LOG = LoggerFactory.getLogger(VirtioMmioDevice.class);
     private static final long LOW_WORD = 0xFFFF_FFFFL;
 
-    private final VirtioDeviceBackend backend;
+    private final VirtioDevice backend;
     private final MmioHost host;
     private final GuestErrorLog errors;
     private final long offeredFeatures;
@@ -61,7 +61,7 @@ public final class VirtioMmioDevice implements GuestTransport {
         QueueMemory memory;
     }
 
-    public VirtioMmioDevice(VirtioDeviceBackend backend, GuestIdentity guest, MmioHost host) {
+    public VirtioMmioDevice(VirtioDevice backend, GuestIdentity guest, MmioHost host) {
         this.backend = backend;
         this.host = host;
         this.errors = new GuestErrorLog(LOG, guest.key());

@@ -14,7 +14,7 @@ public class XenException extends IOException {
 
     public XenException(String message, Throwable cause) {
         super(message, cause);
-        this.errno = cause instanceof org.scmi.virtio.linux.LinuxException e ? e.errno() : 0;
+        this.errno = cause instanceof org.scmi.linux.LinuxException e ? e.errno() : 0;
     }
 
     public int errno() {

@@ -7,12 +7,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.scmi.linux.Errno;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.port.EventChannels;
 import org.scmi.transport.xen.port.XenException;
-import org.scmi.virtio.linux.Errno;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
 
 /**
  * One {@code /dev/xen/evtchn} handle. Fired ports are read as 4-byte words and re-enabled by

@@ -6,12 +6,12 @@ import static org.scmi.transport.xen.abi.XenAbi.offset;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.scmi.linux.Errno;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.port.PageMapping;
 import org.scmi.transport.xen.port.XenException;
-import org.scmi.virtio.linux.Errno;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
 
 /**
  * Consecutive grant references of one domain mapped through {@code /dev/xen/gntdev}: MAP_GRANT_REF

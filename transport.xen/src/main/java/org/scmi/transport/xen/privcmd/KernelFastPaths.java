@@ -8,14 +8,14 @@ import static org.scmi.transport.xen.abi.XenAbi.offset;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
+import org.scmi.transport.xen.mmio.VirtioMmio;
 import org.scmi.transport.xen.port.InterruptTrigger;
 import org.scmi.transport.xen.port.IoreqServer;
 import org.scmi.transport.xen.port.QueueKick;
 import org.scmi.transport.xen.port.XenException;
-import org.scmi.transport.xen.mmio.VirtioMmio;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
 
 /**
  * privcmd's eventfd paths (CONFIG_XEN_PRIVCMD_EVENTFD): IRQFD re-issues a set_irq_level dm_op each

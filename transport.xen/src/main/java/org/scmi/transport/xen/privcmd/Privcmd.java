@@ -8,10 +8,10 @@ import static org.scmi.transport.xen.abi.XenAbi.offset;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.port.XenException;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
 
 /**
  * The {@code /dev/xen/privcmd} calls: device-model operations (one {@code struct xen_dm_op} per

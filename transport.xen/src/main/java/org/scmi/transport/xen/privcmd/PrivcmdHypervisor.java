@@ -5,6 +5,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.port.EventChannels;
 import org.scmi.transport.xen.port.InterruptTrigger;
@@ -15,8 +17,6 @@ import org.scmi.transport.xen.port.XenException;
 import org.scmi.transport.xen.port.XenHypervisor;
 import org.scmi.transport.xen.xenstore.XenStore;
 import org.scmi.transport.xen.xenstore.XenStoreClient;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
 
 /**
  * The hypervisor port on a real Xen host, through the kernel's {@code /dev/xen} devices:

@@ -12,7 +12,7 @@
  * the plain path kept). The hypervisor must be built with CONFIG_IOREQ_SERVER (on Arm it needs
  * CONFIG_EXPERT), else every dm_op fails with ENOSYS.
  *
- * <p>The ioctl wrappers use the shared {@code org.scmi.virtio.linux.Linux} calls; nothing here
+ * <p>The ioctl wrappers use the shared {@code org.scmi.linux.Linux} calls; nothing here
  * declares its own native function.
  */
 package org.scmi.transport.xen.privcmd;

@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.scmi.linux.Errno;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.IoreqSlot;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.port.XenException;
-import org.scmi.virtio.linux.Errno;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
 
 /**
  * A simulated guest domain as the hypervisor keeps it: RAM in a memfd at guest-physical

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.scmi.linux.Errno;
 import org.scmi.transport.xen.port.EventChannels;
 import org.scmi.transport.xen.port.XenException;
-import org.scmi.virtio.linux.Errno;
 
 /**
  * A simulated {@code /dev/xen/evtchn} handle with the device's semantics: a port that fires is

@@ -8,6 +8,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.scmi.linux.Errno;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.port.EventChannels;
 import org.scmi.transport.xen.port.InterruptTrigger;
@@ -19,9 +22,6 @@ import org.scmi.transport.xen.port.XenHypervisor;
 import org.scmi.transport.xen.xenstore.XenStore;
 import org.scmi.transport.xen.xenstore.XenStoreClient;
 import org.scmi.transport.xen.xenstore.XsWire;
-import org.scmi.virtio.linux.Errno;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
 
 /**
  * An in-process Xen for tests and for trying the Xen path without Xen: guest domains with memfd

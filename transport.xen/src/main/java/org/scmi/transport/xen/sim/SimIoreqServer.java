@@ -4,10 +4,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.scmi.linux.Errno;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.port.IoreqServer;
 import org.scmi.transport.xen.port.XenException;
-import org.scmi.virtio.linux.Errno;
 
 /** A simulated IOREQ server: its shared page, its MMIO ranges, and whether each vCPU was invalidated. */
 final class SimIoreqServer implements IoreqServer {

@@ -2,6 +2,8 @@ package org.scmi.transport.xen.sim;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.IoreqSlot;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.mmio.VirtioMmio;
@@ -9,8 +11,6 @@ import org.scmi.transport.xen.port.InterruptTrigger;
 import org.scmi.transport.xen.port.IoreqServer;
 import org.scmi.transport.xen.port.QueueKick;
 import org.scmi.transport.xen.port.XenException;
-import org.scmi.virtio.linux.Linux;
-import org.scmi.virtio.linux.LinuxException;
 
 /**
  * The backend domain's kernel with privcmd's eventfd paths (CONFIG_XEN_PRIVCMD_EVENTFD), as the

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.scmi.virtio.linux.Linux;
+import org.scmi.linux.Linux;
 
 /**
  * A XenStore connection through the kernel's {@code /dev/xen/xenbus} device, which every domain

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.device.QueueSetup;
-import org.scmi.virtio.device.VirtioDeviceBackend;
+import org.scmi.virtio.device.VirtioDevice;
 import org.scmi.virtio.device.VirtioDeviceSession;
 
 /** The register machine against a recording session and host. */
@@ -26,7 +26,7 @@ class VirtioMmioDeviceTest {
     private int interrupts;
     private VirtioMmioDevice device;
 
-    private final VirtioDeviceBackend backend = new VirtioDeviceBackend() {
+    private final VirtioDevice backend = new VirtioDevice() {
         @Override
         public int deviceId() {
             return 32;

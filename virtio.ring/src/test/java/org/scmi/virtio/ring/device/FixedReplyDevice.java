@@ -5,7 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.GuestTransport;
-import org.scmi.virtio.device.VirtioDeviceBackend;
+import org.scmi.virtio.device.VirtioDevice;
 import org.scmi.virtio.device.VirtioDeviceSession;
 import org.scmi.virtio.ring.VirtioFeatures;
 
@@ -15,7 +15,7 @@ import org.scmi.virtio.ring.VirtioFeatures;
  * {@link Responder} writes. It serves real rings, so a transport that gets addresses, memory or
  * notifications wrong fails, and it measures the transport and ring engine without the SCMI layer.
  */
-public class FixedReplyDevice implements VirtioDeviceBackend {
+public class FixedReplyDevice implements VirtioDevice {
     public static final int VIRTIO_ID_SCMI = 32;
     public static final int VIRTIO_SCMI_F_P2A_CHANNELS = 0;
     public static final int QUEUE_COUNT = 2;

@@ -1,0 +1,10 @@
+/**
+ * The SCMI core's view of its guests for administration (shell commands, monitoring): every agent
+ * since start with its connection and counters, and a way to end a guest's connection.
+ */
+@Export
+@Version("1.0.0")
+package org.scmi.core.admin;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,556 @@
+package org.scmi.transport.vhostuser;
+
+import java.util.List;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
+import org.scmi.transport.vhostuser.VhostUserCodec.RegionDescription;
+import org.scmi.transport.vhostuser.VhostUserCodec.VringAddress;
+import org.scmi.transport.vhostuser.VhostUserCodec.VringFile;
+import org.scmi.transport.vhostuser.VhostUserCodec.VringState;
+import org.scmi.virtio.device.GuestIdentity;
+import org.scmi.virtio.device.GuestTransport;
+import org.scmi.virtio.device.QueueSetup;
+import org.scmi.virtio.device.VirtioDevice;
+import org.scmi.virtio.device.VirtioDeviceSession;
+import org.scmi.virtio.ring.SplitRing;
+import org.scmi.virtio.ring.VirtioFeatures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One front-end connection: the vhost-user protocol as the back-end of one guest's device, from
+ * the first request to the disconnect that frees everything of the guest.
+ *
+ * <p>Threads:
+ * <ul>
+ * <li>the <em>connection thread</em> runs {@link #serve()}: it blocks reading the socket, handles
+ * each request in order (all vring, memory and session state changes happen here) and tears the
+ * guest down at the end;</li>
+ * <li>the {@link KickPoller} thread delivers the guest's kicks to the device;</li>
+ * <li>the device's own threads call {@link #notifyGuest} and {@link #deviceNeedsReset} at any time;
+ * they only signal eventfds, through {@link EventFdSlot}s that the connection thread may replace
+ * concurrently.</li>
+ * </ul>
+ *
+ * <p>A ring is served (the session's {@code startQueue}) when it has a size, addresses, a kick fd,
+ * is enabled and the memory table is known; it is stopped before any of those changes and at
+ * GET_VRING_BASE, and restarted after the change if it is still complete. Guest memory is unmapped
+ * only once no queue uses it.
+ */
+final class VhostUserConnection implements GuestTransport {
+    private static final Logger LOG = LoggerFactory.getLogger(VhostUserConnection.class);
+    private static final long ACK_SUCCESS = 0;
+    private static final long ACK_FAILURE = 1;
+    private static final int MAX_AVAIL_INDEX = 0xFFFF;
+
+    private final GuestIdentity guest;
+    private final VirtioDevice backend;
+    private final int socket;
+    private final MessageChannel channel;
+    private final Vring[] vrings;
+    private final long offeredFeatures;
+
+    private VirtioDeviceSession session;
+    private KickPoller kicks;
+    private MemoryTable memory;
+    private long ackedFeatures;
+    private long protocolFeatures;
+    /** Guarded by this: the socket is still open (shutdown from other threads is safe). */
+    private boolean socketOpen = true;
+    private volatile boolean disconnecting;
+
+    /**
+     * @param socket the accepted connection; this object owns it from now on
+     */
+    VhostUserConnection(GuestIdentity guest, VirtioDevice backend, int socket) {
+        this.guest = guest;
+        this.backend = backend;
+        this.socket = socket;
+        this.channel = new MessageChannel(socket);
+        this.vrings = new Vring[backend.queueCount()];
+        for (int i = 0; i < vrings.length; i++) {
+            vrings[i] = new Vring(i);
+        }
+        this.offeredFeatures = backend.features() | VirtioFeatures.bit(ProtocolFeatures.F_PROTOCOL_FEATURES);
+    }
+
+    private String name() {
+        return guest.name();
+    }
+
+    /** Serves the connection until the front-end leaves, breaks the protocol or is disconnected. */
+    void serve() {
+        try {
+            session = backend.open(guest, this);
+            kicks = new KickPoller(name(), vrings.length, this::kicked, this::disconnect);
+            while (true) {
+                Message message = channel.receive();
+                if (message == null) {
+                    LOG.info("guest {}: {}", name(), disconnecting ? "disconnected" : "front-end closed the connection");
+                    return;
+                }
+                try {
+                    handle(message);
+                } finally {
+                    message.closeFds();
+                }
+            }
+        } catch (ProtocolViolation e) {
+            LOG.error("guest {}: {}; disconnecting", name(), e.getMessage());
+        } catch (LinuxException e) {
+            if (disconnecting) {
+                LOG.info("guest {}: disconnected", name());
+            } else {
+                LOG.error("guest {}: connection failed: {}; disconnecting", name(), e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("guest {}: unexpected failure; disconnecting", name(), e);
+        } finally {
+            tearDown();
+        }
+    }
+
+    /**
+     * Ends the connection from any thread (a broken kick fd, or the administrator through the device):
+     * the socket is shut down, QEMU sees the back-end disconnect, and the connection thread tears the
+     * guest down as for any disconnect. The socket keeps listening for the guest's next connection.
+     */
+    @Override
+    public void disconnect() {
+        disconnecting = true;
+        synchronized (this) {
+            if (socketOpen) {
+                Linux.shutdown(socket);
+            }
+        }
+    }
+
+    private void kicked(int queue) {
+        session.queueNotified(queue);
+    }
+
+    // ------------------------------------------------------------------ GuestTransport (device threads)
+
+    @Override
+    public void notifyGuest(int queueIndex) {
+        if (queueIndex < 0 || queueIndex >= vrings.length) {
+            LOG.warn("guest {}: device notified unknown queue {}", name(), queueIndex);
+            return;
+        }
+        try {
+            vrings[queueIndex].call.signal();
+        } catch (LinuxException e) {
+            LOG.warn("guest {}: cannot signal the call fd of queue {}: {}", name(), queueIndex, e.getMessage());
+        }
+    }
+
+    @Override
+    public void deviceNeedsReset(String reason) {
+        boolean signalled = false;
+        for (Vring vring : vrings) {
+            try {
+                signalled |= vring.err.signal();
+            } catch (LinuxException e) {
+                LOG.warn("guest {}: cannot signal the err fd of queue {}: {}", name(), vring.index, e.getMessage());
+            }
+        }
+        LOG.error("guest {}: device needs reset: {}{}", name(), reason,
+                signalled ? " (front-end told through the vring err fds)" : " (front-end gave no err fd)");
+    }
+
+    // ------------------------------------------------------------------ requests (connection thread)
+
+    private void handle(Message message) throws ProtocolViolation, LinuxException {
+        FrontendRequest request = message.request();
+        if (request == null) {
+            throw new ProtocolViolation("unknown " + message.describe());
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("guest {}: {} flags 0x{} ({} payload bytes, {} fds)", name(), request,
+                    Integer.toHexString(message.header().flags()), message.payload().length, message.fdCount());
+        }
+        byte[] reply;
+        try {
+            reply = dispatch(request, message);
+        } catch (ProtocolViolation e) {
+            if (wantsAck(message)) {
+                channel.reply(message.header().request(), VhostUserCodec.encodeU64(ACK_FAILURE));
+            }
+            throw new ProtocolViolation(request + ": " + e.getMessage(), e);
+        }
+        if (reply != null) {
+            channel.reply(message.header().request(), reply);
+        } else if (wantsAck(message)) {
+            channel.reply(message.header().request(), VhostUserCodec.encodeU64(ACK_SUCCESS));
+        }
+    }
+
+    private boolean wantsAck(Message message) {
+        return message.header().needsReply() && VirtioFeatures.has(protocolFeatures, ProtocolFeatures.REPLY_ACK);
+    }
+
+    /** Handles one request; returns its reply payload, or null for requests without one. */
+    private byte[] dispatch(FrontendRequest request, Message m) throws ProtocolViolation, LinuxException {
+        return switch (request) {
+            case GET_FEATURES -> {
+                expect(m, 0, 0);
+                yield VhostUserCodec.encodeU64(offeredFeatures);
+            }
+            case SET_FEATURES -> {
+                expect(m, VhostUserCodec.U64_SIZE, 0);
+                setFeatures(VhostUserCodec.decodeU64(m.payload()));
+                yield null;
+            }
+            case GET_PROTOCOL_FEATURES -> {
+                expect(m, 0, 0);
+                yield VhostUserCodec.encodeU64(ProtocolFeatures.OFFERED);
+            }
+            case SET_PROTOCOL_FEATURES -> {
+                expect(m, VhostUserCodec.U64_SIZE, 0);
+                setProtocolFeatures(VhostUserCodec.decodeU64(m.payload()));
+                yield null;
+            }
+            case GET_QUEUE_NUM -> {
+                expect(m, 0, 0);
+                yield VhostUserCodec.encodeU64(vrings.length);
+            }
+            case SET_OWNER -> {
+                expect(m, 0, 0);
+                yield null;
+            }
+            case RESET_OWNER -> {
+                // Deprecated; the specification recommends treating it as "disable all rings".
+                expect(m, 0, 0);
+                for (Vring vring : vrings) {
+                    vring.enabled = false;
+                    reconcile(vring);
+                }
+                yield null;
+            }
+            case RESET_DEVICE -> {
+                expect(m, 0, 0);
+                resetDevice();
+                yield null;
+            }
+            case SET_MEM_TABLE -> {
+                setMemTable(m);
+                yield null;
+            }
+            case SET_VRING_NUM -> {
+                setVringNum(state(m));
+                yield null;
+            }
+            case SET_VRING_ADDR -> {
+                expect(m, VhostUserCodec.VRING_ADDRESS_SIZE, 0);
+                setVringAddress(VringAddress.decode(m.payload()));
+                yield null;
+            }
+            case SET_VRING_BASE -> {
+                setVringBase(state(m));
+                yield null;
+            }
+            case GET_VRING_BASE -> {
+                yield getVringBase(state(m)).encode();
+            }
+            case SET_VRING_KICK -> {
+                setVringKick(m);
+                yield null;
+            }
+            case SET_VRING_CALL -> {
+                VringFile file = vringFile(m);
+                vring(file.index()).call.replace(file.noFd() ? -1 : m.takeFd());
+                yield null;
+            }
+            case SET_VRING_ERR -> {
+                VringFile file = vringFile(m);
+                vring(file.index()).err.replace(file.noFd() ? -1 : m.takeFd());
+                yield null;
+            }
+            case SET_VRING_ENABLE -> {
+                setVringEnable(state(m));
+                yield null;
+            }
+            default -> throw new ProtocolViolation("request not supported by this back-end (no feature offered "
+                    + "for it)");
+        };
+    }
+
+    private static void expect(Message m, int payloadSize, int fds) throws ProtocolViolation {
+        if (m.payload().length != payloadSize) {
+            throw new ProtocolViolation("payload of " + m.payload().length + " bytes, expected " + payloadSize);
+        }
+        if (m.fdCount() != fds) {
+            throw new ProtocolViolation(m.fdCount() + " fds attached, expected " + fds);
+        }
+    }
+
+    private VringState state(Message m) throws ProtocolViolation {
+        expect(m, VhostUserCodec.VRING_STATE_SIZE, 0);
+        return VringState.decode(m.payload());
+    }
+
+    private VringFile vringFile(Message m) throws ProtocolViolation {
+        if (m.payload().length != VhostUserCodec.U64_SIZE) {
+            throw new ProtocolViolation("payload of " + m.payload().length + " bytes, expected "
+                    + VhostUserCodec.U64_SIZE);
+        }
+        long value = VhostUserCodec.decodeU64(m.payload());
+        VringFile file = VringFile.decode(value);
+        if (file == null) {
+            throw new ProtocolViolation(String.format("invalid vring file payload 0x%x", value));
+        }
+        vring(file.index());
+        int fds = file.noFd() ? 0 : 1;
+        if (m.fdCount() != fds) {
+            throw new ProtocolViolation(m.fdCount() + " fds attached, expected " + fds);
+        }
+        return file;
+    }
+
+    private Vring vring(int index) throws ProtocolViolation {
+        if (index < 0 || index >= vrings.length) {
+            throw new ProtocolViolation("vring " + Integer.toUnsignedString(index) + " does not exist (the device has "
+                    + vrings.length + ")");
+        }
+        return vrings[index];
+    }
+
+    private void setFeatures(long features) throws ProtocolViolation, LinuxException {
+        if ((features & ~offeredFeatures) != 0) {
+            throw new ProtocolViolation(String.format("features 0x%x include 0x%x, which were not offered", features,
+                    features & ~offeredFeatures));
+        }
+        for (Vring vring : vrings) {
+            if (vring.running && features != ackedFeatures) {
+                throw new ProtocolViolation("features changed while vring " + vring.index + " is running");
+            }
+        }
+        try {
+            session.setFeatures(features & ~VirtioFeatures.bit(ProtocolFeatures.F_PROTOCOL_FEATURES));
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolViolation(String.format("device refused features 0x%x: %s", features, e.getMessage()), e);
+        }
+        ackedFeatures = features;
+        if (!VirtioFeatures.has(features, ProtocolFeatures.F_PROTOCOL_FEATURES)) {
+            // Without protocol features there is no SET_VRING_ENABLE: rings start enabled.
+            for (Vring vring : vrings) {
+                vring.enabled = true;
+                reconcile(vring);
+            }
+        }
+    }
+
+    private void setProtocolFeatures(long features) throws ProtocolViolation {
+        if ((features & ~ProtocolFeatures.OFFERED) != 0) {
+            throw new ProtocolViolation(String.format("protocol features 0x%x include 0x%x, which were not offered",
+                    features, features & ~ProtocolFeatures.OFFERED));
+        }
+        protocolFeatures = features;
+    }
+
+    private void resetDevice() throws ProtocolViolation {
+        for (Vring vring : vrings) {
+            stop(vring);
+            vring.reset();
+        }
+        ackedFeatures = 0;
+        try {
+            session.reset();
+        } catch (RuntimeException e) {
+            throw new ProtocolViolation("device reset failed: " + e, e);
+        }
+    }
+
+    private void setMemTable(Message m) throws ProtocolViolation, LinuxException {
+        byte[] payload = m.payload();
+        if (payload.length < VhostUserCodec.memoryTableSize(0)) {
+            throw new ProtocolViolation("payload of " + payload.length + " bytes is shorter than a memory table");
+        }
+        int count = VhostUserCodec.memoryTableCount(payload);
+        if (count < 1 || count > VhostUserCodec.MAX_REGIONS) {
+            throw new ProtocolViolation("memory table with " + Integer.toUnsignedString(count) + " regions (1 to "
+                    + VhostUserCodec.MAX_REGIONS + " allowed)");
+        }
+        expect(m, VhostUserCodec.memoryTableSize(count), count);
+        List<RegionDescription> regions = VhostUserCodec.decodeMemoryTable(payload);
+        int[] fds = new int[count];
+        for (int i = 0; i < count; i++) {
+            fds[i] = m.takeFd();
+        }
+        MemoryTable table = MemoryTable.map(regions, fds);
+        for (RegionDescription region : regions) {
+            LOG.info("guest {}: memory region guest 0x{} size 0x{} (user 0x{}, fd offset 0x{})", name(),
+                    Long.toHexString(region.guestAddress()), Long.toHexString(region.size()),
+                    Long.toHexString(region.userAddress()), Long.toHexString(region.mmapOffset()));
+        }
+        replaceMemory(table);
+    }
+
+    /** Stops every running ring, swaps the table, unmaps the old one, and restarts the rings. */
+    private void replaceMemory(MemoryTable table) throws ProtocolViolation, LinuxException {
+        for (Vring vring : vrings) {
+            stop(vring);
+        }
+        MemoryTable old = memory;
+        memory = table;
+        if (old != null) {
+            old.close();
+        }
+        for (Vring vring : vrings) {
+            reconcile(vring);
+        }
+    }
+
+    private void setVringNum(VringState state) throws ProtocolViolation, LinuxException {
+        Vring vring = vring(state.index());
+        int size = state.num();
+        if (!SplitRing.isValidQueueSize(size) || size > backend.maxQueueSize()) {
+            throw new ProtocolViolation("vring " + vring.index + ": size " + Integer.toUnsignedString(size)
+                    + " is not a power of two up to " + Math.min(backend.maxQueueSize(), SplitRing.MAX_QUEUE_SIZE));
+        }
+        stop(vring);
+        vring.size = size;
+        reconcile(vring);
+    }
+
+    private void setVringAddress(VringAddress address) throws ProtocolViolation, LinuxException {
+        Vring vring = vring(address.index());
+        stop(vring);
+        vring.address = address;
+        reconcile(vring);
+    }
+
+    private void setVringBase(VringState state) throws ProtocolViolation, LinuxException {
+        Vring vring = vring(state.index());
+        if (Integer.compareUnsigned(state.num(), MAX_AVAIL_INDEX) > 0) {
+            throw new ProtocolViolation("vring " + vring.index + ": base " + Integer.toUnsignedString(state.num())
+                    + " is not a 16-bit split ring index");
+        }
+        stop(vring);
+        vring.base = state.num();
+        reconcile(vring);
+    }
+
+    /** Stops the ring; it needs a new kick fd to run again. Replies with where it stopped. */
+    private VringState getVringBase(VringState state) throws ProtocolViolation {
+        Vring vring = vring(state.index());
+        stop(vring);
+        vring.replaceKick(-1);
+        return new VringState(vring.index, vring.base);
+    }
+
+    private void setVringKick(Message m) throws ProtocolViolation, LinuxException {
+        VringFile file = vringFile(m);
+        if (file.noFd()) {
+            throw new ProtocolViolation("vring " + file.index() + ": no kick fd (ring polling is not supported)");
+        }
+        Vring vring = vring(file.index());
+        stop(vring);
+        vring.replaceKick(m.takeFd());
+        reconcile(vring);
+    }
+
+    private void setVringEnable(VringState state) throws ProtocolViolation, LinuxException {
+        Vring vring = vring(state.index());
+        if (state.num() != 0 && state.num() != 1) {
+            throw new ProtocolViolation("vring " + vring.index + ": enable value " + Integer.toUnsignedString(
+                    state.num()) + " is neither 0 nor 1");
+        }
+        vring.enabled = state.num() == 1;
+        reconcile(vring);
+    }
+
+    // ------------------------------------------------------------------ serving rings
+
+    /** Starts or stops the ring so that it runs exactly when it is complete. */
+    private void reconcile(Vring vring) throws ProtocolViolation, LinuxException {
+        boolean complete = vring.configured() && memory != null;
+        if (complete && !vring.running) {
+            start(vring);
+        } else if (!complete && vring.running) {
+            stop(vring);
+        }
+    }
+
+    private void start(Vring vring) throws ProtocolViolation, LinuxException {
+        VringAddress a = vring.address;
+        String ring = "vring " + vring.index + " ";
+        QueueSetup setup = new QueueSetup(memory.guestMemory(), vring.size,
+                memory.toGuestAddress(a.descriptor(), SplitRing.descriptorTableSize(vring.size),
+                        ring + "descriptor table"),
+                memory.toGuestAddress(a.avail(), SplitRing.availRingSize(vring.size), ring + "available ring"),
+                memory.toGuestAddress(a.used(), SplitRing.usedRingSize(vring.size), ring + "used ring"),
+                vring.base);
+        try {
+            session.startQueue(vring.index, setup);
+        } catch (RuntimeException e) {
+            throw new ProtocolViolation(ring + "refused by the device: " + e.getMessage(), e);
+        }
+        vring.running = true;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("guest {}: {}started: size {}, descriptors 0x{}, avail 0x{}, used 0x{}, at avail index {}", name(),
+                    ring, setup.size(), Long.toHexString(setup.descriptorTable()), Long.toHexString(setup.driverArea()),
+                    Long.toHexString(setup.deviceArea()), setup.nextAvailIndex());
+        }
+        kicks.watch(vring.index, vring.kickFd);
+        // Chains made available before the ring started were announced by kicks nobody served.
+        Linux.eventfdSignal(vring.kickFd);
+    }
+
+    /** Stops the ring if it runs and records where the device stopped. */
+    private void stop(Vring vring) throws ProtocolViolation {
+        if (!vring.running) {
+            return;
+        }
+        try {
+            kicks.unwatch(vring.index);
+        } catch (LinuxException e) {
+            throw new ProtocolViolation("vring " + vring.index + ": cannot stop its kick handling: " + e.getMessage(),
+                    e);
+        }
+        vring.running = false;
+        try {
+            vring.base = session.stopQueue(vring.index) & MAX_AVAIL_INDEX;
+        } catch (RuntimeException e) {
+            throw new ProtocolViolation("vring " + vring.index + ": device failed to stop: " + e, e);
+        }
+        LOG.debug("guest {}: vring {} stopped at avail index {}", name(), vring.index, vring.base);
+    }
+
+    // ------------------------------------------------------------------ teardown
+
+    /** Frees everything of the guest: kicks, queues, session, fds, memory, socket. */
+    private void tearDown() {
+        if (kicks != null) {
+            kicks.close();
+        }
+        if (session != null) {
+            for (Vring vring : vrings) {
+                if (vring.running) {
+                    vring.running = false;
+                    try {
+                        session.stopQueue(vring.index);
+                    } catch (RuntimeException e) {
+                        LOG.warn("guest {}: device failed to stop vring {}", name(), vring.index, e);
+                    }
+                }
+            }
+            try {
+                session.close();
+            } catch (RuntimeException e) {
+                LOG.warn("guest {}: device session failed to close", name(), e);
+            }
+        }
+        for (Vring vring : vrings) {
+            vring.reset();
+        }
+        if (memory != null) {
+            memory.close();
+            memory = null;
+        }
+        synchronized (this) {
+            socketOpen = false;
+            Linux.close(socket);
+        }
+    }
+}
