@@ -35,6 +35,7 @@ public final class Linux {
     public static final int MFD_CLOEXEC = 0x1;
     public static final int AF_UNIX = 1;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
     public static final int SCM_RIGHTS = 1;
@@ -470,6 +471,70 @@ public final class Linux {
                 throw new LinuxException("connect " + path, errno);
             }
             return fd;
+        } catch (LinuxException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * The address of a datagram socket: a file system path, or a name in the abstract namespace
+     * when it starts with {@code @} (as NOTIFY_SOCKET may be). Returns its length in bytes.
+     */
+    private static int datagramAddress(MemorySegment address, String path) {
+        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length >= SUN_PATH_MAX) {
+            throw new IllegalArgumentException("socket path longer than " + (SUN_PATH_MAX - 1) + " bytes: " + path);
+        }
+        address.set(JAVA_SHORT, 0, (short) AF_UNIX);
+        MemorySegment.copy(bytes, 0, address, ValueLayout.JAVA_BYTE, 2, bytes.length);
+        if (path.startsWith("@")) {
+            address.set(ValueLayout.JAVA_BYTE, 2, (byte) 0);
+            return 2 + bytes.length; // abstract names are not terminated: the length is part of the name
+        }
+        return SOCKADDR_UN_SIZE;
+    }
+
+    /**
+     * Sends one datagram to the Unix datagram socket {@code path} ({@code @name}: abstract
+     * namespace), the way sd_notify(3) talks to a service manager.
+     */
+    public static void sendUnixDatagram(String path, byte[] message) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE);
+            int length = datagramAddress(address, path);
+            int fd = check("socket", (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), state);
+            try {
+                check("connect " + path, (int) CONNECT.invokeExact(state, fd, address, length), state);
+                MemorySegment datagram = arena.allocate(Math.max(1, message.length));
+                MemorySegment.copy(message, 0, datagram, ValueLayout.JAVA_BYTE, 0, message.length);
+                write(fd, datagram.asSlice(0, message.length));
+            } finally {
+                close(fd);
+            }
+        } catch (LinuxException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** A Unix datagram socket bound to {@code path} ({@code @name}: abstract namespace), read with read(2). */
+    public static int bindUnixDatagram(String path) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE);
+            int length = datagramAddress(address, path);
+            int fd = check("socket", (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), state);
+            try {
+                check("bind " + path, (int) BIND.invokeExact(state, fd, address, length), state);
+                return fd;
+            } catch (LinuxException e) {
+                close(fd);
+                throw e;
+            }
         } catch (LinuxException e) {
             throw e;
         } catch (Throwable t) {

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.scmi.launcher.e2e.ServerProcess;
 import org.scmi.transport.vhostuser.frontend.VhostUserFrontend.WaitMode;
-import org.scmi.virtio.linux.LinuxException;
+import org.scmi.linux.LinuxException;
 
 /**
  * A fresh server as a guest meets it: how long from starting {@code ./scmi-server} until a guest
