@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * then has its component up (each configured vhost-user guest listening, the admin shell open) or
  * failed for a reason it logged. It logs {@code ready} with the time since the JVM started and,
  * under systemd ({@code Type=notify}), sends {@code READY=1} to the service manager's socket
- * ({@code NOTIFY_SOCKET}), and {@code STOPPING=1} when the framework stops. A server that is still
+ * ({@code NOTIFY_SOCKET}), and {@code STOPPING=1} when the framework stops (not when only this
+ * bundle is updated). A server that is still
  * waiting for a component after {@value #PATIENCE_SECONDS} s reports itself ready anyway, naming
  * what it waits for, so that the service manager keeps it instead of killing it at its start
  * timeout.
@@ -177,10 +178,13 @@ public final class ServiceReadiness {
         notifyServiceManager("READY=1\nSTATUS=" + status);
     }
 
+    /** Tells the service manager the server is stopping, unless only this bundle is (a live update). */
     @Deactivate
     void deactivate() {
         watcher.interrupt();
-        notifyServiceManager("STOPPING=1\nSTATUS=stopping: closing every guest");
+        if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.STOPPING) {
+            notifyServiceManager("STOPPING=1\nSTATUS=stopping: closing every guest");
+        }
     }
 
     /** Sends one sd_notify message when a service manager asked for them; otherwise does nothing. */

@@ -32,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.scmi.launcher.e2e.ScmiGuest;
@@ -45,9 +46,10 @@ import org.scmi.launcher.e2e.ServerProcess;
  * classes this run loaded, already parsed and linked, and the profiles of the methods it ran, so a
  * server started with it comes up and answers its first requests sooner.
  *
- * <p>usage: {@code TrainingRun LAUNCHER CACHE}: LAUNCHER is a {@code scmi-server} launcher script
- * (the package's, or the source tree's with its JDK and JAR in the environment), CACHE the file
- * to write.
+ * <p>usage: {@code TrainingRun LAUNCHER CACHE [JAR]}: LAUNCHER is a {@code scmi-server} launcher
+ * script, CACHE the file to write. Without JAR the launcher runs what lies beside it (a package's
+ * runtime and JAR); with JAR (the source tree's build) it runs that JAR on the JVM running this
+ * training run, the JDK that {@code ./scmi-server} then starts the server with.
  */
 public final class TrainingRun {
     /** Rounds of the Linux probe; each round is about 80 commands. */
@@ -67,8 +69,8 @@ public final class TrainingRun {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: TrainingRun LAUNCHER CACHE");
+        if (args.length != 2 && args.length != 3) {
+            System.err.println("usage: TrainingRun LAUNCHER CACHE [JAR]");
             System.exit(2);
         }
         Path launcher = Path.of(args[0]).toAbsolutePath();
@@ -76,9 +78,15 @@ public final class TrainingRun {
         Path folder = Files.createTempDirectory("scmi-training");
         Path socket = folder.resolve("training.sock");
         Files.deleteIfExists(cache);
-        // No cache is read while one is written; the output option goes to the JVM unchanged.
-        Map<String, String> environment = Map.of("SCMI_SERVER_AOT_CACHE", "",
-                "SCMI_SERVER_JAVA_OPTIONS", "-XX:AOTCacheOutput=" + cache);
+        // No cache is read while one is written. The output option joins the JVM options the server
+        // will run with (SCMI_SERVER_JAVA_OPTIONS), which the cache must be made with.
+        String options = System.getenv().getOrDefault("SCMI_SERVER_JAVA_OPTIONS", "");
+        Map<String, String> environment = new HashMap<>(Map.of("SCMI_SERVER_AOT_CACHE", "",
+                "SCMI_SERVER_JAVA_OPTIONS", (options + " -XX:AOTCacheOutput=" + cache).trim()));
+        if (args.length == 3) {
+            environment.put("SCMI_SERVER_JAR", Path.of(args[2]).toAbsolutePath().toString());
+            environment.put("SCMI_SERVER_JAVA", ServerProcess.java().toString());
+        }
         try (ServerProcess server = ServerProcess.start("scmi-server training run",
                 List.of("bash", launcher.toString(), "--socket-path", socket.toString()), environment)) {
             server.awaitListening(socket);
@@ -92,9 +100,9 @@ public final class TrainingRun {
                     guest.call(POWER, POWER_STATE_GET, RESPONSE_CAPACITY, i % POWER_DOMAINS);
                 }
             }
-            server.terminate();
+            server.handle().destroy(); // SIGTERM: the JVM writes the cache on its way out
+            server.awaitExit(CACHE_WRITE);
             if (!Files.isRegularFile(cache)) {
-                server.awaitExit(CACHE_WRITE);
                 throw new IllegalStateException("the training run wrote no cache " + cache + "; output:\n"
                         + String.join("\n", server.output()));
             }
