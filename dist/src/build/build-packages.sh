@@ -126,6 +126,9 @@ link_runtime() {
   "$JAVA_HOME/bin/jlink" "${from[@]}" --add-modules "$MODULES" --output "$output" \
     --strip-java-debug-attributes --no-header-files --no-man-pages --exclude-files='glob:**.debuginfo' >&2
   strip_runtime "$arch" "$output"
+  # The server runs with compressed object pointers (a small heap): the archive for runs without
+  # them would never be read.
+  rm -f "$output/lib/server/classes_nocoops.jsa"
   # jlink leaves the legal notices read-only; packaged files are 0644.
   find "$output" -type f -perm 0444 -exec chmod 0644 {} +
 }
@@ -176,6 +179,7 @@ stage() {
   install -m 0644 "$DIST/src/deb/config.json" "$root/etc/scmi-server/config.json"
   gzip -9n < "$DIST/src/deb/scmi-server.1" > "$root/usr/share/man/man1/scmi-server.1.gz"
   install -m 0644 "$DIST/src/deb/copyright" "$root/usr/share/doc/scmi-server/copyright"
+  install -D -m 0644 "$DIST/src/deb/lintian-overrides" "$root/usr/share/lintian/overrides/scmi-server"
   printf 'scmi-server (%s) unstable; urgency=medium\n\n  * Built from the source tree.\n\n -- %s  %s\n' \
     "$DEB_VERSION" "$MAINTAINER" "$(date -R -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}")" \
     | gzip -9n > "$root/usr/share/doc/scmi-server/changelog.gz"
