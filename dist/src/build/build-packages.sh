@@ -174,6 +174,7 @@ stage() {
     "$root/usr/share/man/man1" "$root/usr/share/doc/scmi-server" "$root/DEBIAN"
   install -m 0755 "$DIST/src/bin/scmi-server" "$lib/bin/scmi-server"
   install -m 0644 "$JAR" "$lib/scmi-server.jar"
+  install -m 0644 "$ROOT/launcher/target/transport.xen.sim.jar" "$lib/transport.xen.sim.jar"
   ln -s ../lib/scmi-server/bin/scmi-server "$root/usr/bin/scmi-server"
   install -m 0644 "$DIST/src/deb/scmi-server.service" "$root/lib/systemd/system/"
   install -m 0644 "$DIST/src/deb/config.json" "$root/etc/scmi-server/config.json"
