@@ -6,6 +6,7 @@ import static org.scmi.launcher.e2e.Scmi.BASE;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
 import static org.scmi.launcher.e2e.Scmi.RESPONSE_PREFIX;
 import static org.scmi.launcher.e2e.Scmi.SENSOR;
+import static org.scmi.launcher.e2e.Scmi.SERVED_PROTOCOLS;
 import static org.scmi.launcher.e2e.Scmi.SENSOR_READING_GET;
 
 import java.io.IOException;
@@ -22,12 +23,14 @@ import org.scmi.api.ScmiStatus;
 import org.scmi.launcher.e2e.Le;
 import org.scmi.launcher.e2e.ScmiGuest;
 import org.scmi.launcher.e2e.ServerProcess;
+import org.scmi.launcher.e2e.ServiceManagerSocket;
 
 /**
  * The Debian package of the build machine's architecture, unpacked into a temporary root with
  * {@code dpkg-deb -x} as a deployer may do: its launcher, started through the {@code /usr/bin}
  * link, finds the runtime and JAR beside its real location and serves a vhost-user guest, with the
- * ahead-of-time cache the build's training run made.
+ * ahead-of-time cache the build's training run made; run as the service unit runs it, it tells the
+ * service manager when it is ready.
  */
 class PackageIT {
     private static final int BASE_VERSION = 0x2_0001;
@@ -56,6 +59,7 @@ class PackageIT {
         }
     }
 
+    /** Started by hand, without a terminal: every protocol bundle serves, and SIGTERM is a clean stop. */
     @Test
     void theUnpackedLauncherServesAGuestWithItsOwnRuntime() throws Exception {
         Path launcher = root.resolve("usr/bin/scmi-server");
@@ -67,12 +71,36 @@ class PackageIT {
             server.awaitListening(socket);
             try (ScmiGuest guest = ScmiGuest.connect(socket)) {
                 guest.call(BASE, PROTOCOL_VERSION, RESPONSE_PREFIX + 4).assertValues(Le.words(BASE_VERSION));
+                for (int protocol : SERVED_PROTOCOLS) {
+                    assertEquals(ScmiStatus.SUCCESS.code(), guest.call(protocol, PROTOCOL_VERSION, RESPONSE_PREFIX + 4)
+                            .status(), "PROTOCOL_VERSION of protocol 0x" + Integer.toHexString(protocol));
+                }
                 assertEquals(ScmiStatus.SUCCESS.code(), guest.call(SENSOR, SENSOR_READING_GET, RESPONSE_PREFIX + 16, 0, 0)
                         .status(), "sensor reading status");
             }
             assertEquals(0, server.terminate(), "exit status after SIGTERM");
-            String output = String.join("\n", server.output());
-            assertTrue(server.output().stream().anyMatch(line -> line.contains(" ready ")), output);
+        }
+    }
+
+    /**
+     * Started as the service unit starts it ({@code NOTIFY_SOCKET} set): READY=1 once the guest's
+     * socket listens, the simulated Xen guest of {@code --xen-sim} served through the bundle the
+     * package ships beside the JAR, and STOPPING=1 on SIGTERM.
+     */
+    @Test
+    void asAServiceItNotifiesReadinessAndServesASimulatedXenGuest() throws Exception {
+        Path socket = folder.resolve("vm0.sock");
+        try (ServiceManagerSocket manager = ServiceManagerSocket.bind(folder.resolve("notify"));
+                ServerProcess server = ServerProcess.start("packaged scmi-server service", List.of(
+                        root.resolve("usr/bin/scmi-server").toString(), "--socket-path", socket.toString(),
+                        "--xen-sim", "1"), manager.environment())) {
+            manager.awaitReady(server);
+            try (ScmiGuest guest = ScmiGuest.connect(socket)) { // no retry: it listens once READY=1 came
+                guest.call(BASE, PROTOCOL_VERSION, RESPONSE_PREFIX + 4).assertValues(Le.words(BASE_VERSION));
+            }
+            assertTrue(server.awaitLine(line -> line.contains("simulated guest 1: SCMI Base 0x20001, vendor 'SCMI-OSGi'"),
+                    ServerProcess.START_TIMEOUT), String.join("\n", server.output()));
+            manager.stop(server);
         }
     }
 

@@ -17,6 +17,8 @@ public final class Scmi {
     public static final int RESET = 0x16;
     public static final int VOLTAGE = 0x17;
     public static final int PINCTRL = 0x19;
+    /** Every protocol the server registers besides Base, in the ascending order Base lists them. */
+    public static final int[] SERVED_PROTOCOLS = {POWER, SYSTEM, CLOCK, SENSOR, RESET, VOLTAGE, PINCTRL};
 
     /** Messages every protocol has. */
     public static final int PROTOCOL_VERSION = 0x0;
