@@ -1,14 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests use, if missing (Debian/Ubuntu; needs root or sudo).
-# --dist: also what building and checking the Debian packages uses (lintian; binutils for arm64,
-# to strip its runtime).
 set -euo pipefail
 NEED=()
 command -v xenstore-read >/dev/null || NEED+=(xenstore-utils)
-if [ "${1:-}" = "--dist" ]; then
-  command -v lintian >/dev/null || NEED+=(lintian)
-  command -v aarch64-linux-gnu-strip >/dev/null || NEED+=(binutils-aarch64-linux-gnu)
-fi
 [ ${#NEED[@]} -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
