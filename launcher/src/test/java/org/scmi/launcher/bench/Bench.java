@@ -38,13 +38,15 @@ public final class Bench {
     /** Turns taken by floor and server within one row's measured time. */
     private static final int SLICES = 4;
 
-    private record Options(Path home, Duration run, Duration warmUp, boolean pin, int starts, boolean summary) {
+    private record Options(Path home, Duration run, Duration warmUp, boolean pin, int starts, Duration startTimeout,
+            boolean summary) {
         static Options parse(String[] args) {
             Path home = ServerProcess.home();
             Duration run = Duration.ofSeconds(2);
             Duration warmUp = Duration.ofMillis(300);
             boolean pin = true;
             int starts = 5;
+            Duration startTimeout = ServerProcess.START_TIMEOUT;
             boolean summary = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -53,13 +55,17 @@ public final class Bench {
                     case "--warmup" -> warmUp = seconds(value(args, ++i));
                     case "--no-pinning" -> pin = false;
                     case "--starts" -> starts = Integer.parseInt(value(args, ++i));
+                    case "--start-timeout" -> startTimeout = seconds(value(args, ++i));
                     case "--summary" -> summary = true;
                     case "-h", "--help" -> {
                         System.out.println("""
-                                usage: ./bench [--seconds S] [--warmup S] [--starts N] [--no-pinning] [--summary]
+                                usage: ./bench [--seconds S] [--warmup S] [--starts N] [--start-timeout S] [--no-pinning]
+                                               [--summary]
                                   --seconds S    length of each measured run (default 2)
                                   --warmup S     unmeasured run before each measured one (default 0.3)
                                   --starts N     fresh servers started to time start to first answer (default 5)
+                                  --start-timeout S  longest wait for a server to listen (default 30; a machine
+                                                 loaded by other work may need minutes)
                                   --no-pinning   leave the guest and the back-ends wherever the scheduler puts them
                                                  (default: guest on CPU 0, back-ends on the other CPUs)
                                   --summary      print key=value lines for scripts instead of the Markdown report""");
@@ -71,7 +77,7 @@ public final class Bench {
             if (starts < 1) {
                 throw new IllegalArgumentException("--starts needs a positive number");
             }
-            return new Options(home.toAbsolutePath().normalize(), run, warmUp, pin, starts, summary);
+            return new Options(home.toAbsolutePath().normalize(), run, warmUp, pin, starts, startTimeout, summary);
         }
 
         private static String value(String[] args, int index) {
@@ -114,17 +120,18 @@ public final class Bench {
         int cpus = Runtime.getRuntime().availableProcessors(); // before this JVM is pinned to one
         boolean pinned = options.pin() && CpuPinning.possible(cpus);
         progress("starting " + options.starts() + " fresh servers with ./scmi-server");
-        ColdStart coldStart = ColdStart.measure(options.home(), folder, options.starts(), pinned, cpus);
+        ColdStart coldStart = ColdStart.measure(options.home(), folder, options.starts(), options.startTimeout(), pinned,
+                cpus);
         progress("starting the server with ./scmi-server");
         try (ServerProcess server = ServerProcess.start("scmi-server",
                 List.of("bash", options.home().resolve("scmi-server").toString(), "--socket-path",
                         serverSocket.toString()), Map.of())) {
-            server.awaitListening(serverSocket);
+            server.awaitListening(serverSocket, options.startTimeout());
             ProcessHandle serverJvm = serverJvm(server);
             List<String> jvmFlags = jvmFlags(serverJvm.pid());
             progress("starting the floor back-end with the server's JVM flags " + jvmFlags);
             try (ServerProcess floor = startFloor(jvmFlags, floorSocket)) {
-                floor.awaitListening(floorSocket);
+                floor.awaitListening(floorSocket, options.startTimeout());
                 Report report = new Report(machine(options, jvmFlags, cpus, pinned));
                 report.coldStart(coldStart);
                 if (pinned) {

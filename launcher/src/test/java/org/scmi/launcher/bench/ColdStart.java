@@ -48,7 +48,8 @@ final class ColdStart implements Summary.Source {
      * Starts {@code starts} fresh servers one after the other; the last one also serves the
      * first and the warm requests.
      */
-    static ColdStart measure(Path home, Path folder, int starts, boolean pin, int cpus) throws Exception {
+    static ColdStart measure(Path home, Path folder, int starts, Duration startTimeout, boolean pin, int cpus)
+            throws Exception {
         List<Duration> firstAnswers = new ArrayList<>();
         Workload sensor = Workload.sensorReading();
         for (int i = 1; i <= starts; i++) {
@@ -56,7 +57,7 @@ final class ColdStart implements Summary.Source {
             long started = System.nanoTime();
             try (ServerProcess server = ServerProcess.start("scmi-server", List.of("bash",
                     home.resolve("scmi-server").toString(), "--socket-path", socket.toString()), Map.of());
-                    BenchGuest guest = connectWhenListening(server, socket)) {
+                    BenchGuest guest = connectWhenListening(server, socket, startTimeout)) {
                 guest.paced(Workload.protocolVersion(), 1, Duration.ZERO);
                 Duration firstAnswer = Duration.ofNanos(System.nanoTime() - started);
                 firstAnswers.add(firstAnswer);
@@ -86,8 +87,9 @@ final class ColdStart implements Summary.Source {
     }
 
     /** Connects as soon as the socket accepts; fails if the server ends or does not listen in time. */
-    private static BenchGuest connectWhenListening(ServerProcess server, Path socket) throws InterruptedException {
-        long deadline = System.nanoTime() + ServerProcess.START_TIMEOUT.toNanos();
+    private static BenchGuest connectWhenListening(ServerProcess server, Path socket, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
                 return BenchGuest.connect(socket);

@@ -108,7 +108,7 @@ public final class ServerProcess implements AutoCloseable {
         }
         if (adminSocket != null) {
             String ready = ADMIN_LISTENING + adminSocket + " ";
-            server.awaitReady(line -> line.contains(ready), ready);
+            server.awaitReady(line -> line.contains(ready), ready, START_TIMEOUT);
         }
         return server;
     }
@@ -174,14 +174,19 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Waits for the line saying that {@code socket} is ready; fails with the output so far if it never comes. */
     public void awaitListening(Path socket) {
+        awaitListening(socket, START_TIMEOUT);
+    }
+
+    /** As {@link #awaitListening(Path)}, waiting at most {@code timeout}. */
+    public void awaitListening(Path socket, Duration timeout) {
         String expected = LISTENING + socket;
-        awaitReady(line -> line.endsWith(expected), expected);
+        awaitReady(line -> line.endsWith(expected), expected, timeout);
     }
 
     /** Waits for the line saying something is ready; fails with the output so far if it never comes. */
-    private void awaitReady(Predicate<String> ready, String expected) {
-        if (!awaitLine(ready, START_TIMEOUT)) {
-            throw new AssertionError(name + " did not print '" + expected + "' within " + START_TIMEOUT
+    private void awaitReady(Predicate<String> ready, String expected, Duration timeout) {
+        if (!awaitLine(ready, timeout)) {
+            throw new AssertionError(name + " did not print '" + expected + "' within " + timeout
                     + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")") + "; output:\n"
                     + String.join("\n", output()));
         }
