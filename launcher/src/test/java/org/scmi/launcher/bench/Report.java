@@ -107,6 +107,14 @@ final class Report implements Summary.Source {
 
     @Override
     public void addTo(Summary summary) {
+        for (Row row : rows) {
+            String key = "latency." + row.workload().name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_")
+                    .replaceAll("^_|_$", "") + "." + (row.mode() == WaitMode.BUSY_POLL ? "busy" : "blocking") + "."
+                    + row.inFlight();
+            summary.put(key + ".floor_p50_us", row.floor().medianMicros())
+                    .put(key + ".server_p50_us", row.server().medianMicros())
+                    .put(key + ".added_p50_us", row.addedMedianMicros());
+        }
         if (coldStart != null) {
             coldStart.addTo(summary);
         }
