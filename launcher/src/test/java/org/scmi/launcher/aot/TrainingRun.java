@@ -64,11 +64,6 @@ public final class TrainingRun {
     private static final int FAST_SENSOR = 0;
     /** Writing the cache at exit starts a second JVM that assembles it: give it time. */
     private static final Duration CACHE_WRITE = Duration.ofMinutes(5);
-    /**
-     * The training run is a build step, not a test of start time: on a build machine loaded by
-     * other builds the server can take minutes to listen.
-     */
-    private static final Duration START = Duration.ofMinutes(5);
 
     private TrainingRun() {
     }
@@ -94,7 +89,7 @@ public final class TrainingRun {
         }
         try (ServerProcess server = ServerProcess.start("scmi-server training run",
                 List.of("bash", launcher.toString(), "--socket-path", socket.toString()), environment)) {
-            server.awaitListening(socket, START);
+            server.awaitListening(socket);
             try (ScmiGuest guest = ScmiGuest.connect(socket)) {
                 for (int round = 0; round < PROBE_ROUNDS; round++) {
                     probe(guest);
