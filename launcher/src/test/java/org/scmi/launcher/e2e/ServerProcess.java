@@ -107,12 +107,17 @@ public final class ServerProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar().toString());
         ServerProcess server = start("scmi-server.jar", command, Map.of());
-        for (Path socket : sockets) {
-            server.awaitListening(socket);
-        }
-        if (adminSocket != null) {
-            String ready = ADMIN_LISTENING + adminSocket + " ";
-            server.awaitReady(line -> line.contains(ready), ready, START_TIMEOUT);
+        try {
+            for (Path socket : sockets) {
+                server.awaitListening(socket);
+            }
+            if (adminSocket != null) {
+                String ready = ADMIN_LISTENING + adminSocket + " ";
+                server.awaitReady(line -> line.contains(ready), ready, START_TIMEOUT);
+            }
+        } catch (AssertionError notReady) {
+            server.close(); // the caller never gets it to close
+            throw notReady;
         }
         return server;
     }
