@@ -490,20 +490,16 @@ public final class Linux {
 
     /**
      * The address of a datagram socket: a file system path, or a name in the abstract namespace
-     * when it starts with {@code @} (as NOTIFY_SOCKET may be). Returns its length in bytes.
+     * when it starts with {@code @} (as NOTIFY_SOCKET may be), sized as connect(2) and bind(2) take it.
      */
-    private static int datagramAddress(MemorySegment address, String path) {
-        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length >= SUN_PATH_MAX) {
-            throw new IllegalArgumentException("socket path longer than " + (SUN_PATH_MAX - 1) + " bytes: " + path);
+    private static MemorySegment datagramAddress(Arena arena, String path) {
+        MemorySegment address = sockaddr(arena, path);
+        if (!path.startsWith("@")) {
+            return address;
         }
-        address.set(JAVA_SHORT, 0, (short) AF_UNIX);
-        MemorySegment.copy(bytes, 0, address, ValueLayout.JAVA_BYTE, 2, bytes.length);
-        if (path.startsWith("@")) {
-            address.set(ValueLayout.JAVA_BYTE, 2, (byte) 0);
-            return 2 + bytes.length; // abstract names are not terminated: the length is part of the name
-        }
-        return SOCKADDR_UN_SIZE;
+        address.set(ValueLayout.JAVA_BYTE, 2, (byte) 0);
+        // Abstract names are not terminated: the address's length is part of the name.
+        return address.asSlice(0, 2 + path.getBytes(StandardCharsets.UTF_8).length);
     }
 
     /**
@@ -513,11 +509,10 @@ public final class Linux {
     public static void sendUnixDatagram(String path, byte[] message) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE);
-            int length = datagramAddress(address, path);
+            MemorySegment address = datagramAddress(arena, path);
             int fd = check("socket", (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), state);
             try {
-                check("connect " + path, (int) CONNECT.invokeExact(state, fd, address, length), state);
+                check("connect " + path, (int) CONNECT.invokeExact(state, fd, address, (int) address.byteSize()), state);
                 MemorySegment datagram = arena.allocate(Math.max(1, message.length));
                 MemorySegment.copy(message, 0, datagram, ValueLayout.JAVA_BYTE, 0, message.length);
                 write(fd, datagram.asSlice(0, message.length));
@@ -535,11 +530,10 @@ public final class Linux {
     public static int bindUnixDatagram(String path) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE);
-            int length = datagramAddress(address, path);
+            MemorySegment address = datagramAddress(arena, path);
             int fd = check("socket", (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), state);
             try {
-                check("bind " + path, (int) BIND.invokeExact(state, fd, address, length), state);
+                check("bind " + path, (int) BIND.invokeExact(state, fd, address, (int) address.byteSize()), state);
                 return fd;
             } catch (LinuxException e) {
                 close(fd);
