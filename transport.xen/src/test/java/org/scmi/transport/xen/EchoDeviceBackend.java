@@ -3,6 +3,7 @@ package org.scmi.transport.xen;
 import org.scmi.virtio.ring.VirtioFeatures;
 import org.scmi.virtio.ring.device.FixedReplyDevice;
 import org.scmi.virtio.ring.device.Responder;
+import org.scmi.virtio.ring.split.SplitQueueFactory;
 
 /**
  * The device for transport tests: every command-queue request is answered in the same chain with
@@ -15,7 +16,7 @@ final class EchoDeviceBackend extends FixedReplyDevice {
             | VirtioFeatures.bit(VIRTIO_SCMI_F_P2A_CHANNELS);
 
     EchoDeviceBackend() {
-        super(FEATURES, MAX_QUEUE_SIZE, () -> Responder.answering(EchoDeviceBackend::answer));
+        super(FEATURES, MAX_QUEUE_SIZE, () -> Responder.answering(EchoDeviceBackend::answer), new SplitQueueFactory());
     }
 
     /** The answer the device gives to {@code request}. */
