@@ -103,8 +103,17 @@ public final class Payload {
     /** A copy of all the parameters, read or not. */
     public byte[] toByteArray() {
         byte[] copy = new byte[length];
-        MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, start, copy, 0, length);
+        copyTo(copy);
         return copy;
+    }
+
+    /**
+     * Copies all the parameters, read or not, to the start of {@code target}.
+     *
+     * @throws IndexOutOfBoundsException if {@code target} is shorter than {@link #length()}
+     */
+    public void copyTo(byte[] target) {
+        MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, start, target, 0, length);
     }
 
     private void need(int count) throws ScmiException {

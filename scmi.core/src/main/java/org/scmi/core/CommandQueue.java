@@ -29,7 +29,8 @@ import org.scmi.virtio.ring.VirtqueueException;
  * moving the queue to another engine (see {@link ServedQueue}).
  *
  * <p>Every answered command is counted on the agent and, while any {@link MessageObserver} is
- * registered, shown to the observers after its response is written.
+ * registered, shown to the observers after its response is written, with a copy of its parameters
+ * taken before it ran.
  */
 final class CommandQueue extends ServedQueue {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -44,6 +45,9 @@ final class CommandQueue extends ServedQueue {
     /** A response for several buffers, before it is copied into them: header, status, return values. */
     private final byte[] response = new byte[VirtioScmi.RESPONSE_PREFIX + VirtioScmi.MAX_PAYLOAD];
     private final MemorySegment responseBytes = MemorySegment.ofArray(response);
+    /** The parameters as observers see them: a copy, so that what the guest does next cannot change it. */
+    private final byte[] observed = new byte[VirtioScmi.MAX_PAYLOAD];
+    private final ByteBuffer observedParameters = ByteBuffer.wrap(observed).asReadOnlyBuffer();
     private final Payload parameters = Payload.of(new byte[0]);
     private final Reply reply = new Reply(0);
 
@@ -99,7 +103,10 @@ final class CommandQueue extends ServedQueue {
         MessageObserver[] watching = observers.current();
         long started = watching.length == 0 ? 0 : System.nanoTime();
         int header = readCommand(chain, readable);
-        ByteBuffer observed = watching.length == 0 ? null : ByteBuffer.wrap(parameters.toByteArray()).asReadOnlyBuffer();
+        if (watching.length > 0) {
+            parameters.copyTo(observed);
+            observedParameters.clear().limit(parameters.length());
+        }
         int capacity = (int) Math.min(writable - VirtioScmi.RESPONSE_PREFIX, VirtioScmi.MAX_PAYLOAD);
         int responseBuffer = chain.readableCount();
         boolean inPlace = chain.writableCount() == 1;
@@ -128,7 +135,7 @@ final class CommandQueue extends ServedQueue {
         queue.addUsed(chain, VirtioScmi.RESPONSE_PREFIX + values);
         agent.answered(succeeded);
         if (watching.length > 0) {
-            observers.answered(watching, agent, header, observed, status, values, answered - started);
+            observers.answered(watching, agent, header, observedParameters, status, values, answered - started);
         }
     }
 

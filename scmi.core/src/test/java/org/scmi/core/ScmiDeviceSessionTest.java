@@ -551,8 +551,11 @@ class ScmiDeviceSessionTest {
     }
 
     @Test
-    void answeringACommandAllocatesNothing() {
+    void answeringAndObservingACommandAllocatesNothing() {
         connect(RING_FEATURES);
+        long[] parameterBytesSeen = new long[1];
+        backend.addObserver((agent, header, parameters, status, replyLength, elapsedNanos) ->
+                parameterBytesSeen[0] += parameters.remaining() + 1);
         int head = cmdq.add(List.of(words(header(BASE_PROTOCOL, 0, 0))), 12);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)
                 java.lang.management.ManagementFactory.getThreadMXBean();
@@ -572,6 +575,7 @@ class ScmiDeviceSessionTest {
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(allocated < measured, allocated + " bytes allocated for " + measured + " PROTOCOL_VERSION commands");
         assertEquals(warmUp + measured, agents.sessions().getFirst().requests());
+        assertEquals(warmUp + measured, parameterBytesSeen[0], "an observer saw each command (no parameters)");
         assertArrayEquals(words(header(BASE_PROTOCOL, 0, 0), 0, 0x20001), cmdq.poll().written(),
                 "the reply is in the guest's buffer");
     }
