@@ -2,10 +2,9 @@ package org.scmi.sensor;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -61,8 +60,8 @@ final class SensorMonitor {
     private final AgentStateStore store;
     private final ConcurrentMap<WatchKey, Watch> watches = new ConcurrentHashMap<>();
     private final AtomicLong tickets = new AtomicLong();
-    /** Per sensor uid, the ticket of the newest observed value; guarded by this. */
-    private final Map<String, Long> newestTickets = new HashMap<>();
+    /** Per sensor uid, its last value and the ticket of the read that gave it. */
+    private final ConcurrentMap<String, LastValue> lastValues = new ConcurrentHashMap<>();
 
     SensorMonitor(SensorCatalog catalog, SettingsStore settings, AgentStateStore store, Notifier notifier,
             ScheduledExecutorService timer, Executor readers) {
@@ -130,36 +129,84 @@ final class SensorMonitor {
 
     private void observe(Sensor sensor, SensorReading reading, long ticket) {
         long value = reading.value();
-        OptionalLong previous = replaceLastValue(sensor.uid(), value, ticket);
-        if (previous.isEmpty() || previous.getAsLong() == value) {
+        LastValue last = lastValue(sensor.uid());
+        long before;
+        synchronized (last) {
+            if (!last.replace(value, ticket)) {
+                return; // stale, or the first value: nothing was crossed
+            }
+            before = last.previous;
+        }
+        if (before == value) {
             return;
         }
-        long before = previous.getAsLong();
-        settings.forEachAgent(sensor.uid(), (agentId, agentSettings) -> {
-            if (agentSettings.watchesTripPoints()) {
-                agentSettings.tripPoints().forEach((tripId, tripPoint) -> {
-                    int crossing = tripPoint.crossing(before, value);
+        // Loops, not lambdas: this runs on every read of the sensor.
+        List<Integer> agentIds = settings.agentIds();
+        for (int i = 0; i < agentIds.size(); i++) {
+            int agentId = agentIds.get(i);
+            SensorSettings agentSettings = settings.stored(agentId, sensor.uid());
+            if (agentSettings != null && agentSettings.watchesTripPoints()) {
+                for (Map.Entry<Integer, TripPoint> trip : agentSettings.tripPoints().entrySet()) {
+                    int crossing = trip.getValue().crossing(before, value);
                     if (crossing != 0) {
-                        notifier.tripPoint(agentId, sensor.id(), tripId, crossing > 0);
+                        notifier.tripPoint(agentId, sensor.id(), trip.getKey(), crossing > 0);
                     }
-                });
+                }
             }
-        });
+        }
     }
 
     /**
-     * Records a sensor's new value and returns the one before; empty for the first value and for a
-     * stale one, which is not recorded.
+     * A sensor's last value as this instance knows it, mirrored in the state store (under the
+     * platform) so that a new instance starts from it. Guarded by itself.
      */
-    private synchronized OptionalLong replaceLastValue(String uid, long value, long ticket) {
-        Long newest = newestTickets.get(uid);
-        if (newest != null && newest > ticket) {
-            return OptionalLong.empty();
+    private final class LastValue {
+        private final String storeKey;
+        private boolean loaded;
+        private boolean known;
+        private long value;
+        /** The ticket of the newest observed value. */
+        private long ticket = Long.MIN_VALUE;
+        /** The value before the last {@link #replace} that returned true. */
+        long previous;
+
+        LastValue(String uid) {
+            this.storeKey = LAST_VALUE + uid;
         }
-        newestTickets.put(uid, ticket);
-        String previous = store.get(PLATFORM, SensorMessages.PROTOCOL_ID, LAST_VALUE + uid);
-        store.put(PLATFORM, SensorMessages.PROTOCOL_ID, LAST_VALUE + uid, Long.toString(value));
-        return previous == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(previous));
+
+        /**
+         * Records a new value, unless it is stale (its read began before the newest one observed).
+         *
+         * @return whether there was a value before it, now in {@link #previous}
+         */
+        boolean replace(long newValue, long newTicket) {
+            if (newTicket < ticket) {
+                return false;
+            }
+            ticket = newTicket;
+            if (!loaded) {
+                String stored = store.get(PLATFORM, SensorMessages.PROTOCOL_ID, storeKey);
+                known = stored != null;
+                value = known ? Long.parseLong(stored) : 0;
+                loaded = true;
+            }
+            boolean hadValue = known;
+            previous = value;
+            if (!known || newValue != value) {
+                store.put(PLATFORM, SensorMessages.PROTOCOL_ID, storeKey, Long.toString(newValue));
+            }
+            known = true;
+            value = newValue;
+            return hadValue;
+        }
+    }
+
+    private LastValue lastValue(String uid) {
+        LastValue last = lastValues.get(uid);
+        if (last == null) {
+            last = lastValues.computeIfAbsent(uid, LastValue::new);
+        }
+        return last;
     }
 
     private Watch start(WatchKey key, Duration period) {
