@@ -28,8 +28,8 @@ public final class SplitQueueFactory implements VirtqueueFactory {
     @Activate
     public SplitQueueFactory(BundleContext context) {
         Bundle bundle = context.getBundle();
-        this.description = "split rings from " + bundle.getSymbolicName() + " " + bundle.getVersion() + ", revision "
-                + bundle.adapt(BundleRevision.class);
+        // The framework's name of the revision (Felix: "virtio.ring [7](R 7.1)") tells revisions apart.
+        this.description = "split rings from " + bundle.adapt(BundleRevision.class) + " " + bundle.getVersion();
     }
 
     @Override
