@@ -21,7 +21,9 @@ import org.scmi.transport.vhostuser.frontend.VhostUserFrontend.WaitMode;
  * same JVM flags), connects one guest to each, and for Base PROTOCOL_VERSION and a synchronous
  * SENSOR_READING_GET of a fast sensor measures latency percentiles and commands per second at 1
  * and 8 commands in flight, with blocking wake-ups and with busy polling, floor and server back
- * to back for each row. Prints a Markdown report on stdout, progress on stderr.
+ * to back for each row. Then, attached to both JVMs, reads what a command costs the thread that
+ * serves it (bytes allocated, CPU time). Prints a Markdown report on stdout (or, with
+ * {@code --summary}, {@code key=value} lines for scripts), progress on stderr.
  */
 public final class Bench {
     private static final List<Integer> DEPTHS = List.of(1, 8);
@@ -35,32 +37,37 @@ public final class Bench {
     private static final Duration SETTLE = Duration.ofSeconds(6);
     /** Turns taken by floor and server within one row's measured time. */
     private static final int SLICES = 4;
+    /** Commands in flight while the serving threads' costs are read. */
+    private static final int COST_DEPTH = 8;
 
-    private record Options(Path home, Duration run, Duration warmUp, boolean pin) {
+    private record Options(Path home, Duration run, Duration warmUp, boolean pin, boolean summary) {
         static Options parse(String[] args) {
             Path home = ServerProcess.home();
             Duration run = Duration.ofSeconds(2);
             Duration warmUp = Duration.ofMillis(300);
             boolean pin = true;
+            boolean summary = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--home" -> home = Path.of(value(args, ++i));
                     case "--seconds" -> run = seconds(value(args, ++i));
                     case "--warmup" -> warmUp = seconds(value(args, ++i));
                     case "--no-pinning" -> pin = false;
+                    case "--summary" -> summary = true;
                     case "-h", "--help" -> {
                         System.out.println("""
-                                usage: ./bench [--seconds S] [--warmup S] [--no-pinning]
+                                usage: ./bench [--seconds S] [--warmup S] [--no-pinning] [--summary]
                                   --seconds S    length of each measured run (default 2)
                                   --warmup S     unmeasured run before each measured one (default 0.3)
                                   --no-pinning   leave the guest and the back-ends wherever the scheduler puts them
-                                                 (default: guest on CPU 0, back-ends on the other CPUs)""");
+                                                 (default: guest on CPU 0, back-ends on the other CPUs)
+                                  --summary      print only key=value lines for scripts, instead of the report""");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' (try --help)");
                 }
             }
-            return new Options(home.toAbsolutePath().normalize(), run, warmUp, pin);
+            return new Options(home.toAbsolutePath().normalize(), run, warmUp, pin, summary);
         }
 
         private static String value(String[] args, int index) {
@@ -125,7 +132,11 @@ public final class Bench {
                 if (exit != 0) {
                     throw new IllegalStateException("./scmi-server exited with " + exit + " after SIGTERM");
                 }
-                report.print(System.out);
+                if (options.summary()) {
+                    report.printSummary(System.out);
+                } else {
+                    report.print(System.out);
+                }
             }
         }
     }
@@ -156,7 +167,38 @@ public final class Bench {
                 }
             }
             report.memory(connected, ProcessMemory.of(serverPid), ProcessMemory.of(floorPid));
+            progress("attaching to both back-ends to read their serving threads' allocations and CPU time");
+            try (ServingThread serverThread = ServingThread.of(serverPid);
+                    ServingThread floorThread = ServingThread.of(floorPid)) {
+                for (Workload workload : workloads) {
+                    Report.Cost cost = measureCost(options, workload, floor, floorThread, server, serverThread);
+                    report.add(cost);
+                    progress(Report.progress(cost));
+                }
+            }
         }
+    }
+
+    /**
+     * What one command costs the thread that serves it, on each back-end: bytes allocated and CPU
+     * time, over a busy-polling run with {@link #COST_DEPTH} in flight (after the memory readings,
+     * since reading these starts the back-ends' JMX agents).
+     */
+    private static Report.Cost measureCost(Options options, Workload workload, BenchGuest floor,
+            ServingThread floorThread, BenchGuest server, ServingThread serverThread) throws Exception {
+        floor.run(workload, WaitMode.BUSY_POLL, COST_DEPTH, options.warmUp());
+        server.run(workload, WaitMode.BUSY_POLL, COST_DEPTH, options.warmUp());
+        return new Report.Cost(workload, perCommand(options, workload, floor, floorThread),
+                perCommand(options, workload, server, serverThread));
+    }
+
+    private static Report.PerCommand perCommand(Options options, Workload workload, BenchGuest guest,
+            ServingThread thread) throws Exception {
+        ServingThread.Usage before = thread.usage();
+        Measurement run = guest.run(workload, WaitMode.BUSY_POLL, COST_DEPTH, options.run().dividedBy(2));
+        ServingThread.Usage used = thread.usage().since(before);
+        return new Report.PerCommand((double) used.allocatedBytes() / run.commands(),
+                (double) used.cpuNanos() / run.commands());
     }
 
     /**
