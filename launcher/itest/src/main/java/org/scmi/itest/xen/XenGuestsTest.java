@@ -113,7 +113,7 @@ class XenGuestsTest {
         assertTrue(xen.toolstack().awaitBackendState(1, XenAbi.XENBUS_STATE_CONNECTED, BOOT_TIMEOUT_MS));
 
         List<Integer> listed = probeBase(guest);
-        assertEquals(List.of(POWER, CLOCK, SENSOR), listed);
+        assertEquals(List.of(POWER, CLOCK, SENSOR, PINCTRL), listed);
         for (int protocol : listed) {
             assertEquals(protocolVersion(protocol), guest.call(protocol, PROTOCOL_VERSION).u32(),
                     "version of protocol 0x" + Integer.toHexString(protocol));
@@ -245,10 +245,10 @@ class XenGuestsTest {
 
         // xl reboot: the same domain id again, and a new one with the same configuration
         ScmiAgent again = boot(4);
-        assertEquals(List.of(POWER, CLOCK, SENSOR), probeBase(again));
+        assertEquals(List.of(POWER, CLOCK, SENSOR, PINCTRL), probeBase(again));
         assertEquals("sim-guest-4", agentName(again));
         ScmiAgent renumbered = boot(5);
-        assertEquals(List.of(POWER, CLOCK, SENSOR), probeBase(renumbered));
+        assertEquals(List.of(POWER, CLOCK, SENSOR, PINCTRL), probeBase(renumbered));
         assertEquals(protocolVersion(BASE), again.call(BASE, PROTOCOL_VERSION).u32());
     }
 
