@@ -22,8 +22,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * pages (Xen grants) writes the copies back here and releases what it mapped for them, so the
  * guest never sees a buffer returned before its bytes, nor a grant still mapped.</li>
  * </ol>
- * A chain that is taken but never returned (the queue stops first) gets no call: the memory
- * releases what it still holds for it when the queue's memory is released.
+ * A chain that is put back ({@code Virtqueue.undoNext}) or never returned (the queue stops first)
+ * gets no call: the memory releases what it still holds for it when the queue's memory is
+ * released, or reuses it when the same buffer is resolved again.
  *
  * <p>A memory may be shared by several queues (vhost-user shares one memory table among all of a
  * guest's queues); calls for different queues may then come from different threads.

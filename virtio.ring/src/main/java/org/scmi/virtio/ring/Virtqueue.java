@@ -78,7 +78,8 @@ public interface Virtqueue {
 
     /**
      * Where the device stands, for another engine to take the queue over from exactly here
-     * ({@link VirtqueueFactory#open}). This queue must not be used afterwards.
+     * ({@link VirtqueueFactory#open}). Once another engine serves the queue from this position,
+     * this one must not be used any more; if the takeover fails, this one carries on.
      *
      * @throws IllegalStateException if chains are in flight: a queue moves only between chains
      */
