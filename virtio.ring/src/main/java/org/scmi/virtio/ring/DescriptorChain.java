@@ -55,9 +55,9 @@ public interface DescriptorChain {
      * The segment holding buffer {@code buffer} (readable buffers first), for reading or writing it
      * in place. It is the mapping the buffer lies in, usually larger than the buffer: only
      * {@code [offset(buffer), offset(buffer) + length(buffer))} belongs to the chain, and a device
-     * that reads or writes the segment directly must keep to that range. A buffer's segment is
-     * writable only if the buffer is device-writable. The guest can change its buffers' bytes at any
-     * time: read each value once.
+     * that reads or writes the segment directly must keep to that range, and write only into
+     * device-writable buffers. The guest can change its buffers' bytes at any time: read each value
+     * once.
      */
     MemorySegment segment(int buffer);
 
