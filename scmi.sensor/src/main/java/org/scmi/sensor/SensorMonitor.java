@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Live updates: the watches themselves belong to this instance, but what they follow does not:
  * agents' settings are in the state store, and so is each sensor's last value (under the platform,
- * {@value #LAST_VALUE}{@code <uid>}), so a new instance {@link #resume resumes} every watch and no
- * trip point crossing is missed across an update.
+ * {@value #LAST_VALUE}{@code <uid>}, put there when this instance {@link #stop stops}, and as they
+ * come by reads still in progress then), so a new instance {@link #resume resumes} every watch and
+ * no trip point crossing is missed across an update.
  *
  * <p>Order: reads overlap (a slow driver answers a sample after a push it did not see), so every
  * read takes a ticket before it asks the driver, and a value whose read began before the newest one
@@ -62,6 +63,8 @@ final class SensorMonitor {
     private final AtomicLong tickets = new AtomicLong();
     /** Per sensor uid, its last value and the ticket of the read that gave it. */
     private final ConcurrentMap<String, LastValue> lastValues = new ConcurrentHashMap<>();
+    /** Set once the instance stops: last values are stored as they come. */
+    private volatile boolean stopped;
 
     SensorMonitor(SensorCatalog catalog, SettingsStore settings, AgentStateStore store, Notifier notifier,
             ScheduledExecutorService timer, Executor readers) {
@@ -105,9 +108,16 @@ final class SensorMonitor {
         });
     }
 
+    /**
+     * Stops every watch and puts each sensor's last value into the state store for the next
+     * instance; values this instance observes from now on (reads still in progress) go there at
+     * once.
+     */
     void stop() {
         watches.values().forEach(watch -> watch.task().cancel(false));
         watches.clear();
+        stopped = true;
+        lastValues.values().forEach(LastValue::save);
     }
 
     /** Reads a sensor from its driver and observes the value (see {@link #pushed}). */
@@ -157,14 +167,17 @@ final class SensorMonitor {
     }
 
     /**
-     * A sensor's last value as this instance knows it, mirrored in the state store (under the
-     * platform) so that a new instance starts from it. Guarded by itself.
+     * A sensor's last value as this instance knows it. The state store (under the platform) gets it
+     * when the instance stops, which is when a successor (an updated bundle) takes over, and not on
+     * every read; the first read loads what a predecessor stored. Guarded by itself.
      */
     private final class LastValue {
         private final String storeKey;
         private boolean loaded;
         private boolean known;
         private long value;
+        /** Whether the store holds {@link #value}. */
+        private boolean stored = true;
         /** The ticket of the newest observed value. */
         private long ticket = Long.MIN_VALUE;
         /** The value before the last {@link #replace} that returned true. */
@@ -185,19 +198,29 @@ final class SensorMonitor {
             }
             ticket = newTicket;
             if (!loaded) {
-                String stored = store.get(PLATFORM, SensorMessages.PROTOCOL_ID, storeKey);
-                known = stored != null;
-                value = known ? Long.parseLong(stored) : 0;
+                String kept = store.get(PLATFORM, SensorMessages.PROTOCOL_ID, storeKey);
+                known = kept != null;
+                value = known ? Long.parseLong(kept) : 0;
                 loaded = true;
             }
             boolean hadValue = known;
             previous = value;
             if (!known || newValue != value) {
-                store.put(PLATFORM, SensorMessages.PROTOCOL_ID, storeKey, Long.toString(newValue));
+                stored = false;
             }
             known = true;
             value = newValue;
+            if (stopped) {
+                save();
+            }
             return hadValue;
+        }
+
+        synchronized void save() {
+            if (known && !stored) {
+                store.put(PLATFORM, SensorMessages.PROTOCOL_ID, storeKey, Long.toString(value));
+                stored = true;
+            }
         }
     }
 

@@ -182,10 +182,9 @@ public final class SimulatedSensors implements SensorDriver {
     /** The sensor's current values, as the integers it reports. */
     SensorReading reading(SimulatedSensor sensor) {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        List<Double> values = sensor.valuesAt(seconds);
-        Long[] raw = new Long[values.size()];
-        for (int i = 0; i < raw.length; i++) {
-            raw[i] = sensor.raw(values.get(i));
+        Long[] raw = new Long[sensor.valueCount()];
+        for (int axis = 0; axis < raw.length; axis++) {
+            raw[axis] = sensor.raw(sensor.valueAt(axis, seconds));
         }
         return new SensorReading(List.of(raw), Instant.now());
     }
