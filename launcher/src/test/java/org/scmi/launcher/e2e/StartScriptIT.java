@@ -44,6 +44,8 @@ class StartScriptIT {
         Files.copy(ServerProcess.home().resolve("scripts/java25.sh"), home.resolve("scripts/java25.sh"));
         Files.createDirectories(home.resolve("launcher/target"));
         Files.createSymbolicLink(home.resolve("launcher/target/scmi-server.jar"), ServerProcess.jar());
+        Files.createSymbolicLink(home.resolve("launcher/target/transport.xen.sim.jar"),
+                ServerProcess.jar().resolveSibling("transport.xen.sim.jar"));
     }
 
     private ServerProcess run(String... arguments) {
@@ -78,13 +80,28 @@ class StartScriptIT {
         }
     }
 
+    /**
+     * {@code --xen-sim}: the simulated hypervisor, which the runnable JAR does not carry, is
+     * installed from beside it, and its guest is served by the JAR's Xen transport.
+     */
+    @Test
+    void xenSimInstallsTheSimulatedHypervisorWhoseGuestIsServed() throws Exception {
+        Path socket = folder.resolve("vm0.sock");
+        try (ServerProcess server = run("--socket-path", socket.toString(), "--xen-sim", "1")) {
+            assertTrue(server.awaitLine(line -> line.contains("simulated guest 1: SCMI Base 0x20001, vendor 'SCMI-OSGi'"),
+                    ServerProcess.START_TIMEOUT), String.join("\n", server.output()));
+            assertEquals(0, server.terminate(), "exit status after SIGTERM");
+        }
+    }
+
     @Test
     void helpListsTheOptions() throws Exception {
         try (ServerProcess help = run("--help")) {
             assertEquals(0, help.awaitExit(QUICK));
             assertTrue(help.output().getFirst().startsWith("usage: ./scmi-server"), help.output().getFirst());
             String text = String.join("\n", help.output());
-            for (String option : List.of("--socket-path", "--guests", "--socket-dir", "--config", "--log-level")) {
+            for (String option : List.of("--socket-path", "--guests", "--socket-dir", "--config", "--log-level",
+                    "--xen-sim")) {
                 assertTrue(text.contains(option), option + " missing from:\n" + text);
             }
         }

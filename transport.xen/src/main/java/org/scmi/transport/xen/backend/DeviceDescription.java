@@ -1,7 +1,7 @@
 package org.scmi.transport.xen.backend;
 
+import org.scmi.transport.xen.abi.VirtioMmio;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.mmio.VirtioMmio;
 
 /**
  * One virtio-mmio device of a guest, as XenStore (libxl) or the static dom0less configuration

@@ -6,14 +6,17 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.scmi.transport.xen.abi.XenAbi;
+import org.scmi.transport.xen.hypervisor.PageMapping;
+import org.scmi.transport.xen.hypervisor.XenException;
+import org.scmi.transport.xen.hypervisor.XenHypervisor;
 import org.scmi.transport.xen.mmio.QueueMemory;
-import org.scmi.transport.xen.port.PageMapping;
-import org.scmi.transport.xen.port.XenException;
-import org.scmi.transport.xen.port.XenHypervisor;
 import org.scmi.virtio.memory.GuestMemoryException;
 import org.scmi.virtio.memory.MappedRange;
 import org.scmi.virtio.ring.SplitRing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One guest device's memory as the rings see it, in either of Xen's two addressing modes, told
@@ -35,6 +38,11 @@ import org.scmi.virtio.ring.SplitRing;
  * device or Xen invalidates the map cache; one that a chain in flight uses is held, and released
  * only once that chain completes or its queue stops. {@link #releaseAll()} (device reset, queue
  * stop, teardown) leaves nothing mapped.
+ *
+ * <p>What XenStore's {@code grant_usage} promises is not what every guest does (a kernel without
+ * grant-DMA support falls back to guest-physical addresses), so the addressing the guest's
+ * descriptors actually carry is logged when the first buffer shows it, and again whenever it
+ * changes (a guest whose driver was reset may come back with another kernel's addressing).
  */
 public final class XenGuestMemory {
     /** Largest run of pages one buffer or ring area may take (1 MiB): a bigger one is a guest error. */
@@ -49,16 +57,48 @@ public final class XenGuestMemory {
 
     private enum Mode { GRANT, FOREIGN }
 
+    private static final Logger LOG = LoggerFactory.getLogger(XenGuestMemory.class);
+
     private final XenHypervisor hypervisor;
     private final int domid;
     private final List<QueueView> queues = new ArrayList<>();
     private final LinkedHashMap<Long, MappedPages> foreignCache = new LinkedHashMap<>(16, 0.75f, true);
     private final List<MappedPages> retiring = new ArrayList<>();
+    private final String guest;
+    private final boolean grantsPromised;
     private Mode mode;
+    /** The addressing the guest's buffers were last seen to use; null before its first buffer. */
+    private volatile Mode buffersSeen;
 
-    public XenGuestMemory(XenHypervisor hypervisor, int domid) {
+    /**
+     * @param guest the device's key, for the log
+     * @param grantsPromised whether XenStore (or the static configuration) says the guest uses grants
+     */
+    public XenGuestMemory(XenHypervisor hypervisor, int domid, String guest, boolean grantsPromised) {
         this.hypervisor = hypervisor;
         this.domid = domid;
+        this.guest = guest;
+        this.grantsPromised = grantsPromised;
+    }
+
+    /** How the guest's descriptors address its buffers, once one was seen: for the administrator and tests. */
+    public Optional<String> bufferAddressing() {
+        Mode seen = buffersSeen;
+        return seen == null ? Optional.empty() : Optional.of(describe(seen));
+    }
+
+    /** A descriptor's buffer was resolved: log the addressing the guest really uses when it is news. */
+    private void bufferSeen(Mode bufferMode) {
+        if (bufferMode == buffersSeen) {
+            return;
+        }
+        buffersSeen = bufferMode;
+        boolean asPromised = (bufferMode == Mode.GRANT) == grantsPromised;
+        LOG.info("guest {}: its descriptors use {} addresses{}", guest, describe(bufferMode), asPromised
+                ? " (as its configuration says: grant_usage=" + (grantsPromised ? 1 : 0) + ")"
+                : grantsPromised ? ", although its configuration says grant_usage=1 (a guest kernel without "
+                        + "grant-DMA support, CONFIG_XEN_VIRTIO); served by foreign mapping"
+                        : ", although its configuration says grant_usage=0; served through the grants");
     }
 
     /** Maps a started queue's rings and returns its view. */
@@ -223,11 +263,13 @@ public final class XenGuestMemory {
                 if (pages != null) {
                     range.set(pages.segment(), pages.offsetOf(span.firstPage(), span.offset()), length, null);
                 } else if (span.mode() == Mode.FOREIGN) {
+                    bufferSeen(span.mode());
                     pages = foreign(span, writable);
                     pages.hold();
                     held.add(pages);
                     range.set(pages.segment(), pages.offsetOf(span.firstPage(), span.offset()), length, pages);
                 } else {
+                    bufferSeen(span.mode());
                     GrantBuffer buffer = buffer(address, length, span, writable);
                     range.set(buffer.bytes(), buffer.offsetOf(address), length, buffer);
                 }
