@@ -37,6 +37,7 @@ import org.scmi.virtio.ring.VirtqueueException;
 import org.scmi.virtio.ring.VirtqueueFactory;
 import org.scmi.virtio.ring.driver.DriverMemory;
 import org.scmi.virtio.ring.driver.DriverSplitQueue;
+import org.scmi.virtio.ring.driver.SteadyStateAllocation;
 import org.scmi.virtio.ring.driver.UsedBuffer;
 import org.scmi.virtio.ring.split.SplitQueueFactory;
 
@@ -551,31 +552,21 @@ class ScmiDeviceSessionTest {
     }
 
     @Test
-    void answeringAndObservingACommandAllocatesNothing() {
+    void answeringAndObservingACommandAllocatesNothing() throws Exception {
         connect(RING_FEATURES);
         long[] parameterBytesSeen = new long[1];
         backend.addObserver((agent, header, parameters, status, replyLength, elapsedNanos) ->
                 parameterBytesSeen[0] += parameters.remaining() + 1);
         int head = cmdq.add(List.of(words(header(BASE_PROTOCOL, 0, 0))), 12);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)
-                java.lang.management.ManagementFactory.getThreadMXBean();
-        threads.getCurrentThreadAllocatedBytes(); // its own first call may allocate
-        // Less than a byte per command on average: a one-time allocation of the JIT (an object re-made when
-        // compiled code is left) passes, one object per command (16 bytes or more) does not.
-        int warmUp = 10_000;
-        int measured = 20_000;
-        long before = 0;
-        for (int i = 0; i < warmUp + measured; i++) {
-            if (i == warmUp) {
-                before = threads.getCurrentThreadAllocatedBytes();
-            }
+        long allocated = SteadyStateAllocation.of(() -> {
             kick(cmdq, VirtioScmi.CMDQ);
             cmdq.offer(head); // the same chain again, as raw ring writes: the guest side allocates nothing either
-        }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(allocated < measured, allocated + " bytes allocated for " + measured + " PROTOCOL_VERSION commands");
-        assertEquals(warmUp + measured, agents.sessions().getFirst().requests());
-        assertEquals(warmUp + measured, parameterBytesSeen[0], "an observer saw each command (no parameters)");
+        });
+        int commands = SteadyStateAllocation.WARM_UP + SteadyStateAllocation.MEASURED;
+        assertTrue(allocated < SteadyStateAllocation.MEASURED, allocated + " bytes allocated for "
+                + SteadyStateAllocation.MEASURED + " PROTOCOL_VERSION commands");
+        assertEquals(commands, agents.sessions().getFirst().requests());
+        assertEquals(commands, parameterBytesSeen[0], "an observer saw each command (no parameters)");
         assertArrayEquals(words(header(BASE_PROTOCOL, 0, 0), 0, 0x20001), cmdq.poll().written(),
                 "the reply is in the guest's buffer");
     }

@@ -22,8 +22,8 @@ import org.scmi.transport.vhostuser.frontend.VhostUserFrontend.WaitMode;
  * SENSOR_READING_GET of a fast sensor measures latency percentiles and commands per second at 1
  * and 8 commands in flight, with blocking wake-ups and with busy polling, floor and server back
  * to back for each row. Then, attached to both JVMs, reads what a command costs the thread that
- * serves it (bytes allocated, CPU time). Prints a Markdown report on stdout (or, with
- * {@code --summary}, {@code key=value} lines for scripts), progress on stderr.
+ * serves it (bytes allocated, CPU time). Prints a Markdown report on stdout, or with
+ * {@code --summary} the figures as {@code key=value} lines ({@link Summary}); progress on stderr.
  */
 public final class Bench {
     private static final List<Integer> DEPTHS = List.of(1, 8);
@@ -133,7 +133,9 @@ public final class Bench {
                     throw new IllegalStateException("./scmi-server exited with " + exit + " after SIGTERM");
                 }
                 if (options.summary()) {
-                    report.printSummary(System.out);
+                    Summary summary = new Summary();
+                    report.addTo(summary);
+                    summary.print(System.out);
                 } else {
                     report.print(System.out);
                 }

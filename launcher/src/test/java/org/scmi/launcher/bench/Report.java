@@ -2,19 +2,17 @@ package org.scmi.launcher.bench;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.scmi.transport.vhostuser.frontend.VhostUserFrontend.WaitMode;
 
 /**
  * The benchmark's figures as Markdown, ready for the README: the machine, one table row per
  * command, wake-up style and depth with the floor and the server side by side, what a command
  * costs each back-end's serving thread, and the targets; or the same figures as {@code key=value}
- * lines for scripts ({@link #printSummary}).
+ * lines for scripts ({@link #addTo}).
  */
-final class Report {
+final class Report implements Summary.Source {
     /** Most the server may add to the floor's median with a busy-polling guest and 1 command in flight. */
     static final double ADDED_MEDIAN_TARGET_MICROS = 0.3;
     /** Most resident memory with one guest connected. */
@@ -151,45 +149,37 @@ final class Report {
         out.println("`./bench --summary`:");
         out.println();
         out.println("```");
-        printSummary(out);
+        Summary summary = new Summary();
+        addTo(summary);
+        summary.print(out);
         out.println("```");
     }
 
     /**
-     * The figures scripts read, one {@code key=value} line each: ratios and differences to the
-     * floor measured in the same run, and bytes allocated per command on the server's serving
-     * thread ({@code alloc.bytes_per_command}: Base PROTOCOL_VERSION, which the SCMI core answers
-     * itself, so all of it is transport, ring and core; {@code alloc.sensor.bytes_per_command}
-     * adds the sensor protocol's own work).
+     * The figures scripts read: ratios and differences to the floor measured in the same run, and
+     * bytes allocated per command on the server's serving thread ({@code alloc.bytes_per_command}:
+     * Base PROTOCOL_VERSION, which the SCMI core answers itself, so all of it is transport, ring and
+     * core; {@code alloc.sensor.bytes_per_command} adds the sensor protocol's own work).
      */
-    Map<String, String> summary() {
-        Map<String, String> summary = new LinkedHashMap<>();
+    @Override
+    public void addTo(Summary summary) {
         for (Row row : rows) {
             if (row.mode() == WaitMode.BUSY_POLL && row.inFlight() == 8) {
-                summary.put("busy.d8." + row.workload().key() + ".ratio", number(row.medianRatio(), 2));
+                summary.put("busy.d8." + row.workload().key() + ".ratio", row.medianRatio());
             }
         }
         for (Row row : rows) {
             if (row.mode() == WaitMode.BUSY_POLL && row.inFlight() == 1) {
-                summary.put("busy.d1." + row.workload().key() + ".added_us", number(row.addedMedianMicros(), 2));
+                summary.put("busy.d1." + row.workload().key() + ".added_us", row.addedMedianMicros());
             }
         }
         for (Cost cost : costs) {
             String prefix = cost.workload().key().equals("base") ? "alloc." : "alloc." + cost.workload().key() + ".";
-            summary.put(prefix + "bytes_per_command", number(cost.server().allocatedBytes(), 1));
+            summary.put(prefix + "bytes_per_command", cost.server().allocatedBytes());
         }
         for (Cost cost : costs) {
-            summary.put("cpu.d8." + cost.workload().key() + ".ratio", number(cost.cpuRatio(), 2));
+            summary.put("cpu.d8." + cost.workload().key() + ".ratio", cost.cpuRatio());
         }
-        return summary;
-    }
-
-    void printSummary(PrintStream out) {
-        summary().forEach((key, value) -> out.println(key + "=" + value));
-    }
-
-    private static String number(double value, int decimals) {
-        return String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
 
     private static String percentiles(Measurement measurement) {

@@ -24,6 +24,7 @@ import org.scmi.virtio.ring.VirtqueueException;
 import org.scmi.virtio.ring.VirtqueueFactory;
 import org.scmi.virtio.ring.driver.DriverMemory;
 import org.scmi.virtio.ring.driver.DriverSplitQueue;
+import org.scmi.virtio.ring.driver.SteadyStateAllocation;
 import org.scmi.virtio.ring.driver.UsedBuffer;
 
 /** The device side of split rings against a driver that writes real rings in guest memory. */
@@ -633,18 +634,7 @@ class SplitQueueTest {
         byte[] response = bytes(1, 2, 3, 4, 5, 6, 7, 8);
         int head = driver.add(List.of(bytes(1, 2, 3, 4)), 8);
         driver.publish();
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)
-                java.lang.management.ManagementFactory.getThreadMXBean();
-        threads.getCurrentThreadAllocatedBytes(); // its own first call may allocate
-        // Less than a byte per chain on average: a one-time allocation of the JIT (an object re-made when
-        // compiled code is left) passes, one object per chain (16 bytes or more) does not.
-        long before = 0;
-        int warmUp = 10_000;
-        int measured = 20_000;
-        for (int i = 0; i < warmUp + measured; i++) {
-            if (i == warmUp) {
-                before = threads.getCurrentThreadAllocatedBytes();
-            }
+        long allocated = SteadyStateAllocation.of(() -> {
             queue.disableNotifications();
             DescriptorChain taken = queue.next();
             taken.read(0, request, 0, request.length);
@@ -654,9 +644,9 @@ class SplitQueueTest {
             queue.enableNotifications();
             driver.offer(head); // the same chain again, as raw ring writes: the driver side allocates nothing either
             driver.publish();
-        }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(allocated < measured, allocated + " bytes allocated for " + measured + " chains");
+        });
+        assertTrue(allocated < SteadyStateAllocation.MEASURED, allocated + " bytes allocated for "
+                + SteadyStateAllocation.MEASURED + " chains");
     }
 
     @Test
