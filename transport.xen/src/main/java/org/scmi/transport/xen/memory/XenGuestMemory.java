@@ -259,17 +259,16 @@ public final class XenGuestMemory {
             synchronized (XenGuestMemory.this) {
                 checkOpen();
                 Span span = span(address, length);
+                bufferSeen(span.mode());
                 MappedPages pages = pinnedCovering(span, writable);
                 if (pages != null) {
                     range.set(pages.segment(), pages.offsetOf(span.firstPage(), span.offset()), length, null);
                 } else if (span.mode() == Mode.FOREIGN) {
-                    bufferSeen(span.mode());
                     pages = foreign(span, writable);
                     pages.hold();
                     held.add(pages);
                     range.set(pages.segment(), pages.offsetOf(span.firstPage(), span.offset()), length, pages);
                 } else {
-                    bufferSeen(span.mode());
                     GrantBuffer buffer = buffer(address, length, span, writable);
                     range.set(buffer.bytes(), buffer.offsetOf(address), length, buffer);
                 }
