@@ -22,6 +22,7 @@ public final class Reply {
     /** Length of an extended name field: 63 characters and a NUL. */
     public static final int EXTENDED_NAME = 64;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private MemorySegment bytes;
     private long start;
@@ -77,6 +78,14 @@ public final class Reply {
         need(4);
         bytes.set(U32, start + position, value);
         position += 4;
+        return this;
+    }
+
+    /** A 16-bit value (the low half of {@code value}), for arrays of 16-bit identifiers. */
+    public Reply u16(int value) throws ScmiException {
+        need(2);
+        bytes.set(U16, start + position, (short) value);
+        position += 2;
         return this;
     }
 

@@ -87,8 +87,10 @@ class PayloadAndReplyTest {
     void aReplyOfItsOwnHasItsCapacity() throws Exception {
         Reply reply = new Reply(4);
         assertEquals(4, reply.remaining());
-        reply.bytes(bytes(1, 2, 3, 4));
+        reply.u16(0x10203).bytes(bytes(3, 4));
         assertThrows(ScmiException.class, () -> reply.bytes(bytes(5)));
+        assertThrows(ScmiException.class, () -> reply.u16(5));
+        assertArrayEquals(bytes(3, 2, 3, 4), reply.toByteArray(), "the low half of a 16-bit value, low byte first");
         assertEquals(0, new Reply(-1).remaining());
     }
 }
