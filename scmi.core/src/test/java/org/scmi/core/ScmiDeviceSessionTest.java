@@ -29,17 +29,17 @@ import org.scmi.core.admin.GuestSessions;
 import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.device.VirtioDeviceSession;
-import org.scmi.virtio.ring.SplitRing;
 import org.scmi.virtio.ring.RingPosition;
+import org.scmi.virtio.ring.SplitRing;
 import org.scmi.virtio.ring.VirtioFeatures;
 import org.scmi.virtio.ring.Virtqueue;
 import org.scmi.virtio.ring.VirtqueueException;
 import org.scmi.virtio.ring.VirtqueueFactory;
 import org.scmi.virtio.ring.driver.DriverMemory;
 import org.scmi.virtio.ring.driver.DriverSplitQueue;
-import org.scmi.virtio.ring.driver.SteadyStateAllocation;
 import org.scmi.virtio.ring.driver.UsedBuffer;
 import org.scmi.virtio.ring.split.SplitQueueFactory;
+import org.scmi.virtio.ring.testing.SteadyStateAllocation;
 
 /** A guest's virtio-scmi device end to end: real rings in guest memory, exact bytes and lengths. */
 class ScmiDeviceSessionTest {

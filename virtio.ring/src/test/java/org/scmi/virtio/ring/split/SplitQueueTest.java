@@ -24,8 +24,8 @@ import org.scmi.virtio.ring.VirtqueueException;
 import org.scmi.virtio.ring.VirtqueueFactory;
 import org.scmi.virtio.ring.driver.DriverMemory;
 import org.scmi.virtio.ring.driver.DriverSplitQueue;
-import org.scmi.virtio.ring.driver.SteadyStateAllocation;
 import org.scmi.virtio.ring.driver.UsedBuffer;
+import org.scmi.virtio.ring.testing.SteadyStateAllocation;
 
 /** The device side of split rings against a driver that writes real rings in guest memory. */
 class SplitQueueTest {

@@ -1,4 +1,4 @@
-package org.scmi.virtio.ring.driver;
+package org.scmi.virtio.ring.testing;
 
 import java.lang.management.ManagementFactory;
 
