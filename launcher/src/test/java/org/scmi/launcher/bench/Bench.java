@@ -21,9 +21,10 @@ import org.scmi.transport.vhostuser.frontend.VhostUserFrontend.WaitMode;
  * same JVM flags), connects one guest to each, and for Base PROTOCOL_VERSION and a synchronous
  * SENSOR_READING_GET of a fast sensor measures latency percentiles and commands per second at 1
  * and 8 commands in flight, with blocking wake-ups and with busy polling, floor and server back
- * to back for each row. Before that, times fresh servers from start to first answer and their first
- * requests against warm ones ({@link ColdStart}). With {@code --guests N} it runs the scale
- * benchmark instead ({@link ScaleBench}). Prints a Markdown report on stdout, or with
+ * to back for each row. Then, attached to both JVMs, reads what a command costs the thread that
+ * serves it (bytes allocated, CPU time). Before that, times fresh servers from start to first
+ * answer and their first requests against warm ones ({@link ColdStart}). With {@code --guests N}
+ * it runs the scale benchmark instead ({@link ScaleBench}). Prints a Markdown report on stdout, or with
  * {@code --summary} the figures as {@code key=value} lines ({@link Summary}); progress on stderr.
  */
 public final class Bench {
@@ -38,6 +39,8 @@ public final class Bench {
     private static final Duration SETTLE = Duration.ofSeconds(6);
     /** Turns taken by floor and server within one row's measured time. */
     private static final int SLICES = 4;
+    /** Commands in flight while the serving threads' costs are read. */
+    private static final int COST_DEPTH = 8;
 
     private record Options(Path home, Duration run, Duration warmUp, boolean pin, int guests, double rate,
             int starts, Duration startTimeout, boolean summary) {
@@ -218,7 +221,38 @@ public final class Bench {
                 }
             }
             report.memory(connected, ProcessMemory.of(serverPid), ProcessMemory.of(floorPid));
+            progress("attaching to both back-ends to read their serving threads' allocations and CPU time");
+            try (ServingThread serverThread = ServingThread.of(serverPid);
+                    ServingThread floorThread = ServingThread.of(floorPid)) {
+                for (Workload workload : workloads) {
+                    Report.Cost cost = measureCost(options, workload, floor, floorThread, server, serverThread);
+                    report.add(cost);
+                    progress(Report.progress(cost));
+                }
+            }
         }
+    }
+
+    /**
+     * What one command costs the thread that serves it, on each back-end: bytes allocated and CPU
+     * time, over a busy-polling run with {@link #COST_DEPTH} in flight (after the memory readings,
+     * since reading these starts the back-ends' JMX agents).
+     */
+    private static Report.Cost measureCost(Options options, Workload workload, BenchGuest floor,
+            ServingThread floorThread, BenchGuest server, ServingThread serverThread) throws Exception {
+        floor.run(workload, WaitMode.BUSY_POLL, COST_DEPTH, options.warmUp());
+        server.run(workload, WaitMode.BUSY_POLL, COST_DEPTH, options.warmUp());
+        return new Report.Cost(workload, perCommand(options, workload, floor, floorThread),
+                perCommand(options, workload, server, serverThread));
+    }
+
+    private static Report.PerCommand perCommand(Options options, Workload workload, BenchGuest guest,
+            ServingThread thread) throws Exception {
+        ServingThread.Usage before = thread.usage();
+        Measurement run = guest.run(workload, WaitMode.BUSY_POLL, COST_DEPTH, options.run().dividedBy(2));
+        ServingThread.Usage used = thread.usage().since(before);
+        return new Report.PerCommand((double) used.allocatedBytes() / run.commands(),
+                (double) used.cpuNanos() / run.commands());
     }
 
     /**
