@@ -58,7 +58,7 @@ JAZZER_FUZZ=1 ./mvnw -B -pl "$MODULE" -am test \
   -Dtest="$TARGET" -Dsurefire.failIfNoSpecifiedTests=false \
   -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time=$((MINUTES * 60)) \
   -Djazzer.internal.arg.2=-print_final_stats=1 -Djazzer.internal.arg.3=-len_control=0 \
-  -Dorg.slf4j.simpleLogger.defaultLogLevel=off \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=error -Dlogback.configurationFile="$HERE/scripts/fuzz-logback.xml" \
   -Djazzer.coverage_report="$WORK/${TARGET//#/-}-coverage.txt" \
   -Djunit.jupiter.execution.timeout.default=$((MINUTES + 10))m 2>&1 | tee "$WORK/${TARGET//#/-}.log"
 STATUS=${PIPESTATUS[0]}

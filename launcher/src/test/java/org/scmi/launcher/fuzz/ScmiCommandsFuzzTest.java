@@ -120,8 +120,8 @@ class ScmiCommandsFuzzTest {
             return;
         }
         ByteBuffer answer = ByteBuffer.wrap(used.written()).order(ByteOrder.LITTLE_ENDIAN);
-        assertTrue(used.length() >= HEADER_AND_STATUS && used.length() % 4 == 0,
-                command + ": answer of " + used.length() + " bytes");
+        // Not always whole words: PINCTRL_LIST_ASSOCIATIONS returns 16-bit ids, as SCP-firmware does.
+        assertTrue(used.length() >= HEADER_AND_STATUS, command + ": answer of " + used.length() + " bytes");
         assertEquals(header, answer.getInt(0), command + ": header not echoed");
         int status = answer.getInt(4);
         assertNotNull(ScmiStatus.of(status), command + ": undefined status " + status);
