@@ -48,9 +48,12 @@ find_java25
 
 WORK=$HERE/target/fuzz
 mkdir -p "$WORK/tree"
-# A fresh copy of the sources; the previous copy's target/ folders are left for Maven to rebuild.
+# A fresh copy of the sources; the previous copy's target/ folders (and generated corpora) stay
+# for Maven and the fuzzer to build on.
+find "$WORK/tree" -mindepth 2 -maxdepth 2 -name src -type d -exec rm -rf {} +
 tar --exclude=./target --exclude='*/target' --exclude=./.git -cf - . | tar -xf - -C "$WORK/tree"
 cd "$WORK/tree"
+touch "$WORK/started"
 
 set +e
 JAZZER_FUZZ=1 ./mvnw -B -pl "$MODULE" -am test \
@@ -65,7 +68,7 @@ STATUS=${PIPESTATUS[0]}
 set -e
 
 # Findings land in the Inputs directories of the copy: bring them home as regression inputs.
-find . -path '*/src/test/resources/*Inputs/*' -type f | while read -r input; do
+find . -path '*/src/test/resources/*Inputs/*' -type f -newer "$WORK/started" | while read -r input; do
   if [ ! -e "$HERE/$input" ]; then
     mkdir -p "$(dirname "$HERE/$input")"
     cp "$input" "$HERE/$input"
