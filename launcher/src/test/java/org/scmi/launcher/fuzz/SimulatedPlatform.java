@@ -73,6 +73,24 @@ public final class SimulatedPlatform implements AutoCloseable {
         }
     }
 
+    /**
+     * Binds one more driver, under its own driver key, to every protocol that takes its type, as
+     * SCR does when a board bundle registers a driver service.
+     */
+    public void addDriver(Object driver, String key) throws ReflectiveOperationException {
+        for (ScmiProtocol protocol : protocols) {
+            for (Method method : protocol.getClass().getDeclaredMethods()) {
+                Class<?>[] parameters = method.getParameterTypes();
+                if ((method.getName().startsWith("bind") || method.getName().startsWith("add"))
+                        && parameters.length == 2 && parameters[1] == Map.class && parameters[0].isInstance(driver)) {
+                    method.setAccessible(true);
+                    invoke(method, protocol, new Object[] {driver, Map.of("scmi.driver.key", key, "service.id",
+                            (long) System.identityHashCode(driver))});
+                }
+            }
+        }
+    }
+
     /** The virtio-scmi device guests connect to. */
     public ScmiDevice device() {
         return device;
