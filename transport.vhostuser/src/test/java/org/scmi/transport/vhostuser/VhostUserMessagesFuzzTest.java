@@ -40,6 +40,7 @@ class VhostUserMessagesFuzzTest {
     private static Path directory;
     private static Path socket;
     private static EchoDevice device;
+    private static Poller poller;
     private static VhostUserGuestComponent component;
 
     @BeforeAll
@@ -47,12 +48,14 @@ class VhostUserMessagesFuzzTest {
         directory = Files.createTempDirectory("vhost-user-fuzz");
         socket = directory.resolve("guest.sock");
         device = new EchoDevice();
-        component = new VhostUserGuestComponent(TestGuests.config(socket, "fuzz"), device);
+        poller = new Poller();
+        component = new VhostUserGuestComponent(TestGuests.config(socket, "fuzz"), device, poller);
     }
 
     @AfterAll
     static void stop() throws Exception {
         component.deactivate();
+        poller.close();
         Files.deleteIfExists(socket);
         Files.deleteIfExists(directory);
     }
@@ -83,6 +86,9 @@ class VhostUserMessagesFuzzTest {
             next.start();
             assertArrayEquals(new byte[] {4, 5, 6}, next.call(new byte[] {4, 5, 6}, 16));
         }
+        // The next input counts fds from a quiet state, not while this connection is torn down.
+        assertTrue(TestGuests.eventually(() -> device.lastSession().isClosed()
+                && TestGuests.mappingsOf("vhost-user-frontend") == 0), "the last front-end's connection was released");
     }
 
     /** Sends one request; false if the back-end is gone. */
