@@ -6,12 +6,12 @@
 #
 # Every build runs the targets in regression mode: each input committed under
 # src/test/resources/<package>/<Class>Inputs/<method>/ is replayed as a test. This script fuzzes for
-# real: it builds a copy of the sources in target/fuzz/ (so it never disturbs the builds of the
+# real: it builds a copy of the sources in .fuzz/ (so it never disturbs the builds of the
 # working tree), compiled for Java 23 because Jazzer's instrumentation reads class files up to
-# Java 23 only. The generated corpus stays in target/fuzz/ between runs. A finding (an input that
+# Java 23 only. The generated corpus stays in .fuzz/ between runs. A finding (an input that
 # makes the target fail) is copied into the target's Inputs directory of the working tree: fix
 # the bug, keep the input there as its regression test. Coverage reached is printed by libFuzzer
-# (cov: edges, ft: features) and written per class to target/fuzz/TARGET-coverage.txt.
+# (cov: edges, ft: features) and written per class to .fuzz/TARGET-coverage.txt.
 set -euo pipefail
 HERE=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$HERE"
@@ -46,12 +46,13 @@ MODULE=${MODULE%%/src/*}
 . scripts/java25.sh
 find_java25
 
-WORK=$HERE/target/fuzz
+# Outside target/, so that a build's clean keeps the corpora.
+WORK=$HERE/.fuzz
 mkdir -p "$WORK/tree"
 # A fresh copy of the sources; the previous copy's target/ folders (and generated corpora) stay
 # for Maven and the fuzzer to build on.
 find "$WORK/tree" -mindepth 2 -maxdepth 2 -name src -type d -exec rm -rf {} +
-tar --exclude=./target --exclude='*/target' --exclude=./.git -cf - . | tar -xf - -C "$WORK/tree"
+tar --exclude=./target --exclude='*/target' --exclude=./.git --exclude=./.fuzz -cf - . | tar -xf - -C "$WORK/tree"
 cd "$WORK/tree"
 touch "$WORK/started"
 
