@@ -149,6 +149,14 @@ class NotificationTest {
     }
 
     @Test
+    void reservedBitsAreCheckedBeforeTripPointSupportByBothTripPointCommands() {
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0x4, 1, 2);
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0x5, 1, trip(0, 1) | 1 << 2, 0, 0);
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0x5, 1, trip(0, 1) | 1 << 12, 0, 0);
+        harness.fails(ScmiStatus.NOT_SUPPORTED, guest, 0x5, 1, trip(0, 1), 0, 0);
+    }
+
+    @Test
     void continuousUpdatesAtTheConfiguredIntervalUntilTurnedOff() throws Exception {
         board.set("accel", 1, 2, 3);
         // 10 ms: seconds 1, exponent -2.

@@ -14,6 +14,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +33,8 @@ class StartScriptIT {
     private static final int BASE_VERSION = 0x2_0001;
     /** The script's exit status for a bad command line. */
     private static final int USAGE_ERROR = 2;
+    /** The JVM's exit status after an OutOfMemoryError (-XX:+ExitOnOutOfMemoryError). */
+    private static final int OUT_OF_MEMORY_EXIT = 3;
     private static final Duration QUICK = Duration.ofSeconds(10);
     private static final String BUILDING = "scmi-server: building the runnable JAR";
 
@@ -55,10 +58,16 @@ class StartScriptIT {
     }
 
     private ServerProcess run(String... arguments) {
+        return run(Map.of(), arguments);
+    }
+
+    private ServerProcess run(Map<String, String> environment, String... arguments) {
         List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(arguments));
         // The JDK running the tests is a JDK 25: the script's finder looks at JAVA_HOME first.
-        return ServerProcess.start("scmi-server", command, Map.of("JAVA_HOME", System.getProperty("java.home")));
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.put("JAVA_HOME", System.getProperty("java.home"));
+        return ServerProcess.start("scmi-server", command, variables);
     }
 
     @Test
@@ -135,6 +144,23 @@ class StartScriptIT {
             assertTrue(server.awaitLine(line -> line.contains("simulated guest 1: SCMI Base 0x20001, vendor 'SCMI-OSGi'"),
                     ServerProcess.START_TIMEOUT), String.join("\n", server.output()));
             assertEquals(0, server.terminate(), "exit status after SIGTERM");
+        }
+    }
+
+    /**
+     * Out of memory anywhere in the process ends it, with status 3, for the service manager to
+     * start it again: never a server whose framework died while its sockets still accept guests.
+     * The fault is injected as a metaspace too small for the bundles to load.
+     */
+    @Test
+    void runningOutOfMemoryEndsTheProcessForItsSupervisor() throws Exception {
+        Path socket = folder.resolve("vm0.sock");
+        try (ServerProcess server = run(Map.of("JAVA_TOOL_OPTIONS", "-XX:MaxMetaspaceSize=10m"), "--socket-path",
+                socket.toString())) {
+            assertEquals(OUT_OF_MEMORY_EXIT, server.awaitExit(Duration.ofMinutes(2)),
+                    String.join("\n", server.output()));
+            assertTrue(server.output().stream().anyMatch(line -> line.contains("Terminating due to "
+                    + "java.lang.OutOfMemoryError")), String.join("\n", server.output()));
         }
     }
 
