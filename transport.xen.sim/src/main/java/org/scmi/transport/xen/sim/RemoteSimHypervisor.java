@@ -34,31 +34,28 @@ import org.scmi.transport.xen.xenstore.XenStoreClient;
  *
  * <p>Thread-safe: privcmd requests are serialised on their connection.
  */
-public final class RemoteSimHypervisor implements XenHypervisor {
+public class RemoteSimHypervisor implements XenHypervisor {
     private final Path socket;
     private final DeviceWire privcmd;
     private final boolean fastPaths;
     private final Path stateDirectory;
     private final Path xenStoreSocket;
     private final String description;
+    private boolean closed;
 
-    private RemoteSimHypervisor(Path socket, DeviceWire privcmd, ByteBuffer info) {
-        this.socket = socket;
-        this.privcmd = privcmd;
-        info.getInt(); // the backend domain: the simulation's, whatever this process thinks
-        this.fastPaths = info.get() != 0;
-        this.stateDirectory = Path.of(DeviceWire.getString(info));
-        this.xenStoreSocket = Path.of(DeviceWire.getString(info));
-        this.description = DeviceWire.getString(info) + ", from another process through " + socket;
-    }
-
-    /** Opens the simulated privcmd of the hypervisor serving {@code socket}. */
-    public static RemoteSimHypervisor connect(Path socket) throws IOException {
-        DeviceWire wire = open(socket, DeviceWire.OPEN_PRIVCMD);
+    /** Opens the simulated privcmd of the hypervisor whose devices are served on {@code socket}. */
+    public RemoteSimHypervisor(Path socket) throws IOException {
+        this.socket = socket.toAbsolutePath();
+        this.privcmd = open(this.socket, DeviceWire.OPEN_PRIVCMD);
         try {
-            return new RemoteSimHypervisor(socket, wire, awaitReply(wire, "opening privcmd").payload());
+            ByteBuffer info = awaitReply(privcmd, "opening privcmd").payload();
+            info.getInt(); // the backend domain: the simulation's, whatever this process thinks
+            this.fastPaths = info.get() != 0;
+            this.stateDirectory = Path.of(DeviceWire.getString(info));
+            this.xenStoreSocket = Path.of(DeviceWire.getString(info));
+            this.description = DeviceWire.getString(info) + ", from another process through " + this.socket;
         } catch (IOException | RuntimeException e) {
-            wire.close();
+            privcmd.close();
             throw e;
         }
     }
@@ -376,9 +373,12 @@ public final class RemoteSimHypervisor implements XenHypervisor {
 
     /** Closes the privcmd connection (what this process's exit would do). */
     @Override
-    public void close() {
-        privcmd.shutdown();
-        privcmd.close();
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            privcmd.shutdown();
+            privcmd.close();
+        }
     }
 
     /**

@@ -213,6 +213,7 @@ public final class SimDeviceServer implements AutoCloseable {
                     int handle = handles.incrementAndGet();
                     irqfds.put(handle, irqfd);
                     results.putInt(handle);
+                    return new int[0]; // the eventfd is the irqfd's now
                 }
                 case DeviceWire.IRQFD_DEASSIGN -> {
                     InterruptTrigger irqfd = irqfds.remove(in.getInt());
@@ -232,6 +233,7 @@ public final class SimDeviceServer implements AutoCloseable {
                     ioeventfds.put(handle, hypervisor.fastPaths().ioeventfd(server, ports, notifyAddress, queue,
                             request.fd()));
                     results.putInt(handle);
+                    return new int[0]; // the eventfd is the ioeventfd's now
                 }
                 case DeviceWire.IOEVENTFD_DEASSIGN -> {
                     QueueKick kick = ioeventfds.remove(in.getInt());

@@ -45,6 +45,8 @@ public final class SimDomain {
     /** Indexed by server id; null where none. Guarded by this. */
     private final SimIoreqServer[] servers = new SimIoreqServer[XenAbi.MAX_NR_IOREQ_SERVERS];
     private final Semaphore[] doorbells;
+    /** Per vCPU: whether it waits for a device model's answer right now. */
+    private final boolean[] waiting;
     private final Object[] vcpuLocks;
     private final Map<Integer, Integer> vcpuOfPort = new HashMap<>();
     private final Map<Integer, Semaphore> interrupts = new HashMap<>();
@@ -57,6 +59,7 @@ public final class SimDomain {
         this.ramFd = Linux.memfdCreate("xen-sim-dom" + domid, ramBytes);
         this.ram = Linux.mmap(ramFd, ramBytes, 0, true).reinterpret(ramArena, SimDomain::unmap);
         this.doorbells = new Semaphore[vcpus];
+        this.waiting = new boolean[vcpus];
         this.vcpuLocks = new Object[vcpus];
         for (int i = 0; i < vcpus; i++) {
             doorbells[i] = new Semaphore(0);
@@ -155,7 +158,25 @@ public final class SimDomain {
         IoreqSlot slot = server.slot(vcpu);
         doorbells[vcpu].drainPermits();
         slot.post(type, address, size, read, data);
-        hypervisor.signal(domid, slot.vpEventPort());
+        setWaiting(vcpu, true);
+        try {
+            hypervisor.signal(domid, slot.vpEventPort());
+            return awaitAnswer(slot, vcpu, address);
+        } finally {
+            setWaiting(vcpu, false);
+        }
+    }
+
+    private synchronized void setWaiting(int vcpu, boolean now) {
+        waiting[vcpu] = now;
+    }
+
+    /** Whether the vCPU is blocked in an MMIO access, waiting for a device model's answer. */
+    public synchronized boolean waitsForDeviceModel(int vcpu) {
+        return waiting[vcpu];
+    }
+
+    private long awaitAnswer(IoreqSlot slot, int vcpu, long address) {
         long deadline = System.nanoTime() + hypervisor.vcpuPatience().toNanos();
         while (slot.state() != XenAbi.STATE_IORESP_READY) {
             long left = deadline - System.nanoTime();

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -141,7 +142,11 @@ public final class StateRecords implements AutoCloseable {
         if (lockChannel == null || lock != null) {
             return true;
         }
-        lock = lockChannel.tryLock();
+        try {
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return false; // held by this very process, through another channel
+        }
         return lock != null;
     }
 
@@ -154,7 +159,12 @@ public final class StateRecords implements AutoCloseable {
         if (lockChannel == null) {
             return;
         }
-        FileLock taken = lockChannel.lock();
+        FileLock taken;
+        try {
+            taken = lockChannel.lock();
+        } catch (OverlappingFileLockException e) {
+            throw new IOException(directory.resolve(LOCK) + " is held by this process already", e);
+        }
         synchronized (this) {
             lock = taken;
         }

@@ -287,6 +287,8 @@ final class XenGuestDevice {
             switch (slot.state()) {
                 case XenAbi.STATE_IOREQ_READY -> {
                     if (slot.claim()) {
+                        LOG.info("guest dom{}: vCPU {} has been waiting for an access since before this server took "
+                                + "it over; answering it", domid, vcpu);
                         serve(vcpu);
                     }
                 }

@@ -91,8 +91,8 @@ public final class VirtioMmioDevice implements GuestTransport {
      * process that stopped or died: the host hears whether the driver is at DRIVER_OK, the
      * negotiated features go to the session, every ready queue is mapped again and started where
      * the guest's used ring says the device stopped (the device answers in order, so whatever the
-     * driver made available after that was not answered), and the guest is interrupted once in
-     * case the process died owing it an interrupt. A queue whose rings are no longer the guest's
+     * driver made available after that was not answered) and notified once, and the guest is
+     * interrupted once in case the process died owing it an interrupt. A queue whose rings are no longer the guest's
      * memory puts the device into DEVICE_NEEDS_RESET. Nothing happens for a new device.
      */
     public synchronized void resume() {
@@ -112,8 +112,11 @@ public final class VirtioMmioDevice implements GuestTransport {
         }
         boolean started = false;
         for (int queue = 0; queue < queueMemory.length; queue++) {
-            if (registers.queueReady(queue)) {
-                started |= resumeQueue(queue);
+            if (registers.queueReady(queue) && resumeQueue(queue)) {
+                started = true;
+                // The previous process may have answered the driver's QueueNotify without serving
+                // the queue: a notification of our own finds whatever waits in it.
+                host.queueNotified(queue);
             }
         }
         if (started) {
