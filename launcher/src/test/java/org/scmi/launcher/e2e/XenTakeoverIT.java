@@ -202,8 +202,15 @@ class XenTakeoverIT {
         // While no server runs, a second vCPU of guest 1 reads its device's status: the access waits
         // in the guest's IOREQ server, and its event reaches nobody.
         int secondVcpu = SimulatedGuest.DRIVER_VCPU + 1;
-        CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> booted.getFirst().domain()
-                .mmioRead(secondVcpu, SimToolstack.deviceBase(0) + VirtioMmio.STATUS, 4));
+        CompletableFuture<Long> waiting = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("dom1-vcpu" + secondVcpu).start(() -> {
+            try {
+                waiting.complete(booted.getFirst().domain().mmioRead(secondVcpu,
+                        SimToolstack.deviceBase(0) + VirtioMmio.STATUS, 4));
+            } catch (RuntimeException e) {
+                waiting.completeExceptionally(e);
+            }
+        });
         while (!booted.getFirst().domain().waitsForDeviceModel(secondVcpu)) {
             Thread.sleep(10);
         }

@@ -81,6 +81,14 @@ public final class XenStoreDevices implements AutoCloseable {
         watch = store.watch(root, path -> rescan());
     }
 
+    /**
+     * The devices found that this backend could not serve (a device it cannot take over, a guest
+     * the hypervisor refused), by XenStore path: each was logged once with the reason.
+     */
+    public synchronized Set<String> refused() {
+        return Set.copyOf(refused);
+    }
+
     /** Brings the served set in line with the store. Runs on the watch thread (serialised). */
     synchronized void rescan() {
         if (closed) {

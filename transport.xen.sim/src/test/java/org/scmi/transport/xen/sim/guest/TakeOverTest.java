@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -126,6 +128,33 @@ class TakeOverTest {
         }
     }
 
+    /**
+     * Runs a blocking guest access on a thread of its own: the common pool may have a single
+     * thread on a small machine, where a second access would wait for the first to be answered.
+     */
+    private static <T> CompletableFuture<T> onOwnThread(Supplier<T> access) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("guest-access").start(() -> {
+            try {
+                result.complete(access.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /** Waits for a server's discovery (on its watch thread) to reach what {@code done} checks. */
+    private static void await(BooleanSupplier done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOOT_TIMEOUT);
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
     private static byte[] request(int token) {
         return ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(0x10 << 10 | token << 18)
                 .putInt(0x5eed0000 | token).putInt(token).array();
@@ -160,7 +189,7 @@ class TakeOverTest {
         // Each guest kicks its queue while nobody serves it: the kick waits in the IOREQ server.
         List<CompletableFuture<byte[]>> pending = new ArrayList<>();
         for (SimulatedGuest guest : guests) {
-            pending.add(CompletableFuture.supplyAsync(() -> {
+            pending.add(onOwnThread(() -> {
                 try {
                     return guest.exchange(request(6), SimulatedGuest.MESSAGE_BYTES, REPLY_TIMEOUT);
                 } catch (InterruptedException e) {
@@ -200,7 +229,7 @@ class TakeOverTest {
 
         int vcpu = SimulatedGuest.DRIVER_VCPU + 1;
         long status = SimToolstack.deviceBase(0) + VirtioMmio.STATUS;
-        CompletableFuture<Long> access = CompletableFuture.supplyAsync(() -> guest.domain().mmioRead(vcpu, status, 4));
+        CompletableFuture<Long> access = onOwnThread(() -> guest.domain().mmioRead(vcpu, status, 4));
         while (!guest.domain().waitsForDeviceModel(vcpu)) {
             Thread.sleep(5);
         }
@@ -231,8 +260,10 @@ class TakeOverTest {
             } else {
                 server.handOver();
             }
-            server = new Server(false);
+            Server next = new Server(false);
+            await(() -> next.backend.isServed(description(4, false)), "taken over after restart " + restart);
             assertEquals(1, guest.domain().ioreqServerCount(), "after restart " + restart);
+            server = next;
         }
         assertAnswered(guest, 1);
     }
@@ -248,6 +279,7 @@ class TakeOverTest {
         assertEquals(2, devices.ioeventfdCount(), "privcmd keeps them after the process died");
 
         Server second = new Server(true);
+        await(() -> second.discovery.refused().contains(toolstack.backendPath(5, 0)), "refused");
         assertFalse(second.backend.isServed(description(5, true)), "its event channels are still bound");
         assertEquals(1, guest.domain().ioreqServerCount(), "and no second server was created");
         assertEquals(XenAbi.XENBUS_STATE_CONNECTED, toolstack.backendState(5).orElseThrow(), "nothing written");
@@ -262,7 +294,7 @@ class TakeOverTest {
         first.handOver();
         assertEquals(0, devices.ioeventfdCount());
         Server second = new Server(true);
-        assertTrue(second.backend.isServed(description(6, true)));
+        await(() -> second.backend.isServed(description(6, true)), "taken over");
         assertAnswered(guest, 2);
         assertEquals(2, devices.ioeventfdCount());
         assertTrue(hypervisor.notificationsCompletedByIoeventfd() > 0, "the new server uses it again");
@@ -281,6 +313,7 @@ class TakeOverTest {
             }
         }
         Server second = new Server(false);
+        await(() -> second.discovery.refused().contains(toolstack.backendPath(7, 0)), "refused");
         assertFalse(second.backend.isServed(description(7, true)));
         assertEquals(1, guest.domain().ioreqServerCount(), "no second server competes for the guest's vCPUs");
         assertEquals(XenAbi.XENBUS_STATE_CONNECTED, toolstack.backendState(7).orElseThrow(), "nothing written");
@@ -324,7 +357,7 @@ class TakeOverTest {
         secondDriver.write(VirtioMmio.STATUS, VirtioMmio.STATUS_ACKNOWLEDGE);
         first.crash();
 
-        CompletableFuture<Integer> access = CompletableFuture.supplyAsync(() -> secondDriver.read(VirtioMmio.STATUS));
+        CompletableFuture<Integer> access = onOwnThread(() -> secondDriver.read(VirtioMmio.STATUS));
         while (!guest.domain().waitsForDeviceModel(vcpu)) {
             Thread.sleep(5);
         }
