@@ -24,6 +24,16 @@ public interface Agent {
     boolean hasEventChannel();
 
     /**
+     * Whether the platform trusts this agent with what affects every other agent, such as powering
+     * the whole board off (System power management). Protocols ask this method, never a list of
+     * their own, so that trust has one source: the bundle that owns agents. The default trusts no
+     * agent, the rule the Base protocol applies to its permission commands.
+     */
+    default boolean trusted() {
+        return false;
+    }
+
+    /**
      * Queues a notification or delayed response for this agent. Never blocks. A delayed response
      * is kept until the agent posts a buffer for it; a notification may be dropped when the agent
      * posts none for a long time.

@@ -5,13 +5,13 @@ import java.util.function.Supplier;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
 import org.scmi.api.state.AgentStateStore;
-import org.scmi.power.PowerArbiter.Transition;
 import org.scmi.power.PowerDomains.Entry;
+import org.scmi.support.SharedSetting;
 import org.scmi.support.Subscriptions;
 
 /**
  * The two power notifications: who subscribed to what, and what each subscriber is told. An agent
- * is told of the states it reads (see {@link PowerArbiter}): the requester of a change when its own
+ * is told of the states it reads (see {@link PowerProtocol}): the requester of a change when its own
  * view changed, every other subscriber when the hardware changed and it holds no vote of its own.
  * Subscriptions are kept in the platform's {@link AgentStateStore} (keys {@value #STATE_CHANGED}
  * and {@value #CHANGE_REQUESTED} followed by the domain's setting key).
@@ -49,17 +49,16 @@ final class PowerEvents {
     }
 
     /** An agent's request or reset completed. */
-    void changed(Transition transition) {
-        Entry domain = transition.domain();
+    void changed(Entry domain, SharedSetting.Change<Integer> change) {
         for (int subscriber : stateChanged.agents(domain.settingKey())) {
-            if (subscriber == transition.agentId()) {
-                if (transition.previousView() != transition.view()) {
+            if (subscriber == change.agentId()) {
+                if (!change.previousView().equals(change.view())) {
                     send(subscriber, PowerMessages.STATE_CHANGED,
-                            PowerMessages.notificationPayload(transition.agentId(), domain.id(), transition.view()));
+                            PowerMessages.notificationPayload(change.agentId(), domain.id(), change.view()));
                 }
-            } else if (transition.hardwareChanged() && !transition.voters().contains(subscriber)) {
-                send(subscriber, PowerMessages.STATE_CHANGED, PowerMessages.notificationPayload(transition.agentId(),
-                        domain.id(), transition.hardwareAfter()));
+            } else if (change.hardwareChanged() && !change.voters().contains(subscriber)) {
+                send(subscriber, PowerMessages.STATE_CHANGED, PowerMessages.notificationPayload(change.agentId(),
+                        domain.id(), change.after()));
             }
         }
     }

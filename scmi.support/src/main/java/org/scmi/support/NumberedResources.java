@@ -1,9 +1,15 @@
 package org.scmi.support;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
+import org.scmi.support.DriverListings.Listing;
 
 /**
  * One protocol's resources of every bound driver as one numbered list, an immutable snapshot: ids
@@ -37,6 +43,36 @@ public abstract class NumberedResources<D, E extends NumberedResources.Listed<D>
         default String settingKey() {
             return owner().settingKey(key());
         }
+    }
+
+    /** Makes the entry of one listed resource. */
+    @FunctionalInterface
+    public interface EntryFactory<D, R, E> {
+        E entry(int id, BoundDriver<D> owner, R resource);
+    }
+
+    /**
+     * The entries of every driver's resources in list order, ids counting from 0. A resource whose
+     * key its driver listed already is left out and handed to {@code repeated}, so that no two
+     * entries share a setting key.
+     *
+     * @param listings the drivers' places in list order
+     * @param key a resource's key within its driver
+     */
+    protected static <D, R, E> List<E> number(List<Listing<D, R>> listings, Function<R, String> key,
+            EntryFactory<D, R, E> factory, BiConsumer<BoundDriver<D>, R> repeated) {
+        List<E> entries = new ArrayList<>();
+        for (Listing<D, R> listing : listings) {
+            Set<String> keys = new HashSet<>();
+            for (R resource : listing.resources()) {
+                if (keys.add(key.apply(resource))) {
+                    entries.add(factory.entry(entries.size(), listing.owner(), resource));
+                } else {
+                    repeated.accept(listing.owner(), resource);
+                }
+            }
+        }
+        return entries;
     }
 
     /**

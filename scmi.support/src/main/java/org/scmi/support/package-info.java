@@ -1,7 +1,8 @@
 /**
  * Helpers protocol bundles share: binding drivers and waiting for one during a live update,
  * merging drivers' resources into one stable id list, the reference to the agent directory,
- * per-agent subscriptions kept in the {@link org.scmi.api.state.AgentStateStore}, multi-part lists.
+ * per-agent subscriptions and votes for shared settings kept in the
+ * {@link org.scmi.api.state.AgentStateStore}, multi-part lists.
  *
  * <p>Not an API: no bundle imports this package. Each protocol bundle embeds the classes it uses
  * (bnd {@code -conditionalpackage: org.scmi.support.*}), so it runs the helper version it was

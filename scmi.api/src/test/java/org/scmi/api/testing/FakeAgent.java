@@ -19,6 +19,7 @@ public final class FakeAgent implements Agent {
     private final int id;
     private final String name;
     private final boolean eventChannel;
+    private final boolean trusted;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
     /** An agent named {@code guest<id>}. */
@@ -27,9 +28,15 @@ public final class FakeAgent implements Agent {
     }
 
     public FakeAgent(int id, String name, boolean eventChannel) {
+        this(id, name, eventChannel, false);
+    }
+
+    /** An agent the platform trusts, or not. */
+    public FakeAgent(int id, String name, boolean eventChannel, boolean trusted) {
         this.id = id;
         this.name = name;
         this.eventChannel = eventChannel;
+        this.trusted = trusted;
     }
 
     @Override
@@ -45,6 +52,11 @@ public final class FakeAgent implements Agent {
     @Override
     public boolean hasEventChannel() {
         return eventChannel;
+    }
+
+    @Override
+    public boolean trusted() {
+        return trusted;
     }
 
     @Override
