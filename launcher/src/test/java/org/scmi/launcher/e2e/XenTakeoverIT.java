@@ -103,6 +103,7 @@ class XenTakeoverIT {
         private final Thread thread;
         private final List<String> failures = new CopyOnWriteArrayList<>();
         private volatile boolean stopping;
+        private volatile int posted;
         private volatile int answered;
 
         CommandStream(SimulatedGuest guest) {
@@ -120,6 +121,7 @@ class XenTakeoverIT {
                         sequence & ScmiHeader.TOKEN_MASK).encode();
                 byte[] request = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(header).array();
                 byte[] answer;
+                posted = sequence;
                 try {
                     answer = guest.exchange(request, SimulatedGuest.MESSAGE_BYTES, REPLY_TIMEOUT_MS);
                 } catch (InterruptedException | RuntimeException e) {
@@ -137,6 +139,16 @@ class XenTakeoverIT {
                 }
                 answered = sequence;
             }
+        }
+
+        /** Waits until a command of the stream is posted and not answered (or the stream failed). */
+        void awaitCommandInFlight() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REPLY_TIMEOUT_MS);
+            while (posted <= answered && failures.isEmpty() && thread.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(List.of(), failures, "guest " + guest.domid());
+            assertTrue(posted > answered, "guest " + guest.domid() + " has a command in flight");
         }
 
         /** Waits until {@code count} more commands are answered (or the stream failed). */
@@ -199,6 +211,12 @@ class XenTakeoverIT {
         }
 
         assertEquals(137, first.kill(), "SIGKILL");
+        // No answer comes while no server runs: each guest's command stream stops in the middle, with
+        // one command posted and unanswered (its QueueNotify waiting in the IOREQ server, or its answer
+        // still owed).
+        for (CommandStream stream : streams) {
+            stream.awaitCommandInFlight();
+        }
         // While no server runs, a second vCPU of guest 1 reads its device's status: the access waits
         // in the guest's IOREQ server, and its event reaches nobody.
         int secondVcpu = SimulatedGuest.DRIVER_VCPU + 1;
