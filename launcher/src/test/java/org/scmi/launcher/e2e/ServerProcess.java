@@ -32,8 +32,12 @@ public final class ServerProcess implements AutoCloseable {
     public static final String LISTENING = "listening on ";
     /** What the server prints once its admin shell accepts connections. */
     public static final String ADMIN_LISTENING = "admin shell listening on ";
-    /** Longest wait for the server to come up (JVM start and framework start take about 2 s). */
-    public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Longest wait for the server to come up: a guard against a server that never does, not a
+     * speed check (JVM and framework start take about 2 s on idle cores, and more than 30 s on a
+     * machine loaded many times over).
+     */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     /** Longest wait for a clean stop after SIGTERM. */
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
