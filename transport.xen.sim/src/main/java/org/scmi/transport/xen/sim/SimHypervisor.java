@@ -39,8 +39,12 @@ import org.scmi.transport.xen.xenstore.XsWire;
  * ioeventfds stay.
  */
 public class SimHypervisor implements XenHypervisor {
-    /** The simulation's run directory for device models, beside its XenStore socket. */
-    public static final String STATE_FOLDER = "device-model-state";
+    /**
+     * The end of the name of the simulation's run directory for device models, which is beside its
+     * XenStore socket and named after it: two simulations in one folder are two hosts, each with
+     * the records of the server serving it.
+     */
+    public static final String STATE_FOLDER_SUFFIX = "-device-model-state";
     private static final int PRIVILEGED_DOMID = 0;
     /** How long a vCPU waits for an answer before the simulation calls it hung, unless told otherwise. */
     private static final Duration DEFAULT_VCPU_PATIENCE = Duration.ofSeconds(10);
@@ -68,7 +72,8 @@ public class SimHypervisor implements XenHypervisor {
     public SimHypervisor(Path xenStoreSocket, int backendDomid, boolean kernelFastPaths) throws IOException {
         this.backendDomid = backendDomid;
         this.fastPaths = kernelFastPaths ? Optional.of(new SimKernelFastPaths(hub, backendDomid)) : Optional.empty();
-        this.stateDirectory = xenStoreSocket.toAbsolutePath().resolveSibling(STATE_FOLDER);
+        this.stateDirectory = xenStoreSocket.toAbsolutePath()
+                .resolveSibling(xenStoreSocket.getFileName() + STATE_FOLDER_SUFFIX);
         this.xenStore = new SimXenStore(xenStoreSocket);
     }
 
