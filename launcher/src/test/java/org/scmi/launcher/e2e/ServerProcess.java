@@ -33,9 +33,9 @@ public final class ServerProcess implements AutoCloseable {
     /** What the server prints once its admin shell accepts connections. */
     public static final String ADMIN_LISTENING = "admin shell listening on ";
     /**
-     * Longest wait for the server to come up: a guard against a server that never does, not a
-     * speed check (JVM and framework start take about 2 s on idle cores, and more than 30 s on a
-     * machine loaded many times over).
+     * Longest wait for the server to come up: a hang, not a speed limit. JVM and framework start take
+     * about 2 s on idle cores; starting every protocol bundle and board part on a machine shared with
+     * other builds has taken over 30 s.
      */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     /** Longest wait for a clean stop after SIGTERM. */
@@ -107,12 +107,18 @@ public final class ServerProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar().toString());
         ServerProcess server = start("scmi-server.jar", command, Map.of());
-        for (Path socket : sockets) {
-            server.awaitListening(socket);
-        }
-        if (adminSocket != null) {
-            String ready = ADMIN_LISTENING + adminSocket + " ";
-            server.awaitReady(line -> line.contains(ready), ready);
+        try {
+            for (Path socket : sockets) {
+                server.awaitListening(socket);
+            }
+            if (adminSocket != null) {
+                String ready = ADMIN_LISTENING + adminSocket + " ";
+                server.awaitReady(line -> line.contains(ready), ready);
+            }
+        } catch (AssertionError e) {
+            // The caller never gets the process to stop: a server that comes up late would outlive the test.
+            server.close();
+            throw e;
         }
         return server;
     }
