@@ -122,6 +122,23 @@ public final class ServerProcess implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Starts the runnable JAR with the given framework properties ({@code -Dname=value}) and no
+     * terminal, and waits until it prints a line containing {@code ready}.
+     */
+    public static ServerProcess startJar(List<String> properties, String ready) {
+        List<String> command = new ArrayList<>();
+        command.add(java().toString());
+        command.addAll(JAR_JVM_FLAGS);
+        command.addAll(properties);
+        command.add("-Dgosh.args=--nointeractive");
+        command.add("-jar");
+        command.add(jar().toString());
+        ServerProcess server = start("scmi-server.jar", command, Map.of());
+        server.awaitReady(line -> line.contains(ready), ready);
+        return server;
+    }
+
     /** The runnable JAR the build exported (system property {@code scmi.server.jar}). */
     public static Path jar() {
         return Path.of(System.getProperty("scmi.server.jar", "target/scmi-server.jar")).toAbsolutePath().normalize();
@@ -244,6 +261,17 @@ public final class ServerProcess implements AutoCloseable {
      */
     public int terminate() {
         process.destroy(); // SIGTERM on Linux
+        return awaitExit(STOP_TIMEOUT);
+    }
+
+    /**
+     * Sends SIGKILL, as a crash or the OOM killer ends a process (no shutdown hook runs), and
+     * waits for the process to end.
+     *
+     * @return its exit code (137)
+     */
+    public int kill() {
+        process.destroyForcibly(); // SIGKILL on Linux
         return awaitExit(STOP_TIMEOUT);
     }
 
