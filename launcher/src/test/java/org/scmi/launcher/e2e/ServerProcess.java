@@ -135,7 +135,12 @@ public final class ServerProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar().toString());
         ServerProcess server = start("scmi-server.jar", command, Map.of());
-        server.awaitReady(line -> line.contains(ready), ready);
+        try {
+            server.awaitReady(line -> line.contains(ready), ready, START_TIMEOUT);
+        } catch (AssertionError notReady) {
+            server.close(); // the caller never gets it to close
+            throw notReady;
+        }
         return server;
     }
 
