@@ -23,6 +23,9 @@ import org.scmi.virtio.ring.VirtqueueException;
  * one {@link Payload} and one {@link Reply} this queue keeps, each bounded by its buffer. A request
  * or a response spread over several buffers goes through this queue's own buffers and is copied.
  *
+ * <p>The guest's events wait while the cmdq is being answered, until its responses are in the used
+ * ring and the guest was interrupted for them (see {@link EventQueue}).
+ *
  * <p>Runs on the thread that calls {@link #process()} (the transport's kick thread) and never
  * waits for anything but the commands' handlers, and for a protocol that is being replaced (up to
  * the dispatcher's grace period). The monitor serializes processing with starting, stopping and
@@ -39,6 +42,7 @@ final class CommandQueue extends ServedQueue {
     private final GuestTransport transport;
     private final GuestFaults faults;
     private final MessageObservers observers;
+    private final EventQueue events;
     /** A command spread over several buffers, copied: header and parameters. */
     private final byte[] command = new byte[VirtioScmi.HEADER_SIZE + VirtioScmi.MAX_PAYLOAD];
     private final MemorySegment commandBytes = MemorySegment.ofArray(command);
@@ -52,12 +56,13 @@ final class CommandQueue extends ServedQueue {
     private final Reply reply = new Reply(0);
 
     CommandQueue(GuestAgent agent, ScmiDispatcher dispatcher, GuestTransport transport, GuestFaults faults,
-            MessageObservers observers, VirtqueueEngines engines) {
+            MessageObservers observers, EventQueue events, VirtqueueEngines engines) {
         super(agent, VirtioScmi.CMDQ, engines);
         this.dispatcher = dispatcher;
         this.transport = transport;
         this.faults = faults;
         this.observers = observers;
+        this.events = events;
     }
 
     /** The guest kicked the cmdq. */
@@ -75,6 +80,7 @@ final class CommandQueue extends ServedQueue {
         if (queue == null) {
             return;
         }
+        events.hold();
         try {
             do {
                 queue.disableNotifications();
@@ -88,6 +94,8 @@ final class CommandQueue extends ServedQueue {
         } catch (VirtqueueException e) {
             stop();
             faults.queueBroken(VirtioScmi.CMDQ, e.getMessage());
+        } finally {
+            events.release();
         }
     }
 

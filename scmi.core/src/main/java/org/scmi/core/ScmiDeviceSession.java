@@ -40,8 +40,8 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
         this.dispatcher = dispatcher;
         this.supportedFeatures = supportedFeatures;
         this.faults = new GuestFaults(agent, transport);
-        this.commands = new CommandQueue(agent, dispatcher, transport, faults, observers, engines);
         this.events = new EventQueue(agent, transport, faults, notificationLimit, engines);
+        this.commands = new CommandQueue(agent, dispatcher, transport, faults, observers, events, engines);
         dispatcher.resetAgent(agent.id()); // a new connection starts with the protocols' own versions
     }
 

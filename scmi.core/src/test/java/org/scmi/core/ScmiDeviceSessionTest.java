@@ -366,6 +366,30 @@ class ScmiDeviceSessionTest {
         assertEquals(1, transport.interrupts.get(VirtioScmi.EVENTQ));
     }
 
+    /**
+     * A handler that finishes at once sends its delayed response while its command is still being
+     * answered: the guest must see the response first (Linux rejects it after the delayed one).
+     */
+    @Test
+    void delayedResponseSentByTheHandlerFollowsItsCommandsResponse() {
+        int command = header(SENSOR_PROTOCOL, 0x6, 0x22);
+        int delayed = ScmiHeader.delayedResponseFor(command);
+        sensor.on(0x6, 0, (request, reply) -> assertTrue(agent().sendEvent(delayed, words(0, 7))));
+        backend.addProtocol(sensor, Map.of(ScmiProtocol.PROTOCOL_ID, SENSOR_PROTOCOL));
+        connect(RING_FEATURES | P2A);
+        int eventBuffer = eventq.add(List.of(), 136);
+        kick(eventq, VirtioScmi.EVENTQ);
+        assertTrue(transport.interrupted.isEmpty(), "nothing to tell the guest yet");
+
+        UsedBuffer response = command(words(command), 128);
+        assertArrayEquals(words(command, 0), response.written());
+        assertEquals(List.of(VirtioScmi.CMDQ, VirtioScmi.EVENTQ), transport.interrupted,
+                "the command's response is signalled before its delayed response");
+        UsedBuffer event = eventq.poll();
+        assertEquals(eventBuffer, event.id());
+        assertArrayEquals(words(delayed, 0, 7), event.written());
+    }
+
     @Test
     void eventsGoStraightIntoPostedBuffers() {
         connect(RING_FEATURES | P2A);
