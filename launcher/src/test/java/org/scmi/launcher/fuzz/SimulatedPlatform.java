@@ -22,6 +22,7 @@ import org.scmi.api.state.AgentStateStore;
 import org.scmi.core.AgentRegistry;
 import org.scmi.core.AgentStates;
 import org.scmi.core.ScmiDevice;
+import org.scmi.virtio.ring.split.SplitQueueFactory;
 
 /**
  * The server's SCMI platform in one JVM without a framework: the real virtio-scmi device and
@@ -68,6 +69,7 @@ public final class SimulatedPlatform implements AutoCloseable {
             bindAll(protocol, ScmiProtocol.class, protocols.stream().filter(other -> other != protocol).toList());
         }
         device = new ScmiDevice(agents, defaults(ScmiDevice.Config.class, Map.of()));
+        bind(device, "addEngine", new SplitQueueFactory());
         for (ScmiProtocol protocol : protocols) {
             bind(device, "addProtocol", protocol, properties(protocol));
         }
