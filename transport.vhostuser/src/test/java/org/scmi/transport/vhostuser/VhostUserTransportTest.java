@@ -71,7 +71,8 @@ class VhostUserTransportTest {
         try (VhostUserFrontend guest = connect()) {
             assertEquals(EchoDevice.FEATURES | 1L << ProtocolFeatures.F_PROTOCOL_FEATURES, guest.backendFeatures());
             assertEquals(VirtioFeatures.bit(ProtocolFeatures.MQ) | VirtioFeatures.bit(ProtocolFeatures.REPLY_ACK)
-                    | VirtioFeatures.bit(ProtocolFeatures.RESET_DEVICE), guest.protocolFeatures());
+                    | VirtioFeatures.bit(ProtocolFeatures.INFLIGHT_SHMFD) | VirtioFeatures.bit(ProtocolFeatures.RESET_DEVICE),
+                    guest.protocolFeatures());
             assertEquals(2, guest.queueNum());
             guest.start();
             FixedReplySession session = device.lastSession();

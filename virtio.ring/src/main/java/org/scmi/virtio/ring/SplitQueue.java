@@ -22,6 +22,11 @@ import org.scmi.virtio.memory.GuestMemoryException;
  * <p>Rings are resolved through {@link GuestMemory#segment} on every call rather than kept, so a
  * ring that stops being guest memory is an error, not a stale access. Each descriptor buffer is
  * checked against the guest's regions when its chain is taken.
+ *
+ * <p>With an {@link InflightLog} in its setup, the queue records every chain it takes and returns,
+ * and opens by serving the chains a previous device took and never returned, oldest first, before
+ * anything from the available ring; it then resumes the available ring at the used idx plus those
+ * chains, whatever index the setup gives (the front-end of a crashed back-end can only guess it).
  */
 public final class SplitQueue implements Virtqueue {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -36,6 +41,10 @@ public final class SplitQueue implements Virtqueue {
     private final boolean indirect;
     private final boolean eventIdx;
     private final boolean notifyOnEmpty;
+    private final InflightLog inflight;
+    /** Chains a previous device left in flight, served before the available ring. */
+    private final int[] resubmit;
+    private int resubmitted;
 
     /** Next avail ring entry to take. */
     private int nextAvail;
@@ -48,6 +57,10 @@ public final class SplitQueue implements Virtqueue {
     private boolean notificationsEnabled = true;
     /** Whether the last call was a successful {@link #next}, which {@link #undoNext} may undo. */
     private boolean undoable;
+    /** Whether that chain came from {@link #resubmit} rather than from the available ring. */
+    private boolean lastResubmitted;
+    /** That chain's head. */
+    private int lastHead;
 
     /**
      * Opens the queue the driver set up.
@@ -76,10 +89,27 @@ public final class SplitQueue implements Virtqueue {
         descriptors();
         avail();
         used();
-        this.nextAvail = setup.nextAvailIndex() & 0xFFFF;
+        this.inflight = setup.inflight();
+        if (inflight == null) {
+            this.resubmit = new int[0];
+            this.nextAvail = setup.nextAvailIndex() & 0xFFFF;
+            this.nextUsed = nextAvail;
+        } else {
+            this.nextUsed = used().get(U16, SplitRing.USED_IDX) & 0xFFFF;
+            this.resubmit = inflight.recover(nextUsed);
+            if (resubmit.length > size) {
+                throw new VirtqueueException("the inflight log holds " + resubmit.length + " chains for a queue of "
+                        + size);
+            }
+            this.nextAvail = (nextUsed + resubmit.length) & 0xFFFF;
+        }
         this.availShadow = nextAvail;
-        this.nextUsed = nextAvail;
         this.signalledUsed = nextUsed;
+    }
+
+    /** Chains a previous device left in flight that this queue serves first (0 without a log). */
+    public int resubmitted() {
+        return resubmit.length;
     }
 
     private static void checkAligned(String part, long address, int alignment) throws VirtqueueException {
@@ -101,6 +131,12 @@ public final class SplitQueue implements Virtqueue {
     @Override
     public boolean next(DescriptorChain chain) throws VirtqueueException {
         undoable = false;
+        if (resubmitted < resubmit.length) {
+            walk(resubmit[resubmitted++], chain);
+            undoable = true;
+            lastResubmitted = true;
+            return true;
+        }
         MemorySegment avail = avail();
         if (nextAvail == availShadow && !refreshAvail(avail)) {
             return false;
@@ -113,7 +149,12 @@ public final class SplitQueue implements Virtqueue {
             used().set(U16, SplitRing.availEventOffset(size), (short) nextAvail);
         }
         walk(head, chain);
+        if (inflight != null) {
+            inflight.taken(head);
+        }
         undoable = true;
+        lastResubmitted = false;
+        lastHead = head;
         return true;
     }
 
@@ -228,7 +269,14 @@ public final class SplitQueue implements Virtqueue {
             throw new IllegalStateException("no chain taken to put back");
         }
         undoable = false;
+        if (lastResubmitted) {
+            resubmitted--;
+            return;
+        }
         nextAvail = (nextAvail - 1) & 0xFFFF;
+        if (inflight != null) {
+            inflight.putBack(lastHead);
+        }
     }
 
     @Override
@@ -242,8 +290,14 @@ public final class SplitQueue implements Virtqueue {
         used.set(U32, element + SplitRing.USED_ELEM_ID, head);
         used.set(U32, element + SplitRing.USED_ELEM_LEN, (int) length);
         nextUsed = (nextUsed + 1) & 0xFFFF;
+        if (inflight != null) {
+            inflight.returning(head);
+        }
         VarHandle.releaseFence(); // written buffers and the element before the index
         used.set(U16, SplitRing.USED_IDX, (short) nextUsed);
+        if (inflight != null) {
+            inflight.returned(nextUsed);
+        }
     }
 
     @Override

@@ -10,7 +10,7 @@
  * a crash.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.scmi.virtio.ring;
 
 import org.osgi.annotation.bundle.Export;
