@@ -1,28 +1,93 @@
 package org.scmi.core;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.scmi.api.state.AgentStateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The platform's store of what agents set up, kept in this long-lived bundle so that it outlives
- * every protocol and driver bundle that writes it (see {@code org.scmi.api.state}). In memory: it
- * lasts as long as the server runs, like the hardware state it describes. Entries of one agent and
- * protocol are a sorted map, so prefix queries are range views.
+ * every protocol and driver bundle that writes it (see {@code org.scmi.api.state}). Entries of one
+ * agent and protocol are a sorted map, so prefix queries are range views.
+ *
+ * <p>In memory by default: it lasts as long as the server runs, like the hardware state it
+ * describes. With a state file configured ({@value #PID}, {@code file}) it also outlives the
+ * server: the file is read once at activation, and every change is written through to it (see
+ * {@link StateFile}) before the call returns, so a guest that got an answer finds what it set up
+ * in the next server process, after a planned restart or a crash alike.
+ *
+ * <p>Threads: any thread reads and writes; writes to the file are serialised by the file.
  */
-@Component(service = AgentStateStore.class)
+@Component(service = {AgentStateStore.class, AgentStates.class}, configurationPid = AgentStates.PID)
+@Designate(ocd = AgentStates.Config.class)
 public final class AgentStates implements AgentStateStore {
+    static final String PID = "org.scmi.core.state";
+    private static final Logger LOG = LoggerFactory.getLogger(AgentStates.class);
     /** Agent ids are 8 bits (0 is the platform), and so are protocol ids. */
     private static final int ID_LIMIT = 0x100;
     /** Sorts after every character a key can hold: closes a prefix range. */
     private static final char AFTER_ALL = Character.MAX_VALUE;
 
+    @ObjectClassDefinition(name = "SCMI agent state",
+            description = "Where the platform keeps what guests set up (votes, subscriptions, settings) and the "
+                    + "simulated board's state.")
+    public @interface Config {
+        @AttributeDefinition(name = "State file",
+                description = "A file that keeps the agent state across server restarts and crashes: read at "
+                        + "start, written through (temporary file, fsync, rename) on every change. Empty: in memory "
+                        + "only, for as long as the server runs. A file that cannot be read is reported by name, "
+                        + "kept beside as FILE.corrupt, and the server starts with an empty state.",
+                required = false)
+        String file() default "";
+    }
+
     private final ConcurrentMap<Integer, ConcurrentSkipListMap<String, String>> entries = new ConcurrentHashMap<>();
+    private volatile StateFile file;
+
+    /** A store in memory only. */
+    public AgentStates() {
+    }
+
+    @Activate
+    public AgentStates(Config config) {
+        StateFile configured = StateFile.of(config.file());
+        if (configured != null) {
+            configured.read().forEach((slot, owned) -> entries.put(slot, new ConcurrentSkipListMap<>(owned)));
+            LOG.info("agent state kept in {} ({} agent and protocol entries read)", configured.path(),
+                    entries.size());
+        }
+        this.file = configured;
+    }
+
+    /** A state file configured live: from now on the state is written there (it is not read). */
+    @Modified
+    void modified(Config config) {
+        StateFile configured = StateFile.of(config.file());
+        Path before = file == null ? null : file.path();
+        Path after = configured == null ? null : configured.path();
+        if (before == null ? after == null : before.equals(after)) {
+            return;
+        }
+        file = configured;
+        if (configured != null) {
+            LOG.info("agent state now kept in {}", after);
+            configured.write(entries);
+        } else {
+            LOG.info("agent state now in memory only ({} is no longer written)", before);
+        }
+    }
 
     @Override
     public String get(int agentId, int protocolId, String key) {
@@ -33,14 +98,16 @@ public final class AgentStates implements AgentStateStore {
     @Override
     public void put(int agentId, int protocolId, String key, String value) {
         checkKey(key);
+        int slot = slot(agentId, protocolId);
         if (value == null) {
-            NavigableMap<String, String> owned = entries.get(slot(agentId, protocolId));
-            if (owned != null) {
-                owned.remove(key);
+            NavigableMap<String, String> owned = entries.get(slot);
+            if (owned == null || owned.remove(key) == null) {
+                return;
             }
+        } else if (value.equals(entries.computeIfAbsent(slot, s -> new ConcurrentSkipListMap<>()).put(key, value))) {
             return;
         }
-        entries.computeIfAbsent(slot(agentId, protocolId), slot -> new ConcurrentSkipListMap<>()).put(key, value);
+        changed();
     }
 
     @Override
@@ -54,7 +121,16 @@ public final class AgentStates implements AgentStateStore {
 
     @Override
     public void clear(int agentId, int protocolId) {
-        entries.remove(slot(agentId, protocolId));
+        if (entries.remove(slot(agentId, protocolId)) != null) {
+            changed();
+        }
+    }
+
+    private void changed() {
+        StateFile current = file;
+        if (current != null) {
+            current.write(entries);
+        }
     }
 
     private static int slot(int agentId, int protocolId) {
@@ -63,6 +139,21 @@ public final class AgentStates implements AgentStateStore {
                     + ": both must be 0..255");
         }
         return agentId * ID_LIMIT + protocolId;
+    }
+
+    /** The agent id of a slot key. */
+    static int agentOf(int slot) {
+        return slot / ID_LIMIT;
+    }
+
+    /** The protocol id of a slot key. */
+    static int protocolOf(int slot) {
+        return slot % ID_LIMIT;
+    }
+
+    /** The slot key of an agent and protocol, checked. */
+    static int slotOf(int agentId, int protocolId) {
+        return slot(agentId, protocolId);
     }
 
     private static String checkKey(String key) {
