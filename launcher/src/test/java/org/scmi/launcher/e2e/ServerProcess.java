@@ -234,6 +234,16 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Kills the process with SIGKILL (a crash, an out-of-memory kill) and waits for it to end.
+     *
+     * @return its exit code
+     */
+    public int kill() {
+        process.destroyForcibly(); // SIGKILL on Linux
+        return awaitExit(STOP_TIMEOUT);
+    }
+
+    /**
      * Waits for the process to end by itself, and for the last of its output.
      *
      * @return its exit code

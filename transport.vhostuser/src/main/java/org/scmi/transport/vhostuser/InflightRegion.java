@@ -24,31 +24,33 @@ import org.scmi.virtio.ring.SplitRing;
  * that dies mid-update leaves its stores in the shared pages; the recovery rule of the
  * specification repairs the one batch whose used idx it may not have recorded.
  *
+ * <p>The layout constants are public for front-ends (and tests) that look into a region.
+ *
  * <p>Threads: the connection thread maps and unmaps the region; each queue's log is used only by
  * the thread that serves that queue.
  */
-final class InflightRegion implements AutoCloseable {
+public final class InflightRegion implements AutoCloseable {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.nativeOrder());
 
     // QueueRegionSplit
-    static final int QUEUE_FEATURES = 0;
-    static final int QUEUE_VERSION = 8;
-    static final int QUEUE_DESC_NUM = 10;
-    static final int QUEUE_LAST_BATCH_HEAD = 12;
-    static final int QUEUE_USED_IDX = 14;
-    static final int QUEUE_DESC = 16;
+    public static final int QUEUE_FEATURES = 0;
+    public static final int QUEUE_VERSION = 8;
+    public static final int QUEUE_DESC_NUM = 10;
+    public static final int QUEUE_LAST_BATCH_HEAD = 12;
+    public static final int QUEUE_USED_IDX = 14;
+    public static final int QUEUE_DESC = 16;
     /** The only layout version; 0 marks a region no back-end has used yet. */
-    static final int VERSION = 1;
+    public static final int VERSION = 1;
 
     // DescStateSplit
-    static final int DESC_INFLIGHT = 0;
-    static final int DESC_NEXT = 6;
-    static final int DESC_COUNTER = 8;
-    static final int DESC_SIZE = 16;
+    public static final int DESC_INFLIGHT = 0;
+    public static final int DESC_NEXT = 6;
+    public static final int DESC_COUNTER = 8;
+    public static final int DESC_SIZE = 16;
 
     /** Alignment of each queue's region (the stride libvhost-user and QEMU's tests use). */
-    static final int QUEUE_ALIGN = 64;
+    public static final int QUEUE_ALIGN = 64;
 
     private final MemorySegment mapping;
     private final MemorySegment whole;
@@ -63,7 +65,7 @@ final class InflightRegion implements AutoCloseable {
     }
 
     /** Bytes of one queue's region: header and descriptor states, rounded up to {@link #QUEUE_ALIGN}. */
-    static long queueRegionSize(int queueSize) {
+    public static long queueRegionSize(int queueSize) {
         long bytes = QUEUE_DESC + (long) DESC_SIZE * queueSize;
         return (bytes + QUEUE_ALIGN - 1) & -QUEUE_ALIGN;
     }

@@ -85,6 +85,39 @@ class VhostUserTransportTest {
         }
     }
 
+    /**
+     * A front-end with inflight tracking gets a region at its first start, keeps it across a
+     * back-end restart (the component deactivated and activated again on the same socket), and
+     * goes on with the same rings; every mapping of the region is released when the guest leaves.
+     */
+    @Test
+    void aFrontEndWithInflightTrackingReconnectsToARestartedBackEndWithItsRings() throws Exception {
+        try (VhostUserFrontend guest = VhostUserFrontend.connect(socket.toString(),
+                Options.defaults().withInflightTracking())) {
+            guest.start();
+            assertEquals(2, guest.inflightRegion().queueCount());
+            assertEquals(InflightRegion.size(2, 256), guest.inflightRegion().mmapSize());
+            for (int i = 0; i < 100; i++) {
+                byte[] request = bytes(8, i);
+                assertArrayEquals(request, guest.call(request, 16), "command " + i);
+            }
+            assertEquals(List.of(), guest.inflightHeads(VhostUserFrontend.COMMAND_QUEUE));
+
+            component.deactivate();
+            component = new VhostUserGuestComponent(TestGuests.config(socket, ""), device);
+            guest.reconnect();
+            assertEquals(2, device.sessions().size());
+            assertEquals("start 0 at 100", device.lastSession().calls().get(1));
+            // Past the ring's size: the new back-end continues the same indices.
+            for (int i = 100; i < 400; i++) {
+                byte[] request = bytes(8, i);
+                assertArrayEquals(request, guest.call(request, 16), "command " + i);
+            }
+            assertEquals(List.of(), guest.inflightHeads(VhostUserFrontend.COMMAND_QUEUE));
+        }
+        assertTrue(eventually(() -> TestGuests.mappingsOf("vhost-user-inflight") == 0), "region unmapped");
+    }
+
     @Test
     void ringAddressesReachTheDeviceAsGuestPhysicalAddressesOverTheSharedMemory() throws Exception {
         try (VhostUserFrontend guest = connect()) {

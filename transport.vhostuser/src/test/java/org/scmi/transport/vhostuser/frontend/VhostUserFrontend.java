@@ -1,12 +1,15 @@
 package org.scmi.transport.vhostuser.frontend;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.scmi.linux.Linux;
 import org.scmi.linux.LinuxException;
 import org.scmi.transport.vhostuser.FrontendRequest;
+import org.scmi.transport.vhostuser.InflightRegion;
 import org.scmi.transport.vhostuser.ProtocolFeatures;
 import org.scmi.transport.vhostuser.VhostUserCodec;
 import org.scmi.transport.vhostuser.VhostUserCodec.Header;
@@ -282,6 +285,31 @@ public final class VhostUserFrontend implements AutoCloseable {
     /** The inflight region the back-end gave (null before the first start with inflight tracking). */
     public InflightDescription inflightRegion() {
         return inflight;
+    }
+
+    /**
+     * The heads the back-end recorded as in flight (taken, not returned) in queue {@code index}'s
+     * part of the inflight region, read from this front-end's own mapping of the kept region.
+     */
+    public List<Integer> inflightHeads(int index) throws LinuxException {
+        if (inflightFd < 0) {
+            throw new IllegalStateException("no inflight region");
+        }
+        MemorySegment whole = Linux.mmap(inflightFd, inflight.mmapOffset() + inflight.mmapSize(), 0, false);
+        try {
+            long stride = InflightRegion.queueRegionSize(inflight.queueSize());
+            MemorySegment queue = whole.asSlice(inflight.mmapOffset() + index * stride, stride);
+            List<Integer> heads = new ArrayList<>();
+            for (int head = 0; head < inflight.queueSize(); head++) {
+                long state = InflightRegion.QUEUE_DESC + (long) head * InflightRegion.DESC_SIZE;
+                if (queue.get(ValueLayout.JAVA_BYTE, state + InflightRegion.DESC_INFLIGHT) != 0) {
+                    heads.add(head);
+                }
+            }
+            return heads;
+        } finally {
+            Linux.munmap(whole);
+        }
     }
 
     /** The fd of the inflight region (-1 before the first start with inflight tracking). */
