@@ -2,6 +2,11 @@ package org.scmi.core;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +14,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -24,11 +30,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In memory by default: it lasts as long as the server runs, like the hardware state it
  * describes. With a state file configured ({@value #PID}, {@code file}) it also outlives the
- * server: the file is read once at activation, and every change is written through to it (see
- * {@link StateFile}) before the call returns, so a guest that got an answer finds what it set up
- * in the next server process, after a planned restart or a crash alike.
+ * server: the file is read once at activation; the cmdq calls {@link #persist()} before it
+ * answers a command, so every change a command made is on disk before the guest learns of it (a
+ * guest that got an answer finds what it set up in the next server process, after a planned
+ * restart or a crash alike), and changes made outside commands (the platform's, delayed work, the
+ * simulated board's clock ticks) are written within {@value #WRITE_BEHIND_MILLIS} ms. Each write
+ * holds every change before it, so writes group: a burst of changes costs one write.
  *
- * <p>Threads: any thread reads and writes; writes to the file are serialised by the file.
+ * <p>Threads: any thread reads and writes the entries; {@link #persist()} runs on the caller's
+ * thread (a cmdq's kick thread); the <em>agent state writer</em> thread, started only with a state
+ * file, writes the changes made outside commands. Writes to the file are serialised by the file.
  */
 @Component(service = {AgentStateStore.class, AgentStates.class}, configurationPid = AgentStates.PID)
 @Designate(ocd = AgentStates.Config.class)
@@ -39,6 +50,8 @@ public final class AgentStates implements AgentStateStore {
     private static final int ID_LIMIT = 0x100;
     /** Sorts after every character a key can hold: closes a prefix range. */
     private static final char AFTER_ALL = Character.MAX_VALUE;
+    /** Longest delay before a change made outside a command reaches the file. */
+    static final long WRITE_BEHIND_MILLIS = 100;
 
     @ObjectClassDefinition(name = "SCMI agent state",
             description = "Where the platform keeps what guests set up (votes, subscriptions, settings) and the "
@@ -54,7 +67,12 @@ public final class AgentStates implements AgentStateStore {
     }
 
     private final ConcurrentMap<Integer, ConcurrentSkipListMap<String, String>> entries = new ConcurrentHashMap<>();
+    /** Counts changes: bumped after each change is in {@link #entries}. */
+    private final AtomicLong changes = new AtomicLong();
+    private final AtomicBoolean writeScheduled = new AtomicBoolean();
     private volatile StateFile file;
+    /** Writes changes made outside commands; null without a state file. */
+    private ScheduledExecutorService writer;
 
     /** A store in memory only. */
     public AgentStates() {
@@ -69,6 +87,26 @@ public final class AgentStates implements AgentStateStore {
                     entries.size());
         }
         this.file = configured;
+        if (configured != null) {
+            writer = startWriter();
+        }
+    }
+
+    private static ScheduledExecutorService startWriter() {
+        return Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("agent state writer").daemon().factory());
+    }
+
+    /** Writes what is not written yet and stops the writer thread. */
+    @Deactivate
+    void deactivate() {
+        persist();
+        synchronized (this) {
+            if (writer != null) {
+                writer.shutdownNow();
+                writer = null;
+            }
+        }
     }
 
     /** A state file configured live: from now on the state is written there (it is not read). */
@@ -82,8 +120,13 @@ public final class AgentStates implements AgentStateStore {
         }
         file = configured;
         if (configured != null) {
+            synchronized (this) {
+                if (writer == null) {
+                    writer = startWriter();
+                }
+            }
             LOG.info("agent state now kept in {}", after);
-            configured.write(entries);
+            configured.write(changes.get(), entries);
         } else {
             LOG.info("agent state now in memory only ({} is no longer written)", before);
         }
@@ -126,10 +169,30 @@ public final class AgentStates implements AgentStateStore {
         }
     }
 
-    private void changed() {
+    /**
+     * Makes every change made so far durable (with a state file) before it returns: called before a
+     * command's answer is given to the guest. Cheap when nothing changed since the last write.
+     */
+    void persist() {
         StateFile current = file;
         if (current != null) {
-            current.write(entries);
+            current.write(changes.get(), entries);
+        }
+    }
+
+    private void changed() {
+        changes.incrementAndGet();
+        if (file != null && writeScheduled.compareAndSet(false, true)) {
+            synchronized (this) {
+                if (writer != null) {
+                    writer.schedule(() -> {
+                        writeScheduled.set(false);
+                        persist();
+                    }, WRITE_BEHIND_MILLIS, TimeUnit.MILLISECONDS);
+                    return;
+                }
+            }
+            writeScheduled.set(false);
         }
     }
 

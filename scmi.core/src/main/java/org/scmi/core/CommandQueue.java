@@ -18,11 +18,13 @@ import org.scmi.virtio.ring.VirtqueueException;
  * (see {@link ServedQueue}).
  *
  * <p>Every answered command is counted on the agent and, while any {@link MessageObserver} is
- * registered, shown to the observers after its response is written.
+ * registered, shown to the observers after its response is written. What the command changed in
+ * the agent state is made durable ({@link AgentStates#persist()}) before the answer is returned.
  */
 final class CommandQueue extends ServedQueue {
     private final GuestAgent agent;
     private final ScmiDispatcher dispatcher;
+    private final AgentStates states;
     private final GuestTransport transport;
     private final GuestFaults faults;
     private final MessageObservers observers;
@@ -31,10 +33,11 @@ final class CommandQueue extends ServedQueue {
     private final byte[] command = new byte[VirtioScmi.HEADER_SIZE + VirtioScmi.MAX_PAYLOAD];
     private final byte[] responsePrefix = new byte[VirtioScmi.RESPONSE_PREFIX];
 
-    CommandQueue(GuestAgent agent, ScmiDispatcher dispatcher, GuestTransport transport, GuestFaults faults,
-            MessageObservers observers) {
+    CommandQueue(GuestAgent agent, ScmiDispatcher dispatcher, AgentStates states, GuestTransport transport,
+            GuestFaults faults, MessageObservers observers) {
         this.agent = agent;
         this.dispatcher = dispatcher;
+        this.states = states;
         this.transport = transport;
         this.faults = faults;
         this.observers = observers;
@@ -99,6 +102,7 @@ final class CommandQueue extends ServedQueue {
         if (values > 0) {
             chain.write(VirtioScmi.RESPONSE_PREFIX, answer.reply().toByteArray(), 0, values);
         }
+        states.persist();
         queue.addUsed(chain.head(), VirtioScmi.RESPONSE_PREFIX + values);
         agent.answered(answer.succeeded());
         if (watching.length > 0) {

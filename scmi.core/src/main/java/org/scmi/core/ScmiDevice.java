@@ -68,6 +68,7 @@ public final class ScmiDevice implements VirtioDevice {
     }
 
     private final AgentRegistry agents;
+    private final AgentStates states;
     private final ScmiDispatcher dispatcher;
     private final MessageObservers observers = new MessageObservers();
     private final Map<ScmiProtocol, Registration> registrations = new IdentityHashMap<>();
@@ -75,8 +76,9 @@ public final class ScmiDevice implements VirtioDevice {
     private volatile int notificationLimit;
 
     @Activate
-    public ScmiDevice(@Reference AgentRegistry agents, Config config) {
+    public ScmiDevice(@Reference AgentRegistry agents, @Reference AgentStates states, Config config) {
         this.agents = agents;
+        this.states = states;
         this.notificationLimit = config.pending_notifications();
         this.dispatcher = new ScmiDispatcher(Duration.ofMillis(Math.max(0, config.absent_protocol_grace_ms())));
     }
@@ -164,7 +166,7 @@ public final class ScmiDevice implements VirtioDevice {
     @Override
     public VirtioDeviceSession open(GuestIdentity guest, GuestTransport transport) {
         GuestAgent agent = agents.agentFor(guest);
-        ScmiDeviceSession session = new ScmiDeviceSession(agent, transport, dispatcher, ALL_FEATURES,
+        ScmiDeviceSession session = new ScmiDeviceSession(agent, transport, dispatcher, states, ALL_FEATURES,
                 () -> notificationLimit, observers);
         agent.attach(session, guest.name());
         LOG.info("guest {} connected as {}", guest.key(), agent);

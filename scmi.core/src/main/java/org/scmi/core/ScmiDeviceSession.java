@@ -29,14 +29,14 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
     private volatile long features;
     private volatile boolean closed;
 
-    ScmiDeviceSession(GuestAgent agent, GuestTransport transport, ScmiDispatcher dispatcher, long supportedFeatures,
-            IntSupplier notificationLimit, MessageObservers observers) {
+    ScmiDeviceSession(GuestAgent agent, GuestTransport transport, ScmiDispatcher dispatcher, AgentStates states,
+            long supportedFeatures, IntSupplier notificationLimit, MessageObservers observers) {
         this.agent = agent;
         this.transport = transport;
         this.dispatcher = dispatcher;
         this.supportedFeatures = supportedFeatures;
         this.faults = new GuestFaults(agent, transport);
-        this.commands = new CommandQueue(agent, dispatcher, transport, faults, observers);
+        this.commands = new CommandQueue(agent, dispatcher, states, transport, faults, observers);
         this.events = new EventQueue(agent, transport, faults, notificationLimit);
         dispatcher.resetAgent(agent.id()); // a new connection starts with the protocols' own versions
     }

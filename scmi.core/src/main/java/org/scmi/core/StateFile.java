@@ -50,6 +50,8 @@ final class StateFile {
     private final Path path;
     /** Guarded by this: the last write failed (reported once until one succeeds). */
     private boolean failing;
+    /** Guarded by this: the change count the file holds (every change up to it is written). */
+    private long written = -1;
 
     private StateFile(Path path) {
         this.path = path;
@@ -88,7 +90,11 @@ final class StateFile {
             return Map.of();
         }
         try {
-            return parse(lines);
+            Map<Integer, Map<String, String>> read = parse(lines);
+            synchronized (this) {
+                written = 0; // the file holds the state before any change
+            }
+            return read;
         } catch (CorruptStateException e) {
             Path aside = path.resolveSibling(path.getFileName() + CORRUPT_SUFFIX);
             try {
@@ -136,8 +142,16 @@ final class StateFile {
         throw new CorruptStateException("no '" + END + entries + "' line: the file was cut off");
     }
 
-    /** Replaces the file with {@code entries} (by slot); reports a failure and returns. */
-    synchronized void write(Map<Integer, ? extends Map<String, String>> entries) {
+    /**
+     * Makes the file hold every change up to {@code changes} (a count the caller bumps after each
+     * change it makes to {@code entries}): nothing to do if a write since then held them, else
+     * replaces the file with {@code entries} (by slot). Reports a failure and returns.
+     */
+    synchronized void write(long changes, Map<Integer, ? extends Map<String, String>> entries) {
+        if (changes <= written) {
+            return;
+        }
+        long holding = changes;
         Path temporary = path.resolveSibling(path.getFileName() + TEMPORARY_SUFFIX);
         try {
             Path folder = path.getParent();
@@ -167,6 +181,7 @@ final class StateFile {
             try (FileChannel directory = FileChannel.open(folder, StandardOpenOption.READ)) {
                 directory.force(true);
             }
+            written = holding;
             if (failing) {
                 failing = false;
                 LOG.info("agent state file {} written again", path);

@@ -81,7 +81,7 @@ class ScmiDeviceSessionTest {
 
     @BeforeEach
     void setUp() {
-        backend = new ScmiDevice(agents, config(2));
+        backend = new ScmiDevice(agents, new AgentStates(), config(2));
         backend.addProtocol(base, Map.of(ScmiProtocol.PROTOCOL_ID, BASE_PROTOCOL));
     }
 

@@ -49,7 +49,8 @@ class StateFileTest {
         first.put(vm1.id(), 0x11, "vote/sim/gpu", "on\nwith a new line, 100% ü");
         first.put(0, 0x14, "sim/rate/cpu", "1");
         first.put(0, 0x14, "sim/rate/cpu", null);
-        assertTrue(Files.readAllLines(file).get(0).equals(StateFile.HEADER));
+        first.persist(); // as the cmdq does before an answer
+        assertEquals(StateFile.HEADER, Files.readAllLines(file).get(0));
 
         AgentStates second = new AgentStates(config(file));
         assertEquals("800000000", second.get(2, 0x14, "rate/sim/cpu clock"));
@@ -68,7 +69,9 @@ class StateFileTest {
         Path file = folder.resolve("state");
         AgentStates first = new AgentStates(config(file));
         first.put(1, 0x14, "enable/sim/cpu", "1");
+        first.persist();
         first.clear(1, 0x14);
+        first.persist();
         assertEquals(Map.of(), new AgentStates(config(file)).entries(1, 0x14, ""));
     }
 
@@ -82,6 +85,7 @@ class StateFileTest {
         assertTrue(Files.exists(aside));
         assertFalse(Files.exists(file));
         store.put(1, 20, "rate/sim/cpu", "6");
+        store.persist();
         assertEquals("6", new AgentStates(config(file)).get(1, 20, "rate/sim/cpu"));
         assertTrue(Files.readString(aside).contains("rate%2Fsim%2Fcpu 5"), "the bad file is kept as it was");
     }
@@ -114,7 +118,36 @@ class StateFileTest {
         Files.writeString(blocker, "x");
         AgentStates store = new AgentStates(config(blocker.resolve("state")));
         store.put(1, 0x11, "vote/sim/gpu", "on");
+        store.persist();
         assertEquals("on", store.get(1, 0x11, "vote/sim/gpu"));
+    }
+
+    @Test
+    void changesMadeOutsideCommandsReachTheFileByThemselvesAndAtTheLatestWhenTheStoreStops() throws Exception {
+        Path file = folder.resolve("state");
+        AgentStates store = new AgentStates(config(file));
+        store.put(0, 0x15, "last/sim/cpu_temp", "45500");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!Files.exists(file) || !Files.readString(file).contains("last%2Fsim%2Fcpu_temp 45500")) {
+            assertTrue(System.nanoTime() < deadline, "the change was not written behind");
+            Thread.sleep(10);
+        }
+        store.put(0, 0x15, "last/sim/cpu_temp", "46000");
+        store.deactivate();
+        assertEquals("46000", new AgentStates(config(file)).get(0, 0x15, "last/sim/cpu_temp"));
+    }
+
+    @Test
+    void aStoreThatChangedNothingDoesNotRewriteTheFileItRead() throws Exception {
+        Path file = folder.resolve("state");
+        AgentStates first = new AgentStates(config(file));
+        first.put(1, 0x11, "vote/sim/gpu", "on");
+        first.persist();
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(0));
+        AgentStates second = new AgentStates(config(file));
+        second.put(1, 0x11, "vote/sim/gpu", "on"); // the same value: no change
+        second.persist();
+        assertEquals(0, Files.getLastModifiedTime(file).toMillis());
     }
 
     @Test
