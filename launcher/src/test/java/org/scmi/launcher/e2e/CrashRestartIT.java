@@ -159,7 +159,9 @@ class CrashRestartIT {
                         "the new server resumed the rings from the inflight region");
                 guest.close();
                 guest = null;
-                assertEquals(0, second.terminate());
+                assertEquals(ServerProcess.JVM_EXIT_ON_SIGTERM, second.terminate());
+                assertTrue(second.output().stream().noneMatch(line -> line.contains(" ERROR ")),
+                        () -> String.join("\n", second.output()));
             }
         } finally {
             if (guest != null) {

@@ -34,6 +34,8 @@ public final class ServerProcess implements AutoCloseable {
     public static final String ADMIN_LISTENING = "admin shell listening on ";
     /** Longest wait for the server to come up (JVM start and framework start take about 2 s). */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** A JVM ended by SIGTERM exits with 128 + 15 after its shutdown hooks, however clean the stop was. */
+    public static final int JVM_EXIT_ON_SIGTERM = 143;
     /** Longest wait for a clean stop after SIGTERM. */
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
