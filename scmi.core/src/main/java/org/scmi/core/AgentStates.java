@@ -30,15 +30,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In memory by default: it lasts as long as the server runs, like the hardware state it
  * describes. With a state file configured ({@value #PID}, {@code file}) it also outlives the
- * server: the file is read once at activation; the cmdq calls {@link #persist()} before it
- * answers a command, so every change a command made is on disk before the guest learns of it (a
- * guest that got an answer finds what it set up in the next server process, after a planned
- * restart or a crash alike), and changes made outside commands (the platform's, delayed work, the
- * simulated board's clock ticks) are written within {@value #WRITE_BEHIND_MILLIS} ms. Each write
- * holds every change before it, so writes group: a burst of changes costs one write.
+ * server: the file is read once at activation; the cmdq calls {@link #persistOwnChanges()}
+ * before it answers a command, so every change the command made (on the thread serving it) is on
+ * disk before the guest learns of it (a guest that got an answer finds what it set up in the next
+ * server process, after a planned restart or a crash alike), and changes made outside commands
+ * (the platform's, delayed work, sensor values tracked for trip points) are written within
+ * {@value #WRITE_BEHIND_MILLIS} ms. Each write holds every change before it, so writes group: a
+ * burst of changes costs one write, and a command that changed nothing costs none.
  *
- * <p>Threads: any thread reads and writes the entries; {@link #persist()} runs on the caller's
- * thread (a cmdq's kick thread); the <em>agent state writer</em> thread, started only with a state
+ * <p>Threads: any thread reads and writes the entries; {@link #persistOwnChanges()} runs on the
+ * caller's thread (a cmdq's kick thread), and knows that thread's changes by a thread-local mark; the <em>agent state writer</em> thread, started only with a state
  * file, writes the changes made outside commands. Writes to the file are serialised by the file.
  */
 @Component(service = {AgentStateStore.class, AgentStates.class}, configurationPid = AgentStates.PID)
@@ -70,6 +71,8 @@ public final class AgentStates implements AgentStateStore {
     /** Counts changes: bumped after each change is in {@link #entries}. */
     private final AtomicLong changes = new AtomicLong();
     private final AtomicBoolean writeScheduled = new AtomicBoolean();
+    /** Whether the current thread changed an entry since it last made its changes durable. */
+    private final ThreadLocal<Boolean> changedHere = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private volatile StateFile file;
     /** Writes changes made outside commands; null without a state file. */
     private ScheduledExecutorService writer;
@@ -170,9 +173,18 @@ public final class AgentStates implements AgentStateStore {
     }
 
     /**
-     * Makes every change made so far durable (with a state file) before it returns: called before a
-     * command's answer is given to the guest. Cheap when nothing changed since the last write.
+     * Makes the changes the calling thread made durable (with a state file) before it returns:
+     * called before a command's answer is given to the guest. Nothing to do for a thread that changed
+     * nothing (a query), whatever other threads changed meanwhile.
      */
+    void persistOwnChanges() {
+        if (changedHere.get()) {
+            changedHere.set(Boolean.FALSE);
+            persist();
+        }
+    }
+
+    /** Makes every change made so far durable (with a state file) before it returns. */
     void persist() {
         StateFile current = file;
         if (current != null) {
@@ -182,6 +194,9 @@ public final class AgentStates implements AgentStateStore {
 
     private void changed() {
         changes.incrementAndGet();
+        if (file != null) {
+            changedHere.set(Boolean.TRUE);
+        }
         if (file != null && writeScheduled.compareAndSet(false, true)) {
             synchronized (this) {
                 if (writer != null) {

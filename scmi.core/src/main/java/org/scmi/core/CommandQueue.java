@@ -19,7 +19,8 @@ import org.scmi.virtio.ring.VirtqueueException;
  *
  * <p>Every answered command is counted on the agent and, while any {@link MessageObserver} is
  * registered, shown to the observers after its response is written. What the command changed in
- * the agent state is made durable ({@link AgentStates#persist()}) before the answer is returned.
+ * the agent state is made durable ({@link AgentStates#persistOwnChanges()}) before the answer is
+ * returned.
  */
 final class CommandQueue extends ServedQueue {
     private final GuestAgent agent;
@@ -102,7 +103,7 @@ final class CommandQueue extends ServedQueue {
         if (values > 0) {
             chain.write(VirtioScmi.RESPONSE_PREFIX, answer.reply().toByteArray(), 0, values);
         }
-        states.persist();
+        states.persistOwnChanges();
         queue.addUsed(chain.head(), VirtioScmi.RESPONSE_PREFIX + values);
         agent.answered(answer.succeeded());
         if (watching.length > 0) {

@@ -49,7 +49,7 @@ class StateFileTest {
         first.put(vm1.id(), 0x11, "vote/sim/gpu", "on\nwith a new line, 100% ü");
         first.put(0, 0x14, "sim/rate/cpu", "1");
         first.put(0, 0x14, "sim/rate/cpu", null);
-        first.persist(); // as the cmdq does before an answer
+        first.persistOwnChanges(); // as the cmdq does before an answer
         assertEquals(StateFile.HEADER, Files.readAllLines(file).get(0));
 
         AgentStates second = new AgentStates(config(file));
@@ -135,6 +135,20 @@ class StateFileTest {
         store.put(0, 0x15, "last/sim/cpu_temp", "46000");
         store.deactivate();
         assertEquals("46000", new AgentStates(config(file)).get(0, 0x15, "last/sim/cpu_temp"));
+    }
+
+    @Test
+    void aCommandMakesItsOwnChangesDurableNotThoseOfOtherThreads() throws Exception {
+        Path file = folder.resolve("state");
+        AgentStates store = new AgentStates(config(file));
+        store.put(1, 0x11, "vote/sim/gpu", "on");
+        store.persistOwnChanges();
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(0));
+        Thread other = Thread.ofPlatform().start(() -> store.put(0, 0x15, "last/sim/cpu_temp", "45500"));
+        other.join();
+        store.persistOwnChanges(); // a query on this thread: it changed nothing
+        assertEquals(0, Files.getLastModifiedTime(file).toMillis(), "no write for another thread's change");
+        store.deactivate();
     }
 
     @Test

@@ -24,6 +24,7 @@ import static org.scmi.launcher.e2e.Scmi.SENSOR_TRIP_UPWARD;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -92,7 +93,9 @@ class CrashRestartIT {
         Path socket = folder.resolve("guest.sock");
         Path admin = folder.resolve("admin.sock");
         List<Path> sockets = List.of(other, socket);
-        VhostUserFrontend.Options options = VhostUserFrontend.Options.defaults().withInflightTracking();
+        // A server starting on a machine busy with other work may take long; waits are not assertions.
+        VhostUserFrontend.Options options = VhostUserFrontend.Options.defaults().withInflightTracking()
+                .withTimeout(Duration.ofSeconds(60));
 
         ServerProcess first = ServerProcess.startJar(sockets, config, admin);
         ScmiGuest guest = null;
