@@ -135,7 +135,14 @@ final class SensorMonitor {
             return;
         }
         long before = previous.getAsLong();
-        settings.forEachAgent(sensor.uid(), (agentId, agentSettings) -> {
+        // An agent with armed trip points has a watch on the sensor (refresh starts one), so a value
+        // costs nothing for the agents that do not watch it, however many guests are connected.
+        for (WatchKey watch : watches.keySet()) {
+            if (!watch.uid().equals(sensor.uid())) {
+                continue;
+            }
+            int agentId = watch.agentId();
+            SensorSettings agentSettings = settings.get(agentId, sensor);
             if (agentSettings.watchesTripPoints()) {
                 agentSettings.tripPoints().forEach((tripId, tripPoint) -> {
                     int crossing = tripPoint.crossing(before, value);
@@ -144,7 +151,7 @@ final class SensorMonitor {
                     }
                 });
             }
-        });
+        }
     }
 
     /**

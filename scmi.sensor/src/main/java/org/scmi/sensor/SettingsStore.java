@@ -47,16 +47,6 @@ final class SettingsStore {
         }
     }
 
-    /** Calls {@code action} with each agent id that has settings for the sensor. */
-    void forEachAgent(String uid, BiConsumer<Integer, SensorSettings> action) {
-        for (int agentId : agents.get()) {
-            SensorSettings settings = stored(agentId, uid);
-            if (settings != null) {
-                action.accept(agentId, settings);
-            }
-        }
-    }
-
     /** Calls {@code action} with each agent id and the uid of each sensor it has settings for. */
     void forEachSetting(BiConsumer<Integer, String> action) {
         for (int agentId : agents.get()) {

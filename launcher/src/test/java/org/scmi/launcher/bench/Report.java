@@ -103,7 +103,7 @@ final class Report {
         return mode == WaitMode.BUSY_POLL ? "busy polling" : "blocking";
     }
 
-    private static String verdict(boolean met) {
+    static String verdict(boolean met) {
         return met ? "met" : "NOT met";
     }
 }
