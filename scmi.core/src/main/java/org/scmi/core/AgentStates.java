@@ -74,15 +74,23 @@ public final class AgentStates implements AgentStateStore {
     /** Whether the current thread changed an entry since it last made its changes durable. */
     private final ThreadLocal<Boolean> changedHere = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private volatile StateFile file;
+    private final long writeBehindMillis;
     /** Writes changes made outside commands; null without a state file. */
     private ScheduledExecutorService writer;
 
     /** A store in memory only. */
     public AgentStates() {
+        this.writeBehindMillis = WRITE_BEHIND_MILLIS;
     }
 
     @Activate
     public AgentStates(Config config) {
+        this(config, WRITE_BEHIND_MILLIS);
+    }
+
+    /** With another delay for changes made outside commands (tests). */
+    AgentStates(Config config, long writeBehindMillis) {
+        this.writeBehindMillis = writeBehindMillis;
         StateFile configured = StateFile.of(config.file());
         if (configured != null) {
             configured.read().forEach((slot, owned) -> entries.put(slot, new ConcurrentSkipListMap<>(owned)));
@@ -203,7 +211,7 @@ public final class AgentStates implements AgentStateStore {
                     writer.schedule(() -> {
                         writeScheduled.set(false);
                         persist();
-                    }, WRITE_BEHIND_MILLIS, TimeUnit.MILLISECONDS);
+                    }, writeBehindMillis, TimeUnit.MILLISECONDS);
                     return;
                 }
             }

@@ -9,8 +9,10 @@ import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scmi.virtio.device.GuestIdentity;
@@ -137,27 +139,31 @@ class StateFileTest {
         assertEquals("46000", new AgentStates(config(file)).get(0, 0x15, "last/sim/cpu_temp"));
     }
 
-    @Test
-    void aCommandMakesItsOwnChangesDurableNotThoseOfOtherThreads() throws Exception {
+    /** A vote written to the file, whose modification time is then set to 0: a later write shows. */
+    private Path votedAndBackdated(AgentStates store) throws Exception {
         Path file = folder.resolve("state");
-        AgentStates store = new AgentStates(config(file));
         store.put(1, 0x11, "vote/sim/gpu", "on");
         store.persistOwnChanges();
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(0));
+        Files.setLastModifiedTime(file, FileTime.fromMillis(0));
+        return file;
+    }
+
+    @Test
+    void aCommandMakesItsOwnChangesDurableNotThoseOfOtherThreads() throws Exception {
+        // No write behind during the test: only persistOwnChanges could write.
+        AgentStates store = new AgentStates(config(folder.resolve("state")), TimeUnit.HOURS.toMillis(1));
+        Path file = votedAndBackdated(store);
         Thread other = Thread.ofPlatform().start(() -> store.put(0, 0x15, "last/sim/cpu_temp", "45500"));
         other.join();
         store.persistOwnChanges(); // a query on this thread: it changed nothing
         assertEquals(0, Files.getLastModifiedTime(file).toMillis(), "no write for another thread's change");
         store.deactivate();
+        assertEquals("45500", new AgentStates(config(file)).get(0, 0x15, "last/sim/cpu_temp"));
     }
 
     @Test
     void aStoreThatChangedNothingDoesNotRewriteTheFileItRead() throws Exception {
-        Path file = folder.resolve("state");
-        AgentStates first = new AgentStates(config(file));
-        first.put(1, 0x11, "vote/sim/gpu", "on");
-        first.persist();
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(0));
+        Path file = votedAndBackdated(new AgentStates(config(folder.resolve("state"))));
         AgentStates second = new AgentStates(config(file));
         second.put(1, 0x11, "vote/sim/gpu", "on"); // the same value: no change
         second.persist();
