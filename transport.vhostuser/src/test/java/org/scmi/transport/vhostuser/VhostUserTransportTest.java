@@ -107,7 +107,7 @@ class VhostUserTransportTest {
             assertEquals(List.of(), guest.inflightHeads(VhostUserFrontend.COMMAND_QUEUE));
 
             component.deactivate();
-            component = new VhostUserGuestComponent(TestGuests.config(socket, ""), device);
+            component = new VhostUserGuestComponent(TestGuests.config(socket, ""), device, poller);
             guest.reconnect();
             assertEquals(2, device.sessions().size());
             assertEquals("start 0 at 100", device.lastSession().calls().get(1));
