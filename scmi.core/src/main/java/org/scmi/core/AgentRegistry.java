@@ -125,8 +125,18 @@ public final class AgentRegistry implements AgentDirectory, GuestSessions {
     }
 
     @Override
+    public Map<String, String> queueEngines(int agentId) {
+        ScmiDeviceSession session = session(agentId);
+        return session == null ? Map.of() : session.queueEngines();
+    }
+
+    private ScmiDeviceSession session(int agentId) {
+        return agent(agentId).map(agent -> ((GuestAgent) agent).session()).orElse(null);
+    }
+
+    @Override
     public boolean disconnect(int agentId) {
-        ScmiDeviceSession session = agent(agentId).map(agent -> ((GuestAgent) agent).session()).orElse(null);
+        ScmiDeviceSession session = session(agentId);
         if (session == null) {
             return false;
         }

@@ -2,16 +2,15 @@ package org.scmi.core;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.NavigableMap;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -67,7 +66,12 @@ public final class AgentStates implements AgentStateStore {
         String file() default "";
     }
 
-    private final ConcurrentMap<Integer, ConcurrentSkipListMap<String, String>> entries = new ConcurrentHashMap<>();
+    /**
+     * Per agent id, per protocol id, that pair's entries; an agent's row is made when it first
+     * stores something. Arrays, not a map keyed by boxed numbers: protocols read this on requests.
+     */
+    private final AtomicReferenceArray<AtomicReferenceArray<ConcurrentSkipListMap<String, String>>> entries =
+            new AtomicReferenceArray<>(ID_LIMIT);
     /** Counts changes: bumped after each change is in {@link #entries}. */
     private final AtomicLong changes = new AtomicLong();
     private final AtomicBoolean writeScheduled = new AtomicBoolean();
@@ -93,9 +97,9 @@ public final class AgentStates implements AgentStateStore {
         this.writeBehindMillis = writeBehindMillis;
         StateFile configured = StateFile.of(config.file());
         if (configured != null) {
-            configured.read().forEach((slot, owned) -> entries.put(slot, new ConcurrentSkipListMap<>(owned)));
-            LOG.info("agent state kept in {} ({} agent and protocol entries read)", configured.path(),
-                    entries.size());
+            Map<Integer, Map<String, String>> read = configured.read();
+            read.forEach((slot, owned) -> ownedOrNew(agentOf(slot), protocolOf(slot)).putAll(owned));
+            LOG.info("agent state kept in {} ({} agent and protocol entries read)", configured.path(), read.size());
         }
         this.file = configured;
         if (configured != null) {
@@ -137,7 +141,7 @@ public final class AgentStates implements AgentStateStore {
                 }
             }
             LOG.info("agent state now kept in {}", after);
-            configured.write(changes.get(), entries);
+            configured.write(changes.get(), bySlot());
         } else {
             LOG.info("agent state now in memory only ({} is no longer written)", before);
         }
@@ -145,20 +149,41 @@ public final class AgentStates implements AgentStateStore {
 
     @Override
     public String get(int agentId, int protocolId, String key) {
-        NavigableMap<String, String> owned = entries.get(slot(agentId, protocolId));
+        NavigableMap<String, String> owned = owned(agentId, protocolId);
         return owned == null ? null : owned.get(checkKey(key));
+    }
+
+    /** The entries of an agent and protocol, or null if it never stored any (or they were cleared). */
+    private ConcurrentSkipListMap<String, String> owned(int agentId, int protocolId) {
+        checkIds(agentId, protocolId);
+        AtomicReferenceArray<ConcurrentSkipListMap<String, String>> agent = entries.get(agentId);
+        return agent == null ? null : agent.get(protocolId);
+    }
+
+    private ConcurrentSkipListMap<String, String> ownedOrNew(int agentId, int protocolId) {
+        checkIds(agentId, protocolId);
+        AtomicReferenceArray<ConcurrentSkipListMap<String, String>> agent = entries.get(agentId);
+        if (agent == null) {
+            entries.compareAndSet(agentId, null, new AtomicReferenceArray<>(ID_LIMIT));
+            agent = entries.get(agentId);
+        }
+        ConcurrentSkipListMap<String, String> owned = agent.get(protocolId);
+        if (owned == null) {
+            agent.compareAndSet(protocolId, null, new ConcurrentSkipListMap<>());
+            owned = agent.get(protocolId);
+        }
+        return owned;
     }
 
     @Override
     public void put(int agentId, int protocolId, String key, String value) {
         checkKey(key);
-        int slot = slot(agentId, protocolId);
         if (value == null) {
-            NavigableMap<String, String> owned = entries.get(slot);
+            NavigableMap<String, String> owned = owned(agentId, protocolId);
             if (owned == null || owned.remove(key) == null) {
                 return;
             }
-        } else if (value.equals(entries.computeIfAbsent(slot, s -> new ConcurrentSkipListMap<>()).put(key, value))) {
+        } else if (value.equals(ownedOrNew(agentId, protocolId).put(key, value))) {
             return;
         }
         changed();
@@ -166,7 +191,7 @@ public final class AgentStates implements AgentStateStore {
 
     @Override
     public Map<String, String> entries(int agentId, int protocolId, String prefix) {
-        NavigableMap<String, String> owned = entries.get(slot(agentId, protocolId));
+        NavigableMap<String, String> owned = owned(agentId, protocolId);
         if (owned == null) {
             return Map.of();
         }
@@ -175,7 +200,9 @@ public final class AgentStates implements AgentStateStore {
 
     @Override
     public void clear(int agentId, int protocolId) {
-        if (entries.remove(slot(agentId, protocolId)) != null) {
+        checkIds(agentId, protocolId);
+        AtomicReferenceArray<ConcurrentSkipListMap<String, String>> agent = entries.get(agentId);
+        if (agent != null && agent.getAndSet(protocolId, null) != null) {
             changed();
         }
     }
@@ -196,7 +223,7 @@ public final class AgentStates implements AgentStateStore {
     void persist() {
         StateFile current = file;
         if (current != null) {
-            current.write(changes.get(), entries);
+            current.write(changes.get(), bySlot());
         }
     }
 
@@ -219,12 +246,11 @@ public final class AgentStates implements AgentStateStore {
         }
     }
 
-    private static int slot(int agentId, int protocolId) {
+    private static void checkIds(int agentId, int protocolId) {
         if (agentId < 0 || agentId >= ID_LIMIT || protocolId < 0 || protocolId >= ID_LIMIT) {
             throw new IllegalArgumentException("agent " + agentId + " / protocol " + protocolId
                     + ": both must be 0..255");
         }
-        return agentId * ID_LIMIT + protocolId;
     }
 
     /** The agent id of a slot key. */
@@ -239,7 +265,23 @@ public final class AgentStates implements AgentStateStore {
 
     /** The slot key of an agent and protocol, checked. */
     static int slotOf(int agentId, int protocolId) {
-        return slot(agentId, protocolId);
+        checkIds(agentId, protocolId);
+        return agentId * ID_LIMIT + protocolId;
+    }
+
+    /** Every agent and protocol's entries by slot key ({@link #slotOf}), as the state file keeps them. */
+    private Map<Integer, NavigableMap<String, String>> bySlot() {
+        Map<Integer, NavigableMap<String, String>> slots = new TreeMap<>();
+        for (int agentId = 0; agentId < ID_LIMIT; agentId++) {
+            AtomicReferenceArray<ConcurrentSkipListMap<String, String>> agent = entries.get(agentId);
+            for (int protocolId = 0; agent != null && protocolId < ID_LIMIT; protocolId++) {
+                ConcurrentSkipListMap<String, String> owned = agent.get(protocolId);
+                if (owned != null) {
+                    slots.put(agentId * ID_LIMIT + protocolId, owned);
+                }
+            }
+        }
+        return slots;
     }
 
     private static String checkKey(String key) {

@@ -32,12 +32,16 @@ public final class ServerProcess implements AutoCloseable {
     public static final String LISTENING = "listening on ";
     /** What the server prints once its admin shell accepts connections. */
     public static final String ADMIN_LISTENING = "admin shell listening on ";
-    /** Longest wait for the server to come up (JVM start and framework start take about 2 s). */
-    public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /** A JVM ended by SIGTERM exits with 128 + 15 after its shutdown hooks, however clean the stop was. */
     public static final int JVM_EXIT_ON_SIGTERM = 143;
-    /** Longest wait for a clean stop after SIGTERM. */
-    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * Longest wait for the server to come up. A start takes about 2 s on an idle machine; these
+     * limits only tell a server that hangs from a slow one, and a machine loaded by other builds
+     * has taken minutes to start one.
+     */
+    public static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    /** Longest wait for a clean stop after SIGTERM (a second or two on an idle machine). */
+    public static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
     private static final Duration OUTPUT_POLL = Duration.ofMillis(10);
 
@@ -105,12 +109,39 @@ public final class ServerProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar().toString());
         ServerProcess server = start("scmi-server.jar", command, Map.of());
-        for (Path socket : sockets) {
-            server.awaitListening(socket);
+        try {
+            for (Path socket : sockets) {
+                server.awaitListening(socket);
+            }
+            if (adminSocket != null) {
+                String ready = ADMIN_LISTENING + adminSocket + " ";
+                server.awaitReady(line -> line.contains(ready), ready, START_TIMEOUT);
+            }
+        } catch (AssertionError notReady) {
+            server.close(); // the caller never gets it to close
+            throw notReady;
         }
-        if (adminSocket != null) {
-            String ready = ADMIN_LISTENING + adminSocket + " ";
-            server.awaitReady(line -> line.contains(ready), ready);
+        return server;
+    }
+
+    /**
+     * Starts the runnable JAR with the given framework properties ({@code -Dname=value}) and no
+     * terminal, and waits until it prints a line containing {@code ready}.
+     */
+    public static ServerProcess startJar(List<String> properties, String ready) {
+        List<String> command = new ArrayList<>();
+        command.add(java().toString());
+        command.addAll(JAR_JVM_FLAGS);
+        command.addAll(properties);
+        command.add("-Dgosh.args=--nointeractive");
+        command.add("-jar");
+        command.add(jar().toString());
+        ServerProcess server = start("scmi-server.jar", command, Map.of());
+        try {
+            server.awaitReady(line -> line.contains(ready), ready, START_TIMEOUT);
+        } catch (AssertionError notReady) {
+            server.close(); // the caller never gets it to close
+            throw notReady;
         }
         return server;
     }
@@ -176,14 +207,19 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Waits for the line saying that {@code socket} is ready; fails with the output so far if it never comes. */
     public void awaitListening(Path socket) {
+        awaitListening(socket, START_TIMEOUT);
+    }
+
+    /** As {@link #awaitListening(Path)}, waiting at most {@code timeout}. */
+    public void awaitListening(Path socket, Duration timeout) {
         String expected = LISTENING + socket;
-        awaitReady(line -> line.endsWith(expected), expected);
+        awaitReady(line -> line.endsWith(expected), expected, timeout);
     }
 
     /** Waits for the line saying something is ready; fails with the output so far if it never comes. */
-    private void awaitReady(Predicate<String> ready, String expected) {
-        if (!awaitLine(ready, START_TIMEOUT)) {
-            throw new AssertionError(name + " did not print '" + expected + "' within " + START_TIMEOUT
+    private void awaitReady(Predicate<String> ready, String expected, Duration timeout) {
+        if (!awaitLine(ready, timeout)) {
+            throw new AssertionError(name + " did not print '" + expected + "' within " + timeout
                     + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")") + "; output:\n"
                     + String.join("\n", output()));
         }
@@ -236,9 +272,10 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * Kills the process with SIGKILL (a crash, an out-of-memory kill) and waits for it to end.
+     * Sends SIGKILL, as a crash or the OOM killer ends a process (no shutdown hook runs), and
+     * waits for the process to end.
      *
-     * @return its exit code
+     * @return its exit code (137)
      */
     public int kill() {
         process.destroyForcibly(); // SIGKILL on Linux

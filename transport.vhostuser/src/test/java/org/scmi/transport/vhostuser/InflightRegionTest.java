@@ -2,7 +2,8 @@ package org.scmi.transport.vhostuser;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,11 +18,12 @@ import org.scmi.transport.vhostuser.VhostUserCodec.InflightDescription;
 import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.ring.DescriptorChain;
 import org.scmi.virtio.ring.InflightLog;
-import org.scmi.virtio.ring.SplitQueue;
 import org.scmi.virtio.ring.VirtioFeatures;
+import org.scmi.virtio.ring.Virtqueue;
 import org.scmi.virtio.ring.driver.DriverMemory;
 import org.scmi.virtio.ring.driver.DriverSplitQueue;
 import org.scmi.virtio.ring.driver.UsedBuffer;
+import org.scmi.virtio.ring.split.SplitQueueFactory;
 
 /**
  * Inflight tracking across a device's death: a device takes chains and answers some, then a new
@@ -67,10 +69,18 @@ class InflightRegionTest {
     }
 
     /** A device starting on the ring as QEMU restarts it after a crash: at the used idx. */
-    private SplitQueue device(InflightLog log) throws Exception {
+    private Virtqueue device(InflightLog log) throws Exception {
         QueueSetup setup = driver.setup();
-        return new SplitQueue(new QueueSetup(setup.memory(), SIZE, setup.descriptorTable(), setup.driverArea(),
-                setup.deviceArea(), driver.deviceUsedIndex(), log), FEATURES);
+        return new SplitQueueFactory().open(new QueueSetup(setup.memory(), SIZE, setup.descriptorTable(),
+                setup.driverArea(), setup.deviceArea(), driver.deviceUsedIndex(), log), FEATURES);
+    }
+
+    /**
+     * How many chains a device just opened serves from the log before the available ring: it
+     * resumes the available ring that many entries after the used idx.
+     */
+    private int resubmitted(Virtqueue opened) {
+        return (opened.nextAvailIndex() - driver.deviceUsedIndex()) & 0xFFFF;
     }
 
     private int submit(int tag) {
@@ -79,13 +89,14 @@ class InflightRegionTest {
         return head;
     }
 
-    private static int take(SplitQueue queue, DescriptorChain chain) throws Exception {
-        assertTrue(queue.next(chain));
-        return chain.head();
+    private static DescriptorChain take(Virtqueue queue) throws Exception {
+        DescriptorChain chain = queue.next();
+        assertNotNull(chain);
+        return chain;
     }
 
-    private static void answer(SplitQueue queue, int head) throws Exception {
-        queue.addUsed(head, 0);
+    private static void answer(Virtqueue queue, DescriptorChain chain) throws Exception {
+        queue.addUsed(chain, 0);
     }
 
     private List<Integer> polledIds() {
@@ -98,43 +109,42 @@ class InflightRegionTest {
 
     @Test
     void aNewDeviceAnswersWhatTheDeadOneTookAndNeverAnsweredInTakingOrderThenTheRest() throws Exception {
-        DescriptorChain chain = new DescriptorChain();
         int a = submit(1);
         int b = submit(2);
         int c = submit(3);
-        SplitQueue first = device(log(0));
-        assertEquals(0, first.resubmitted());
-        take(first, chain);
-        take(first, chain);
-        take(first, chain);
-        answer(first, a);
+        Virtqueue first = device(log(0));
+        assertEquals(0, resubmitted(first));
+        DescriptorChain takenA = take(first);
+        take(first);
+        take(first);
+        assertEquals(a, takenA.head());
+        answer(first, takenA);
         assertEquals(List.of(a), polledIds());
         int d = submit(4); // reuses a's descriptors: a lower head than b's, taken after it
         assertTrue(d < b, "head " + d);
-        assertEquals(d, take(first, chain));
+        assertEquals(d, take(first).head());
         int e = submit(5); // posted, never taken
         // The first device dies here: b, c and d taken, e waiting.
 
-        SplitQueue second = device(log(0));
-        assertEquals(3, second.resubmitted());
+        Virtqueue second = device(log(0));
+        assertEquals(3, resubmitted(second));
         List<Integer> served = new ArrayList<>();
-        while (second.next(chain)) {
+        for (DescriptorChain chain; (chain = second.next()) != null;) {
             served.add(chain.head());
-            second.addUsed(chain.head(), 0);
+            second.addUsed(chain, 0);
         }
         assertEquals(List.of(b, c, d, e), served);
         assertEquals(List.of(b, c, d, e), polledIds());
         assertEquals(second.nextAvailIndex(), driver.availIndex());
 
         // A third device finds nothing in flight.
-        SplitQueue third = device(log(0));
-        assertEquals(0, third.resubmitted());
-        assertFalse(third.next(chain));
+        Virtqueue third = device(log(0));
+        assertEquals(0, resubmitted(third));
+        assertNull(third.next());
     }
 
     @Test
     void anAnswerPublishedJustBeforeTheCrashIsNotAnsweredAgain() throws Exception {
-        DescriptorChain chain = new DescriptorChain();
         int a = submit(1);
         int b = submit(2);
         InflightRegion.QueueLog log = log(0);
@@ -164,39 +174,39 @@ class InflightRegionTest {
             public void returned(int usedIndex) {
             }
         };
-        SplitQueue first = device(crashing);
-        take(first, chain);
-        take(first, chain);
-        answer(first, a);
+        Virtqueue first = device(crashing);
+        DescriptorChain takenA = take(first);
+        take(first);
+        assertEquals(a, takenA.head());
+        answer(first, takenA);
 
-        SplitQueue second = device(log(0));
-        assertEquals(1, second.resubmitted());
-        assertEquals(b, take(second, chain));
-        second.addUsed(b, 0);
-        assertFalse(second.next(chain));
+        Virtqueue second = device(log(0));
+        assertEquals(1, resubmitted(second));
+        DescriptorChain takenB = take(second);
+        assertEquals(b, takenB.head());
+        answer(second, takenB);
+        assertNull(second.next());
         assertEquals(List.of(a, b), polledIds());
     }
 
     @Test
     void aChainPutBackIsNotInFlight() throws Exception {
-        DescriptorChain chain = new DescriptorChain();
         int a = submit(1);
-        SplitQueue first = device(log(1));
-        take(first, chain);
+        Virtqueue first = device(log(1));
+        take(first);
         first.undoNext();
 
-        SplitQueue second = device(log(1));
-        assertEquals(0, second.resubmitted());
-        assertEquals(a, take(second, chain));
+        Virtqueue second = device(log(1));
+        assertEquals(0, resubmitted(second));
+        assertEquals(a, take(second).head());
     }
 
     @Test
     void queuesHaveRegionsOfTheirOwn() throws Exception {
-        DescriptorChain chain = new DescriptorChain();
         submit(1);
-        take(device(log(0)), chain);
-        assertEquals(0, device(log(1)).resubmitted());
-        assertEquals(1, device(log(0)).resubmitted());
+        take(device(log(0)));
+        assertEquals(0, resubmitted(device(log(1))));
+        assertEquals(1, resubmitted(device(log(0))));
     }
 
     @Test

@@ -9,10 +9,10 @@ import org.osgi.annotation.versioning.ConsumerType;
  * chains its predecessor took and never answered, and serves them first, in the order they were
  * taken, so that each is answered exactly once.
  *
- * <p>{@link SplitQueue} calls it from the thread that serves the queue: {@link #recover} once when
- * the queue opens, then {@link #taken} for each chain it takes from the available ring,
- * {@link #putBack} when a taken chain is put back, and {@link #returning} before and
- * {@link #returned} after publishing each used entry.
+ * <p>The split-ring engine ({@code org.scmi.virtio.ring.split}) calls it from the thread that
+ * serves the queue: {@link #recover} once when the queue opens, then {@link #taken} for each chain
+ * it takes from the available ring, {@link #putBack} when a taken chain is put back, and
+ * {@link #returning} before and {@link #returned} after publishing each used entry.
  */
 @ConsumerType
 public interface InflightLog {
