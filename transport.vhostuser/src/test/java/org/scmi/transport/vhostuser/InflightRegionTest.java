@@ -18,6 +18,7 @@ import org.scmi.transport.vhostuser.VhostUserCodec.InflightDescription;
 import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.ring.DescriptorChain;
 import org.scmi.virtio.ring.InflightLog;
+import org.scmi.virtio.ring.RingPosition;
 import org.scmi.virtio.ring.VirtioFeatures;
 import org.scmi.virtio.ring.Virtqueue;
 import org.scmi.virtio.ring.driver.DriverMemory;
@@ -186,6 +187,25 @@ class InflightRegionTest {
         assertEquals(b, takenB.head());
         answer(second, takenB);
         assertNull(second.next());
+        assertEquals(List.of(a, b), polledIds());
+    }
+
+    @Test
+    void aQueueMovedToAnotherEngineKeepsItsPositionAndResubmitsNothing() throws Exception {
+        int a = submit(1);
+        InflightRegion.QueueLog log = log(0);
+        Virtqueue first = device(log);
+        answer(first, take(first));
+        RingPosition position = first.position();
+        QueueSetup setup = driver.setup();
+        Virtqueue moved = new SplitQueueFactory().open(new QueueSetup(setup.memory(), SIZE, setup.descriptorTable(),
+                setup.driverArea(), setup.deviceArea(), driver.deviceUsedIndex(), log), FEATURES, position);
+        assertEquals(position, moved.position());
+        int b = submit(2);
+        DescriptorChain takenB = take(moved);
+        assertEquals(b, takenB.head());
+        answer(moved, takenB);
+        assertNull(moved.next());
         assertEquals(List.of(a, b), polledIds());
     }
 

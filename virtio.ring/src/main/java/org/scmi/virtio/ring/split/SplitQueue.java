@@ -117,7 +117,8 @@ final class SplitQueue implements Virtqueue {
             }
             this.nextUsed = usedIndex;
             this.nextAvail = (usedIndex + resubmit.length) & 0xFFFF;
-            // Moved from another engine: the position is the ring's; after a crash only the ring is.
+            // A position at the used idx comes from an engine this queue moved from: its interrupt state
+            // holds. Any other is a front-end's guess after a crash, where only the ring is known.
             this.signalledUsed = usedIndex == position.nextUsed() ? position.signalledUsed() : usedIndex;
         }
         this.availShadow = nextAvail;
