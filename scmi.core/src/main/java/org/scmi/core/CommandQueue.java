@@ -33,12 +33,14 @@ import org.scmi.virtio.ring.VirtqueueException;
  *
  * <p>Every answered command is counted on the agent and, while any {@link MessageObserver} is
  * registered, shown to the observers after its response is written, with a copy of its parameters
- * taken before it ran.
+ * taken before it ran. What the command changed in the agent state is made durable
+ * ({@link AgentStates#persistOwnChanges()}) before the answer is returned.
  */
 final class CommandQueue extends ServedQueue {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final ScmiDispatcher dispatcher;
+    private final AgentStates states;
     private final GuestTransport transport;
     private final GuestFaults faults;
     private final MessageObservers observers;
@@ -55,10 +57,11 @@ final class CommandQueue extends ServedQueue {
     private final Payload parameters = Payload.of(new byte[0]);
     private final Reply reply = new Reply(0);
 
-    CommandQueue(GuestAgent agent, ScmiDispatcher dispatcher, GuestTransport transport, GuestFaults faults,
-            MessageObservers observers, EventQueue events, VirtqueueEngines engines) {
+    CommandQueue(GuestAgent agent, ScmiDispatcher dispatcher, AgentStates states, GuestTransport transport,
+            GuestFaults faults, MessageObservers observers, EventQueue events, VirtqueueEngines engines) {
         super(agent, VirtioScmi.CMDQ, engines);
         this.dispatcher = dispatcher;
+        this.states = states;
         this.transport = transport;
         this.faults = faults;
         this.observers = observers;
@@ -140,6 +143,7 @@ final class CommandQueue extends ServedQueue {
             chain.write(0, response, 0, VirtioScmi.RESPONSE_PREFIX + values);
         }
         long answered = watching.length == 0 ? 0 : System.nanoTime();
+        states.persistOwnChanges();
         queue.addUsed(chain, VirtioScmi.RESPONSE_PREFIX + values);
         agent.answered(succeeded);
         if (watching.length > 0) {

@@ -75,6 +75,7 @@ public final class ScmiDevice implements VirtioDevice {
     }
 
     private final AgentRegistry agents;
+    private final AgentStates states;
     private final ScmiDispatcher dispatcher;
     private final VirtqueueEngines engines;
     private final MessageObservers observers = new MessageObservers();
@@ -83,8 +84,9 @@ public final class ScmiDevice implements VirtioDevice {
     private volatile int notificationLimit;
 
     @Activate
-    public ScmiDevice(@Reference AgentRegistry agents, Config config) {
+    public ScmiDevice(@Reference AgentRegistry agents, @Reference AgentStates states, Config config) {
         this.agents = agents;
+        this.states = states;
         this.notificationLimit = config.pending_notifications();
         this.dispatcher = new ScmiDispatcher(grace(config));
         this.engines = new VirtqueueEngines(grace(config));
@@ -193,7 +195,7 @@ public final class ScmiDevice implements VirtioDevice {
     @Override
     public VirtioDeviceSession open(GuestIdentity guest, GuestTransport transport) {
         GuestAgent agent = agents.agentFor(guest);
-        ScmiDeviceSession session = new ScmiDeviceSession(agent, transport, dispatcher, ALL_FEATURES,
+        ScmiDeviceSession session = new ScmiDeviceSession(agent, transport, dispatcher, states, ALL_FEATURES,
                 () -> notificationLimit, observers, engines);
         agent.attach(session, guest.name());
         LOG.info("guest {} connected as {}", guest.key(), agent);

@@ -33,15 +33,16 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
     private volatile long features;
     private volatile boolean closed;
 
-    ScmiDeviceSession(GuestAgent agent, GuestTransport transport, ScmiDispatcher dispatcher, long supportedFeatures,
-            IntSupplier notificationLimit, MessageObservers observers, VirtqueueEngines engines) {
+    ScmiDeviceSession(GuestAgent agent, GuestTransport transport, ScmiDispatcher dispatcher, AgentStates states,
+            long supportedFeatures, IntSupplier notificationLimit, MessageObservers observers,
+            VirtqueueEngines engines) {
         this.agent = agent;
         this.transport = transport;
         this.dispatcher = dispatcher;
         this.supportedFeatures = supportedFeatures;
         this.faults = new GuestFaults(agent, transport);
         this.events = new EventQueue(agent, transport, faults, notificationLimit, engines);
-        this.commands = new CommandQueue(agent, dispatcher, transport, faults, observers, events, engines);
+        this.commands = new CommandQueue(agent, dispatcher, states, transport, faults, observers, events, engines);
         dispatcher.resetAgent(agent.id()); // a new connection starts with the protocols' own versions
     }
 

@@ -52,7 +52,7 @@ class ScmiDeviceSessionTest {
 
     private final Arena arena = Arena.ofShared(); // events come from other threads
     private final DriverMemory memory = DriverMemory.allocate(arena, BASE, 4 << 20);
-    private final AgentRegistry agents = new AgentRegistry();
+    private final AgentRegistry agents = new AgentRegistry(new AgentStates());
     private final RecordingTransport transport = new RecordingTransport();
     private final FakeProtocol base = new FakeProtocol(BASE_PROTOCOL, 0x20001)
             .on(0x3, 0, (request, reply) -> reply.name("SCMI-Server", 16))
@@ -90,7 +90,7 @@ class ScmiDeviceSessionTest {
 
     @BeforeEach
     void setUp() {
-        backend = new ScmiDevice(agents, config(2));
+        backend = new ScmiDevice(agents, new AgentStates(), config(2));
         backend.addEngine(SETUP_ENGINE);
         backend.addProtocol(base, Map.of(ScmiProtocol.PROTOCOL_ID, BASE_PROTOCOL));
     }

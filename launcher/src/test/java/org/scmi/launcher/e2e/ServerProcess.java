@@ -32,6 +32,8 @@ public final class ServerProcess implements AutoCloseable {
     public static final String LISTENING = "listening on ";
     /** What the server prints once its admin shell accepts connections. */
     public static final String ADMIN_LISTENING = "admin shell listening on ";
+    /** A JVM ended by SIGTERM exits with 128 + 15 after its shutdown hooks, however clean the stop was. */
+    public static final int JVM_EXIT_ON_SIGTERM = 143;
     /**
      * Longest wait for the server to come up. A start takes about 2 s on an idle machine; these
      * limits only tell a server that hangs from a slow one, and a machine loaded by other builds

@@ -49,7 +49,7 @@ public final class SimulatedPlatform implements AutoCloseable {
 
     private final Path board;
     private final AgentStates store = new AgentStates();
-    private final AgentRegistry agents = new AgentRegistry();
+    private final AgentRegistry agents = new AgentRegistry(store);
     private final List<Object> drivers = new ArrayList<>();
     private final List<ScmiProtocol> protocols = new ArrayList<>();
     private final ScmiDevice device;
@@ -68,7 +68,7 @@ public final class SimulatedPlatform implements AutoCloseable {
         for (ScmiProtocol protocol : protocols) {
             bindAll(protocol, ScmiProtocol.class, protocols.stream().filter(other -> other != protocol).toList());
         }
-        device = new ScmiDevice(agents, defaults(ScmiDevice.Config.class, Map.of()));
+        device = new ScmiDevice(agents, store, defaults(ScmiDevice.Config.class, Map.of()));
         bind(device, "addEngine", new SplitQueueFactory());
         for (ScmiProtocol protocol : protocols) {
             bind(device, "addProtocol", protocol, properties(protocol));
