@@ -4,9 +4,12 @@
  * {@link org.scmi.virtio.device.VirtioDeviceSession} per guest device, gives it the guest's memory
  * and queues, forwards the guest's queue notifications, and delivers the device's interrupts. Device types are named by
  * {@link org.scmi.virtio.device.VirtioDeviceIds}.
+ *
+ * <p>2.2 added {@link org.scmi.virtio.device.GuestTransport#resumeLater}: a device that serves a
+ * busy queue in turns asks its transport to come back to it.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package org.scmi.virtio.device;
 
 import org.osgi.annotation.bundle.Export;
