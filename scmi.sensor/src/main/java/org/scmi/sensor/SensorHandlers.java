@@ -15,7 +15,6 @@ import static org.scmi.sensor.SensorMessages.READING_GET;
 import static org.scmi.sensor.SensorMessages.TRIP_POINT_CONFIG;
 import static org.scmi.sensor.SensorMessages.TRIP_POINT_NOTIFY;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.sensor.SensorAxis;
-import org.scmi.api.sensor.SensorReading;
+import org.scmi.api.sensor.SensorInfo;
 import org.scmi.support.DriverArrivals;
 import org.scmi.support.Paging;
 
@@ -51,6 +50,8 @@ final class SensorHandlers {
     private final DriverArrivals arrivals;
     private final Supplier<Duration> driverGrace;
     private final Map<Integer, MessageHandler> handlers;
+    /** The sink of each thread that serves synchronous reads, for samples of any sensor. */
+    private final ThreadLocal<ReadingWriter> samples;
 
     SensorHandlers(SensorCatalog catalog, SettingsStore settings, SensorMonitor monitor, AsyncReads asyncReads,
             DriverArrivals arrivals, Supplier<Duration> driverGrace) {
@@ -60,6 +61,7 @@ final class SensorHandlers {
         this.asyncReads = asyncReads;
         this.arrivals = arrivals;
         this.driverGrace = driverGrace;
+        this.samples = ThreadLocal.withInitial(() -> monitor.newWriter(SensorInfo.MAX_AXES));
         this.handlers = Map.ofEntries(
                 Map.entry(PROTOCOL_ATTRIBUTES, MessageHandler.of(0, this::protocolAttributes)),
                 Map.entry(DESCRIPTION_GET, MessageHandler.of(4, this::descriptionGet)),
@@ -154,13 +156,9 @@ final class SensorHandlers {
             asyncReads.start(request, sensor, current.timestamps());
             return;
         }
-        SensorReading reading;
-        try {
-            reading = monitor.read(sensor);
-        } catch (IOException e) {
-            throw new ScmiException(ScmiStatus.HARDWARE_ERROR, e.getMessage());
-        }
-        ReadingCodec.write(reply, reading, current.timestamps());
+        ReadingWriter sample = samples.get();
+        monitor.read(sensor, sample);
+        sample.writeTo(reply, current.timestamps());
     }
 
     private void axisDescriptionGet(ScmiRequest request, Reply reply) throws ScmiException {
@@ -231,8 +229,11 @@ final class SensorHandlers {
     /** Reads a sensor_id parameter: NOT_FOUND unless it names a listed sensor. */
     private Sensor sensor(Payload parameters) throws ScmiException {
         int id = parameters.u32();
-        return catalog.sensor(id).orElseThrow(() -> new ScmiException(ScmiStatus.NOT_FOUND,
-                "no sensor " + Integer.toUnsignedString(id)));
+        List<Sensor> sensors = catalog.sensors();
+        if (Integer.compareUnsigned(id, sensors.size()) >= 0) {
+            throw new ScmiException(ScmiStatus.NOT_FOUND, "no sensor " + Integer.toUnsignedString(id));
+        }
+        return sensors.get(id);
     }
 
     /** The sensor with its driver: waits for a driver that is away, up to the grace period; HARDWARE_ERROR after. */
