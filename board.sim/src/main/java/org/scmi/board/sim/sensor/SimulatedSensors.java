@@ -158,9 +158,10 @@ public final class SimulatedSensors implements SensorDriver {
      * @throws IllegalArgumentException if there is none
      */
     private SimulatedSensor byKey(String sensorKey) {
-        for (SimulatedSensor sensor : sensors) {
-            if (sensor.info().key().equals(sensorKey)) {
-                return sensor;
+        List<SimulatedSensor> all = sensors;
+        for (int i = 0; i < all.size(); i++) { // by index: an iterator would be an object per read
+            if (all.get(i).info().key().equals(sensorKey)) {
+                return all.get(i);
             }
         }
         throw new IllegalArgumentException("no simulated sensor " + sensorKey);
