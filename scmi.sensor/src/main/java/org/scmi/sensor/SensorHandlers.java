@@ -67,7 +67,7 @@ final class SensorHandlers {
                 Map.entry(DESCRIPTION_GET, MessageHandler.of(4, this::descriptionGet)),
                 Map.entry(TRIP_POINT_NOTIFY, MessageHandler.of(8, this::tripPointNotify)),
                 Map.entry(TRIP_POINT_CONFIG, MessageHandler.of(16, this::tripPointConfig)),
-                Map.entry(READING_GET, MessageHandler.of(8, this::readingGet)),
+                Map.entry(READING_GET, new ReadingGet()),
                 Map.entry(AXIS_DESCRIPTION_GET, MessageHandler.of(8, this::axisDescriptionGet)),
                 Map.entry(LIST_UPDATE_INTERVALS, MessageHandler.of(8, this::listUpdateIntervals)),
                 Map.entry(CONFIG_GET, MessageHandler.of(4, this::configGet)),
@@ -135,25 +135,48 @@ final class SensorHandlers {
         monitor.refresh(request.agent().id(), sensor);
     }
 
-    private void readingGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Sensor sensor = sensor(request.parameters());
-        int flags = request.parameters().u32();
+    /**
+     * SENSOR_READING_GET, taken by its parts from the platform: a synchronous read allocates
+     * nothing when the driver does not (no request record, one sample sink per serving thread).
+     */
+    private final class ReadingGet implements MessageHandler {
+        @Override
+        public int parameterLength() {
+            return 8;
+        }
+
+        @Override
+        public void handle(ScmiRequest request, Reply reply) throws ScmiException {
+            readingGet(request.agent(), request.header(), request.parameters(), request.version(), reply);
+        }
+
+        @Override
+        public void handle(Agent agent, int header, Payload parameters, int version, Reply reply)
+                throws ScmiException {
+            readingGet(agent, header, parameters, version, reply);
+        }
+    }
+
+    private void readingGet(Agent agent, int header, Payload parameters, int version, Reply reply)
+            throws ScmiException {
+        Sensor sensor = sensor(parameters);
+        int flags = parameters.u32();
         if ((flags & ~SensorMessages.READ_ASYNC) != 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, String.format("reserved read flags: 0x%08x",
                     flags));
         }
         boolean async = (flags & SensorMessages.READ_ASYNC) != 0;
-        if (async && !(sensor.info().slowRead() && request.agent().hasEventChannel())) {
+        if (async && !(sensor.info().slowRead() && agent.hasEventChannel())) {
             throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "sensor " + sensor.id()
                     + " is not read asynchronously");
         }
-        SensorSettings current = settings.get(request.agent().id(), sensor);
+        SensorSettings current = settings.get(agent.id(), sensor);
         if (!current.enabled()) {
             throw new ScmiException(ScmiStatus.PROTOCOL_ERROR, "sensor " + sensor.id() + " is disabled");
         }
         sensor = withDriver(sensor);
         if (async) {
-            asyncReads.start(request, sensor, current.timestamps());
+            asyncReads.start(new ScmiRequest(agent, header, parameters, version), sensor, current.timestamps());
             return;
         }
         ReadingWriter sample = samples.get();

@@ -22,7 +22,6 @@ import org.scmi.api.Payload;
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
-import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorInfo;
@@ -245,11 +244,15 @@ class DriverContractTest {
         }
     }
 
-    /** One command, made once and run again and again as the platform runs commands: reader and writer reused. */
+    /**
+     * One command, made once and run again and again as the platform runs commands: by its parts,
+     * with the reader and the writer reused.
+     */
     private final class Command {
         private final MessageHandler handler;
+        private final FakeAgent agent;
+        private final int header;
         private final Payload parameters;
-        private final ScmiRequest request;
 
         Command(int messageId, int... parameters) {
             this(harness, guest, messageId, parameters);
@@ -257,15 +260,15 @@ class DriverContractTest {
 
         Command(Harness target, FakeAgent agent, int messageId, int... parameters) {
             this.handler = target.protocol.handler(messageId, agent);
+            this.agent = agent;
+            this.header = ScmiHeader.command(SensorMessages.PROTOCOL_ID, messageId, 0).encode();
             this.parameters = Payload.of(Le.words(parameters));
-            int header = ScmiHeader.command(SensorMessages.PROTOCOL_ID, messageId, 0).encode();
-            this.request = new ScmiRequest(agent, header, this.parameters, SensorMessages.VERSION);
         }
 
         void run(Reply reply) throws ScmiException {
             parameters.rewind();
             reply.rewind();
-            handler.handle(request, reply);
+            handler.handle(agent, header, parameters, SensorMessages.VERSION, reply);
         }
     }
 }
