@@ -67,7 +67,7 @@ final class ReadingWriter implements ReadingSink {
 
     /**
      * Checks what the driver of {@code sensor} answered: its status, then one value per axis and a
-     * timestamp at or after the epoch. Stamps a sample the driver did not stamp.
+     * timestamp, if it gave one, at or after the epoch.
      *
      * @throws ScmiException with the driver's status (BUSY, NOT_SUPPORTED, HARDWARE_ERROR), or
      *     HARDWARE_ERROR for an answer outside the driver contract
@@ -87,9 +87,7 @@ final class ReadingWriter implements ReadingSink {
             throw new ScmiException(ScmiStatus.HARDWARE_ERROR, "the driver of sensor " + sensor.uid() + " gave "
                     + (count > values.length ? "more than " + values.length : count) + " values of " + expected);
         }
-        if (!stamped) {
-            timestampMicros(clock.now());
-        } else if (timestamp < 0) {
+        if (stamped && timestamp < 0) {
             throw new ScmiException(ScmiStatus.HARDWARE_ERROR, "the driver of sensor " + sensor.uid()
                     + " stamped a sample before the epoch: " + timestamp + " µs");
         }
@@ -107,7 +105,7 @@ final class ReadingWriter implements ReadingSink {
      * @throws ScmiException COMMS_ERROR if the agent's buffer cannot take them
      */
     void writeTo(Reply reply, boolean timestamps) throws ScmiException {
-        long micros = timestamps ? timestamp : 0;
+        long micros = timestamps ? timestamp() : 0;
         for (int axis = 0; axis < count; axis++) {
             ReadingCodec.write(reply, values[axis], micros);
         }
@@ -119,8 +117,21 @@ final class ReadingWriter implements ReadingSink {
         for (int axis = 0; axis < count; axis++) {
             kept.add(values[axis]);
         }
-        return new SensorReading(kept, Instant.ofEpochSecond(Math.floorDiv(timestamp, MICROS_PER_SECOND),
-                Math.floorMod(timestamp, MICROS_PER_SECOND) * NANOS_PER_MICRO));
+        long micros = timestamp();
+        return new SensorReading(kept, Instant.ofEpochSecond(Math.floorDiv(micros, MICROS_PER_SECOND),
+                Math.floorMod(micros, MICROS_PER_SECOND) * NANOS_PER_MICRO));
+    }
+
+    /**
+     * When the checked sample was taken: the driver's timestamp, or else now, which is when its
+     * {@code readInto} returned as far as an agent can tell (the clock is read only for a sample
+     * whose timestamp is asked for).
+     */
+    private long timestamp() {
+        if (!stamped) {
+            timestampMicros(clock.now());
+        }
+        return timestamp;
     }
 
     private static ScmiException driverSays(ScmiStatus status) {
