@@ -19,8 +19,8 @@ import org.scmi.api.sensor.SensorReading;
  * <p>Outcomes a driver reports by status are answered with one shared exception each: they are
  * normal events of a sensor and cost no allocation either.
  *
- * <p>Threads: one read at a time. The protocol keeps one writer per thread that serves commands,
- * and makes one for each read it does elsewhere (asynchronous reads, sampling).
+ * <p>Threads: one read at a time. The protocol lends writers to synchronous reads ({@link
+ * SampleWriters}) and makes one for each read it does elsewhere (asynchronous reads, sampling).
  */
 final class ReadingWriter implements ReadingSink {
     private static final ScmiException BUSY = driverSays(ScmiStatus.BUSY);

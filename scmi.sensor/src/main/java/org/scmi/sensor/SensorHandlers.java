@@ -50,8 +50,8 @@ final class SensorHandlers {
     private final DriverArrivals arrivals;
     private final Supplier<Duration> driverGrace;
     private final Map<Integer, MessageHandler> handlers;
-    /** The sink of each thread that serves synchronous reads, for samples of any sensor. */
-    private final ThreadLocal<ReadingWriter> samples;
+    /** Sinks of synchronous reads, for samples of any sensor. */
+    private final SampleWriters samples;
 
     SensorHandlers(SensorCatalog catalog, SettingsStore settings, SensorMonitor monitor, AsyncReads asyncReads,
             DriverArrivals arrivals, Supplier<Duration> driverGrace) {
@@ -61,7 +61,7 @@ final class SensorHandlers {
         this.asyncReads = asyncReads;
         this.arrivals = arrivals;
         this.driverGrace = driverGrace;
-        this.samples = ThreadLocal.withInitial(() -> monitor.newWriter(SensorInfo.MAX_AXES));
+        this.samples = new SampleWriters(() -> monitor.newWriter(SensorInfo.MAX_AXES));
         this.handlers = Map.ofEntries(
                 Map.entry(PROTOCOL_ATTRIBUTES, MessageHandler.of(0, this::protocolAttributes)),
                 Map.entry(DESCRIPTION_GET, MessageHandler.of(4, this::descriptionGet)),
@@ -137,7 +137,7 @@ final class SensorHandlers {
 
     /**
      * SENSOR_READING_GET, taken by its parts from the platform: a synchronous read allocates
-     * nothing when the driver does not (no request record, one sample sink per serving thread).
+     * nothing when the driver does not (no request record, a sample sink lent for the read).
      */
     private final class ReadingGet implements MessageHandler {
         @Override
@@ -179,9 +179,13 @@ final class SensorHandlers {
             asyncReads.start(new ScmiRequest(agent, header, parameters, version), sensor, current.timestamps());
             return;
         }
-        ReadingWriter sample = samples.get();
-        monitor.read(sensor, sample);
-        sample.writeTo(reply, current.timestamps());
+        ReadingWriter sample = samples.take();
+        try {
+            monitor.read(sensor, sample);
+            sample.writeTo(reply, current.timestamps());
+        } finally {
+            samples.give(sample);
+        }
     }
 
     private void axisDescriptionGet(ScmiRequest request, Reply reply) throws ScmiException {
