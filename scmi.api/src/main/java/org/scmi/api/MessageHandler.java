@@ -22,6 +22,18 @@ public interface MessageHandler {
      */
     void handle(ScmiRequest request, Reply reply) throws ScmiException;
 
+    /**
+     * Handles the command given by its parts, as in an {@link ScmiRequest}: what the platform
+     * calls. The default makes the request and calls {@link #handle(ScmiRequest, Reply)}. A handler
+     * whose command must cost no allocation overrides this method too, since the request record is
+     * the one object the platform would otherwise make per command.
+     *
+     * @since 1.3
+     */
+    default void handle(Agent agent, int header, Payload parameters, int version, Reply reply) throws ScmiException {
+        handle(new ScmiRequest(agent, header, parameters, version), reply);
+    }
+
     /** The body of a handler, for {@link #of}. */
     @FunctionalInterface
     interface Body {

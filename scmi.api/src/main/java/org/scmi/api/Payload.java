@@ -19,6 +19,7 @@ import java.util.Objects;
  */
 public final class Payload {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private MemorySegment bytes;
     private long start;
@@ -80,11 +81,12 @@ public final class Payload {
         return value;
     }
 
-    /** A 64-bit value sent as two words, low word first. */
+    /** A 64-bit value sent as two words, low word first: one little-endian 64-bit load. */
     public long u64() throws ScmiException {
-        long low = Integer.toUnsignedLong(u32());
-        long high = Integer.toUnsignedLong(u32());
-        return high << 32 | low;
+        need(8);
+        long value = bytes.get(U64, start + position);
+        position += 8;
+        return value;
     }
 
     /** A NUL-terminated ASCII field of {@code size} bytes. */

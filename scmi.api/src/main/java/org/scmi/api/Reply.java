@@ -23,6 +23,7 @@ public final class Reply {
     /** Length of an extended name field: 63 characters and a NUL. */
     public static final int EXTENDED_NAME = 64;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private MemorySegment bytes;
@@ -102,11 +103,10 @@ public final class Reply {
         return this;
     }
 
-    /** A 64-bit value as two words, low word first. */
+    /** A 64-bit value as two words, low word first: one little-endian 64-bit store. */
     public Reply u64(long value) throws ScmiException {
         need(8);
-        bytes.set(U32, start + position, (int) value);
-        bytes.set(U32, start + position + 4, (int) (value >>> 32));
+        bytes.set(U64, start + position, value);
         position += 8;
         return this;
     }

@@ -3,11 +3,15 @@
  * protocol service that protocol bundles register on the whiteboard, and the agent a request
  * comes from.
  *
+ * <p>Versions: 1.2 let a {@link org.scmi.api.Reply} be written in place, into the buffer of the
+ * caller's choosing; 1.3 lets the platform hand a {@link org.scmi.api.MessageHandler} a command by
+ * its parts, so that a handler can serve it without the platform allocating a request.
+ *
  * <p>Wire values are little-endian 32-bit words (SCMI v3.2, DEN0056E). Readers and writers in
  * this package are the only place request and reply bytes are decoded and encoded.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.scmi.api;
 
 import org.osgi.annotation.bundle.Export;

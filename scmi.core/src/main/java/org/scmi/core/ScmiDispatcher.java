@@ -16,7 +16,6 @@ import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiProtocol;
-import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -227,8 +226,7 @@ final class ScmiDispatcher {
                     if (expected != MessageHandler.VARIABLE_LENGTH) {
                         expectLength(parameters, expected);
                     }
-                    handler.handle(new ScmiRequest(agent, header, parameters,
-                            versionInEffect(agent, protocolId, protocol)), reply);
+                    handler.handle(agent, header, parameters, versionInEffect(agent, protocolId, protocol), reply);
                 }
             }
             return ScmiStatus.SUCCESS.code();

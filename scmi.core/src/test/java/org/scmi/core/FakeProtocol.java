@@ -37,6 +37,12 @@ final class FakeProtocol implements ScmiProtocol {
         return this;
     }
 
+    /** Adds a message served by {@code handler} as it is, without recording requests. */
+    FakeProtocol on(int messageId, MessageHandler handler) {
+        handlers.put(messageId, handler);
+        return this;
+    }
+
     FakeProtocol attributes(int messageId, int value) {
         attributes.put(messageId, value);
         return this;

@@ -22,8 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.scmi.api.Agent;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.MessageObserver;
+import org.scmi.api.Payload;
+import org.scmi.api.Reply;
+import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiProtocol;
+import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
 import org.scmi.core.admin.GuestSessions;
 import org.scmi.virtio.device.GuestIdentity;
@@ -593,6 +597,48 @@ class ScmiDeviceSessionTest {
         assertEquals(commands, parameterBytesSeen[0], "an observer saw each command (no parameters)");
         assertArrayEquals(words(header(BASE_PROTOCOL, 0, 0), 0, 0x20001), cmdq.poll().written(),
                 "the reply is in the guest's buffer");
+    }
+
+    @Test
+    void aHandlerThatTakesItsCommandByPartsCostsNoRequestObject() throws Exception {
+        connect(RING_FEATURES);
+        MessageHandler byParts = new MessageHandler() {
+            @Override
+            public int parameterLength() {
+                return 4;
+            }
+
+            @Override
+            public void handle(ScmiRequest request, Reply reply) throws ScmiException {
+                throw new AssertionError("the platform hands commands over by their parts");
+            }
+
+            @Override
+            public void handle(Agent agent, int header, Payload parameters, int version, Reply reply)
+                    throws ScmiException {
+                reply.u32(parameters.u32() + 1).u32(version);
+            }
+        };
+        FakeProtocol sensor = new FakeProtocol(SENSOR_PROTOCOL, 0x30001).on(0x6, byParts)
+                .on(0x9, 4, (request, reply) -> reply.u32(request.parameters().u32()));
+        backend.addProtocol(sensor, Map.of(ScmiProtocol.PROTOCOL_ID, SENSOR_PROTOCOL));
+        int byPartsHead = cmdq.add(List.of(words(header(SENSOR_PROTOCOL, 0x6, 0), 41)), 16);
+        long allocated = SteadyStateAllocation.of(() -> {
+            kick(cmdq, VirtioScmi.CMDQ);
+            cmdq.offer(byPartsHead);
+        });
+        assertTrue(allocated < SteadyStateAllocation.MEASURED, allocated + " bytes allocated for "
+                + SteadyStateAllocation.MEASURED + " commands handled by their parts");
+        assertArrayEquals(words(header(SENSOR_PROTOCOL, 0x6, 0), 0, 42, 0x30001), cmdq.poll().written());
+
+        int byRequestHead = cmdq.add(List.of(words(header(SENSOR_PROTOCOL, 0x9, 0), 7)), 12);
+        allocated = SteadyStateAllocation.of(() -> {
+            kick(cmdq, VirtioScmi.CMDQ);
+            cmdq.offer(byRequestHead);
+        });
+        assertTrue(allocated >= 16L * SteadyStateAllocation.MEASURED, "a handler of the first contract gets a "
+                + "request object per command, which the count sees: " + allocated + " bytes");
+        assertArrayEquals(words(header(SENSOR_PROTOCOL, 0x9, 0), 0, 7), cmdq.poll().written());
     }
 
     /** An engine of its own name over the split-ring engine, counting the queues it opened. */

@@ -1,7 +1,5 @@
 package org.scmi.sensor;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,9 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Asynchronous SENSOR_READING_GET: the driver is read on a virtual thread and the result goes to
- * the agent as a delayed response (type 2, the command's token): status, sensor_id, readings. A
- * read that takes longer than {@link #DEADLINE} is answered HARDWARE_ERROR, so the delayed
- * response always arrives before Linux gives up on it (2 s).
+ * the agent as a delayed response (type 2, the command's token): status, sensor_id, readings; or
+ * the status alone when there is no reading (the one the driver answered, HARDWARE_ERROR for a
+ * driver fault). A read that takes longer than {@link #DEADLINE} is answered HARDWARE_ERROR, so the
+ * delayed response always arrives before Linux gives up on it (2 s).
  */
 final class AsyncReads {
     static final Duration DEADLINE = Duration.ofMillis(1500);
@@ -39,7 +38,7 @@ final class AsyncReads {
     /** Reads a sensor's driver (the monitor, which learns every value for trip points). */
     @FunctionalInterface
     interface SensorReader {
-        SensorReading read(Sensor sensor) throws IOException;
+        SensorReading read(Sensor sensor) throws ScmiException;
     }
 
     private final Executor readers;
@@ -66,8 +65,8 @@ final class AsyncReads {
         CompletableFuture.supplyAsync(() -> {
             try {
                 return reader.read(sensor);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (ScmiException e) {
+                throw new CompletionException(e);
             }
         }, readers).orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS).whenComplete((reading, failure) -> {
             outstanding.decrementAndGet();
@@ -87,11 +86,16 @@ final class AsyncReads {
 
     private byte[] failure(Sensor sensor, Throwable failure) {
         Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+        ScmiStatus status = ScmiStatus.HARDWARE_ERROR;
         if (cause instanceof TimeoutException) {
             LOG.warn("sensor {} did not answer within {} ms", sensor.uid(), deadline.toMillis());
         } else {
+            if (cause instanceof ScmiException answered) {
+                status = answered.status();
+            }
             LOG.warn("reading sensor {} failed: {}", sensor.uid(), cause.getMessage());
         }
-        return EventPayload.of(STATUS_SIZE, payload -> payload.u32(ScmiStatus.HARDWARE_ERROR.code()));
+        int word = status.code();
+        return EventPayload.of(STATUS_SIZE, payload -> payload.u32(word));
     }
 }

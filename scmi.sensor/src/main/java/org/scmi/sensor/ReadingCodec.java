@@ -28,8 +28,13 @@ final class ReadingCodec {
 
     static void write(Reply reply, SensorReading reading, boolean timestamps) throws ScmiException {
         long timestamp = timestamps ? ChronoUnit.MICROS.between(Instant.EPOCH, reading.timestamp()) : 0;
-        for (long value : reading.values()) {
-            reply.u64(value).u64(timestamp);
+        for (int axis = 0; axis < reading.values().size(); axis++) {
+            write(reply, reading.values().get(axis), timestamp);
         }
+    }
+
+    /** One axis' reading: its value and the sample's timestamp (0 when not reported). */
+    static void write(Reply reply, long value, long timestamp) throws ScmiException {
+        reply.u64(value).u64(timestamp);
     }
 }

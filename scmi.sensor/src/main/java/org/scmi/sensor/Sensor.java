@@ -1,9 +1,10 @@
 package org.scmi.sensor;
 
 import java.io.IOException;
+import org.scmi.api.ScmiException;
+import org.scmi.api.ScmiStatus;
 import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorInfo;
-import org.scmi.api.sensor.SensorReading;
 
 /**
  * A sensor in the merged list.
@@ -15,21 +16,24 @@ import org.scmi.api.sensor.SensorReading;
  */
 record Sensor(int id, String uid, SensorDriver driver, SensorInfo info) {
 
-    /** Reads the sensor on the calling thread; checks the driver answered one value per axis. */
-    SensorReading read() throws IOException {
+    /**
+     * Reads the sensor on the calling thread into {@code sample} and checks the driver's answer
+     * ({@link ReadingWriter#check}).
+     *
+     * @throws ScmiException the status the agent gets instead of a reading
+     */
+    void readInto(ReadingWriter sample) throws ScmiException {
         if (driver == null) {
-            throw new IOException("the driver of sensor " + uid + " is not available");
+            throw new ScmiException(ScmiStatus.HARDWARE_ERROR, "the driver of sensor " + uid + " is not available");
         }
-        SensorReading reading;
+        ScmiStatus status;
         try {
-            reading = driver.read(info.key());
+            status = driver.readInto(info.key(), sample.clear());
+        } catch (IOException e) {
+            throw new ScmiException(ScmiStatus.HARDWARE_ERROR, "sensor " + uid + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            throw new IOException("driver failed reading " + uid + ": " + e, e);
+            throw new ScmiException(ScmiStatus.HARDWARE_ERROR, "driver failed reading " + uid + ": " + e);
         }
-        if (reading == null || reading.values().size() != info.valueCount()) {
-            throw new IOException("driver returned " + (reading == null ? "no reading" : reading.values().size()
-                    + " values") + " for sensor " + uid + " of " + info.valueCount());
-        }
-        return reading;
+        sample.check(this, status);
     }
 }

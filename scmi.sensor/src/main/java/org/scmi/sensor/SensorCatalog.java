@@ -67,11 +67,6 @@ final class SensorCatalog {
         return sensors;
     }
 
-    Optional<Sensor> sensor(int id) {
-        List<Sensor> all = sensors;
-        return id >= 0 && id < all.size() ? Optional.of(all.get(id)) : Optional.empty();
-    }
-
     Optional<Sensor> byUid(String uid) {
         return sensors.stream().filter(s -> s.uid().equals(uid)).findFirst();
     }

@@ -15,7 +15,6 @@ import static org.scmi.sensor.SensorMessages.READING_GET;
 import static org.scmi.sensor.SensorMessages.TRIP_POINT_CONFIG;
 import static org.scmi.sensor.SensorMessages.TRIP_POINT_NOTIFY;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.sensor.SensorAxis;
-import org.scmi.api.sensor.SensorReading;
+import org.scmi.api.sensor.SensorInfo;
 import org.scmi.support.DriverArrivals;
 import org.scmi.support.Paging;
 
@@ -51,6 +50,8 @@ final class SensorHandlers {
     private final DriverArrivals arrivals;
     private final Supplier<Duration> driverGrace;
     private final Map<Integer, MessageHandler> handlers;
+    /** Sinks of synchronous reads, for samples of any sensor. */
+    private final SampleWriters samples;
 
     SensorHandlers(SensorCatalog catalog, SettingsStore settings, SensorMonitor monitor, AsyncReads asyncReads,
             DriverArrivals arrivals, Supplier<Duration> driverGrace) {
@@ -60,12 +61,13 @@ final class SensorHandlers {
         this.asyncReads = asyncReads;
         this.arrivals = arrivals;
         this.driverGrace = driverGrace;
+        this.samples = new SampleWriters(() -> monitor.newWriter(SensorInfo.MAX_AXES));
         this.handlers = Map.ofEntries(
                 Map.entry(PROTOCOL_ATTRIBUTES, MessageHandler.of(0, this::protocolAttributes)),
                 Map.entry(DESCRIPTION_GET, MessageHandler.of(4, this::descriptionGet)),
                 Map.entry(TRIP_POINT_NOTIFY, MessageHandler.of(8, this::tripPointNotify)),
                 Map.entry(TRIP_POINT_CONFIG, MessageHandler.of(16, this::tripPointConfig)),
-                Map.entry(READING_GET, MessageHandler.of(8, this::readingGet)),
+                Map.entry(READING_GET, new ReadingGet()),
                 Map.entry(AXIS_DESCRIPTION_GET, MessageHandler.of(8, this::axisDescriptionGet)),
                 Map.entry(LIST_UPDATE_INTERVALS, MessageHandler.of(8, this::listUpdateIntervals)),
                 Map.entry(CONFIG_GET, MessageHandler.of(4, this::configGet)),
@@ -133,34 +135,57 @@ final class SensorHandlers {
         monitor.refresh(request.agent().id(), sensor);
     }
 
-    private void readingGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Sensor sensor = sensor(request.parameters());
-        int flags = request.parameters().u32();
+    /**
+     * SENSOR_READING_GET, taken by its parts from the platform: a synchronous read allocates
+     * nothing when the driver does not (no request record, a sample sink lent for the read).
+     */
+    private final class ReadingGet implements MessageHandler {
+        @Override
+        public int parameterLength() {
+            return 8;
+        }
+
+        @Override
+        public void handle(ScmiRequest request, Reply reply) throws ScmiException {
+            readingGet(request.agent(), request.header(), request.parameters(), request.version(), reply);
+        }
+
+        @Override
+        public void handle(Agent agent, int header, Payload parameters, int version, Reply reply)
+                throws ScmiException {
+            readingGet(agent, header, parameters, version, reply);
+        }
+    }
+
+    private void readingGet(Agent agent, int header, Payload parameters, int version, Reply reply)
+            throws ScmiException {
+        Sensor sensor = sensor(parameters);
+        int flags = parameters.u32();
         if ((flags & ~SensorMessages.READ_ASYNC) != 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, String.format("reserved read flags: 0x%08x",
                     flags));
         }
         boolean async = (flags & SensorMessages.READ_ASYNC) != 0;
-        if (async && !(sensor.info().slowRead() && request.agent().hasEventChannel())) {
+        if (async && !(sensor.info().slowRead() && agent.hasEventChannel())) {
             throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "sensor " + sensor.id()
                     + " is not read asynchronously");
         }
-        SensorSettings current = settings.get(request.agent().id(), sensor);
+        SensorSettings current = settings.get(agent.id(), sensor);
         if (!current.enabled()) {
             throw new ScmiException(ScmiStatus.PROTOCOL_ERROR, "sensor " + sensor.id() + " is disabled");
         }
         sensor = withDriver(sensor);
         if (async) {
-            asyncReads.start(request, sensor, current.timestamps());
+            asyncReads.start(new ScmiRequest(agent, header, parameters, version), sensor, current.timestamps());
             return;
         }
-        SensorReading reading;
+        ReadingWriter sample = samples.take();
         try {
-            reading = monitor.read(sensor);
-        } catch (IOException e) {
-            throw new ScmiException(ScmiStatus.HARDWARE_ERROR, e.getMessage());
+            monitor.read(sensor, sample);
+            sample.writeTo(reply, current.timestamps());
+        } finally {
+            samples.give(sample);
         }
-        ReadingCodec.write(reply, reading, current.timestamps());
     }
 
     private void axisDescriptionGet(ScmiRequest request, Reply reply) throws ScmiException {
@@ -231,8 +256,11 @@ final class SensorHandlers {
     /** Reads a sensor_id parameter: NOT_FOUND unless it names a listed sensor. */
     private Sensor sensor(Payload parameters) throws ScmiException {
         int id = parameters.u32();
-        return catalog.sensor(id).orElseThrow(() -> new ScmiException(ScmiStatus.NOT_FOUND,
-                "no sensor " + Integer.toUnsignedString(id)));
+        List<Sensor> sensors = catalog.sensors();
+        if (Integer.compareUnsigned(id, sensors.size()) >= 0) {
+            throw new ScmiException(ScmiStatus.NOT_FOUND, "no sensor " + Integer.toUnsignedString(id));
+        }
+        return sensors.get(id);
     }
 
     /** The sensor with its driver: waits for a driver that is away, up to the grace period; HARDWARE_ERROR after. */

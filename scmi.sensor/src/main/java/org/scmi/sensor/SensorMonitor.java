@@ -1,6 +1,5 @@
 package org.scmi.sensor;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.scmi.api.ScmiException;
 import org.scmi.api.sensor.SensorReading;
 import org.scmi.api.state.AgentStateStore;
 import org.slf4j.Logger;
@@ -60,7 +60,10 @@ final class SensorMonitor {
     private final Executor readers;
     private final AgentStateStore store;
     private final ConcurrentMap<WatchKey, Watch> watches = new ConcurrentHashMap<>();
+    /** The keys of {@link #watches} as they were after its last change: what each value is checked against. */
+    private volatile WatchKey[] watching = new WatchKey[0];
     private final AtomicLong tickets = new AtomicLong();
+    private final EpochMicros clock = new EpochMicros();
     /** Per sensor uid, its last value and the ticket of the read that gave it. */
     private final ConcurrentMap<String, LastValue> lastValues = new ConcurrentHashMap<>();
     /** Set once the instance stops: last values are stored as they come. */
@@ -90,6 +93,7 @@ final class SensorMonitor {
             }
             return needed ? start(key, period) : null;
         });
+        watchesChanged();
     }
 
     /** Starts the watch of every agent's settings that asks for one: a new instance carries on. */
@@ -106,6 +110,7 @@ final class SensorMonitor {
             entry.getValue().task().cancel(false);
             return true;
         });
+        watchesChanged();
     }
 
     /**
@@ -116,16 +121,33 @@ final class SensorMonitor {
     void stop() {
         watches.values().forEach(watch -> watch.task().cancel(false));
         watches.clear();
+        watchesChanged();
         stopped = true;
         lastValues.values().forEach(LastValue::save);
     }
 
-    /** Reads a sensor from its driver and observes the value (see {@link #pushed}). */
-    SensorReading read(Sensor sensor) throws IOException {
+    /**
+     * Reads a sensor from its driver into {@code sample} and observes the value (see {@link
+     * #pushed}). Allocates nothing when the driver does not.
+     *
+     * @throws ScmiException the status the agent gets instead of a reading
+     */
+    void read(Sensor sensor, ReadingWriter sample) throws ScmiException {
         long ticket = tickets.incrementAndGet();
-        SensorReading reading = sensor.read();
-        observe(sensor, reading, ticket);
-        return reading;
+        sensor.readInto(sample);
+        observe(sensor, sample.first(), ticket);
+    }
+
+    /** Reads a sensor as {@link #read(Sensor, ReadingWriter)} does, into a reading of its own. */
+    SensorReading read(Sensor sensor) throws ScmiException {
+        ReadingWriter sample = newWriter(sensor.info().valueCount());
+        read(sensor, sample);
+        return sample.toReading();
+    }
+
+    /** A sink for samples of up to {@code capacity} values, stamped by this monitor's clock. */
+    ReadingWriter newWriter(int capacity) {
+        return new ReadingWriter(capacity, clock);
     }
 
     /**
@@ -134,11 +156,10 @@ final class SensorMonitor {
      * first axis.
      */
     void pushed(Sensor sensor, SensorReading reading) {
-        observe(sensor, reading, tickets.incrementAndGet());
+        observe(sensor, reading.value(), tickets.incrementAndGet());
     }
 
-    private void observe(Sensor sensor, SensorReading reading, long ticket) {
-        long value = reading.value();
+    private void observe(Sensor sensor, long value, long ticket) {
         LastValue last = lastValue(sensor.uid());
         long before;
         synchronized (last) {
@@ -152,8 +173,8 @@ final class SensorMonitor {
         }
         // An agent with armed trip points has a watch on the sensor (refresh starts one), so a value
         // costs nothing for the agents that do not watch it, however many guests are connected.
-        // Loops, not lambdas: this runs on every read of the sensor.
-        for (WatchKey watch : watches.keySet()) {
+        // Loops over an array, not lambdas or iterators: this runs on every read of the sensor.
+        for (WatchKey watch : watching) {
             if (!watch.uid().equals(sensor.uid())) {
                 continue;
             }
@@ -236,6 +257,11 @@ final class SensorMonitor {
         return last;
     }
 
+    /** Publishes the watches' keys after a change; serialised, so the last change's keys are the ones kept. */
+    private synchronized void watchesChanged() {
+        watching = watches.keySet().toArray(new WatchKey[0]);
+    }
+
     private Watch start(WatchKey key, Duration period) {
         AtomicBoolean reading = new AtomicBoolean();
         long nanos = period.toNanos();
@@ -261,7 +287,7 @@ final class SensorMonitor {
         SensorReading reading;
         try {
             reading = read(sensor.get());
-        } catch (IOException e) {
+        } catch (ScmiException e) {
             LOG.debug("sampling sensor {} for agent {} failed: {}", key.uid(), key.agentId(), e.getMessage());
             return;
         }

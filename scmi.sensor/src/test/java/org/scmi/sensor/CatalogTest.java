@@ -44,10 +44,10 @@ class CatalogTest {
         catalog.add(sim);
         catalog.remove(host);
         assertEquals(List.of("host/volt", "sim/temp"), uids());
-        assertNull(catalog.sensor(0).orElseThrow().driver());
+        assertNull(catalog.sensors().getFirst().driver());
         FakeDriver updated = new FakeDriver("host", Sensors.VOLT);
         assertTrue(catalog.add(updated));
-        assertSame(updated, catalog.sensor(0).orElseThrow().driver());
+        assertSame(updated, catalog.sensors().getFirst().driver());
     }
 
     @Test
@@ -56,7 +56,7 @@ class CatalogTest {
         catalog.add(first);
         assertFalse(catalog.add(new FakeDriver("sim", Sensors.VOLT)));
         assertEquals(List.of("sim/temp"), uids());
-        assertSame(first, catalog.sensor(0).orElseThrow().driver());
+        assertSame(first, catalog.sensors().getFirst().driver());
     }
 
     @Test
@@ -67,7 +67,6 @@ class CatalogTest {
         catalog.refresh(sim);
         assertEquals(List.of("sim/temp", "sim/volt"), uids());
         assertTrue(catalog.of(sim, "volt").isPresent());
-        assertTrue(catalog.sensor(2).isEmpty());
-        assertTrue(catalog.sensor(-1).isEmpty());
+        assertEquals(2, catalog.sensors().size());
     }
 }

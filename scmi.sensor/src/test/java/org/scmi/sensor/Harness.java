@@ -11,6 +11,7 @@ import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
+import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.testing.Dispatch;
 import org.scmi.api.testing.FakeAgent;
 import org.scmi.core.AgentStates;
@@ -21,7 +22,7 @@ final class Harness implements AutoCloseable {
     static final int GRACE_MILLIS = 200;
 
     final AgentStates store;
-    private final List<FakeDriver> drivers;
+    private final List<SensorDriver> drivers;
     final SensorProtocol protocol;
     private final Map<Integer, Agent> agents = new ConcurrentHashMap<>();
     private final AgentDirectory directory = new AgentDirectory() {
@@ -31,16 +32,16 @@ final class Harness implements AutoCloseable {
         }
     };
 
-    Harness(FakeDriver... drivers) {
+    Harness(SensorDriver... drivers) {
         this(new AgentStates(), drivers);
     }
 
     /** A protocol instance over {@code store}: a second harness on the same store is the protocol updated. */
-    Harness(AgentStates store, FakeDriver... drivers) {
+    Harness(AgentStates store, SensorDriver... drivers) {
         this.store = store;
         this.drivers = List.of(drivers);
         this.protocol = new SensorProtocol(config(GRACE_MILLIS), store);
-        for (FakeDriver driver : drivers) {
+        for (SensorDriver driver : drivers) {
             protocol.addDriver(driver);
         }
         protocol.setDirectory(directory);

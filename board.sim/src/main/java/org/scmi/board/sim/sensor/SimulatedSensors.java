@@ -14,6 +14,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.scmi.api.ScmiStatus;
+import org.scmi.api.sensor.ReadingSink;
 import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorInfo;
 import org.scmi.api.sensor.SensorListener;
@@ -121,8 +123,24 @@ public final class SimulatedSensors implements SensorDriver {
 
     @Override
     public SensorReading read(String sensorKey) throws IOException {
-        SimulatedSensor sensor = find(sensorKey)
-                .orElseThrow(() -> new IllegalArgumentException("no simulated sensor " + sensorKey));
+        SimulatedSensor sensor = awaitSample(sensorKey);
+        return reading(sensor);
+    }
+
+    /** The values as {@link #read} has them, straight into the sink: allocates nothing. */
+    @Override
+    public ScmiStatus readInto(String sensorKey, ReadingSink sink) throws IOException {
+        SimulatedSensor sensor = awaitSample(sensorKey);
+        double seconds = secondsSinceStart();
+        for (int axis = 0; axis < sensor.valueCount(); axis++) {
+            sink.value(sensor.raw(sensor.valueAt(axis, seconds)));
+        }
+        return ScmiStatus.SUCCESS;
+    }
+
+    /** The sensor with this key, once its read delay has passed. */
+    private SimulatedSensor awaitSample(String sensorKey) throws IOException {
+        SimulatedSensor sensor = byKey(sensorKey);
         if (!sensor.readDelay().isZero()) {
             try {
                 Thread.sleep(sensor.readDelay());
@@ -131,7 +149,22 @@ public final class SimulatedSensors implements SensorDriver {
                 throw new IOException("read of " + sensorKey + " interrupted", e);
             }
         }
-        return reading(sensor);
+        return sensor;
+    }
+
+    /**
+     * A sensor by key, looked up without allocating (every read does it).
+     *
+     * @throws IllegalArgumentException if there is none
+     */
+    private SimulatedSensor byKey(String sensorKey) {
+        List<SimulatedSensor> all = sensors;
+        for (int i = 0; i < all.size(); i++) { // by index: an iterator would be an object per read
+            if (all.get(i).info().key().equals(sensorKey)) {
+                return all.get(i);
+            }
+        }
+        throw new IllegalArgumentException("no simulated sensor " + sensorKey);
     }
 
     @Override
@@ -151,7 +184,6 @@ public final class SimulatedSensors implements SensorDriver {
 
     /** A sensor by key or name. */
     Optional<SimulatedSensor> find(String keyOrName) {
-        // Loops, not streams: every read looks its sensor up.
         List<SimulatedSensor> all = sensors;
         for (SimulatedSensor sensor : all) {
             if (sensor.info().key().equals(keyOrName)) {
@@ -183,11 +215,15 @@ public final class SimulatedSensors implements SensorDriver {
 
     /** The sensor's current values, as the integers it reports. */
     SensorReading reading(SimulatedSensor sensor) {
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        double seconds = secondsSinceStart();
         Long[] raw = new Long[sensor.valueCount()];
         for (int axis = 0; axis < raw.length; axis++) {
             raw[axis] = sensor.raw(sensor.valueAt(axis, seconds));
         }
         return new SensorReading(List.of(raw), Instant.now());
+    }
+
+    private double secondsSinceStart() {
+        return (System.nanoTime() - startNanos) / 1e9;
     }
 }

@@ -12,12 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scmi.api.ScmiStatus;
+import org.scmi.api.sensor.ReadingSink;
 import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorInfo;
 import org.scmi.api.sensor.SensorListener;
 import org.scmi.api.sensor.SensorReading;
 import org.scmi.api.sensor.SensorUnit;
 import org.scmi.core.AgentStates;
+import org.scmi.virtio.ring.testing.SteadyStateAllocation;
 
 class SimulatedSensorsTest {
     private final AgentStates store = new AgentStates();
@@ -75,6 +78,47 @@ class SimulatedSensorsTest {
         long start = System.nanoTime();
         board.read("board_power");
         assertTrue(System.nanoTime() - start >= 50_000_000L);
+    }
+
+    @Test
+    void readingIntoASinkGivesEveryAxisAndAllocatesNothing() throws Exception {
+        SimulatedSensors board = new SimulatedSensors(config(""), store);
+        board.fix(board.find("accel").orElseThrow(), List.of(0.25, -0.5, 9.80665));
+        List<Long> values = new ArrayList<>();
+        ReadingSink keeping = new ReadingSink() {
+            @Override
+            public void value(long value) {
+                values.add(value);
+            }
+
+            @Override
+            public void timestampMicros(long epochMicros) {
+                throw new AssertionError("the simulated board leaves timestamps to the protocol");
+            }
+        };
+        assertEquals(ScmiStatus.SUCCESS, board.readInto("accel", keeping));
+        assertEquals(List.of(250_000L, -500_000L, 9_806_650L), values);
+        assertThrows(IllegalArgumentException.class, () -> board.readInto("no_such_sensor", keeping));
+
+        long[] seen = {0, 0};
+        ReadingSink counting = new ReadingSink() {
+            @Override
+            public void value(long value) {
+                seen[0]++;
+                seen[1] += value;
+            }
+
+            @Override
+            public void timestampMicros(long epochMicros) {
+            }
+        };
+        long allocated = SteadyStateAllocation.of(() -> {
+            board.readInto("soc_temp", counting);
+            board.readInto("accel", counting);
+        });
+        assertTrue(allocated < SteadyStateAllocation.MEASURED, allocated + " bytes allocated for "
+                + SteadyStateAllocation.MEASURED + " pairs of reads");
+        assertEquals(4L * (SteadyStateAllocation.WARM_UP + SteadyStateAllocation.MEASURED), seen[0]);
     }
 
     @Test
