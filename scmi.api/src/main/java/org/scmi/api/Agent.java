@@ -3,9 +3,10 @@ package org.scmi.api;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * An SCMI agent: one guest (one virtio-scmi device instance). The same configured guest (socket
- * path, domain id) keeps its agent id across reconnects. Protocol bundles receive the agent with
- * every request and must not keep it past the guest's lifetime; they key state by {@link #id()}.
+ * An SCMI agent: one guest (one virtio-scmi device instance). The same guest (its profile, its
+ * socket, its Xen domain name) keeps its agent id across reconnects and restarts. Protocol bundles
+ * receive the agent with every request and must not keep it past the guest's lifetime; they key
+ * state by {@link #id()} and show it only what its {@link #view()} lets it see.
  */
 @ProviderType
 public interface Agent {
@@ -34,4 +35,15 @@ public interface Agent {
      * @return false if the agent has no event channel or is gone
      */
     boolean sendEvent(int header, byte[] payload);
+
+    /**
+     * What this agent may see: the protocols it may use, the resources it sees under its own
+     * numbering, whether it is trusted with other agents. Fixed for a connection; a changed
+     * profile reaches the agent when its guest next resets the device or reconnects.
+     *
+     * @since 1.1
+     */
+    default AgentView view() {
+        return AgentView.EVERYTHING;
+    }
 }

@@ -1,5 +1,6 @@
 package org.scmi.api;
 
+import java.util.List;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -66,5 +67,36 @@ public interface ScmiProtocol {
      * (rates, states, subscriptions) and return its resources to their defaults.
      */
     default void resetAgent(int agentId) {
+    }
+
+    /**
+     * The resources this protocol offers, in the board's numbering, so that profiles can be
+     * checked against the board and administrators can see them. Empty for a protocol without
+     * resources.
+     *
+     * @since 1.1
+     */
+    default List<BoardResource> resources() {
+        return List.of();
+    }
+
+    /**
+     * The resources as {@code agent} sees them: its view of them, in its own numbering (position
+     * = the id the agent uses).
+     *
+     * @since 1.1
+     */
+    default List<BoardResource> resources(Agent agent) {
+        return List.of();
+    }
+
+    /**
+     * Who holds what on this protocol's shared resources, for administration: one entry per
+     * resource that any agent holds a vote on.
+     *
+     * @since 1.1
+     */
+    default List<ResourceVotes> votes() {
+        return List.of();
     }
 }

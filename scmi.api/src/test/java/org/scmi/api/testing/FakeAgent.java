@@ -6,6 +6,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.scmi.api.Agent;
+import org.scmi.api.AgentView;
 
 /**
  * An agent that keeps what a protocol sends it on its event channel. Sending to an agent without
@@ -19,6 +20,7 @@ public final class FakeAgent implements Agent {
     private final int id;
     private final String name;
     private final boolean eventChannel;
+    private final AgentView view;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
     /** An agent named {@code guest<id>}. */
@@ -27,9 +29,15 @@ public final class FakeAgent implements Agent {
     }
 
     public FakeAgent(int id, String name, boolean eventChannel) {
+        this(id, name, eventChannel, AgentView.EVERYTHING);
+    }
+
+    /** An agent whose profile gives it {@code view}. */
+    public FakeAgent(int id, String name, boolean eventChannel, AgentView view) {
         this.id = id;
         this.name = name;
         this.eventChannel = eventChannel;
+        this.view = view;
     }
 
     @Override
@@ -45,6 +53,11 @@ public final class FakeAgent implements Agent {
     @Override
     public boolean hasEventChannel() {
         return eventChannel;
+    }
+
+    @Override
+    public AgentView view() {
+        return view;
     }
 
     @Override
