@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.scmi.api.ScmiException;
+import org.scmi.api.power.PowerState;
 import org.scmi.api.state.AgentStateStore;
 import org.scmi.power.PowerDomains.Entry;
 import org.slf4j.Logger;
@@ -131,8 +133,8 @@ final class PowerArbiter {
                     }
                     transitions.add(new Transition(domain, agentId, vote, after, before, after, voters));
                 } catch (ScmiException e) {
-                    LOG.warn("Power domain {} ({}) not moved after agent {} was reset: {}", domain.id(),
-                            domain.domain().name(), agentId, e.getMessage());
+                    LOG.warn("Power domain {} not moved after agent {} was reset: {}", domain.name(), agentId,
+                            e.getMessage());
                 }
             }
         }
@@ -162,6 +164,18 @@ final class PowerArbiter {
             chosen = read(PLATFORM, BASELINE, domain);
         }
         return chosen != null ? chosen : domain.driver().state(domain.key());
+    }
+
+    /** Each agent's vote on the domain, for administration. */
+    Map<Integer, String> votes(Entry domain) {
+        Map<Integer, String> votes = new TreeMap<>();
+        for (int agentId : agents.get()) {
+            Integer vote = read(agentId, VOTE, domain);
+            if (vote != null) {
+                votes.put(agentId, PowerState.describe(vote));
+            }
+        }
+        return votes;
     }
 
     private Set<Integer> voters(Entry domain) {

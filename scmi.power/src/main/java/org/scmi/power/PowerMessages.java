@@ -2,7 +2,6 @@ package org.scmi.power;
 
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
-import org.scmi.api.ScmiHeader;
 
 /**
  * Wire facts of the Power domain management protocol (0x11, v3.1): message and notification ids,
@@ -59,11 +58,6 @@ final class PowerMessages {
     static final int NOTIFICATION_LENGTH = 12;
 
     private PowerMessages() {
-    }
-
-    /** Header word of a power notification. */
-    static int notificationHeader(int notificationId) {
-        return ScmiHeader.notification(POWER_PROTOCOL_ID, notificationId).encode();
     }
 
     /** Payload of POWER_STATE_CHANGED and POWER_STATE_CHANGE_REQUESTED. */

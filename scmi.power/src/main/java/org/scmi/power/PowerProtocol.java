@@ -3,8 +3,10 @@ package org.scmi.power;
 import static org.scmi.power.PowerMessages.*;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,11 +23,13 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
+import org.scmi.api.BoardResource;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.ScmiRequest;
+import org.scmi.api.ResourceVotes;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerDomainDriver;
@@ -34,9 +38,11 @@ import org.scmi.api.power.PowerState;
 import org.scmi.api.state.AgentStateStore;
 import org.scmi.power.PowerArbiter.Transition;
 import org.scmi.power.PowerDomains.Entry;
+import org.scmi.support.AgentResources;
 import org.scmi.support.BoundDriver;
 import org.scmi.support.DirectoryReference;
 import org.scmi.support.DriverBindings;
+import org.scmi.support.ResourceNotifications;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +54,10 @@ import org.slf4j.LoggerFactory;
  * the driver is done. An asynchronous one is answered at once and runs on a virtual thread; its
  * completion reaches the agent as POWER_STATE_CHANGED (the protocol has no delayed response).
  * Driver listeners may call in from any thread.
+ *
+ * <p>Agents see the domains their profile lists, under their own ids ({@code PowerDomains.seenBy}):
+ * every domain id an agent sends, every count and every notification goes through its view.
+ * Shared domains are arbitrated as {@link PowerArbiter} describes.
  *
  * <p>Live updates: what agents set up (votes, subscriptions) is kept in the platform's
  * {@link AgentStateStore}, so a new instance of this bundle carries on where the old one stopped.
@@ -91,7 +101,7 @@ public final class PowerProtocol implements ScmiProtocol {
     public PowerProtocol(PowerProtocolConfig config, @Reference AgentStateStore store) {
         this.store = store;
         this.arbiter = new PowerArbiter(store, directory::agentIds);
-        this.events = new PowerEvents(store, directory::get, directory::agentIds);
+        this.events = new PowerEvents(store, directory, () -> domains);
         modified(config);
     }
 
@@ -134,6 +144,40 @@ public final class PowerProtocol implements ScmiProtocol {
         transitions.forEach(events::changed);
     }
 
+    @Override
+    public List<BoardResource> resources() {
+        return domains.boardResources();
+    }
+
+    @Override
+    public List<BoardResource> resources(Agent agent) {
+        return domains.seenBy(agent).boardResources();
+    }
+
+    @Override
+    public List<ResourceVotes> votes() {
+        List<ResourceVotes> votes = new ArrayList<>();
+        for (Entry domain : domains.entries()) {
+            Map<Integer, String> held = arbiter.votes(domain);
+            if (!held.isEmpty()) {
+                votes.add(new ResourceVotes(new BoardResource(domains.kind(), domain.name(), domain.settingKey()),
+                        state(domain), held));
+            }
+        }
+        return votes;
+    }
+
+    private static String state(Entry domain) {
+        if (!domain.present()) {
+            return "driver away";
+        }
+        try {
+            return PowerState.describe(domain.driver().state(domain.key()));
+        } catch (ScmiException e) {
+            return e.getMessage();
+        }
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindDriver(PowerDomainDriver driver, Map<String, Object> properties) {
@@ -165,16 +209,22 @@ public final class PowerProtocol implements ScmiProtocol {
         directory.unbind(agents);
     }
 
-    private Entry present(int domainId) throws ScmiException {
-        return drivers.present(() -> domains, domainId, driverGrace);
+    /** The domain an agent's command names, with its driver (waiting for a driver that is away). */
+    private Entry present(ScmiRequest request, int domainId) throws ScmiException {
+        return drivers.present(() -> domains, request.agent(), domainId, driverGrace);
+    }
+
+    /** The domains the agent that sent the request sees, under its ids. */
+    private AgentResources<Entry> seen(ScmiRequest request) {
+        return domains.seenBy(request.agent());
     }
 
     private void protocolAttributes(ScmiRequest request, Reply reply) throws ScmiException {
-        reply.u32(domains.count() & DOMAIN_COUNT_MASK).u32(NO_STATISTICS).u32(NO_STATISTICS).u32(NO_STATISTICS);
+        reply.u32(seen(request).count() & DOMAIN_COUNT_MASK).u32(NO_STATISTICS).u32(NO_STATISTICS).u32(NO_STATISTICS);
     }
 
     private void domainAttributes(ScmiRequest request, Reply reply) throws ScmiException {
-        PowerDomain domain = domains.get(request.parameters().u32()).domain();
+        PowerDomain domain = seen(request).get(request.parameters().u32()).domain();
         boolean events = request.agent().hasEventChannel();
         int attributes = (events ? ATTR_STATE_NOTIFY | ATTR_CHANGE_REQUESTED_NOTIFY : 0)
                 | (events && domain.asynchronousSet() ? ATTR_ASYNC_SET : 0)
@@ -185,20 +235,21 @@ public final class PowerProtocol implements ScmiProtocol {
 
     private void stateSet(ScmiRequest request, Reply reply) throws ScmiException {
         int flags = request.parameters().u32();
-        Entry entry = present(request.parameters().u32());
+        int domainId = request.parameters().u32();
+        Entry entry = present(request, domainId);
         int state = request.parameters().u32();
         if ((flags & ~SET_ASYNC) != 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved flags set: 0x" + Integer.toHexString(flags));
         }
         if (!PowerState.isWellFormed(state) || entry.domain().rank(state) < 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, String.format("domain %d has no state 0x%08x",
-                    entry.id(), state));
+                    domainId, state));
         }
         Agent agent = request.agent();
         boolean asynchronous = (flags & SET_ASYNC) != 0;
         if (asynchronous ? !agent.hasEventChannel() || !entry.domain().asynchronousSet()
                 : !entry.domain().synchronousSet()) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "domain " + entry.id() + " cannot be set "
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "domain " + domainId + " cannot be set "
                     + (asynchronous ? "asynchronously" : "synchronously") + " by this agent");
         }
         events.changeRequested(agent.id(), entry, state);
@@ -217,23 +268,23 @@ public final class PowerProtocol implements ScmiProtocol {
         try {
             events.changed(arbiter.request(agentId, entry, state));
         } catch (ScmiException e) {
-            LOG.warn("Agent {}: asynchronous state 0x{} of power domain {} ({}) failed: {}", agentId,
-                    Integer.toHexString(state), entry.id(), entry.domain().name(), e.getMessage());
+            LOG.warn("Agent {}: asynchronous state 0x{} of power domain {} failed: {}", agentId,
+                    Integer.toHexString(state), entry.name(), e.getMessage());
         }
     }
 
     private void stateGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = present(request.parameters().u32());
+        Entry entry = present(request, request.parameters().u32());
         reply.u32(arbiter.view(request.agent().id(), entry));
     }
 
     private void stateNotify(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = domains.get(request.parameters().u32());
+        Entry entry = seen(request).get(request.parameters().u32());
         events.subscribeStateChanged(request.agent().id(), entry, notifyEnable(request));
     }
 
     private void changeRequestedNotify(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = domains.get(request.parameters().u32());
+        Entry entry = seen(request).get(request.parameters().u32());
         events.subscribeChangeRequested(request.agent().id(), entry, notifyEnable(request));
     }
 
@@ -247,7 +298,7 @@ public final class PowerProtocol implements ScmiProtocol {
     }
 
     private void domainNameGet(ScmiRequest request, Reply reply) throws ScmiException {
-        PowerDomain domain = domains.get(request.parameters().u32()).domain();
+        PowerDomain domain = seen(request).get(request.parameters().u32()).domain();
         reply.u32(NAME_FLAGS).name(domain.name(), Reply.EXTENDED_NAME);
     }
 
@@ -261,7 +312,7 @@ public final class PowerProtocol implements ScmiProtocol {
 
         @Override
         public void stateChanged(String domainKey, int state) {
-            domains.find(owner.driver(), domainKey).ifPresent(entry -> {
+            ownDomain(domainKey).ifPresent(entry -> {
                 arbiter.overridden(entry);
                 events.changedByPlatform(entry, state);
             });
@@ -269,8 +320,13 @@ public final class PowerProtocol implements ScmiProtocol {
 
         @Override
         public void stateChangeRequested(String domainKey, int state) {
-            domains.find(owner.driver(), domainKey)
-                    .ifPresent(entry -> events.changeRequested(PowerEvents.PLATFORM, entry, state));
+            ownDomain(domainKey).ifPresent(entry -> events.changeRequested(ResourceNotifications.PLATFORM, entry,
+                    state));
+        }
+
+        /** The domain this driver lists under the key, while this driver is the one bound. */
+        private Optional<Entry> ownDomain(String domainKey) {
+            return domains.find(owner.settingKey(domainKey)).filter(entry -> entry.driver() == owner.driver());
         }
     }
 }

@@ -140,7 +140,7 @@ final class SensorMonitor {
                 agentSettings.tripPoints().forEach((tripId, tripPoint) -> {
                     int crossing = tripPoint.crossing(before, value);
                     if (crossing != 0) {
-                        notifier.tripPoint(agentId, sensor.id(), tripId, crossing > 0);
+                        notifier.tripPoint(agentId, sensor, tripId, crossing > 0);
                     }
                 });
             }

@@ -2,13 +2,11 @@ package org.scmi.support;
 
 import java.util.List;
 import java.util.function.Supplier;
-import org.scmi.api.Agent;
-import org.scmi.api.AgentDirectory;
 import org.scmi.api.state.AgentStateStore;
 
 /**
- * Which agents asked for one kind of notification on which resources, and sending that notification
- * to exactly them. Kept in the platform's {@link AgentStateStore} under
+ * Which agents asked for one kind of notification on which resources ({@link
+ * ResourceNotifications} sends them). Kept in the platform's {@link AgentStateStore} under
  * {@code <prefix><resource key>}, where the resource key is the stable
  * {@code <driver key>/<resource key>}, so a subscription outlives an update of the protocol bundle
  * and a restart of the resource's driver. Thread-safe: the store is.
@@ -38,20 +36,13 @@ public final class Subscriptions {
         store.put(agentId, protocolId, prefix + resourceKey, enabled ? ON : null);
     }
 
-    /** Subscribed agents in id order. */
-    public List<Integer> agents(String resourceKey) {
-        return agents.get().stream()
-                .filter(agentId -> store.get(agentId, protocolId, prefix + resourceKey) != null)
-                .sorted().toList();
+    /** Whether the agent subscribed to the resource. */
+    public boolean isSet(int agentId, String resourceKey) {
+        return store.get(agentId, protocolId, prefix + resourceKey) != null;
     }
 
-    /**
-     * Queues the notification for every subscriber of the resource that has an event channel;
-     * subscribers the directory no longer knows are skipped.
-     */
-    public void deliver(AgentDirectory directory, String resourceKey, int header, byte[] payload) {
-        for (int subscriber : agents(resourceKey)) {
-            directory.agent(subscriber).filter(Agent::hasEventChannel).ifPresent(a -> a.sendEvent(header, payload));
-        }
+    /** Subscribed agents in id order. */
+    public List<Integer> agents(String resourceKey) {
+        return agents.get().stream().filter(agentId -> isSet(agentId, resourceKey)).sorted().toList();
     }
 }
