@@ -1,49 +1,231 @@
 package org.scmi.core;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
+import org.scmi.api.AgentView;
 import org.scmi.core.admin.GuestSessions;
+import org.scmi.core.profile.Profile;
+import org.scmi.core.profile.Profiles;
+import org.scmi.core.profile.Profiles.Admission;
 import org.scmi.virtio.device.GuestIdentity;
+import org.scmi.virtio.device.GuestRefusedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The agents of the guests this server has seen, with ids 1..N in order of first connection. A
- * guest's id is stable for the life of the server: the same {@link GuestIdentity#key()} always
- * maps to the same agent, so a reconnecting guest keeps its id (and what protocols keyed by it).
- * For administration it lists each guest's session and can end one through its transport.
+ * The agents: one per profile (listed whether its guest is connected or not), and one per guest
+ * without a profile of its own while it is connected or may come back. Decides, as a guest comes
+ * up, which agent it is and what that agent sees ({@link Profiles#admit}), and refuses a guest the
+ * profiles have no place for.
+ *
+ * <p><b>Ids.</b> Agent ids are 1..255. A guest keeps its agent and id while it is an agent: a
+ * profile's agent for as long as the profile exists, a vhost-user guest across reconnects. A guest
+ * gone for good (a destroyed Xen domain, a vhost-user guest whose profile releases it on
+ * disconnect) and without a profile leaves the directory; its id is kept for its identity (a Xen
+ * domain's name), so the same guest created again gets the same id, until every never-used id is
+ * taken, when the id that has been free longest goes to a new guest. So ids never run out while
+ * fewer than 255 agents are configured or connected at once, and the directory holds exactly the
+ * configured and live agents.
+ *
+ * <p>Threads: guests come and go on transport threads, profiles change on configuration threads;
+ * changes are serialised by this object's monitor, and readers (protocols looking agents up by id)
+ * read immutable snapshots without locking.
  */
 @Component(service = {AgentDirectory.class, GuestSessions.class, AgentRegistry.class})
 public final class AgentRegistry implements AgentDirectory, GuestSessions {
     /** Agent ids are 8 bits and 0 is the platform. */
     static final int MAX_AGENTS = 255;
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRegistry.class);
 
+    private final ProfileSource profiles;
+    private final Consumer<Profiles> profileListener = this::profilesChanged;
+    /** Agents in the directory, by key. Guarded by this. */
     private final Map<String, GuestAgent> byKey = new HashMap<>();
+    /** Agents that left the directory, by key, oldest first: each keeps its id for its guest. Guarded by this. */
+    private final Map<String, GuestAgent> departed = new LinkedHashMap<>();
+    private volatile GuestAgent[] byId = new GuestAgent[MAX_AGENTS + 1];
     private volatile List<Agent> agents = List.of();
 
+    @Activate
+    public AgentRegistry(@Reference(service = AgentProfiles.class) ProfileSource profiles) {
+        this.profiles = profiles;
+        profiles.addListener(profileListener);
+    }
+
+    @Deactivate
+    void deactivate() {
+        profiles.removeListener(profileListener);
+    }
+
     /**
-     * The agent for a guest, created on its first connection.
+     * The agent a guest coming up is, with its view set from its profile.
      *
-     * @throws IllegalStateException when all 255 agent ids are taken
+     * @throws GuestRefusedException if no profile has a place for it, or its agent is connected already
      */
-    synchronized GuestAgent agentFor(GuestIdentity guest) {
-        GuestAgent agent = byKey.get(guest.key());
-        if (agent == null) {
-            if (agents.size() == MAX_AGENTS) {
-                throw new IllegalStateException("no agent id left for guest " + guest.key() + ": all "
-                        + MAX_AGENTS + " are taken");
-            }
-            agent = new GuestAgent(agents.size() + 1, guest.key(), guest.name());
-            byKey.put(guest.key(), agent);
-            List<Agent> grown = new ArrayList<>(agents);
-            grown.add(agent);
-            agents = List.copyOf(grown);
+    synchronized GuestAgent admit(GuestIdentity guest) {
+        Admission admission = profiles.current().admit(guest);
+        if (admission.refused()) {
+            throw refused(guest, admission.refusal());
         }
+        GuestAgent agent = byKey.get(admission.key());
+        if (agent != null && agent.session() != null) {
+            throw refused(guest, agent + " is connected already, from " + agent.transportKey());
+        }
+        if (agent == null) {
+            agent = create(admission.key(), admission.name());
+            if (agent == null) {
+                throw refused(guest, "every agent id is taken: " + MAX_AGENTS + " agents are configured or "
+                        + "connected");
+            }
+        }
+        agent.configure(admission.name(), admission.view(), admission.profile());
         return agent;
+    }
+
+    private static GuestRefusedException refused(GuestIdentity guest, String reason) {
+        String message = "guest " + guest.key() + " (" + guest.name() + ") refused: " + reason;
+        LOG.warn(message);
+        return new GuestRefusedException(message);
+    }
+
+    /**
+     * The guest reset its device: its agent's view is read again from the profiles in force.
+     *
+     * @return whether the view changed (what the agent set up then no longer matches what it sees)
+     */
+    synchronized boolean refresh(GuestAgent agent, GuestIdentity guest) {
+        Admission admission = profiles.current().admit(guest);
+        AgentView view = admission.view();
+        Profile profile = admission.profile();
+        if (admission.refused() || !admission.key().equals(agent.key())) {
+            LOG.warn("guest {} ({}): {}; {} sees only the Base protocol until the guest reconnects", guest.key(),
+                    guest.name(), admission.refused() ? admission.refusal() : "the profiles now make it another agent",
+                    agent);
+            view = AgentView.NOTHING;
+            profile = null;
+        }
+        boolean changed = !view.equals(agent.view());
+        agent.configure(agent.name(), view, profile);
+        if (changed) {
+            LOG.info("{}: its profile changed; it sees the new view from now on", agent);
+        }
+        return changed;
+    }
+
+    /**
+     * A guest's session ended.
+     *
+     * @param gone whether the guest is gone for good: an agent without a profile then leaves the
+     *     directory (its id stays reserved for the same guest)
+     */
+    synchronized void closed(GuestAgent agent, boolean gone) {
+        if (agent.session() != null || byKey.get(agent.key()) != agent) {
+            return; // connected again already, or no longer listed
+        }
+        if (gone && !isProfileAgent(agent)) {
+            remove(agent);
+        }
+    }
+
+    /** The profiles changed: every profile has its agent, and agents of removed profiles leave once disconnected. */
+    private synchronized void profilesChanged(Profiles current) {
+        for (Profile profile : current.profiles().stream().sorted(Comparator.comparing(Profile::pid)).toList()) {
+            String key = Profiles.PROFILE_KEY + profile.name();
+            GuestAgent agent = byKey.get(key);
+            if (agent == null) {
+                agent = create(key, profile.name());
+                if (agent == null) {
+                    LOG.error("no agent id left for profile {}: {} agents are configured or connected",
+                            profile.pid(), MAX_AGENTS);
+                    continue;
+                }
+            }
+            if (agent.session() == null) {
+                agent.configure(profile.name(), current.view(profile), profile);
+            }
+        }
+        for (GuestAgent agent : List.copyOf(byKey.values())) {
+            if (agent.key().startsWith(Profiles.PROFILE_KEY) && agent.session() == null
+                    && current.named(agent.key().substring(Profiles.PROFILE_KEY.length())).isEmpty()) {
+                remove(agent);
+            }
+        }
+    }
+
+    private boolean isProfileAgent(GuestAgent agent) {
+        return agent.key().startsWith(Profiles.PROFILE_KEY)
+                && profiles.current().named(agent.key().substring(Profiles.PROFILE_KEY.length())).isPresent();
+    }
+
+    /** A new agent in the directory, or null if every id is taken. */
+    private GuestAgent create(String key, String name) {
+        GuestAgent previous = departed.remove(key);
+        GuestAgent agent;
+        if (previous != null && byId[previous.id()] == null) {
+            agent = previous; // the same guest again: same id, same counters
+        } else {
+            int id = freeId();
+            if (id < 0) {
+                return null;
+            }
+            agent = new GuestAgent(id, key, name);
+        }
+        byKey.put(key, agent);
+        publish(agent.id(), agent);
+        return agent;
+    }
+
+    /** The lowest id no agent has and no departed guest keeps; else the one kept longest; else -1. */
+    private int freeId() {
+        boolean[] kept = new boolean[MAX_AGENTS + 1];
+        departed.values().forEach(agent -> kept[agent.id()] = true);
+        for (int id = 1; id <= MAX_AGENTS; id++) {
+            if (byId[id] == null && !kept[id]) {
+                return id;
+            }
+        }
+        for (Iterator<GuestAgent> oldest = departed.values().iterator(); oldest.hasNext();) {
+            GuestAgent agent = oldest.next();
+            if (byId[agent.id()] == null) {
+                oldest.remove();
+                return agent.id();
+            }
+        }
+        return -1;
+    }
+
+    private void remove(GuestAgent agent) {
+        byKey.remove(agent.key());
+        departed.remove(agent.key());
+        departed.put(agent.key(), agent);
+        publish(agent.id(), null);
+        LOG.info("{} left the agent directory (its guest {} is gone for good)", agent, agent.transportKey());
+    }
+
+    private void publish(int id, GuestAgent agent) {
+        GuestAgent[] changed = byId.clone();
+        changed[id] = agent;
+        byId = changed;
+        List<Agent> listed = new ArrayList<>();
+        for (GuestAgent listedAgent : changed) {
+            if (listedAgent != null) {
+                listed.add(listedAgent);
+            }
+        }
+        agents = List.copyOf(listed);
     }
 
     @Override
@@ -53,21 +235,27 @@ public final class AgentRegistry implements AgentDirectory, GuestSessions {
 
     @Override
     public Optional<Agent> agent(int id) {
-        List<Agent> known = agents;
-        return id >= 1 && id <= known.size() ? Optional.of(known.get(id - 1)) : Optional.empty();
+        GuestAgent[] known = byId;
+        return id >= 1 && id <= MAX_AGENTS ? Optional.ofNullable(known[id]) : Optional.empty();
     }
 
     @Override
-    public List<GuestSession> sessions() {
+    public synchronized List<GuestSession> sessions() {
         List<GuestSession> sessions = new ArrayList<>();
         for (Agent known : agents) {
-            GuestAgent agent = (GuestAgent) known;
-            ScmiDeviceSession session = agent.session();
-            sessions.add(new GuestSession(agent.id(), agent.name(), agent.key(), session != null,
-                    session == null ? 0 : session.features(), agent.requests(), agent.errors(),
-                    session == null ? 0 : session.pendingEvents()));
+            sessions.add(session((GuestAgent) known, false));
         }
+        departed.values().forEach(agent -> sessions.add(session(agent, true)));
+        sessions.sort(Comparator.comparingInt(GuestSession::agentId).thenComparing(GuestSession::gone));
         return sessions;
+    }
+
+    private static GuestSession session(GuestAgent agent, boolean gone) {
+        ScmiDeviceSession session = agent.session();
+        Profile profile = agent.profile();
+        return new GuestSession(agent.id(), agent.name(), agent.transportKey(), session != null,
+                session == null ? 0 : session.features(), agent.requests(), agent.errors(),
+                session == null ? 0 : session.pendingEvents(), profile == null ? "" : profile.name(), gone);
     }
 
     @Override

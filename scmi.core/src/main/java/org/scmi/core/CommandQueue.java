@@ -21,7 +21,7 @@ import org.scmi.virtio.ring.VirtqueueException;
  * registered, shown to the observers after its response is written.
  */
 final class CommandQueue extends ServedQueue {
-    private final GuestAgent agent;
+    private final SessionAgent agent;
     private final ScmiDispatcher dispatcher;
     private final GuestTransport transport;
     private final GuestFaults faults;
@@ -31,7 +31,7 @@ final class CommandQueue extends ServedQueue {
     private final byte[] command = new byte[VirtioScmi.HEADER_SIZE + VirtioScmi.MAX_PAYLOAD];
     private final byte[] responsePrefix = new byte[VirtioScmi.RESPONSE_PREFIX];
 
-    CommandQueue(GuestAgent agent, ScmiDispatcher dispatcher, GuestTransport transport, GuestFaults faults,
+    CommandQueue(SessionAgent agent, ScmiDispatcher dispatcher, GuestTransport transport, GuestFaults faults,
             MessageObservers observers) {
         this.agent = agent;
         this.dispatcher = dispatcher;

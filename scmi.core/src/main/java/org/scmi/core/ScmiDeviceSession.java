@@ -1,6 +1,7 @@
 package org.scmi.core;
 
 import java.util.function.IntSupplier;
+import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.device.VirtioDeviceSession;
@@ -9,7 +10,9 @@ import org.scmi.virtio.ring.VirtioFeatures;
 import org.scmi.virtio.ring.VirtqueueException;
 
 /**
- * One guest's virtio-scmi device: its cmdq, its eventq and the agent it speaks for.
+ * One guest's virtio-scmi device: its cmdq, its eventq and the agent it speaks for. Protocols see
+ * the agent through this session's {@link SessionAgent}, so what they send back for one session
+ * never reaches another.
  *
  * <p>Threads: the transport's kick thread calls {@link #queueNotified}; cmdq commands are
  * dispatched and answered inline on it (see {@link CommandQueue}), so a protocol that needs long
@@ -19,7 +22,18 @@ import org.scmi.virtio.ring.VirtqueueException;
  * synchronizes with its processing. Nothing polls: work starts from a kick or an event.
  */
 final class ScmiDeviceSession implements VirtioDeviceSession {
+    /** What the device does when a guest resets its device or its session ends. */
+    interface Lifecycle {
+        /** The guest reset the device (its driver starts again): its view is read again. */
+        void reset(ScmiDeviceSession session);
+
+        /** The session ended: the guest disconnected, or is gone for good. */
+        void closed(ScmiDeviceSession session);
+    }
+
     private final GuestAgent agent;
+    private final GuestIdentity guest;
+    private final Lifecycle lifecycle;
     private final GuestTransport transport;
     private final ScmiDispatcher dispatcher;
     private final long supportedFeatures;
@@ -29,16 +43,27 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
     private volatile long features;
     private volatile boolean closed;
 
-    ScmiDeviceSession(GuestAgent agent, GuestTransport transport, ScmiDispatcher dispatcher, long supportedFeatures,
-            IntSupplier notificationLimit, MessageObservers observers) {
+    ScmiDeviceSession(GuestAgent agent, GuestIdentity guest, GuestTransport transport, ScmiDispatcher dispatcher,
+            long supportedFeatures, IntSupplier notificationLimit, MessageObservers observers, Lifecycle lifecycle) {
         this.agent = agent;
+        this.guest = guest;
+        this.lifecycle = lifecycle;
         this.transport = transport;
         this.dispatcher = dispatcher;
         this.supportedFeatures = supportedFeatures;
         this.faults = new GuestFaults(agent, transport);
-        this.commands = new CommandQueue(agent, dispatcher, transport, faults, observers);
+        this.commands = new CommandQueue(new SessionAgent(agent, this), dispatcher, transport, faults, observers);
         this.events = new EventQueue(agent, transport, faults, notificationLimit);
         dispatcher.resetAgent(agent.id()); // a new connection starts with the protocols' own versions
+    }
+
+    GuestAgent agent() {
+        return agent;
+    }
+
+    /** Who the guest of this session is, as its transport knows it. */
+    GuestIdentity guest() {
+        return guest;
     }
 
     /** Whether the guest negotiated the platform-to-agent channel (and is still here). */
@@ -133,6 +158,12 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
 
     @Override
     public void reset() {
+        stopAndForget();
+        lifecycle.reset(this);
+    }
+
+    /** Stops both queues and forgets the events waiting and the negotiated features and versions. */
+    private void stopAndForget() {
         commands.stop();
         events.stop();
         events.clear();
@@ -143,7 +174,8 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
     @Override
     public void close() {
         closed = true;
-        reset();
+        stopAndForget();
         agent.detach(this);
+        lifecycle.closed(this);
     }
 }

@@ -44,7 +44,7 @@ class ScmiDeviceSessionTest {
 
     private final Arena arena = Arena.ofShared(); // events come from other threads
     private final DriverMemory memory = DriverMemory.allocate(arena, BASE, 4 << 20);
-    private final AgentRegistry agents = new AgentRegistry();
+    private final AgentRegistry agents = new AgentRegistry(new FixedProfiles());
     private final RecordingTransport transport = new RecordingTransport();
     private final FakeProtocol base = new FakeProtocol(BASE_PROTOCOL, 0x20001)
             .on(0x3, 0, (request, reply) -> reply.name("SCMI-Server", 16))
@@ -509,8 +509,8 @@ class ScmiDeviceSessionTest {
         command(words(header(BASE_PROTOCOL, 0x9, 1)), 12);
         command(words(header(0x13, 0, 2)), 12);
         GuestSessions.GuestSession guest = agents.sessions().getFirst();
-        assertEquals(new GuestSessions.GuestSession(1, "guest0", "test:guest0", true, RING_FEATURES | P2A, 3, 2, 0),
-                guest);
+        assertEquals(new GuestSessions.GuestSession(1, "guest0", "test:guest0", true, RING_FEATURES | P2A, 3, 2, 0, "",
+                false), guest);
 
         assertTrue(agents.disconnect(1));
         assertEquals(1, transport.disconnects.get());

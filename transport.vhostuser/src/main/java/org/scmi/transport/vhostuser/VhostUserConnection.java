@@ -8,6 +8,7 @@ import org.scmi.transport.vhostuser.VhostUserCodec.VringAddress;
 import org.scmi.transport.vhostuser.VhostUserCodec.VringFile;
 import org.scmi.transport.vhostuser.VhostUserCodec.VringState;
 import org.scmi.virtio.device.GuestIdentity;
+import org.scmi.virtio.device.GuestRefusedException;
 import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.device.VirtioDevice;
@@ -95,6 +96,8 @@ final class VhostUserConnection implements GuestTransport {
                     message.closeFds();
                 }
             }
+        } catch (GuestRefusedException e) {
+            LOG.info("guest {}: not served (see the refusal above); disconnecting", name());
         } catch (ProtocolViolation e) {
             LOG.error("guest {}: {}; disconnecting", name(), e.getMessage());
         } catch (LinuxException e) {

@@ -3,10 +3,14 @@
  * registers a {@link org.scmi.virtio.device.VirtioDevice} service; a transport opens one
  * {@link org.scmi.virtio.device.VirtioDeviceSession} per guest device, gives it the guest's memory
  * and queues, forwards the guest's queue notifications, and delivers the device's interrupts. Device types are named by
- * {@link org.scmi.virtio.device.VirtioDeviceIds}.
+ * {@link org.scmi.virtio.device.VirtioDeviceIds}. A guest is identified by its transport
+ * ({@link org.scmi.virtio.device.GuestIdentity}); a device may refuse a guest its configuration has
+ * no place for ({@link org.scmi.virtio.device.GuestRefusedException}).
+ *
+ * <p>2.1 added the guest's VM UUID and whether a closed session means the guest is gone for good.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.scmi.virtio.device;
 
 import org.osgi.annotation.bundle.Export;

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.scmi.transport.xen.port.XenException;
 import org.scmi.transport.xen.port.XenHypervisor;
-import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.VirtioDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +34,15 @@ public final class XenBackend implements AutoCloseable {
     /**
      * Starts serving a device: the guest's IOREQ server is created with its first device.
      *
-     * @param name the agent name for the guest
+     * @param name the guest's name (its domain's name, or a static device's {@code name=}): the
+     *     guest's identity, which stays the same when the domain is destroyed and created again
+     *     with a new domain id
+     * @param uuid the domain's VM UUID, or empty
      * @throws XenException if the hypervisor refused (the guest is left as it was)
+     * @throws org.scmi.virtio.device.GuestRefusedException if the device has no place for the guest
      */
-    public synchronized void serve(DeviceDescription description, String name, DeviceStateListener listener)
-            throws XenException {
+    public synchronized void serve(DeviceDescription description, String name, String uuid,
+            DeviceStateListener listener) throws XenException {
         if (closed) {
             throw new IllegalStateException("the Xen backend is closed");
         }
@@ -53,8 +56,8 @@ public final class XenBackend implements AutoCloseable {
         }
         ServedDevice device = null;
         try {
-            device = new ServedDevice(description, new GuestIdentity(description.key(), name), hypervisor,
-                    deviceBackend, listener);
+            device = new ServedDevice(description, description.identity(name, uuid), hypervisor, deviceBackend,
+                    listener);
             guest.add(device, deviceBackend.queueCount());
         } catch (XenException | RuntimeException e) {
             if (device != null) {

@@ -2,10 +2,12 @@ package org.scmi.transport.xen.backend;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.port.XenException;
 import org.scmi.transport.xen.xenstore.XenStore;
@@ -30,10 +32,18 @@ import org.slf4j.LoggerFactory;
  * is still there, marked Closed (6), which is what libxl waits for when it destroys a guest. A
  * guest that restarts gets a new directory and is served again. Keys that do not parse close the
  * device with a log line naming the key.
+ *
+ * <p><b>Who a guest is.</b> A guest is named by its domain's name ({@code /local/domain/<id>/name})
+ * and carries its VM UUID ({@code /local/domain/<id>/vm} = {@code /vm/<uuid>}), never its domain
+ * id: a domain destroyed and created again gets a new id but keeps its name and UUID, so it is the
+ * same agent with the same id. Its device going away means the guest is gone for good: what its
+ * agent held is released.
  */
 public final class XenStoreDevices implements AutoCloseable {
     /** libxl's {@code type} for virtio-scmi: {@code virtio,device<id in hex>}, SCMI = 32 = 0x20. */
     public static final String SCMI_TYPE = "virtio,device20";
+    private static final Pattern VM_UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Logger LOG = LoggerFactory.getLogger(XenStoreDevices.class);
 
     private final XenStore store;
@@ -129,11 +139,17 @@ public final class XenStoreDevices implements AutoCloseable {
             writeState(path, XenAbi.XENBUS_STATE_CLOSED);
             return;
         }
-        String name = store.read("/local/domain/" + description.frontendDomid() + "/name")
-                .orElse("dom" + description.frontendDomid());
+        String domain = "/local/domain/" + description.frontendDomid();
+        Optional<String> name = store.read(domain + "/name");
+        if (name.isEmpty()) {
+            LOG.warn("{}: {}/name is not readable; the guest is named by its domain id, which changes when the "
+                    + "domain is created again", path, domain);
+        }
+        String uuid = vmUuid(domain);
         try {
-            backend.serve(description, name, driverOk -> stateWriter.execute(() -> writeState(path,
-                    driverOk ? XenAbi.XENBUS_STATE_CONNECTED : XenAbi.XENBUS_STATE_INIT_WAIT)));
+            backend.serve(description, name.orElse("dom" + description.frontendDomid()), uuid,
+                    driverOk -> stateWriter.execute(() -> writeState(path,
+                            driverOk ? XenAbi.XENBUS_STATE_CONNECTED : XenAbi.XENBUS_STATE_INIT_WAIT)));
         } catch (XenException | RuntimeException e) {
             LOG.error("{}: cannot serve guest {}: {}", path, description.frontendDomid(), e.getMessage());
             writeState(path, XenAbi.XENBUS_STATE_CLOSED);
@@ -141,6 +157,20 @@ public final class XenStoreDevices implements AutoCloseable {
         }
         served.put(path, description);
         writeState(path, XenAbi.XENBUS_STATE_INIT_WAIT);
+    }
+
+    /**
+     * The domain's VM UUID, or empty: libxl writes {@code <domain>/vm = /vm/<uuid>} and
+     * {@code /vm/<uuid>/uuid}. A backend not allowed to read them (a driver domain) gets none.
+     */
+    private String vmUuid(String domain) throws XenStoreException {
+        Optional<String> vm = store.read(domain + "/vm");
+        if (vm.isEmpty()) {
+            return "";
+        }
+        Optional<String> uuid = store.read(vm.get().trim() + "/uuid");
+        String found = uuid.orElse(vm.get().trim().substring(vm.get().trim().lastIndexOf('/') + 1)).trim();
+        return VM_UUID.matcher(found).matches() ? found.toLowerCase(Locale.ROOT) : "";
     }
 
     /** Reads and checks the keys libxl wrote; a bad one is named in the exception. */
