@@ -38,8 +38,9 @@ public interface Agent {
 
     /**
      * What this agent may see: the protocols it may use, the resources it sees under its own
-     * numbering, whether it is trusted with other agents. Fixed for a connection; a changed
-     * profile reaches the agent when its guest next resets the device or reconnects.
+     * numbering, whether it is trusted with other agents. Fixed while the guest's driver runs; a
+     * changed profile reaches the agent when the driver next starts the device (it negotiates
+     * features: a device reset, a driver probe, a reboot) or the guest reconnects.
      *
      * @since 1.1
      */

@@ -102,7 +102,8 @@ public final class AgentRegistry implements AgentDirectory, GuestSessions {
     }
 
     /**
-     * The guest reset its device: its agent's view is read again from the profiles in force.
+     * The guest's driver starts the device (negotiates features): its agent's view is read again
+     * from the profiles in force.
      *
      * @return whether the view changed (what the agent set up then no longer matches what it sees)
      */

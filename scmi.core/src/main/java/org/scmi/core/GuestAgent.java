@@ -29,7 +29,7 @@ final class GuestAgent implements Agent {
         this.id = id;
         this.key = key;
         this.name = name;
-        this.transportKey = key;
+        this.transportKey = "-";
     }
 
     /** The agent's identity in the registry: its profile's, or its guest's transport identity. */
@@ -37,7 +37,10 @@ final class GuestAgent implements Agent {
         return key;
     }
 
-    /** The transport identity of the guest that connected last (for a profile's agent: which socket or domain). */
+    /**
+     * The transport identity of the guest that connected last (for a profile's agent: which socket
+     * or domain), or {@code -} before any did.
+     */
     String transportKey() {
         return transportKey;
     }

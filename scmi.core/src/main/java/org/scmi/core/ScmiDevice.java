@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * must not offer an event channel it has nothing to send on.
  *
  * <p>Guests: as a guest comes up, the {@link AgentRegistry} decides which agent it is and what it
- * sees, from the agent profiles, or refuses it ({@link GuestRefusedException}). When the guest
- * resets its device its view is read again; if its profile changed meanwhile, what it set up is
+ * sees, from the agent profiles, or refuses it ({@link GuestRefusedException}). Each time the
+ * guest's driver starts the device (it negotiates features: at boot, after a device reset, when the
+ * driver probes again) its view is read again; if its profile changed meanwhile, what it set up is
  * released (as by BASE_RESET_AGENT_CONFIGURATION), since it no longer matches what it sees. When
  * a guest is gone for good (its transport says so: a destroyed Xen domain; or its profile releases
  * it on disconnect), every protocol releases what it held (its votes stop counting, its settings
@@ -184,7 +185,7 @@ public final class ScmiDevice implements VirtioDevice, ScmiDeviceSession.Lifecyc
     }
 
     @Override
-    public void reset(ScmiDeviceSession session) {
+    public void negotiating(ScmiDeviceSession session) {
         if (agents.refresh(session.agent(), session.guest())) {
             release(session.agent());
         }

@@ -22,10 +22,13 @@ import org.scmi.virtio.ring.VirtqueueException;
  * synchronizes with its processing. Nothing polls: work starts from a kick or an event.
  */
 final class ScmiDeviceSession implements VirtioDeviceSession {
-    /** What the device does when a guest resets its device or its session ends. */
+    /** What the device does when a guest's driver starts the device, and when its session ends. */
     interface Lifecycle {
-        /** The guest reset the device (its driver starts again): its view is read again. */
-        void reset(ScmiDeviceSession session);
+        /**
+         * The guest's driver negotiates features: it starts the device (at boot, after a device
+         * reset, when the driver probes again), so its agent's view is read again.
+         */
+        void negotiating(ScmiDeviceSession session);
 
         /** The session ended: the guest disconnected, or is gone for good. */
         void closed(ScmiDeviceSession session);
@@ -104,6 +107,7 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
         if (!VirtioFeatures.has(accepted, VirtioFeatures.VERSION_1)) {
             throw new IllegalArgumentException("VIRTIO_F_VERSION_1 is required");
         }
+        lifecycle.negotiating(this);
         features = accepted;
     }
 
@@ -158,12 +162,6 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
 
     @Override
     public void reset() {
-        stopAndForget();
-        lifecycle.reset(this);
-    }
-
-    /** Stops both queues and forgets the events waiting and the negotiated features and versions. */
-    private void stopAndForget() {
         commands.stop();
         events.stop();
         events.clear();
@@ -174,7 +172,7 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
     @Override
     public void close() {
         closed = true;
-        stopAndForget();
+        reset();
         agent.detach(this);
         lifecycle.closed(this);
     }

@@ -59,6 +59,8 @@ class ScmiDeviceSessionTest {
     private DriverSplitQueue cmdq;
     private DriverSplitQueue eventq;
     private VirtioDeviceSession session;
+    /** The agent a protocol handler saw, kept to answer later. */
+    private volatile Agent answeredLater;
 
     static ScmiDevice.Config config(int pendingNotifications) {
         return new ScmiDevice.Config() {
@@ -354,6 +356,25 @@ class ScmiDeviceSessionTest {
         assertEquals(12, used.length());
         assertArrayEquals(words(0x00845205, 0, 3), used.written());
         assertEquals(1, transport.interrupts.get(VirtioScmi.EVENTQ));
+    }
+
+    @Test
+    void aDelayedResponseForAnEndedSessionIsDroppedNotSentToTheNextOne() {
+        base.on(0x6, 0, (request, reply) -> answeredLater = request.agent());
+        connect(RING_FEATURES | P2A);
+        command(words(header(BASE_PROTOCOL, 0x6, 0x21)), 12);
+        Agent pending = answeredLater;
+        assertEquals(1, pending.id());
+        session.close();
+        connect(RING_FEATURES | P2A);
+        eventq.add(List.of(), 136);
+        kick(eventq, VirtioScmi.EVENTQ);
+        assertFalse(pending.sendEvent(ScmiHeader.delayedResponseFor(header(BASE_PROTOCOL, 0x6, 0x21)), words(0)),
+                "the command came from the session that ended");
+        assertNull(eventq.poll(), "the guest's new session never sent that command");
+        assertTrue(agent().sendEvent(ScmiHeader.notification(SENSOR_PROTOCOL, 0).encode(), words(1)),
+                "notifications reach whichever session serves the agent now");
+        assertNotNull(eventq.poll());
     }
 
     @Test

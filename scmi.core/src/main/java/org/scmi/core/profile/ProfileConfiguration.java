@@ -12,8 +12,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                 + "sees, numbered in the order listed. One configuration per agent, e.g. org.scmi.agent~ivi. Once "
                 + "any profile exists, a guest without one is served only if org.scmi.agents names a default "
                 + "profile. Resources are named by their name on the board or by <driver key>/<resource key>; "
-                + "[\"*\"] lists every resource of a kind. A changed profile reaches a connected guest when it "
-                + "next resets its device or reconnects.")
+                + "[\"*\"] lists every resource of a kind. A changed profile reaches a connected guest when its "
+                + "driver next starts the device (a device reset, a driver probe, a reboot) or it reconnects.")
 public @interface ProfileConfiguration {
 
     @AttributeDefinition(name = "Agent name", required = false, description = "Guests with this name get this "
