@@ -122,6 +122,10 @@ public final class ConfigurationLoader {
             List<String> problems = profiles == null ? List.of() : profiles.verify();
             if (!problems.isEmpty()) {
                 stop(problems);
+            } else if (profiles.restricted()) {
+                LOG.info("agent profiles hold against the board: {} in force{}", profiles.profiles().size(),
+                        profiles.defaultProfile().isEmpty() ? ", no default profile"
+                                : ", default profile " + profiles.defaultProfile());
             }
         } finally {
             context.ungetService(reference);
