@@ -189,8 +189,16 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Waits until a line of output matches (or the process has ended and none did). */
     public boolean awaitLine(Predicate<String> matching, Duration timeout) {
+        return awaitLine(0, matching, timeout);
+    }
+
+    /**
+     * Waits until a line printed after the first {@code skipped} lines matches (or the process has
+     * ended and none did): for something the server prints again and again.
+     */
+    public boolean awaitLine(int skipped, Predicate<String> matching, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        int checked = 0;
+        int checked = skipped;
         synchronized (this) {
             while (true) {
                 for (; checked < lines.size(); checked++) {
