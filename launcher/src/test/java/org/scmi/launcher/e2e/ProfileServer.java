@@ -25,7 +25,7 @@ final class ProfileServer implements AutoCloseable {
 
     /** Starts the server on configuration file {@code config}, serving a socket per name in {@code guests}. */
     static ProfileServer start(Path folder, Path config, String... guests) {
-        Path adminSocket = folder.resolve("admin.sock");
+        Path adminSocket = folder.resolve("shell.admin");
         List<Path> sockets = Arrays.stream(guests).map(name -> folder.resolve(name + ".sock")).toList();
         return new ProfileServer(ServerProcess.startJar(sockets, config, adminSocket), folder, adminSocket);
     }
