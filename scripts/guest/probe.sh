@@ -8,6 +8,11 @@
 # the guest with prepare-guest.sh (root, via sudo; about a minute).
 #
 #   --mmio            connect through vhost-user-scmi on virtio-mmio instead of virtio-pci
+#   --config FILE     start the server with this configuration file (--config), e.g. agent profiles
+#   --agent NAME      name the guest's socket NAME.sock, so that the guest is agent NAME (the profile
+#                     of that name applies); default: scmi
+#   --expect KIND=A,B check that the guest listed exactly these resources (repeatable), KIND one of
+#                     clocks, power-domains, sensors (hwmon and IIO names), protocols (e.g. 0x14,0x15)
 #   --server-arg ARG  pass ARG to the server (repeatable); so is every argument after "--"
 #   --keep-logs DIR   keep server.log and guest.log (the guest console) in DIR
 #   --cache DIR       the guest's folder (default /var/cache/scmi-server-guest)
@@ -28,11 +33,17 @@ REPO=$(cd "$HERE/../.." && pwd)
 say() { echo "probe: $*" >&2; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
-BOOT_OPTIONS=() SERVER_ARGS=() KEEP="" VERBOSE=no
+BOOT_OPTIONS=() SERVER_ARGS=() KEEP="" VERBOSE=no AGENT=scmi EXPECTED=()
 CACHE=${SCMI_GUEST_CACHE:-/var/cache/scmi-server-guest}
 while [ $# -gt 0 ]; do
   case $1 in
     --mmio) BOOT_OPTIONS+=(--mmio); shift ;;
+    --config) SERVER_ARGS+=(--config "$(readlink -m "${2:?--config needs a FILE}")"); shift 2 ;;
+    --config=*) SERVER_ARGS+=(--config "$(readlink -m "${1#*=}")"); shift ;;
+    --agent) AGENT=${2:?--agent needs a NAME}; shift 2 ;;
+    --agent=*) AGENT=${1#*=}; shift ;;
+    --expect) EXPECTED+=("${2:?--expect needs KIND=NAMES}"); shift 2 ;;
+    --expect=*) EXPECTED+=("${1#*=}"); shift ;;
     --server-arg) SERVER_ARGS+=("${2:?--server-arg needs an argument}"); shift 2 ;;
     --server-arg=*) SERVER_ARGS+=("${1#*=}"); shift ;;
     --keep-logs) KEEP=${2:?--keep-logs needs a folder}; shift 2 ;;
@@ -57,7 +68,7 @@ fi
 # --- the server --------------------------------------------------------------------------------
 RUN=$(mktemp -d)
 RUN=$(cd "$RUN" && pwd -P)
-SOCKET=$RUN/scmi.sock
+SOCKET=$RUN/$AGENT.sock
 SERVER_LOG=$RUN/server.log
 GUEST_LOG=$RUN/guest.log
 SERVER_PID=""
@@ -149,6 +160,28 @@ done < <(grep -E '^SCMI-PROBE: .*=ERR\(' "$GUEST_LOG" || true)
 while IFS= read -r line; do
   FAILURES+=("guest module not loaded: ${line#SCMI-PROBE: }")
 done < <(grep -E '^SCMI-PROBE: module=.* loaded=no' "$GUEST_LOG" || true)
+
+# What the guest listed, one name a line: listed clocks|power-domains|sensors|protocols.
+listed() {
+  case $1 in
+    # clk24mhz is QEMU's fixed UART clock, not one of the server's.
+    clocks) sed -n 's/^SCMI-PROBE: clock name=\([^ ]*\) .*/\1/p' "$GUEST_LOG" | grep -vx clk24mhz ;;
+    power-domains) sed -n 's/^SCMI-PROBE: power_domain name=\([^ ]*\) .*/\1/p' "$GUEST_LOG" ;;
+    sensors) { sed -n 's/^SCMI-PROBE: hwmon_sensor .*label="\([^"]*\)".*/\1/p' "$GUEST_LOG"
+               sed -n 's/^SCMI-PROBE: iio_sensor .*name=\([^ ]*\) .*/\1/p' "$GUEST_LOG"; } ;;
+    protocols) probe_value protocols | tr ',' '\n' ;;
+  esac | sed '/^$/d' | sort -u
+}
+for expectation in "${EXPECTED[@]}"; do
+  kind=${expectation%%=*} names=${expectation#*=}
+  case $kind in
+    clocks|power-domains|sensors|protocols) ;;
+    *) say "--expect $expectation: KIND must be clocks, power-domains, sensors or protocols"; exit 2 ;;
+  esac
+  want=$(echo "$names" | tr ',' '\n' | sed '/^$/d' | sort -u | paste -sd, -)
+  got=$(listed "$kind" | paste -sd, -)
+  [ "$got" = "$want" ] || FAILURES+=("the guest listed $kind ${got:-(none)}; expected $want")
+done
 
 # --- summary -----------------------------------------------------------------------------------
 # "name=value" pairs of the given topic lines, joined by ", ".
