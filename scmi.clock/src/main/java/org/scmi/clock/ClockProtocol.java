@@ -176,26 +176,8 @@ public final class ClockProtocol implements ScmiProtocol {
 
     @Override
     public List<ResourceVotes> votes() {
-        List<ResourceVotes> votes = new ArrayList<>();
-        for (Entry clock : clocks.entries()) {
-            Map<Integer, String> held = settings.votes(clock);
-            if (!held.isEmpty()) {
-                votes.add(new ResourceVotes(new BoardResource(clocks.kind(), clock.name(), clock.settingKey()),
-                        state(clock), held));
-            }
-        }
-        return votes;
-    }
-
-    private static String state(Entry clock) {
-        if (!clock.present()) {
-            return "driver away";
-        }
-        try {
-            return (clock.driver().enabled(clock.key()) ? "on, " : "off, ") + clock.driver().rate(clock.key()) + " Hz";
-        } catch (ScmiException e) {
-            return e.getMessage();
-        }
+        return clocks.votes(settings::votes, clock -> (clock.driver().enabled(clock.key()) ? "on, " : "off, ")
+                + clock.driver().rate(clock.key()) + " Hz");
     }
 
     /** Tells the topic's subscribers that see the clock about a rate, each under its own id of the clock. */

@@ -3,7 +3,6 @@ package org.scmi.power;
 import static org.scmi.power.PowerMessages.*;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -156,26 +155,7 @@ public final class PowerProtocol implements ScmiProtocol {
 
     @Override
     public List<ResourceVotes> votes() {
-        List<ResourceVotes> votes = new ArrayList<>();
-        for (Entry domain : domains.entries()) {
-            Map<Integer, String> held = arbiter.votes(domain);
-            if (!held.isEmpty()) {
-                votes.add(new ResourceVotes(new BoardResource(domains.kind(), domain.name(), domain.settingKey()),
-                        state(domain), held));
-            }
-        }
-        return votes;
-    }
-
-    private static String state(Entry domain) {
-        if (!domain.present()) {
-            return "driver away";
-        }
-        try {
-            return PowerState.describe(domain.driver().state(domain.key()));
-        } catch (ScmiException e) {
-            return e.getMessage();
-        }
+        return domains.votes(arbiter::votes, domain -> PowerState.describe(domain.driver().state(domain.key())));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

@@ -1,13 +1,18 @@
 package org.scmi.support;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentView;
 import org.scmi.api.BoardResource;
 import org.scmi.api.ResourceKind;
 import org.scmi.api.ResourceSelection;
+import org.scmi.api.ResourceVotes;
+import org.scmi.api.ScmiException;
 
 /**
  * One kind of a protocol's resources, of every bound driver, as one numbered list (an immutable
@@ -147,5 +152,40 @@ public abstract class NumberedResources<E extends NumberedResources.Named> {
     /** The board's resources as profiles name them, in the board's order. */
     public List<BoardResource> boardResources() {
         return everything.boardResources();
+    }
+
+    /** Reads a resource's state from its driver, for administration. */
+    @FunctionalInterface
+    public interface StateReader<E> {
+        String read(E entry) throws ScmiException;
+    }
+
+    /**
+     * Who holds what, for {@code ScmiProtocol.votes()}: each resource some agent holds a vote on,
+     * with its state ("driver away" while its driver is, the error if the driver fails to answer).
+     *
+     * @param votes each agent's vote on a resource, by agent id; empty if nobody votes
+     */
+    public List<ResourceVotes> votes(Function<E, Map<Integer, String>> votes, StateReader<E> state) {
+        List<ResourceVotes> held = new ArrayList<>();
+        for (E entry : entries) {
+            Map<Integer, String> of = votes.apply(entry);
+            if (!of.isEmpty()) {
+                held.add(new ResourceVotes(new BoardResource(kind, entry.name(), entry.settingKey()),
+                        stateOf(entry, state), of));
+            }
+        }
+        return held;
+    }
+
+    private static <E> String stateOf(E entry, StateReader<E> state) {
+        if (entry instanceof Listed<?> listed && !listed.present()) {
+            return "driver away";
+        }
+        try {
+            return state.read(entry);
+        } catch (ScmiException e) {
+            return e.getMessage();
+        }
     }
 }

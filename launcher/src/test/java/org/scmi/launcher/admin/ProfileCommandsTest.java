@@ -24,19 +24,6 @@ class ProfileCommandsTest {
     private static final BoardResource CPU = new BoardResource(ResourceKind.CLOCKS, "cpu_clk", "sim/cpu");
     private static final BoardResource GPU = new BoardResource(ResourceKind.CLOCKS, "gpu_clk", "sim/gpu");
 
-    /** An agent with a view. */
-    private record ViewingAgent(int id, String name, AgentView view) implements Agent {
-        @Override
-        public boolean hasEventChannel() {
-            return false;
-        }
-
-        @Override
-        public boolean sendEvent(int header, byte[] payload) {
-            return false;
-        }
-    }
-
     /** A clock protocol whose resources and votes the test gives. */
     private static final ScmiProtocol CLOCK = new ScmiProtocol() {
         @Override
@@ -65,8 +52,8 @@ class ProfileCommandsTest {
         }
     };
 
-    private final Agent ivi = new ViewingAgent(1, "ivi", IVI);
-    private final Agent cluster = new ViewingAgent(2, "cluster", AgentView.EVERYTHING);
+    private final Agent ivi = new TestAgent(1, "ivi", IVI);
+    private final Agent cluster = new TestAgent(2, "cluster");
     private final AgentDirectory directory = () -> List.of(ivi, cluster);
 
     private static ProfileAdministration administration(boolean restricted, String defaultProfile,

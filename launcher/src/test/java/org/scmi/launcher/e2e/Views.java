@@ -41,20 +41,24 @@ final class Views {
 
     /** The clock names the guest sees, in its clock id order. */
     static List<String> clocks(ScmiGuest guest) throws LinuxException {
-        List<String> names = new ArrayList<>();
-        int count = guest.call(CLOCK, PROTOCOL_ATTRIBUTES, RESPONSE_PREFIX + 4).value(0) & COUNT_MASK;
-        for (int id = 0; id < count; id++) {
-            names.add(name(guest.call(CLOCK, CLOCK_ATTRIBUTES, RESPONSE_PREFIX + 24, id).bytes(), 3));
-        }
-        return names;
+        return names(guest, CLOCK, RESPONSE_PREFIX + 4, CLOCK_ATTRIBUTES, RESPONSE_PREFIX + 24);
     }
 
     /** The power domain names the guest sees, in its domain id order. */
     static List<String> powerDomains(ScmiGuest guest) throws LinuxException {
+        return names(guest, POWER, RESPONSE_PREFIX + 16, POWER_DOMAIN_ATTRIBUTES, RESPONSE_PREFIX + 20);
+    }
+
+    /**
+     * The names of a protocol's resources as a driver reads them: the count from
+     * PROTOCOL_ATTRIBUTES, then each resource's attributes, whose short name follows the attributes word.
+     */
+    private static List<String> names(ScmiGuest guest, int protocol, int attributesReply, int describe,
+            int describeReply) throws LinuxException {
         List<String> names = new ArrayList<>();
-        int count = guest.call(POWER, PROTOCOL_ATTRIBUTES, RESPONSE_PREFIX + 16).value(0) & COUNT_MASK;
+        int count = guest.call(protocol, PROTOCOL_ATTRIBUTES, attributesReply).value(0) & COUNT_MASK;
         for (int id = 0; id < count; id++) {
-            names.add(name(guest.call(POWER, POWER_DOMAIN_ATTRIBUTES, RESPONSE_PREFIX + 20, id).bytes(), 3));
+            names.add(name(guest.call(protocol, describe, describeReply, id).bytes(), 3));
         }
         return names;
     }
