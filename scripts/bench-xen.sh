@@ -23,7 +23,7 @@ if [ $BUILD = yes ]; then
 fi
 LOG=$(mktemp "${TMPDIR:-/tmp}/bench-xen.XXXXXX.log")
 REPORT=launcher/itest/target/bench-xen.txt
-# clean: the integration-test bundle packs copies of transport.xen's classes, which must be fresh
+# clean: the integration-test bundle packs copies of the vhost-user test front-end, which must be fresh
 if ! SCMI_XEN_BENCH_ROUND_TRIPS=$ROUND_TRIPS ./mvnw -B -pl launcher/itest clean verify \
     -Dtest=org.scmi.itest.xen.XenVersusVhostUserLatencyTest -Dsurefire.failIfNoSpecifiedTests=false >"$LOG" 2>&1; then
   tail -n 40 "$LOG" >&2

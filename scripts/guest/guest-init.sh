@@ -213,6 +213,31 @@ report_power_domains() {
   done
 }
 
+# Pin control (0x19): the scmi-pinctrl driver's pin controller in debugfs (pins, groups, functions),
+# the pins the consumer device of scmi-guest.dtsi claimed at its probe (function and group), and the
+# configs the server reports for them. No driver matches the consumer by itself: it is bound here to
+# the generic simple-pm-bus driver once the pin controller exists, so its probe always finds it.
+PINCTRL_CONSUMER=/sys/bus/platform/devices/scmi-pinctrl-consumer
+report_pinctrl() {
+  dir=$(ls -d "$DEBUGFS"/pinctrl/*scmi-pinctrl* 2>/dev/null | head -n 1)
+  [ -n "$dir" ] || return
+  if [ -d $PINCTRL_CONSUMER ] && [ ! -e $PINCTRL_CONSUMER/driver ]; then
+    echo simple-pm-bus > $PINCTRL_CONSUMER/driver_override
+    echo scmi-pinctrl-consumer > /sys/bus/platform/drivers/simple-pm-bus/bind
+  fi
+  report "pinctrl dev=${dir##*/} pins=$(grep -c '^pin ' "$dir/pins") groups=$(grep -c '^group: ' "$dir/pingroups") functions=$(grep -c '^function [0-9]*: ' "$dir/pinmux-functions")"
+  driver=$(readlink $PINCTRL_CONSUMER/driver 2>/dev/null)
+  report "pinctrl_consumer driver=${driver##*/}"
+  # "pin 0 (GPIO_0): scmi-pinctrl-consumer function uart0 group uart0_grp"
+  sed -n 's/^pin [0-9]* (\([^)]*\)): scmi-pinctrl-consumer .*function \([^ ]*\) group \([^ ]*\).*/\1 \2 \3/p' "$dir/pinmux-pins" |
+    while read -r pin function group; do report "pinctrl_mux pin=$pin function=$function group=$group"; done
+  # "pin 15 (GPIO_15_WAKEUP_KEY): input bias pull up (1 ohms), ..." for the consumer's pins
+  grep -E "^pin [0-9]+ \(($(sed -n 's/^pin [0-9]* (\([^)]*\)): scmi-pinctrl-consumer.*/\1/p' "$dir/pinmux-pins" | paste -sd'|' -)|GPIO_15_WAKEUP_KEY)\)" "$dir/pinconf-pins" |
+    sed -n 's/^pin [0-9]* (\([^)]*\)): *\(.*\)/\1|\2/p' | while IFS='|' read -r pin config; do
+      report "pinctrl_conf pin=$pin config=\"$config\""
+    done
+}
+
 watch_hwmon() {
   seconds=$(cmdline_value scmi_watch 0)
   [ "$seconds" -gt 0 ] 2>/dev/null || return
@@ -239,6 +264,7 @@ report_hwmon hwmon_sensor
 report_iio
 report_clocks
 report_power_domains
+report_pinctrl
 watch_hwmon
 # Last, so that errors caused by the reads above are included; the kernel's echo of our command line
 # knobs is left out.

@@ -7,8 +7,9 @@
 #   2. downloads the kernel image, its headers and its source through an apt configuration kept inside
 #      CACHE, so the host's dpkg database, architectures and package lists are not touched;
 #   3. builds, out of tree, the SCMI modules Debian's configuration leaves out: the virtio transport
-#      (refusing pre-1.0 devices, as the kernel's default configuration does), scmi-hwmon, scmi_iio and
-#      scmi_power_control (the SCMI core, clock and power/performance domain drivers are built in);
+#      (refusing pre-1.0 devices, as the kernel's default configuration does), scmi-hwmon, scmi_iio,
+#      scmi_power_control and pinctrl-scmi (the SCMI core with every protocol, clock and
+#      power/performance domain drivers are built in);
 #   4. packs busybox, those modules with everything they depend on, and guest-init.sh (as /init) into
 #      CACHE/initrd.img.
 #
@@ -155,8 +156,13 @@ unpack_kernel() {
     tar -xJ -C "$WORK/src" --strip-components=1 \
       "linux-source-$KERNEL_SERIES/drivers/firmware/arm_scmi" \
       "linux-source-$KERNEL_SERIES/drivers/hwmon/scmi-hwmon.c" \
-      "linux-source-$KERNEL_SERIES/drivers/iio/common/scmi_sensors/scmi_iio.c"
+      "linux-source-$KERNEL_SERIES/drivers/iio/common/scmi_sensors/scmi_iio.c" \
+      "${PINCTRL_SOURCES[@]/#/linux-source-$KERNEL_SERIES/}"
 }
+
+# Pin control (protocol 0x19): the pinctrl-scmi driver and the pinctrl core's private headers it includes.
+PINCTRL_SOURCES=(drivers/pinctrl/pinctrl-scmi.c drivers/pinctrl/core.h drivers/pinctrl/pinconf.h
+                 drivers/pinctrl/pinmux.h drivers/pinctrl/pinctrl-utils.h)
 
 # Builds the modules with the kernel's own kbuild; the sources keep their tree layout below the build
 # folder because transports/virtio.c includes "../common.h".
@@ -167,16 +173,19 @@ build_modules() {
   cp -r "$WORK/src/drivers/firmware" "$build/drivers/"
   cp "$WORK/src/drivers/hwmon/scmi-hwmon.c" "$build/drivers/hwmon/"
   cp "$WORK/src/drivers/iio/common/scmi_sensors/scmi_iio.c" "$build/drivers/iio/"
+  cp -r "$WORK/src/drivers/pinctrl" "$build/drivers/"
   cat > "$build/Kbuild" <<'KBUILD'
 obj-m := scmi_transport_virtio.o scmi-hwmon.o scmi_iio.o scmi_power_control.o
 scmi_transport_virtio-y := drivers/firmware/arm_scmi/transports/virtio.o
 scmi_power_control-y := drivers/firmware/arm_scmi/scmi_power_control.o
 scmi-hwmon-y := drivers/hwmon/scmi-hwmon.o
 scmi_iio-y := drivers/iio/scmi_iio.o
+obj-m += pinctrl-scmi.o
+pinctrl-scmi-y := drivers/pinctrl/pinctrl-scmi.o
 # The kernel's Kconfig default for the virtio transport: only VIRTIO_F_VERSION_1 devices.
 ccflags-y += -DCONFIG_ARM_SCMI_TRANSPORT_VIRTIO_VERSION1_COMPLIANCE=1
 KBUILD
-  say "building scmi_transport_virtio, scmi-hwmon, scmi_iio, scmi_power_control for $KRELEASE"
+  say "building scmi_transport_virtio, scmi-hwmon, scmi_iio, scmi_power_control, pinctrl-scmi for $KRELEASE"
   # No BTF for out-of-tree modules: it would need pahole and the kernel's vmlinux.
   make -s -C "$WORK/root/usr/src/linux-headers-$KRELEASE" M="$build" -j"$(nproc)" \
     CONFIG_DEBUG_INFO_BTF_MODULES= modules >&2
@@ -192,6 +201,12 @@ module_depends() {
 # signatures) into MODULES together with everything it depends on, and appends each to the load order
 # after its dependencies.
 MODULES=$CACHE/initramfs/lib/modules
+# The modules the guest loads, in this order (each after what it depends on). virtio_mmio first: the
+# virtio-mmio variant of the device needs it before the transport loads. A cache prepared for another
+# list is prepared again.
+GUEST_MODULES="virtio_mmio scmi_transport_virtio scmi_hwmon scmi_iio scmi_power_control"
+# Pin control (protocol 0x19).
+GUEST_MODULES+=" pinctrl_scmi"
 add_module() {
   local name=$1 file dep
   grep -qx "$name" "$MODULES/load-order" && return
@@ -220,8 +235,7 @@ make_initramfs_tree() {
   mkdir -p "$tree"/{bin,dev,proc,sys,tmp} "$MODULES"
   cp "$WORK/root/bin/busybox" "$tree/bin/"
   : > "$MODULES/load-order"
-  # virtio_mmio first: the virtio-mmio variant of the device needs it before the transport loads.
-  for name in virtio_mmio scmi_transport_virtio scmi_hwmon scmi_iio scmi_power_control; do
+  for name in $GUEST_MODULES; do
     add_module "$name"
   done
   say "initramfs modules: $(tr '\n' ' ' < "$MODULES/load-order")"
@@ -239,7 +253,8 @@ pack_initramfs() {
 
 install_host_tools
 
-if [ -f "$CACHE/kernel.env" ] && [ -f "$CACHE/vmlinuz" ] && [ -s "$MODULES/load-order" ]; then
+if [ -f "$CACHE/kernel.env" ] && [ -f "$CACHE/vmlinuz" ] && [ -s "$MODULES/load-order" ] &&
+   grep -qxF "GUEST_MODULES=$GUEST_MODULES" "$CACHE/kernel.env"; then
   say "kernel and modules: present ($(paste -sd" " "$CACHE/kernel.env"))"
 else
   rm -f "$CACHE/kernel.env" "$CACHE/initrd.img"
@@ -250,7 +265,8 @@ else
   build_modules
   make_initramfs_tree
   cp "$WORK/root/boot/vmlinuz-$KRELEASE" "$CACHE/vmlinuz"
-  printf 'KERNEL_VERSION=%s\nKERNEL_RELEASE=%s\n' "$KVERSION" "$KRELEASE" > "$CACHE/kernel.env"
+  printf 'KERNEL_VERSION=%s\nKERNEL_RELEASE=%s\nGUEST_MODULES=%s\n' "$KVERSION" "$KRELEASE" "$GUEST_MODULES" \
+    > "$CACHE/kernel.env"
   # Downloads and build trees are only needed again for another kernel (about 300 MB).
   rm -rf "$WORK"
 fi

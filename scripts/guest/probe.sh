@@ -183,6 +183,18 @@ for expectation in "${EXPECTED[@]}"; do
   [ "$got" = "$want" ] || FAILURES+=("the guest listed $kind ${got:-(none)}; expected $want")
 done
 
+# Pin control (0x19): when the server lists the protocol, the guest's scmi-pinctrl driver must have
+# registered its pin controller and the consumer device of scmi-guest.dtsi must have got its pins at
+# probe, which the server logs ("Agent N (name): group G (uart0_grp) function uart0").
+if grep -qx 'SCMI-PROBE: protocol=0x19 implemented=yes' "$GUEST_LOG"; then
+  grep -q '^SCMI-PROBE: pinctrl dev=.* pins=[1-9]' "$GUEST_LOG" ||
+    FAILURES+=("the guest's pinctrl-scmi driver registered no pin controller")
+  grep -q '^SCMI-PROBE: pinctrl_mux ' "$GUEST_LOG" ||
+    FAILURES+=("the pinctrl consumer device got no function applied at probe")
+  grep -qE 'PinctrlProtocol -- Agent [0-9]+ .*: group [0-9]+ \([^)]*\) function [^ ]+' "$SERVER_LOG" ||
+    FAILURES+=("the server applied no function for the guest")
+fi
+
 # --- summary -----------------------------------------------------------------------------------
 # "name=value" pairs of the given topic lines, joined by ", ".
 pairs() {
@@ -191,6 +203,15 @@ pairs() {
 }
 # Joins its input lines with ", ", or prints "(none)".
 joined() { paste -sd, - | sed 's/,/, /g; s/^$/(none)/'; }
+# Pin control: the guest's counts, and what the server applied for it ("uart0_grp function uart0",
+# "uart0_grp bias-pull-up=1 drive-strength=8").
+pinctrl_summary() {
+  local counts applied
+  counts=$(sed -n 's/^SCMI-PROBE: pinctrl dev=[^ ]* pins=\([0-9]*\) groups=\([0-9]*\) functions=\([0-9]*\)/\1 pins, \2 groups, \3 functions/p' "$GUEST_LOG" | head -n 1)
+  applied=$(sed -n 's/.*PinctrlProtocol -- Agent [0-9]* ([^)]*): [a-z]* [0-9]* (\([^)]*\))\( function [^ ]*\)\{0,1\}\( configs \[\(.*\)\]\)\{0,1\}$/\1\2 \4/p' "$SERVER_LOG" |
+    sed 's/, / /g; s/ *$//' | joined)
+  echo "pinctrl:        ${counts:-(no pin controller)}; applied at probe: ${applied}"
+}
 if grep -qx 'SCMI-PROBE: base=ok' "$GUEST_LOG"; then
   echo "base protocol:  v$(probe_value base_version), vendor '$(probe_value vendor)', sub-vendor '$(probe_value sub_vendor)', implementation $(probe_value impl_version)"
   echo "protocols:      $(probe_value protocols | sed 's/^$/(none besides base)/')"
@@ -200,6 +221,7 @@ if grep -qx 'SCMI-PROBE: base=ok' "$GUEST_LOG"; then
   echo "power domains:  $(pairs power_domain name state)"
   echo "hwmon sensors:  $(pairs hwmon_sensor label value)"
   echo "IIO channels:   $(grep -c '^SCMI-PROBE: iio_sensor ' "$GUEST_LOG")"
+  pinctrl_summary
 fi
 
 if [ ${#FAILURES[@]} -gt 0 ]; then

@@ -15,13 +15,14 @@ record CommandLineOptions(Map<String, Dictionary<String, Object>> configurations
     static final String SOCKET_PATHS = "scmi.socket.paths";
     /** Root log level. */
     static final String LOG_LEVEL = "scmi.log.level";
-    /** Number of simulated Xen guests: runs the Xen transport on its simulated hypervisor. */
+    /** Number of simulated Xen guests: configures one simulated hypervisor with that many guests. */
     static final String XEN_SIM_GUESTS = "scmi.xen.sim";
 
     /** Factory PID of one vhost-user guest; the configuration name is the guest's position. */
     static final String VHOST_USER_GUEST_FACTORY_PID = "org.scmi.transport.vhostuser.guest";
     static final String LOGGING_PID = "org.scmi.logging";
-    static final String XEN_PID = "org.scmi.transport.xen";
+    /** The simulated hypervisor's configuration (factory PID of bundle transport.xen.sim), named after the option. */
+    static final String XEN_SIM_CONFIGURATION = "org.scmi.transport.xen.sim~xen-sim";
 
     static CommandLineOptions from(UnaryOperator<String> frameworkProperty) {
         Map<String, Dictionary<String, Object>> configurations = new LinkedHashMap<>();
@@ -43,9 +44,8 @@ record CommandLineOptions(Map<String, Dictionary<String, Object>> configurations
         String xenGuests = frameworkProperty.apply(XEN_SIM_GUESTS);
         if (xenGuests != null && !xenGuests.isBlank()) {
             Dictionary<String, Object> xen = new Hashtable<>();
-            xen.put("mode", "sim");
-            xen.put("sim.guests", xenGuests.trim());
-            configurations.put(XEN_PID, xen);
+            xen.put("guests", xenGuests.trim());
+            configurations.put(XEN_SIM_CONFIGURATION, xen);
         }
         return new CommandLineOptions(configurations);
     }

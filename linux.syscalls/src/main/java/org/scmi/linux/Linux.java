@@ -120,8 +120,8 @@ public final class Linux {
 
     /**
      * Per-thread native scratch for the calls made once per request (eventfd signal and consume,
-     * read, write, poll): creating an arena per call would cost more than the system call itself.
-     * None of these calls re-enters another, so one set per thread is enough.
+     * read, write, poll, ioctl): creating an arena per call would cost more than the system call
+     * itself. None of these calls re-enters another, so one set per thread is enough.
      */
     private static final class Scratch {
         private static final ThreadLocal<Scratch> OF_THREAD = ThreadLocal.withInitial(Scratch::new);
@@ -284,11 +284,14 @@ public final class Linux {
         }
     }
 
+    /**
+     * ioctl(2) with a pointer argument. Allocates nothing unless it fails: a device model issues
+     * one per trapped guest access (event-channel notify).
+     */
     public static int ioctl(int fd, long request, MemorySegment argument) throws LinuxException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            return check(String.format("ioctl 0x%x", request), (int) IOCTL_PTR.invokeExact(state, fd, request, argument),
-                    state);
+        MemorySegment state = Scratch.get().callState;
+        try {
+            return checkIoctl(request, (int) IOCTL_PTR.invokeExact(state, fd, request, argument), state);
         } catch (LinuxException e) {
             throw e;
         } catch (Throwable t) {
@@ -296,16 +299,23 @@ public final class Linux {
         }
     }
 
+    /** ioctl(2) with an integer argument; allocates nothing unless it fails. */
     public static int ioctl(int fd, long request, long argument) throws LinuxException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            return check(String.format("ioctl 0x%x", request), (int) IOCTL_LONG.invokeExact(state, fd, request, argument),
-                    state);
+        MemorySegment state = Scratch.get().callState;
+        try {
+            return checkIoctl(request, (int) IOCTL_LONG.invokeExact(state, fd, request, argument), state);
         } catch (LinuxException e) {
             throw e;
         } catch (Throwable t) {
             throw unexpected(t);
         }
+    }
+
+    private static int checkIoctl(long request, int result, MemorySegment state) throws LinuxException {
+        if (result < 0) {
+            throw new LinuxException(String.format("ioctl 0x%x", request), errno(state));
+        }
+        return result;
     }
 
     public static int getpid() {

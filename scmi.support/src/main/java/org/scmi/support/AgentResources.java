@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.scmi.api.BoardResource;
 import org.scmi.api.ResourceKind;
 import org.scmi.api.ResourceSelection;
@@ -121,6 +122,16 @@ public final class AgentResources<E extends NumberedResources.Named> {
     public Optional<E> find(String settingKey) {
         Integer id = ids.get(settingKey);
         return id == null ? Optional.empty() : Optional.of(entries.get(id));
+    }
+
+    /**
+     * The resources of this view that also meet a condition, numbered again in the same order: for
+     * a kind whose resources are only meaningful with others the agent sees (a pin group with all
+     * of its pins).
+     */
+    public AgentResources<E> keep(Predicate<? super E> condition) {
+        List<E> kept = entries.stream().filter(condition).toList();
+        return kept.size() == entries.size() ? this : new AgentResources<>(kept, kind);
     }
 
     /** The resources in the agent's numbering. */

@@ -83,12 +83,22 @@ public final class DriverBindings<D, R> {
      */
     public <E extends NumberedResources.Listed<D>> E present(Supplier<? extends NumberedResources<E>> current,
             Agent agent, int id, Duration grace) throws ScmiException {
-        NumberedResources<E> resources = current.get();
-        E entry = resources.seenBy(agent).get(id);
+        return present(current.get().seenBy(agent).get(id), current, grace);
+    }
+
+    /**
+     * The resource, with its driver: for a protocol that looked the agent's id up itself (a view
+     * built from several kinds); waits for a driver that is away as {@link #present(Supplier,
+     * Agent, int, Duration)} does.
+     *
+     * @param entry the resource, from the agent's view of {@code current}
+     */
+    public <E extends NumberedResources.Listed<D>> E present(E entry, Supplier<? extends NumberedResources<E>> current,
+            Duration grace) throws ScmiException {
         if (entry.present()) {
             return entry;
         }
         return arrivals.awaitDriver(() -> current.get().find(entry.settingKey()).filter(E::present).orElse(null),
-                grace, "driver " + entry.owner().key() + " of " + resources.noun() + " " + entry.name());
+                grace, "driver " + entry.owner().key() + " of " + current.get().noun() + " " + entry.name());
     }
 }

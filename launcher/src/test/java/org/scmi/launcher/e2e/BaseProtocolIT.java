@@ -22,10 +22,12 @@ import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_MESSAGE_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
 import static org.scmi.launcher.e2e.Scmi.RESPONSE_PREFIX;
+import static org.scmi.launcher.e2e.Scmi.PINCTRL;
 import static org.scmi.launcher.e2e.Scmi.SENSOR;
 import static org.scmi.launcher.e2e.Scmi.SHORT_NAME;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.MessageType;
 import org.scmi.api.ScmiHeader;
@@ -44,7 +46,7 @@ class BaseProtocolIT extends OneGuest {
     private static final int BASE_VERSION = 0x2_0001;
     private static final int BASE_LOWEST_VERSION = 0x2_0000;
     /** Every protocol the server registers besides Base, in the ascending order Base lists them. */
-    private static final int[] PROTOCOLS = {POWER, CLOCK, SENSOR};
+    private static final int[] PROTOCOLS = {POWER, CLOCK, SENSOR, PINCTRL};
     private static final String VENDOR = "SCMI-OSGi";
     private static final String SUB_VENDOR = "Java";
     private static final int IMPLEMENTATION_VERSION = 0x1_0000;
@@ -107,7 +109,13 @@ class BaseProtocolIT extends OneGuest {
     @Test
     void listProtocolsInOnePart() throws Exception {
         guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, LINUX_RESPONSE_BUFFER, 0)
-                .assertValues(Le.words(PROTOCOLS.length).raw(PROTOCOLS).raw(0));
+                .assertValues(protocolList(0, PROTOCOLS.length));
+    }
+
+    /** A list part: the count, then {@code count} ids from {@code skip}, zero-padded to whole words. */
+    private static Le protocolList(int skip, int count) {
+        return Le.words(count).raw(Arrays.copyOfRange(PROTOCOLS, skip, skip + count))
+                .raw(new int[(Integer.BYTES - count % Integer.BYTES) % Integer.BYTES]);
     }
 
     /**
@@ -117,11 +125,10 @@ class BaseProtocolIT extends OneGuest {
     @Test
     void listProtocolsPartByPartInSmallBuffers() throws Exception {
         int smallest = RESPONSE_PREFIX + 4 + 4;
-        guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, smallest, 1).assertValues(Le.words(2).raw(CLOCK, SENSOR, 0, 0));
-        guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, smallest, 2).assertValues(Le.words(1).raw(SENSOR, 0, 0, 0));
-        guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, smallest, 3).assertValues(Le.words(0));
-        guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, smallest, 0)
-                .assertValues(Le.words(PROTOCOLS.length).raw(PROTOCOLS).raw(0));
+        for (int skip = 0; skip <= PROTOCOLS.length; skip++) {
+            guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, smallest, skip)
+                    .assertValues(protocolList(skip, Math.min(Integer.BYTES, PROTOCOLS.length - skip)));
+        }
         // Skipping past the end is INVALID_PARAMETERS (skip is unsigned).
         guest.call(BASE, BASE_DISCOVER_LIST_PROTOCOLS, smallest, PROTOCOLS.length + 1)
                 .assertStatus(ScmiStatus.INVALID_PARAMETERS);

@@ -13,6 +13,7 @@ public final class Scmi {
     public static final int POWER = 0x11;
     public static final int CLOCK = 0x14;
     public static final int SENSOR = 0x15;
+    public static final int PINCTRL = 0x19;
 
     /** Messages every protocol has. */
     public static final int PROTOCOL_VERSION = 0x0;

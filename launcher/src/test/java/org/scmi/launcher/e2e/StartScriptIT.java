@@ -46,6 +46,8 @@ class StartScriptIT {
         Files.copy(ServerProcess.home().resolve("scripts/java25.sh"), home.resolve("scripts/java25.sh"));
         Files.createDirectories(home.resolve("launcher/target"));
         Files.createSymbolicLink(home.resolve("launcher/target/scmi-server.jar"), ServerProcess.jar());
+        Files.createSymbolicLink(home.resolve("launcher/target/transport.xen.sim.jar"),
+                ServerProcess.jar().resolveSibling("transport.xen.sim.jar"));
     }
 
     private ServerProcess run(String... arguments) {
@@ -76,6 +78,20 @@ class StartScriptIT {
         try (ServerProcess server = run("--guests", "2", "--socket-dir", sockets.toString())) {
             server.awaitListening(sockets.resolve("guest0.sock"));
             server.awaitListening(sockets.resolve("guest1.sock"));
+            assertEquals(0, server.terminate(), "exit status after SIGTERM");
+        }
+    }
+
+    /**
+     * {@code --xen-sim}: the simulated hypervisor, which the runnable JAR does not carry, is
+     * installed from beside it, and its guest is served by the JAR's Xen transport.
+     */
+    @Test
+    void xenSimInstallsTheSimulatedHypervisorWhoseGuestIsServed() throws Exception {
+        Path socket = folder.resolve("vm0.sock");
+        try (ServerProcess server = run("--socket-path", socket.toString(), "--xen-sim", "1")) {
+            assertTrue(server.awaitLine(line -> line.contains("simulated guest 1: SCMI Base 0x20001, vendor 'SCMI-OSGi'"),
+                    ServerProcess.START_TIMEOUT), String.join("\n", server.output()));
             assertEquals(0, server.terminate(), "exit status after SIGTERM");
         }
     }
@@ -124,7 +140,8 @@ class StartScriptIT {
             assertEquals(0, help.awaitExit(QUICK));
             assertTrue(help.output().getFirst().startsWith("usage: ./scmi-server"), help.output().getFirst());
             String text = String.join("\n", help.output());
-            for (String option : List.of("--socket-path", "--guests", "--socket-dir", "--config", "--log-level")) {
+            for (String option : List.of("--socket-path", "--guests", "--socket-dir", "--config", "--log-level",
+                    "--xen-sim")) {
                 assertTrue(text.contains(option), option + " missing from:\n" + text);
             }
         }

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.scmi.api.AgentView;
 import org.scmi.api.ResourceKind;
 import org.scmi.api.ResourceSelection;
@@ -20,6 +21,14 @@ public final class Views {
     public static AgentView listing(ResourceKind kind, String... names) {
         return new AgentView("test", false, Set.of(kind.protocolId()),
                 Map.of(kind, ResourceSelection.of(List.of(names), Set.of())), ResourceSelection.NONE);
+    }
+
+    /** An untrusted view listing, for each kind, {@code listed} names in that order; protocols those of the kinds. */
+    public static AgentView listing(Map<ResourceKind, List<String>> listed) {
+        Map<ResourceKind, ResourceSelection> selections = new HashMap<>();
+        listed.forEach((kind, names) -> selections.put(kind, ResourceSelection.of(names, Set.of())));
+        return new AgentView("test", false, listed.keySet().stream().map(ResourceKind::protocolId)
+                .collect(Collectors.toSet()), selections, ResourceSelection.NONE);
     }
 
     /** An untrusted view of one protocol seeing every resource of {@code kind} but {@code excluded}. */

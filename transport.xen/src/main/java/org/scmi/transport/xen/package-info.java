@@ -4,20 +4,26 @@
  *
  * <p>Shape (one package per concept, each hop a small interface):
  * <ul>
- * <li>{@code port}: what a backend needs from Xen ({@code XenHypervisor}), implemented over
- * {@code /dev/xen} ({@code privcmd}) and by an in-process simulation ({@code sim});</li>
- * <li>{@code abi}: every ioctl number and shared struct layout, in one class, pinned by tests;</li>
- * <li>{@code xenstore}: the XenStore wire protocol and client (socket or xenbus device);</li>
+ * <li>{@code hypervisor} (exported API): what a backend needs from Xen ({@code XenHypervisor});
+ * the transport serves the guests of every one registered as a service: the real one over
+ * {@code /dev/xen} ({@code privcmd}) on a Xen host, a simulated one from the
+ * {@code transport.xen.sim} bundle;</li>
+ * <li>{@code abi} (exported): every ioctl number and shared struct layout, and the virtio-mmio
+ * register map, in one place, pinned by tests;</li>
+ * <li>{@code xenstore} (exported): the XenStore wire protocol and client (socket or xenbus
+ * device);</li>
  * <li>{@code mmio}: the virtio-mmio version 2 register machine driving the shared
  * {@code VirtioDeviceSession};</li>
  * <li>{@code memory}: guest memory through grants or foreign mappings, for the shared rings;</li>
- * <li>{@code backend}: per-guest IOREQ serving, XenStore discovery and the static dom0less list;</li>
- * <li>{@code frontend}: the simulated guest's driver side (used by {@code mode=sim} and tests).</li>
+ * <li>{@code backend}: per-guest IOREQ serving, the devices' queue workers, XenStore discovery
+ * and the static dom0less list.</li>
  * </ul>
  *
- * <p>Threads: one "xen-ioreq-dom&lt;N&gt;" thread per guest answers its trapped register accesses
- * and runs the device's queue work that a QueueNotify triggers; XenStore watch callbacks run on
- * the XenStore client's callback thread; a device may complete requests from its own threads
- * and raises the guest's interrupt from there ({@code set_irq_level} or an irqfd write).
+ * <p>Threads: one "xen-ioreq-dom&lt;N&gt;" thread per guest answers its vCPUs' trapped register
+ * accesses and never runs a command: a QueueNotify is answered at once and wakes the device's
+ * "xen-queues-&lt;device&gt;" worker, which runs the queue's work (the kernel's ioeventfd, where
+ * present, wakes the same worker). XenStore watch callbacks run on the XenStore client's
+ * callback thread; a device may complete requests from its own threads and raises the guest's
+ * interrupt from there ({@code set_irq_level} or an irqfd write).
  */
 package org.scmi.transport.xen;

@@ -44,6 +44,11 @@ public final class JsonFields {
         }
     }
 
+    /** The fields of this object in file order, for objects whose field names are data. */
+    public List<String> fieldNames() {
+        return List.copyOf(object.keySet());
+    }
+
     public boolean has(String field) {
         return object.has(field) && !object.get(field).isJsonNull();
     }

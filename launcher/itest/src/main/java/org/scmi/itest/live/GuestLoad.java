@@ -9,8 +9,8 @@ import org.scmi.api.ScmiStatus;
 
 /**
  * Guests sending continuously, one thread each, as Linux does while it reads its sensors and
- * clocks: a sensor read, a clock rate get, a power state get and a BASE_DISCOVER_AGENT of itself
- * per round. The first guest also switches a clock rate and a power domain every few rounds, so
+ * clocks: a sensor read, a clock rate get, a power state get, a pin's drive strength and a
+ * BASE_DISCOVER_AGENT of itself per round. The first guest also switches a clock rate and a power domain every few rounds, so
  * that every guest subscribed to them receives notifications. Every answer is checked: what
  * failed (any status but SUCCESS, a wrong agent id, an answer lost or doubled) is recorded. The
  * timelines (when each request was served, how long it took) hold the reads and gets only: the
@@ -21,6 +21,8 @@ final class GuestLoad {
     static final int CPU_CLOCK = 2;
     static final int GPU_DOMAIN = 0;
     static final int DSP_DOMAIN = 2;
+    /** GPIO_12 of the built-in board, read by every guest. */
+    static final int READ_PIN = 12;
     static final int CPU_LOW = 600_000_000;
     static final int CPU_HIGH = 800_000_000;
     private static final int SWITCH_EVERY = 20;
@@ -109,6 +111,7 @@ final class GuestLoad {
                 expect(guest, timeline, Scmi.SENSOR, Scmi.SENSOR_READING_GET, SOC_TEMP, 0);
                 expect(guest, timeline, Scmi.CLOCK, Scmi.CLOCK_RATE_GET, CPU_CLOCK);
                 expect(guest, timeline, Scmi.POWER, Scmi.POWER_STATE_GET, GPU_DOMAIN);
+                expect(guest, timeline, Scmi.PINCTRL, Scmi.PINCTRL_SETTINGS_GET, READ_PIN, Scmi.DRIVE_STRENGTH);
                 LiveGuest.Answer self = expect(guest, timeline, Scmi.BASE, Scmi.BASE_DISCOVER_AGENT, Scmi.CALLER);
                 if (self.succeeded() && self.word(0) != agentId) {
                     failures.add(guest.name() + ": agent id " + self.word(0) + " instead of " + agentId);

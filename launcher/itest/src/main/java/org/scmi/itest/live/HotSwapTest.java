@@ -10,9 +10,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The hot-swap guarantee: while three guests send sensor reads, clock gets, power state gets and
- * agent discoveries over vhost-user, with notifications subscribed, each protocol bundle and the
- * simulated board is updated, stopped and started, and refreshed. No request fails, none is lost
+ * The hot-swap guarantee: while three guests send sensor reads, clock gets, power state gets, pin
+ * settings gets and agent discoveries over vhost-user, with notifications subscribed, each
+ * protocol bundle and the simulated board is updated, stopped and started, and refreshed. No request fails, none is lost
  * or answered twice, every subscription delivers again after the swap, every setting and agent id
  * stays, and no guest is disconnected.
  */
@@ -26,7 +26,7 @@ class HotSwapTest extends LiveRigTest {
 
     @TestFactory
     Stream<DynamicTest> noRequestFailsOrIsLostAndWhatGuestsSetUpSurvives() {
-        return Stream.of("scmi.base", "scmi.power", "scmi.clock", "scmi.sensor", "board.sim")
+        return Stream.of("scmi.base", "scmi.power", "scmi.clock", "scmi.sensor", "scmi.pinctrl", "board.sim")
                 .flatMap(bundle -> Stream.of(Swaps.Operation.values()).map(operation -> DynamicTest.dynamicTest(
                         operation + " " + bundle, () -> swap(bundle, operation))));
     }

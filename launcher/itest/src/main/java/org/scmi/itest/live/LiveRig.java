@@ -18,12 +18,14 @@ import org.scmi.core.admin.GuestSessions;
  * Guests connected over vhost-user with what a Linux guest sets up: continuous updates of a
  * sensor at 100 ms, rate notifications of a clock, state notifications of a power domain, Base
  * error notifications, and settings of their own (a sensor's update interval, a vote for a power
- * domain's state, a vote to run or stop a clock). {@link #swapUnderLoad} swaps a bundle while they
- * all send, and reports what they saw.
+ * domain's state, a vote to run or stop a clock, a pin held for itself with a drive strength of its
+ * own). {@link #swapUnderLoad} swaps a bundle while they all send, and reports what they saw.
  */
 final class LiveRig implements AutoCloseable {
     static final int PLL_CLOCK = 1;
     static final int VPU_DOMAIN = 1;
+    /** Guest i holds GPIO_(8 + i) of the built-in board, with a drive strength of its own. */
+    static final int FIRST_HELD_PIN = 8;
     /** SENSOR_CONFIG_SET: enabled, interval 1 × 10^-1 s, the platform rounds to the nearest. */
     static final int SENSOR_EVERY_100_MS = 1 << 16 | 0x1F << 11 | 1 << 10 | 1;
     static final List<Integer> NOTIFICATIONS = List.of(Scmi.SENSOR_UPDATE, Scmi.CLOCK_RATE_CHANGED,
@@ -92,19 +94,31 @@ final class LiveRig implements AutoCloseable {
         guest.expect(Scmi.BASE, Scmi.BASE_NOTIFY_ERRORS, Scmi.NOTIFY_ON);
         guest.expect(Scmi.POWER, Scmi.POWER_STATE_SET, 0, VPU_DOMAIN, index == 1 ? Scmi.POWER_ON : Scmi.POWER_OFF);
         guest.expect(Scmi.CLOCK, Scmi.CLOCK_CONFIG_SET, PLL_CLOCK, index == 2 ? 0 : 1, 0);
+        guest.expect(Scmi.PINCTRL, Scmi.PINCTRL_REQUEST, FIRST_HELD_PIN + index, Scmi.PIN);
+        guest.expect(Scmi.PINCTRL, Scmi.PINCTRL_SETTINGS_CONFIGURE, FIRST_HELD_PIN + index, Scmi.NO_FUNCTION,
+                Scmi.PIN | 1 << 2, Scmi.DRIVE_STRENGTH, 6 + 2 * index);
     }
 
-    /** What each guest reads back of its own settings, as hex of the return values. */
+    /**
+     * What each guest reads back of its own settings, as hex of the return values, and the status of
+     * its request for the next guest's pin (IN_USE while the next guest holds it).
+     */
     Map<String, List<String>> settings() throws LiveGuest.WrongAnswer {
         Map<String, List<String>> settings = new LinkedHashMap<>();
         HexFormat hex = HexFormat.of();
-        for (LiveGuest guest : guests) {
+        for (int i = 0; i < guests.size(); i++) {
+            LiveGuest guest = guests.get(i);
+            int heldPin = FIRST_HELD_PIN + i;
+            int nextPin = FIRST_HELD_PIN + (i + 1) % guests.size();
             settings.put(guest.name(), List.of(
                     "sensor config " + hex.formatHex(guest.expect(Scmi.SENSOR, Scmi.SENSOR_CONFIG_GET,
                             GuestLoad.SOC_TEMP).values()),
                     "vpu state " + hex.formatHex(guest.expect(Scmi.POWER, Scmi.POWER_STATE_GET, VPU_DOMAIN).values()),
                     "pll config " + hex.formatHex(guest.expect(Scmi.CLOCK, Scmi.CLOCK_CONFIG_GET, PLL_CLOCK, 0)
-                            .values())));
+                            .values()),
+                    "held pin " + hex.formatHex(guest.expect(Scmi.PINCTRL, Scmi.PINCTRL_SETTINGS_GET, heldPin,
+                            Scmi.DRIVE_STRENGTH).values()),
+                    "next pin request " + guest.call(Scmi.PINCTRL, Scmi.PINCTRL_REQUEST, nextPin, Scmi.PIN).status()));
         }
         return settings;
     }

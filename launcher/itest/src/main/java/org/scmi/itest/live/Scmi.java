@@ -10,6 +10,7 @@ final class Scmi {
     static final int POWER = 0x11;
     static final int CLOCK = 0x14;
     static final int SENSOR = 0x15;
+    static final int PINCTRL = 0x19;
 
     static final int PROTOCOL_VERSION = 0x0;
     static final int PROTOCOL_MESSAGE_ATTRIBUTES = 0x2;
@@ -28,6 +29,13 @@ final class Scmi {
     static final int SENSOR_CONFIG_GET = 0x9;
     static final int SENSOR_CONFIG_SET = 0xA;
     static final int SENSOR_CONTINUOUS_UPDATE_NOTIFY = 0xB;
+    static final int PINCTRL_SETTINGS_GET = 0x5;
+    static final int PINCTRL_SETTINGS_CONFIGURE = 0x6;
+    static final int PINCTRL_REQUEST = 0x7;
+    /** Pin control: a pin (selector 0), no function (0xFFFFFFFF), the drive-strength config type. */
+    static final int PIN = 0;
+    static final int NO_FUNCTION = 0xFFFF_FFFF;
+    static final int DRIVE_STRENGTH = 10;
 
     /** Notifications, as (protocol id, notification id) keys of {@link #event}. */
     static final int POWER_STATE_CHANGED = event(POWER, 0x0);

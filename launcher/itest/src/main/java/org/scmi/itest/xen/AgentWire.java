@@ -9,6 +9,7 @@ final class AgentWire {
     static final int POWER = 0x11;
     static final int CLOCK = 0x14;
     static final int SENSOR = 0x15;
+    static final int PINCTRL = 0x19;
 
     /** Messages every protocol has. */
     static final int PROTOCOL_VERSION = 0x0;

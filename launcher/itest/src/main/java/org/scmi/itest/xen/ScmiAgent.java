@@ -10,7 +10,7 @@ import java.util.Arrays;
 import org.scmi.api.Payload;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
-import org.scmi.transport.xen.frontend.SimulatedGuest;
+import org.scmi.transport.xen.sim.guest.SimulatedGuest;
 
 /**
  * A guest's SCMI driver in miniature, over any virtio-scmi channel: numbers its commands with

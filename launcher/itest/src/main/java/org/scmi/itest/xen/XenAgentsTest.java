@@ -18,8 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
@@ -28,10 +30,7 @@ import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.api.power.PowerState;
 import org.scmi.api.testing.Eventually;
 import org.scmi.core.admin.ProfileAdministration;
-import org.scmi.transport.xen.XenSimulation;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.virtio.device.VirtioDevice;
-import org.scmi.virtio.device.VirtioDeviceIds;
 
 /**
  * Which agent a Xen guest is, through the server's real bundles and the simulated hypervisor: a
@@ -48,8 +47,8 @@ class XenAgentsTest {
     private static final int VPU = 1;
     private static final String UUID = "6f1c3a52-0b7e-4d1a-9f1e-2a8c4b3d5e71";
 
-    @InjectService(filter = "(" + VirtioDevice.DEVICE_ID + "=" + VirtioDeviceIds.SCMI + ")", timeout = TIMEOUT_MS)
-    VirtioDevice device;
+    @InjectBundleContext
+    BundleContext context;
 
     @InjectService(timeout = TIMEOUT_MS)
     AgentDirectory directory;
@@ -66,15 +65,15 @@ class XenAgentsTest {
     @TempDir
     Path dir;
 
-    private XenSimulation xen;
+    private SimulatedXenFixture xen;
 
     @BeforeEach
     void startHypervisor() throws Exception {
-        xen = new XenSimulation(dir.resolve("xenstored.sock"), device);
+        xen = new SimulatedXenFixture(context, configurationAdmin, dir.resolve("xenstored.sock"), false);
     }
 
     @AfterEach
-    void stopHypervisor() {
+    void stopHypervisor() throws Exception {
         xen.close();
     }
 
@@ -164,8 +163,8 @@ class XenAgentsTest {
             assertTrue(xen.toolstack().destroy(37));
         } finally {
             defaults.delete();
-            for (Configuration configuration
-                    : configurationAdmin.listConfigurations("(service.factoryPid=org.scmi.agent)")) {
+            Configuration[] left = configurationAdmin.listConfigurations("(service.factoryPid=org.scmi.agent)");
+            for (Configuration configuration : left == null ? new Configuration[0] : left) {
                 configuration.delete();
             }
             assertTrue(Eventually.within(Duration.ofMillis(TIMEOUT_MS), () -> !profiles.restricted()),

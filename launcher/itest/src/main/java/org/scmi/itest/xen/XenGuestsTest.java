@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.scmi.api.Payload;
@@ -34,19 +35,17 @@ import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorInfo;
-import org.scmi.transport.xen.XenSimulation;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.frontend.SimToolstack;
-import org.scmi.transport.xen.frontend.SimulatedGuest;
-import org.scmi.virtio.device.VirtioDevice;
-import org.scmi.virtio.device.VirtioDeviceIds;
+import org.scmi.transport.xen.sim.guest.SimToolstack;
+import org.scmi.transport.xen.sim.guest.SimulatedGuest;
 
 /**
- * Simulated Xen guests served through the server's real bundles: the virtio-scmi device of
- * scmi.core, the Base, power, clock and sensor protocols, and the simulated board's drivers,
- * the same ones vhost-user guests reach. Each guest runs the Xen path whole: created paused by
- * the simulated toolstack, found by the backend in XenStore, its register accesses trapped into
- * IOREQ slots, its buffers reached through grants.
+ * Simulated Xen guests served through the server's real bundles: the Xen transport, the
+ * virtio-scmi device of virtio.ring, the Base, power, clock and sensor protocols, and the
+ * simulated board's drivers, the same ones vhost-user guests reach. Each guest runs the Xen path
+ * whole: created paused by the simulated toolstack of a simulated hypervisor configured through
+ * ConfigAdmin, found by the transport in XenStore, its register accesses trapped into IOREQ
+ * slots, its buffers reached through grants.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class XenGuestsTest {
@@ -61,8 +60,8 @@ class XenGuestsTest {
     @InjectBundleContext
     BundleContext context;
 
-    @InjectService(filter = "(" + VirtioDevice.DEVICE_ID + "=" + VirtioDeviceIds.SCMI + ")", timeout = TIMEOUT_MS)
-    VirtioDevice device;
+    @InjectService(timeout = TIMEOUT_MS)
+    ConfigurationAdmin configurations;
 
     @InjectService(timeout = TIMEOUT_MS)
     PowerDomainDriver power;
@@ -76,15 +75,15 @@ class XenGuestsTest {
     @TempDir
     Path dir;
 
-    private XenSimulation xen;
+    private SimulatedXenFixture xen;
 
     @BeforeEach
     void startHypervisor() throws Exception {
-        xen = new XenSimulation(dir.resolve("xenstored.sock"), device);
+        xen = new SimulatedXenFixture(context, configurations, dir.resolve("xenstored.sock"), false);
     }
 
     @AfterEach
-    void stopHypervisor() {
+    void stopHypervisor() throws Exception {
         xen.close();
     }
 
@@ -103,7 +102,7 @@ class XenGuestsTest {
         assertTrue(xen.toolstack().awaitBackendState(1, XenAbi.XENBUS_STATE_CONNECTED, BOOT_TIMEOUT_MS));
 
         List<Integer> listed = probeBase(guest);
-        assertEquals(List.of(POWER, CLOCK, SENSOR), listed);
+        assertEquals(List.of(POWER, CLOCK, SENSOR, PINCTRL), listed);
         for (int protocol : listed) {
             assertEquals(protocolVersion(protocol), guest.call(protocol, PROTOCOL_VERSION).u32(),
                     "version of protocol 0x" + Integer.toHexString(protocol));
@@ -235,10 +234,10 @@ class XenGuestsTest {
 
         // xl reboot: the same domain id again, and a new one with the same configuration
         ScmiAgent again = boot(4);
-        assertEquals(List.of(POWER, CLOCK, SENSOR), probeBase(again));
+        assertEquals(List.of(POWER, CLOCK, SENSOR, PINCTRL), probeBase(again));
         assertEquals("sim-guest-4", agentName(again));
         ScmiAgent renumbered = boot(5);
-        assertEquals(List.of(POWER, CLOCK, SENSOR), probeBase(renumbered));
+        assertEquals(List.of(POWER, CLOCK, SENSOR, PINCTRL), probeBase(renumbered));
         assertEquals(protocolVersion(BASE), again.call(BASE, PROTOCOL_VERSION).u32());
     }
 
@@ -270,7 +269,7 @@ class XenGuestsTest {
         assertEquals("sim-guest-6", agentName(a));
         assertEquals("sim-guest-7", agentName(b));
         assertNull(a.pollEvent(QUIET_MS), "nothing of the noisy guest reached guest 6");
-        noisy.driver().reset();
+        noisy.reset();
         noisy.initialise();
         assertEquals("sim-guest-8", agentName(agent(noisy)));
     }

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Dictionary;
-import java.util.Hashtable;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -14,26 +13,24 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
+import org.scmi.api.testing.Eventually;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.xenstore.XenStore;
 import org.scmi.transport.xen.xenstore.XenStoreClient;
 
 /**
- * The Xen transport bundle as deployed: idle without Xen, and with {@code mode=sim} from
- * ConfigAdmin (what {@code ./scmi-server --xen-sim N} sets) it runs the simulated hypervisor
- * whose XenStore shows each simulated guest's device Connected, and stops it all when the
- * configuration goes.
+ * The Xen bundles as deployed: the transport waits idle without Xen; a configuration of the
+ * simulated hypervisor bundle (what {@code ./scmi-server --xen-sim N} creates) registers a
+ * hypervisor the running transport picks up, whose XenStore shows each simulated guest's device
+ * Connected; deleting the configuration stops it all, and the transport stays up for the next.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class XenTransportBundleTest {
-    private static final String PID = "org.scmi.transport.xen";
     private static final int GUESTS = 2;
-    private static final long WAIT_MS = 10_000;
-    private static final long POLL_MS = 20;
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @InjectBundleContext
     BundleContext context;
@@ -45,29 +42,31 @@ class XenTransportBundleTest {
     Path dir;
 
     @Test
-    void simulatedModeServesItsGuestsAndStopsWithItsConfiguration() throws Exception {
+    void simulatedHypervisorServesItsGuestsAndStopsWithItsConfiguration() throws Exception {
         assertEquals(Bundle.ACTIVE, bundle("transport.xen").getState());
-        Path socket = dir.resolve("xenstored.sock");
-        Configuration configuration = configurations.getConfiguration(PID, "?");
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("mode", "sim");
-        properties.put("sim.guests", GUESTS);
-        properties.put("sim.xenstore.socket", socket.toString());
-        configuration.update(properties);
-        try {
-            assertTrue(eventually(() -> Files.exists(socket)), "the simulated XenStore listens at " + socket);
-            try (XenStore store = XenStoreClient.connectSocket(socket)) {
+        assertEquals(Bundle.ACTIVE, bundle("transport.xen.sim").getState());
+        for (int round = 0; round < 2; round++) {
+            Path socket = dir.resolve("xenstored-" + round + ".sock");
+            try (SimulatedXenFixture xen = new SimulatedXenFixture(context, configurations, socket, false, GUESTS);
+                    XenStore store = XenStoreClient.connectSocket(socket)) {
                 for (int domid = 1; domid <= GUESTS; domid++) {
                     String state = "/local/domain/0/backend/virtio/" + domid + "/0/state";
-                    assertTrue(eventually(() -> Optional.of(Integer.toString(XenAbi.XENBUS_STATE_CONNECTED))
-                            .equals(store.read(state))), state + " reaches Connected");
+                    assertTrue(Eventually.within(WAIT, () -> Optional.of(Integer.toString(
+                            XenAbi.XENBUS_STATE_CONNECTED)).equals(read(store, state))), state + " reaches Connected");
                     assertEquals(Optional.of("sim-guest-" + domid), store.read("/local/domain/" + domid + "/name"));
                 }
             }
-        } finally {
-            configuration.delete();
+            assertTrue(Eventually.within(WAIT, () -> !Files.exists(socket)),
+                    "the simulated XenStore stopped with its configuration");
         }
-        assertTrue(eventually(() -> !Files.exists(socket)), "the simulated XenStore stopped with its configuration");
+    }
+
+    private static Optional<String> read(XenStore store, String path) {
+        try {
+            return store.read(path);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Bundle bundle(String symbolicName) {
@@ -77,20 +76,5 @@ class XenTransportBundleTest {
             }
         }
         throw new AssertionError("bundle " + symbolicName + " is not installed");
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static boolean eventually(Check check) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (System.nanoTime() < deadline) {
-            if (check.holds()) {
-                return true;
-            }
-            Thread.sleep(POLL_MS);
-        }
-        return check.holds();
     }
 }

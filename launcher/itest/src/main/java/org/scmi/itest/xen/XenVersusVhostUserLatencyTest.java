@@ -21,18 +21,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorInfo;
 import org.scmi.linux.LinuxException;
 import org.scmi.transport.vhostuser.frontend.VhostUserFrontend;
-import org.scmi.transport.xen.XenSimulation;
-import org.scmi.transport.xen.frontend.SimulatedGuest;
-import org.scmi.virtio.device.VirtioDevice;
-import org.scmi.virtio.device.VirtioDeviceIds;
+import org.scmi.transport.xen.sim.guest.SimulatedGuest;
 
 /**
  * Round-trip latency of one SCMI command, from the guest driver's kick to the response in its
@@ -81,8 +80,8 @@ class XenVersusVhostUserLatencyTest {
         void verify(byte[] command, byte[] response);
     }
 
-    @InjectService(filter = "(" + VirtioDevice.DEVICE_ID + "=" + VirtioDeviceIds.SCMI + ")", timeout = TIMEOUT_MS)
-    VirtioDevice device;
+    @InjectBundleContext
+    BundleContext context;
 
     @InjectService(filter = "(scmi.protocol.id=16)", timeout = TIMEOUT_MS)
     ScmiProtocol base;
@@ -117,8 +116,10 @@ class XenVersusVhostUserLatencyTest {
         properties.put("socketPath", socket.toString());
         properties.put("agentName", "bench-vhost-user");
         vhostUser.update(properties);
-        try (XenSimulation xen = new XenSimulation(dir.resolve("xenstored.sock"), device);
-                XenSimulation xenWithEventfds = new XenSimulation(dir.resolve("xenstored-eventfds.sock"), device, true);
+        try (SimulatedXenFixture xen = new SimulatedXenFixture(context, configurations, dir.resolve("xenstored.sock"),
+                        false);
+                SimulatedXenFixture xenWithEventfds = new SimulatedXenFixture(context, configurations,
+                        dir.resolve("xenstored-eventfds.sock"), true);
                 VhostUserFrontend qemu = connect(socket)) {
             SimulatedGuest grants = xen.bootGuest(GRANT_GUEST, true, BOOT_TIMEOUT_MS);
             SimulatedGuest foreign = xen.bootGuest(FOREIGN_GUEST, false, BOOT_TIMEOUT_MS);

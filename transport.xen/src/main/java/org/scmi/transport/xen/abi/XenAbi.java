@@ -279,6 +279,15 @@ public final class XenAbi {
     public static final int XENBUS_STATE_CLOSING = 5;
     public static final int XENBUS_STATE_CLOSED = 6;
 
+    /**
+     * libxl's XenStore {@code type} of a virtio device (Xen 4.18+, {@code virtio = ["type=..."]}):
+     * {@code virtio,device} and the device id in lower-case hexadecimal (virtio-scmi, 32:
+     * {@code virtio,device20}).
+     */
+    public static String virtioDeviceType(int deviceId) {
+        return "virtio,device" + Integer.toHexString(deviceId);
+    }
+
     private XenAbi() {
     }
 

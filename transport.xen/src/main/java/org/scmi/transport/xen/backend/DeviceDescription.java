@@ -1,7 +1,7 @@
 package org.scmi.transport.xen.backend;
 
+import org.scmi.transport.xen.abi.VirtioMmio;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.mmio.VirtioMmio;
 import org.scmi.virtio.device.GuestIdentity;
 
 /**

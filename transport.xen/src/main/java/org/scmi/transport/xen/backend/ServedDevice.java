@@ -3,16 +3,18 @@ package org.scmi.transport.xen.backend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
+import org.scmi.transport.xen.abi.VirtioMmio;
+import org.scmi.transport.xen.hypervisor.InterruptTrigger;
+import org.scmi.transport.xen.hypervisor.IoreqServer;
+import org.scmi.transport.xen.hypervisor.QueueKick;
+import org.scmi.transport.xen.hypervisor.XenException;
+import org.scmi.transport.xen.hypervisor.XenHypervisor;
 import org.scmi.transport.xen.memory.XenGuestMemory;
 import org.scmi.transport.xen.mmio.MmioHost;
 import org.scmi.transport.xen.mmio.QueueMemory;
-import org.scmi.transport.xen.mmio.VirtioMmio;
 import org.scmi.transport.xen.mmio.VirtioMmioDevice;
-import org.scmi.transport.xen.port.InterruptTrigger;
-import org.scmi.transport.xen.port.IoreqServer;
-import org.scmi.transport.xen.port.QueueKick;
-import org.scmi.transport.xen.port.XenException;
-import org.scmi.transport.xen.port.XenHypervisor;
 import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.VirtioDevice;
 import org.scmi.virtio.memory.GuestMemoryException;
@@ -21,12 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One device being served to a guest: its register machine, its memory, its interrupt line, and
- * the kernel fast paths it got (irqfd for the interrupt, ioeventfd per queue, each with a thread
- * waiting on it). Interrupts go through irqfd when present, else set_irq_level.
+ * its {@link QueueWorker} with one eventfd per queue: the kernel's ioeventfd where the kernel has
+ * that fast path, else one the ioreq thread signals for each QueueNotify. Interrupts go through
+ * irqfd when present, else set_irq_level.
  */
 final class ServedDevice implements MmioHost {
     private static final Logger LOG = LoggerFactory.getLogger(ServedDevice.class);
-    private static final int KICK_POLL_MILLIS = 200;
 
     private final DeviceDescription description;
     private final XenHypervisor hypervisor;
@@ -34,53 +36,74 @@ final class ServedDevice implements MmioHost {
     private final DeviceStateListener listener;
     private final Optional<InterruptTrigger> trigger;
     private final List<QueueKick> kicks = new ArrayList<>();
-    private final List<Thread> kickThreads = new ArrayList<>();
+    /** Queue eventfds this device created (queues the kernel's ioeventfd does not signal). */
+    private final List<Integer> ownEventfds = new ArrayList<>();
+    private final QueueWorker worker;
     private final VirtioMmioDevice device;
-    private volatile boolean closed;
 
+    /**
+     * Sets the device up for {@code server}'s guest (nothing reaches it until its range is mapped).
+     *
+     * @param localPorts the local event-channel port of each of the guest's vCPUs, for ioeventfd
+     */
     ServedDevice(DeviceDescription description, GuestIdentity guest, XenHypervisor hypervisor,
-            VirtioDevice backend, DeviceStateListener listener) throws XenException {
+            VirtioDevice backend, DeviceStateListener listener, IoreqServer server, int[] localPorts)
+            throws XenException {
         this.description = description;
         this.hypervisor = hypervisor;
-        this.memory = new XenGuestMemory(hypervisor, description.frontendDomid());
+        this.memory = new XenGuestMemory(hypervisor, description.frontendDomid(), description.key(),
+                description.grants());
         this.listener = listener;
         this.trigger = hypervisor.interruptTrigger(description.frontendDomid(), description.irq());
-        this.device = new VirtioMmioDevice(backend, guest, this);
+        try {
+            this.worker = new QueueWorker(description.key(),
+                    queueEventfds(server, localPorts, backend.queueCount()), this::serveQueue);
+        } catch (LinuxException e) {
+            releaseNotifications();
+            throw new XenException("eventfds for the queues of " + description.key(), e);
+        } catch (XenException | RuntimeException e) {
+            releaseNotifications();
+            throw e;
+        }
+        try {
+            this.device = new VirtioMmioDevice(backend, guest, this);
+        } catch (RuntimeException e) {
+            worker.close();
+            releaseNotifications();
+            throw e;
+        }
     }
 
-    /** Asks the kernel to take the queues' notifications itself, where it can. */
-    void startFastNotifications(IoreqServer server, int[] localPorts, int queueCount) {
+    /** One eventfd per queue: the kernel's ioeventfd where it has one, else our own. */
+    private int[] queueEventfds(IoreqServer server, int[] localPorts, int queueCount)
+            throws XenException, LinuxException {
+        int[] fds = new int[queueCount];
+        boolean kernelPath = true;
         for (int queue = 0; queue < queueCount; queue++) {
-            try {
-                Optional<QueueKick> kick = hypervisor.queueKick(server, localPorts,
-                        description.base() + VirtioMmio.QUEUE_NOTIFY, queue);
-                if (kick.isEmpty()) {
-                    return;
+            Optional<QueueKick> kick = Optional.empty();
+            if (kernelPath) {
+                try {
+                    kick = hypervisor.queueKick(server, localPorts, description.base() + VirtioMmio.QUEUE_NOTIFY,
+                            queue);
+                } catch (XenException e) {
+                    LOG.info("guest {}: queue {} notifications stay on the ioreq path: {}", description.key(), queue,
+                            e.getMessage());
                 }
+                kernelPath = kick.isPresent();
+            }
+            if (kick.isPresent()) {
                 kicks.add(kick.get());
-                int index = queue;
-                kickThreads.add(Thread.ofPlatform().daemon().name("xen-kick-" + description.key() + "-q" + queue)
-                        .start(() -> awaitKicks(kick.get(), index)));
-            } catch (XenException e) {
-                LOG.info("guest {}: queue {} notifications stay on the ioreq path: {}", description.key(), queue,
-                        e.getMessage());
-                return;
+                fds[queue] = kick.get().eventfd();
+            } else {
+                fds[queue] = Linux.eventfd(Linux.EFD_NONBLOCK);
+                ownEventfds.add(fds[queue]);
             }
         }
+        return fds;
     }
 
-    private void awaitKicks(QueueKick kick, int queue) {
-        while (!closed) {
-            try {
-                if (kick.await(KICK_POLL_MILLIS)) {
-                    device.fastQueueNotify(queue);
-                }
-            } catch (XenException e) {
-                LOG.warn("guest {}: queue {} kick fd failed, notifications stay on the ioreq path: {}",
-                        description.key(), queue, e.getMessage());
-                return;
-            }
-        }
+    private void serveQueue(int queue) {
+        device.serveQueue(queue);
     }
 
     DeviceDescription description() {
@@ -113,12 +136,25 @@ final class ServedDevice implements MmioHost {
         return device.guestErrors();
     }
 
+    Optional<String> bufferAddressing() {
+        return memory.bufferAddressing();
+    }
+
     // ------------------------------------------------------------ MmioHost
 
     @Override
     public QueueMemory openQueueMemory(int queue, int size, long descriptorTable, long driverArea, long deviceArea)
             throws GuestMemoryException {
         return memory.openQueue(size, descriptorTable, driverArea, deviceArea);
+    }
+
+    @Override
+    public void queueNotified(int queue) {
+        try {
+            worker.signal(queue);
+        } catch (LinuxException e) {
+            LOG.error("guest {}: queue {} notification not passed on: {}", description.key(), queue, e.getMessage());
+        }
     }
 
     @Override
@@ -144,17 +180,18 @@ final class ServedDevice implements MmioHost {
         memory.releaseAll();
     }
 
+    /** Stops the worker (after the command in progress), closes the device, then its notification paths. */
     void close() {
-        closed = true;
+        worker.close();
         device.close();
-        for (Thread thread : kickThreads) {
-            try {
-                thread.join(2L * KICK_POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        releaseNotifications();
+    }
+
+    private void releaseNotifications() {
         kicks.forEach(QueueKick::close);
+        kicks.clear();
+        ownEventfds.forEach(Linux::close);
+        ownEventfds.clear();
         trigger.ifPresent(InterruptTrigger::close);
     }
 }

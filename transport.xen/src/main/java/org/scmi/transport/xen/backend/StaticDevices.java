@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.scmi.transport.xen.port.XenException;
+import org.scmi.transport.xen.hypervisor.XenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

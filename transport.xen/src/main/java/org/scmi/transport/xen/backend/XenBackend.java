@@ -1,10 +1,11 @@
 package org.scmi.transport.xen.backend;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.scmi.transport.xen.port.XenException;
-import org.scmi.transport.xen.port.XenHypervisor;
+import org.scmi.transport.xen.hypervisor.XenException;
+import org.scmi.transport.xen.hypervisor.XenHypervisor;
 import org.scmi.virtio.device.VirtioDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,15 +55,9 @@ public final class XenBackend implements AutoCloseable {
         if (created) {
             guest = XenGuestDevice.open(hypervisor, description.frontendDomid());
         }
-        ServedDevice device = null;
         try {
-            device = new ServedDevice(description, description.identity(name, uuid), hypervisor, deviceBackend,
-                    listener);
-            guest.add(device, deviceBackend.queueCount());
+            guest.add(description, description.identity(name, uuid), hypervisor, deviceBackend, listener);
         } catch (XenException | RuntimeException e) {
-            if (device != null) {
-                device.close();
-            }
             if (created) {
                 guest.close();
             }
@@ -82,7 +77,7 @@ public final class XenBackend implements AutoCloseable {
         }
         XenGuestDevice guest = guests.get(description.frontendDomid());
         guest.remove(device.get());
-        if (guest.devices().isEmpty()) {
+        if (guest.devices().length == 0) {
             guests.remove(description.frontendDomid());
             guest.close();
         }
@@ -103,12 +98,20 @@ public final class XenBackend implements AutoCloseable {
         return find(description).map(ServedDevice::guestErrors);
     }
 
+    /**
+     * How a served device's guest addresses its buffers ("grant-encoded" or "guest-physical"),
+     * as its descriptors show; empty before its first buffer or if it is not served.
+     */
+    public synchronized Optional<String> bufferAddressing(DeviceDescription description) {
+        return find(description).flatMap(ServedDevice::bufferAddressing);
+    }
+
     private Optional<ServedDevice> find(DeviceDescription description) {
         XenGuestDevice guest = guests.get(description.frontendDomid());
         if (guest == null) {
             return Optional.empty();
         }
-        return guest.devices().stream().filter(d -> d.description().devid() == description.devid()).findFirst();
+        return Arrays.stream(guest.devices()).filter(d -> d.description().devid() == description.devid()).findFirst();
     }
 
     @Override

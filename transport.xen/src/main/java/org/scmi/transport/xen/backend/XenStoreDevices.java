@@ -9,9 +9,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.port.XenException;
+import org.scmi.transport.xen.hypervisor.XenException;
 import org.scmi.transport.xen.xenstore.XenStore;
 import org.scmi.transport.xen.xenstore.XenStoreException;
+import org.scmi.virtio.device.VirtioDeviceIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * A watch on the {@code backend/virtio} directory rescans it on every event. A device of type
- * {@value #SCMI_TYPE} in state Initialising (1) is served, then its state becomes InitWait (2):
- * the guest may be unpaused. It becomes Connected (4) when the driver reaches DRIVER_OK and goes
+ * {@code virtio,device20} (virtio-scmi) in state Initialising (1) is served, then its state
+ * becomes InitWait (2): the guest may be unpaused. It becomes Connected (4) when the driver reaches DRIVER_OK and goes
  * back to InitWait when the driver resets the device. A device whose directory disappears, whose
  * {@code online} becomes 0 or whose state becomes Closing (5) is torn down and, if its directory
  * is still there, marked Closed (6), which is what libxl waits for when it destroys a guest. A
@@ -40,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * agent held is released.
  */
 public final class XenStoreDevices implements AutoCloseable {
-    /** libxl's {@code type} for virtio-scmi: {@code virtio,device<id in hex>}, SCMI = 32 = 0x20. */
-    public static final String SCMI_TYPE = "virtio,device20";
+    /** libxl's {@code type} for virtio-scmi. */
+    private static final String SCMI_TYPE = XenAbi.virtioDeviceType(VirtioDeviceIds.SCMI);
     private static final Pattern VM_UUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Logger LOG = LoggerFactory.getLogger(XenStoreDevices.class);

@@ -1,7 +1,7 @@
 package org.scmi.transport.xen.memory;
 
 import java.lang.foreign.MemorySegment;
-import org.scmi.transport.xen.port.PageMapping;
+import org.scmi.transport.xen.hypervisor.PageMapping;
 
 /**
  * A buffer the guest granted, as the device sees it: a heap copy of the guest's bytes. A

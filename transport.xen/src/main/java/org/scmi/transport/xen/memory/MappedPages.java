@@ -3,7 +3,7 @@ package org.scmi.transport.xen.memory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.port.PageMapping;
+import org.scmi.transport.xen.hypervisor.PageMapping;
 
 /**
  * A run of guest pages mapped into this process (a queue's rings, or cached foreign frames) whose

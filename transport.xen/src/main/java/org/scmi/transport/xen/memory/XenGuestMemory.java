@@ -6,13 +6,16 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.scmi.transport.xen.abi.XenAbi;
+import org.scmi.transport.xen.hypervisor.PageMapping;
+import org.scmi.transport.xen.hypervisor.XenException;
+import org.scmi.transport.xen.hypervisor.XenHypervisor;
 import org.scmi.transport.xen.mmio.QueueMemory;
-import org.scmi.transport.xen.port.PageMapping;
-import org.scmi.transport.xen.port.XenException;
-import org.scmi.transport.xen.port.XenHypervisor;
 import org.scmi.virtio.memory.GuestMemoryException;
 import org.scmi.virtio.ring.SplitRing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One guest device's memory as the rings see it, in either of Xen's two addressing modes, told
@@ -33,6 +36,11 @@ import org.scmi.virtio.ring.SplitRing;
  * constraint and stay in a bounded cache shared by the device's queues until the guest resets the
  * device or Xen invalidates the map cache. {@link #releaseAll()} (device reset, queue stop,
  * teardown) leaves nothing mapped.
+ *
+ * <p>What XenStore's {@code grant_usage} promises is not what every guest does (a kernel without
+ * grant-DMA support falls back to guest-physical addresses), so the addressing the guest's
+ * descriptors actually carry is logged when the first buffer shows it, and again whenever it
+ * changes (a guest whose driver was reset may come back with another kernel's addressing).
  */
 public final class XenGuestMemory {
     /** Largest run of pages one buffer or ring area may take (1 MiB): a bigger one is a guest error. */
@@ -47,16 +55,51 @@ public final class XenGuestMemory {
 
     private enum Mode { GRANT, FOREIGN }
 
+    private static final Logger LOG = LoggerFactory.getLogger(XenGuestMemory.class);
+    /** A started queue's ring areas: descriptor table, driver (avail) area, device (used) area. */
+    private static final int RING_AREAS = 3;
+    private static final int USED_RING_AREA = 2;
+
     private final XenHypervisor hypervisor;
     private final int domid;
     private final List<QueueView> queues = new ArrayList<>();
     private final LinkedHashMap<Long, MappedPages> foreignCache = new LinkedHashMap<>(16, 0.75f, true);
     private final List<MappedPages> retiring = new ArrayList<>();
+    private final String guest;
+    private final boolean grantsPromised;
     private Mode mode;
+    /** The addressing the guest's buffers were last seen to use; null before its first buffer. */
+    private volatile Mode buffersSeen;
 
-    public XenGuestMemory(XenHypervisor hypervisor, int domid) {
+    /**
+     * @param guest the device's key, for the log
+     * @param grantsPromised whether XenStore (or the static configuration) says the guest uses grants
+     */
+    public XenGuestMemory(XenHypervisor hypervisor, int domid, String guest, boolean grantsPromised) {
         this.hypervisor = hypervisor;
         this.domid = domid;
+        this.guest = guest;
+        this.grantsPromised = grantsPromised;
+    }
+
+    /** How the guest's descriptors address its buffers, once one was seen: for the administrator and tests. */
+    public Optional<String> bufferAddressing() {
+        Mode seen = buffersSeen;
+        return seen == null ? Optional.empty() : Optional.of(describe(seen));
+    }
+
+    /** A descriptor's buffer was resolved: log the addressing the guest really uses when it is news. */
+    private void bufferSeen(Mode bufferMode) {
+        if (bufferMode == buffersSeen) {
+            return;
+        }
+        buffersSeen = bufferMode;
+        boolean asPromised = (bufferMode == Mode.GRANT) == grantsPromised;
+        LOG.info("guest {}: its descriptors use {} addresses{}", guest, describe(bufferMode), asPromised
+                ? " (as its configuration says: grant_usage=" + (grantsPromised ? 1 : 0) + ")"
+                : grantsPromised ? ", although its configuration says grant_usage=1 (a guest kernel without "
+                        + "grant-DMA support, CONFIG_XEN_VIRTIO); served by foreign mapping"
+                        : ", although its configuration says grant_usage=0; served through the grants");
     }
 
     /** Maps a started queue's rings and returns its view. */
@@ -66,9 +109,7 @@ public final class XenGuestMemory {
         try {
             view.pin(descriptorTable, SplitRing.descriptorTableSize(size), false);
             view.pin(driverArea, SplitRing.availRingSize(size), false);
-            view.usedStart = deviceArea;
-            view.usedLength = SplitRing.usedRingSize(size);
-            view.pin(deviceArea, view.usedLength, true);
+            view.pin(deviceArea, SplitRing.usedRingSize(size), true);
         } catch (GuestMemoryException e) {
             view.close();
             throw e;
@@ -180,13 +221,17 @@ public final class XenGuestMemory {
     private final class QueueView implements QueueMemory {
         final List<MappedPages> pinned = new ArrayList<>();
         final List<GrantBuffer> buffers = new ArrayList<>();
+        /** The ring areas' addresses and lengths as pinned: descriptor table, driver area, device (used) area. */
+        final long[] ringStarts = new long[RING_AREAS];
+        final long[] ringLengths = new long[RING_AREAS];
+        int ringAreas;
         long copiedBytes;
-        long usedStart;
-        long usedLength;
         boolean closed;
 
         void pin(long address, long length, boolean writable) throws GuestMemoryException {
             pinned.add(map(span(address, length), writable));
+            ringStarts[ringAreas] = address;
+            ringLengths[ringAreas++] = length;
         }
 
         @Override
@@ -196,7 +241,10 @@ public final class XenGuestMemory {
                     throw new GuestMemoryException("the queue was stopped: its memory is released");
                 }
                 Span span = span(address, length);
-                if (writable && span.mode() == Mode.GRANT && isUsedRing(address, length)) {
+                if (!isRingArea(address, length)) {
+                    bufferSeen(span.mode());
+                }
+                if (writable && span.mode() == Mode.GRANT && within(USED_RING_AREA, address, length)) {
                     // The device is about to return buffers: its bytes go to the guest, and none stays mapped.
                     returnBuffers();
                 }
@@ -212,8 +260,18 @@ public final class XenGuestMemory {
             }
         }
 
-        private boolean isUsedRing(long address, long length) {
-            return address - usedStart >= 0 && address - usedStart + length <= usedLength;
+        private boolean within(int area, long address, long length) {
+            return area < ringAreas && address - ringStarts[area] >= 0
+                    && address - ringStarts[area] + length <= ringLengths[area];
+        }
+
+        private boolean isRingArea(long address, long length) {
+            for (int area = 0; area < ringAreas; area++) {
+                if (within(area, address, length)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** A copy of a granted buffer, made now unless one already holds the range. */

@@ -13,6 +13,12 @@ public interface MmioHost {
     QueueMemory openQueueMemory(int queue, int size, long descriptorTable, long driverArea, long deviceArea)
             throws GuestMemoryException;
 
+    /**
+     * The driver notified a queue: wake the worker that runs the queue's work
+     * ({@link VirtioMmioDevice#serveQueue}). Called under the register lock; must return at once.
+     */
+    void queueNotified(int queue);
+
     /** Raises the device's interrupt line once (edge). */
     void raiseInterrupt();
 

@@ -1,9 +1,8 @@
 package org.scmi.transport.xen.mmio;
 
-import static org.scmi.transport.xen.mmio.VirtioMmio.*;
+import static org.scmi.transport.xen.abi.VirtioMmio.*;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.device.QueueSetup;
@@ -22,10 +21,17 @@ import org.slf4j.LoggerFactory;
  * accesses come in as {@link #read}/{@link #write}, memory and interrupts go through
  * {@link MmioHost}.
  *
- * <p>Threads: register accesses and {@link #close} are serialised by this object's lock (on Xen
- * they come from the guest's ioreq thread). The session's callbacks ({@link #notifyGuest},
- * {@link #deviceNeedsReset}) may come from any thread and never take that lock, so a session may
- * call them while the transport is inside a session method.
+ * <p>Threads: register accesses and {@link #close} are serialised by this object's lock (the
+ * register lock; on Xen they come from the guest's ioreq thread). A QueueNotify write only hands
+ * the queue to the transport ({@link MmioHost#queueNotified}) and returns: the queue's work runs on
+ * the transport's worker through {@link #serveQueue}, which takes no lock of this object, so a
+ * command that waits for a slow driver never holds a register access of any vCPU. Starting,
+ * stopping and resetting the session happen under the register lock and wait for a command in
+ * progress (the session must not touch a stopped ring): only a driver that resets the device or
+ * stops a queue while a command runs waits for it. The session's callbacks ({@link #notifyGuest},
+ * {@link #deviceNeedsReset}) may come from any thread and never take the register lock.
+ *
+ * <p>A register access allocates nothing.
  *
  * <p>Every driver mistake (wrong access width, a write to a read-only register, a queue set up
  * outside the rules, a feature set the device refuses) is logged against the guest and ignored;
@@ -42,6 +48,7 @@ public final class VirtioMmioDevice implements GuestTransport {
     private final VirtioDeviceSession session;
     private final AtomicInteger interruptStatus = new AtomicInteger();
     private volatile boolean needsReset;
+    private volatile boolean closed;
 
     private int deviceFeaturesSel;
     private int driverFeaturesSel;
@@ -49,12 +56,12 @@ public final class VirtioMmioDevice implements GuestTransport {
     private int status;
     private int queueSel;
     private final Queue[] queues;
-    private boolean closed;
 
     /** One queue's registers as the driver programs them. */
     private static final class Queue {
         int size;
-        boolean ready;
+        /** Read by the worker without the register lock. */
+        volatile boolean ready;
         long descriptorTable;
         long driverArea;
         long deviceArea;
@@ -132,16 +139,17 @@ public final class VirtioMmioDevice implements GuestTransport {
             case DRIVER_FEATURES_SEL -> driverFeaturesSel = word;
             case DRIVER_FEATURES -> writeDriverFeatures(word);
             case QUEUE_SEL -> queueSel = word;
-            case QUEUE_NUM -> withIdleQueue("QueueNum", q -> q.size = word);
-            case QUEUE_DESC_LOW -> withIdleQueue("QueueDescLow", q -> q.descriptorTable = low(q.descriptorTable, word));
-            case QUEUE_DESC_HIGH -> withIdleQueue("QueueDescHigh", q -> q.descriptorTable = high(q.descriptorTable, word));
-            case QUEUE_DRIVER_LOW -> withIdleQueue("QueueDriverLow", q -> q.driverArea = low(q.driverArea, word));
-            case QUEUE_DRIVER_HIGH -> withIdleQueue("QueueDriverHigh", q -> q.driverArea = high(q.driverArea, word));
-            case QUEUE_DEVICE_LOW -> withIdleQueue("QueueDeviceLow", q -> q.deviceArea = low(q.deviceArea, word));
-            case QUEUE_DEVICE_HIGH -> withIdleQueue("QueueDeviceHigh", q -> q.deviceArea = high(q.deviceArea, word));
+            case QUEUE_NUM -> {
+                Queue queue = idleQueue("QueueNum");
+                if (queue != null) {
+                    queue.size = word;
+                }
+            }
+            case QUEUE_DESC_LOW, QUEUE_DESC_HIGH, QUEUE_DRIVER_LOW, QUEUE_DRIVER_HIGH, QUEUE_DEVICE_LOW,
+                    QUEUE_DEVICE_HIGH -> writeQueueAddress(offset, word);
             case QUEUE_READY -> writeQueueReady(word);
             case QUEUE_NOTIFY -> queueNotify(word & 0xFFFF);
-            case INTERRUPT_ACK -> interruptStatus.getAndUpdate(s -> s & ~word);
+            case INTERRUPT_ACK -> interruptStatus.accumulateAndGet(word, (pending, acked) -> pending & ~acked);
             case STATUS -> writeStatus(word);
             case SHM_SEL -> { } // no shared memory regions: every selection reads as absent
             default -> errors.error("write of read-only or unknown register 0x{} (value 0x{})",
@@ -161,14 +169,39 @@ public final class VirtioMmioDevice implements GuestTransport {
         return queueSel >= 0 && queueSel < queues.length ? queues[queueSel] : null;
     }
 
-    private void withIdleQueue(String register, Consumer<Queue> change) {
+    /** The selected queue if the driver may program it now; else logs why not and returns null. */
+    private Queue idleQueue(String register) {
         Queue queue = selectedQueue();
         if (queue == null) {
             errors.error("{} write for queue {}, which does not exist", register, queueSel);
-        } else if (queue.ready) {
+            return null;
+        }
+        if (queue.ready) {
             errors.error("{} write while queue {} is ready", register, queueSel);
-        } else {
-            change.accept(queue);
+            return null;
+        }
+        return queue;
+    }
+
+    private void writeQueueAddress(int offset, int word) {
+        Queue queue = idleQueue(switch (offset) {
+            case QUEUE_DESC_LOW -> "QueueDescLow";
+            case QUEUE_DESC_HIGH -> "QueueDescHigh";
+            case QUEUE_DRIVER_LOW -> "QueueDriverLow";
+            case QUEUE_DRIVER_HIGH -> "QueueDriverHigh";
+            case QUEUE_DEVICE_LOW -> "QueueDeviceLow";
+            default -> "QueueDeviceHigh";
+        });
+        if (queue == null) {
+            return;
+        }
+        switch (offset) {
+            case QUEUE_DESC_LOW -> queue.descriptorTable = low(queue.descriptorTable, word);
+            case QUEUE_DESC_HIGH -> queue.descriptorTable = high(queue.descriptorTable, word);
+            case QUEUE_DRIVER_LOW -> queue.driverArea = low(queue.driverArea, word);
+            case QUEUE_DRIVER_HIGH -> queue.driverArea = high(queue.driverArea, word);
+            case QUEUE_DEVICE_LOW -> queue.deviceArea = low(queue.deviceArea, word);
+            default -> queue.deviceArea = high(queue.deviceArea, word);
         }
     }
 
@@ -292,13 +325,16 @@ public final class VirtioMmioDevice implements GuestTransport {
         if (needsReset) {
             return; // the device stopped serving this driver until it resets
         }
-        session.queueNotified(index);
+        host.queueNotified(index);
     }
 
-    /** A notification for {@code queue} that arrived through a kernel fast path (ioeventfd). */
-    public synchronized void fastQueueNotify(int queue) {
-        if (!closed) {
-            queueNotify(queue);
+    /**
+     * The queue's work after a notification, on the transport's worker: takes no register lock.
+     * A queue stopped or reset meanwhile is skipped (the session ignores a stopped queue anyway).
+     */
+    public void serveQueue(int index) {
+        if (!closed && !needsReset && index < queues.length && queues[index].ready) {
+            session.queueNotified(index);
         }
     }
 

@@ -10,8 +10,8 @@ import org.scmi.linux.Errno;
 import org.scmi.linux.Linux;
 import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.port.PageMapping;
-import org.scmi.transport.xen.port.XenException;
+import org.scmi.transport.xen.hypervisor.PageMapping;
+import org.scmi.transport.xen.hypervisor.XenException;
 
 /**
  * Consecutive grant references of one domain mapped through {@code /dev/xen/gntdev}: MAP_GRANT_REF

@@ -10,12 +10,12 @@ import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 import org.scmi.linux.Linux;
 import org.scmi.linux.LinuxException;
+import org.scmi.transport.xen.abi.VirtioMmio;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.mmio.VirtioMmio;
-import org.scmi.transport.xen.port.InterruptTrigger;
-import org.scmi.transport.xen.port.IoreqServer;
-import org.scmi.transport.xen.port.QueueKick;
-import org.scmi.transport.xen.port.XenException;
+import org.scmi.transport.xen.hypervisor.InterruptTrigger;
+import org.scmi.transport.xen.hypervisor.IoreqServer;
+import org.scmi.transport.xen.hypervisor.QueueKick;
+import org.scmi.transport.xen.hypervisor.XenException;
 
 /**
  * privcmd's eventfd paths (CONFIG_XEN_PRIVCMD_EVENTFD): IRQFD re-issues a set_irq_level dm_op each
@@ -117,14 +117,8 @@ final class KernelFastPaths {
         }
         return Optional.of(new QueueKick() {
             @Override
-            public boolean await(int timeoutMillis) throws XenException {
-                try {
-                    short[] revents = new short[1];
-                    return Linux.poll(new int[] {eventfd}, revents, timeoutMillis) > 0
-                            && Linux.eventfdConsume(eventfd) > 0;
-                } catch (LinuxException e) {
-                    throw new XenException("waiting on ioeventfd", e);
-                }
+            public int eventfd() {
+                return eventfd;
             }
 
             @Override

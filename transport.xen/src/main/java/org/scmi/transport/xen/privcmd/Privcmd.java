@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
 import org.scmi.linux.Linux;
 import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.port.XenException;
+import org.scmi.transport.xen.hypervisor.XenException;
 
 /**
  * The {@code /dev/xen/privcmd} calls: device-model operations (one {@code struct xen_dm_op} per

@@ -5,16 +5,19 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.scmi.linux.Linux;
 import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.port.EventChannels;
-import org.scmi.transport.xen.port.InterruptTrigger;
-import org.scmi.transport.xen.port.IoreqServer;
-import org.scmi.transport.xen.port.PageMapping;
-import org.scmi.transport.xen.port.QueueKick;
-import org.scmi.transport.xen.port.XenException;
-import org.scmi.transport.xen.port.XenHypervisor;
+import org.scmi.transport.xen.hypervisor.EventChannels;
+import org.scmi.transport.xen.hypervisor.InterruptTrigger;
+import org.scmi.transport.xen.hypervisor.IoreqServer;
+import org.scmi.transport.xen.hypervisor.PageMapping;
+import org.scmi.transport.xen.hypervisor.QueueKick;
+import org.scmi.transport.xen.hypervisor.XenException;
+import org.scmi.transport.xen.hypervisor.XenHypervisor;
 import org.scmi.transport.xen.xenstore.XenStore;
 import org.scmi.transport.xen.xenstore.XenStoreClient;
 
@@ -26,7 +29,12 @@ import org.scmi.transport.xen.xenstore.XenStoreClient;
  * {@code /dev/xen/xenbus}. Needs the device-model privilege over each guest (dom0, or a domain
  * whose target the guest is) and a hypervisor built with CONFIG_IOREQ_SERVER (on Arm only with
  * CONFIG_EXPERT; Debian's packages lack it and every dm_op then fails with ENOSYS).
+ *
+ * <p>As a component it is disabled until the Xen transport finds {@code /dev/xen/privcmd} and
+ * enables it; it then registers the real hypervisor as a {@link XenHypervisor} service, opened
+ * while the transport uses it.
  */
+@Component(enabled = false, service = XenHypervisor.class)
 public final class PrivcmdHypervisor implements XenHypervisor {
     private static final String XENSTORED_PATH = "XENSTORED_PATH";
 
@@ -37,13 +45,15 @@ public final class PrivcmdHypervisor implements XenHypervisor {
         this.privcmd = privcmd;
     }
 
+    /** Opens {@code /dev/xen/privcmd} (the service's activation). */
+    @Activate
+    public PrivcmdHypervisor() throws XenException {
+        this(Privcmd.open());
+    }
+
     /** Whether this machine is a Xen domain with privcmd (the real port can be used). */
     public static boolean available() {
         return Files.exists(Path.of(XenAbi.PRIVCMD_DEVICE));
-    }
-
-    public static PrivcmdHypervisor open() throws XenException {
-        return new PrivcmdHypervisor(Privcmd.open());
     }
 
     @Override
@@ -127,6 +137,7 @@ public final class PrivcmdHypervisor implements XenHypervisor {
     }
 
     @Override
+    @Deactivate
     public synchronized void close() {
         privcmd.close();
         Linux.close(gntdevFd);

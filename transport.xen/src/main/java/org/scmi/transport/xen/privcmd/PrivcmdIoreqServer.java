@@ -3,8 +3,8 @@ package org.scmi.transport.xen.privcmd;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-import org.scmi.transport.xen.port.IoreqServer;
-import org.scmi.transport.xen.port.XenException;
+import org.scmi.transport.xen.hypervisor.IoreqServer;
+import org.scmi.transport.xen.hypervisor.XenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,36 +9,43 @@ import org.scmi.linux.Linux;
 /**
  * A XenStore connection through the kernel's {@code /dev/xen/xenbus} device, which every domain
  * has (a driver domain has nothing else). The kernel answers WATCH/UNWATCH itself and ends open
- * transactions when the fd closes; a write must hold one whole message.
+ * transactions when the fd closes; a write must hold one whole message. A blocked read(2) on the
+ * device is not woken by close(2), so the reader waits in poll(2) on the device and on an eventfd
+ * that closing signals.
  */
 public final class DeviceXsChannel implements XsChannel {
     private final int fd;
-    /** Polled this often so that a closed channel's reader notices and returns. */
-    private static final int POLL_MILLIS = 200;
+    private final int closeFd;
+    private final int[] pollFds;
+    private final short[] pollEvents = new short[2];
     private final MemorySegment readBuffer = Arena.ofAuto().allocate(XsWire.HEADER_SIZE + XsWire.PAYLOAD_MAX);
     private volatile boolean closed;
 
-    private DeviceXsChannel(int fd) {
+    private DeviceXsChannel(int fd, int closeFd) {
         this.fd = fd;
+        this.closeFd = closeFd;
+        this.pollFds = new int[] {fd, closeFd};
     }
 
     public static DeviceXsChannel open(String device) throws IOException {
-        return new DeviceXsChannel(Linux.open(device, Linux.O_RDWR));
+        int fd = Linux.open(device, Linux.O_RDWR);
+        try {
+            return new DeviceXsChannel(fd, Linux.eventfd(Linux.EFD_NONBLOCK));
+        } catch (IOException e) {
+            Linux.close(fd);
+            throw e;
+        }
     }
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
         synchronized (readBuffer) {
-            short[] revents = new short[1];
-            // A blocked read(2) on the device is not woken by close(2): wait in poll instead.
-            while (Linux.poll(new int[] {fd}, revents, POLL_MILLIS) == 0) {
-                if (closed) {
+            do {
+                Linux.poll(pollFds, pollEvents, -1);
+                if (closed || pollEvents[1] != 0) {
                     return -1;
                 }
-            }
-            if (closed) {
-                return -1;
-            }
+            } while (pollEvents[0] == 0);
             long n = Linux.read(fd, readBuffer.asSlice(0, Math.min(length, readBuffer.byteSize())));
             if (n == 0) {
                 return -1;
@@ -61,11 +68,20 @@ public final class DeviceXsChannel implements XsChannel {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
-        // The reader leaves its poll within POLL_MILLIS; only then is the fd number released.
+        try {
+            Linux.eventfdSignal(closeFd);
+        } catch (IOException e) {
+            throw new IllegalStateException("waking the xenbus reader", e);
+        }
+        // Only once the reader has left its poll are the fd numbers released.
         synchronized (readBuffer) {
             Linux.close(fd);
+            Linux.close(closeFd);
         }
     }
 }

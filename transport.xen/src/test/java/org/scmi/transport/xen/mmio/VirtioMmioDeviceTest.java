@@ -2,7 +2,7 @@ package org.scmi.transport.xen.mmio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.scmi.transport.xen.mmio.VirtioMmio.*;
+import static org.scmi.transport.xen.abi.VirtioMmio.*;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -105,6 +105,11 @@ class VirtioMmioDeviceTest {
         }
 
         @Override
+        public void queueNotified(int queue) {
+            calls.add("kick " + queue);
+        }
+
+        @Override
         public void raiseInterrupt() {
             interrupts++;
         }
@@ -196,12 +201,14 @@ class VirtioMmioDeviceTest {
         write(QUEUE_READY, 1);
         assertEquals(1, read(QUEUE_READY));
         write(QUEUE_DESC_LOW, 0x5000); // ignored while ready
-        write(QUEUE_NOTIFY, 0);
+        write(QUEUE_NOTIFY, 0); // only hands the queue to the transport's worker
         write(QUEUE_NOTIFY, 1); // not ready
+        device.serveQueue(0); // the worker
         write(QUEUE_READY, 0);
+        device.serveQueue(0); // a notification the worker takes after the queue stopped
         assertEquals(List.of("features 100000000", "map 0",
-                "start 0 size 16 desc 8000000000001000 driver 8000000000001100 device 8000000000002000", "notified 0",
-                "stop 0", "unmap 0"), calls);
+                "start 0 size 16 desc 8000000000001000 driver 8000000000001100 device 8000000000002000", "kick 0",
+                "notified 0", "stop 0", "unmap 0"), calls);
         assertEquals(2, device.guestErrors());
     }
 

@@ -7,6 +7,7 @@ import static org.scmi.virtio.ring.driver.DriverMemory.U64;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.List;
 import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.memory.GuestMemory;
@@ -32,6 +33,11 @@ import org.scmi.virtio.ring.SplitRing;
  * a release fence that precedes the avail idx store; a full fence separates that store from
  * reading the device's notification suppression; an acquire fence follows reading the used idx.
  *
+ * <p>Buffers and indirect tables are given to the device through a {@link DmaMapping} (guest-physical
+ * addresses unless another is given): mapped when their chain is added, unmapped when the device
+ * returns it. The rings' own addresses are guest-physical; a driver whose device needs them mapped
+ * maps them itself.
+ *
  * <p>Besides well-formed chains, the raw methods ({@link #writeDescriptor}, {@link #offer},
  * {@link #setAvailIndex}) let tests build malformed rings; descriptors used that way are not
  * tracked and must not be the ones {@link #add} hands out at the same time.
@@ -44,6 +50,7 @@ public final class DriverSplitQueue {
     private static final int BUFFER_ALIGN = 8;
 
     private final DriverMemory memory;
+    private final DmaMapping dma;
     private final int size;
     private final boolean eventIdx;
     private final int bytesPerChain;
@@ -69,7 +76,12 @@ public final class DriverSplitQueue {
     private int lastUsed;
     private boolean interruptsWanted = true;
 
-    private record Chain(int[] tableDescriptors, long[] writableAddresses, int[] writableLengths) {
+    /**
+     * A chain in flight: the descriptors it took from the table, where its writable bytes are, and
+     * what was DMA-mapped for it (its buffers, and its indirect table).
+     */
+    private record Chain(int[] tableDescriptors, long[] writableAddresses, int[] writableLengths, long[] dmaAddresses,
+            long[] dmaLengths) {
     }
 
     /**
@@ -81,10 +93,20 @@ public final class DriverSplitQueue {
      * @param bytesPerChain buffer space for one chain (its readable and writable buffers together)
      */
     public DriverSplitQueue(DriverMemory memory, int size, boolean eventIdx, int bytesPerChain) {
+        this(memory, size, eventIdx, bytesPerChain, DmaMapping.PHYSICAL);
+    }
+
+    /**
+     * Lays out a queue in {@code memory} whose buffers the device reaches through {@code dma}.
+     *
+     * @param dma how buffers and indirect tables are given to the device
+     */
+    public DriverSplitQueue(DriverMemory memory, int size, boolean eventIdx, int bytesPerChain, DmaMapping dma) {
         if (!SplitRing.isValidQueueSize(size)) {
             throw new IllegalArgumentException("queue size " + size + " is not a power of two up to 32768");
         }
         this.memory = memory;
+        this.dma = dma;
         this.size = size;
         this.eventIdx = eventIdx;
         this.bytesPerChain = (bytesPerChain + BUFFER_ALIGN - 1) & -BUFFER_ALIGN;
@@ -198,14 +220,19 @@ public final class DriverSplitQueue {
         firstFree = nextFree[head];
         freeCount--;
         long table = indirectTableAddress(head);
+        int tableLength = count * SplitRing.DESCRIPTOR_SIZE;
         int[] entries = new int[count];
         for (int i = 0; i < count; i++) {
             entries[i] = i;
         }
-        Chain filled = fill(head, readable, writableLengths, entries,
-                memory.at(table, (long) count * SplitRing.DESCRIPTOR_SIZE));
-        inFlight[head] = new Chain(new int[] {head}, filled.writableAddresses(), filled.writableLengths());
-        writeDescriptor(descriptorTable, head, table, count * SplitRing.DESCRIPTOR_SIZE, SplitRing.DESC_F_INDIRECT, 0);
+        Chain filled = fill(head, readable, writableLengths, entries, memory.at(table, tableLength));
+        long[] dmaAddresses = Arrays.copyOf(filled.dmaAddresses(), count + 1);
+        long[] dmaLengths = Arrays.copyOf(filled.dmaLengths(), count + 1);
+        dmaAddresses[count] = dma.map(table, tableLength, false);
+        dmaLengths[count] = tableLength;
+        inFlight[head] = new Chain(new int[] {head}, filled.writableAddresses(), filled.writableLengths(), dmaAddresses,
+                dmaLengths);
+        writeDescriptor(descriptorTable, head, dmaAddresses[count], tableLength, SplitRing.DESC_F_INDIRECT, 0);
         offer(head);
         return head;
     }
@@ -216,6 +243,8 @@ public final class DriverSplitQueue {
         long end = next + bytesPerChain;
         long[] writableAddresses = new long[writableLengths.length];
         int count = slots.length;
+        long[] dmaAddresses = new long[count];
+        long[] dmaLengths = new long[count];
         for (int i = 0; i < count; i++) {
             boolean writable = i >= readable.size();
             int length = writable ? writableLengths[i - readable.size()] : readable.get(i).length;
@@ -229,10 +258,12 @@ public final class DriverSplitQueue {
                 memory.write(next, readable.get(i));
             }
             int flags = (writable ? SplitRing.DESC_F_WRITE : 0) | (i + 1 < count ? SplitRing.DESC_F_NEXT : 0);
-            putDescriptor(table, slots[i], next, length, flags, i + 1 < count ? slots[i + 1] : 0);
+            dmaAddresses[i] = dma.map(next, length, writable);
+            dmaLengths[i] = length;
+            putDescriptor(table, slots[i], dmaAddresses[i], length, flags, i + 1 < count ? slots[i + 1] : 0);
             next = (next + length + BUFFER_ALIGN - 1) & -BUFFER_ALIGN;
         }
-        return new Chain(slots, writableAddresses, writableLengths.clone());
+        return new Chain(slots, writableAddresses, writableLengths.clone(), dmaAddresses, dmaLengths);
     }
 
     /** The indirect table {@link #addIndirect} uses for a head (MAX_INDIRECT entries). */
@@ -306,10 +337,12 @@ public final class DriverSplitQueue {
     }
 
     /**
-     * Takes the next chain the device returned, freeing its descriptors.
+     * Takes the next chain the device returned, freeing its descriptors and ending the device's
+     * access to its buffers.
      *
      * @return the used entry, or null if there is none
-     * @throws IllegalStateException if the device returned an id outside the queue
+     * @throws IllegalStateException if the device returned an id outside the queue, or still
+     *     holds a buffer of the chain it returned
      */
     public UsedBuffer poll() {
         int usedIndex = used.get(U16, SplitRing.USED_IDX) & 0xFFFF;
@@ -339,7 +372,35 @@ public final class DriverSplitQueue {
             firstFree = descriptor;
             freeCount++;
         }
+        if (!unmap(chain)) {
+            throw new IllegalStateException("the device still holds a buffer of chain " + id + ", which it returned");
+        }
         return new UsedBuffer(id, length, written(chain, length));
+    }
+
+    private boolean unmap(Chain chain) {
+        boolean released = true;
+        for (int i = 0; i < chain.dmaAddresses().length; i++) {
+            released &= dma.unmap(chain.dmaAddresses()[i], chain.dmaLengths()[i]);
+        }
+        return released;
+    }
+
+    /**
+     * After a device reset: ends the device's access to every buffer still posted (the chains are
+     * forgotten; the queue is not used again).
+     *
+     * @return false if the device still held any of them
+     */
+    public boolean releaseBuffers() {
+        boolean released = true;
+        for (int head = 0; head < size; head++) {
+            if (inFlight[head] != null) {
+                released &= unmap(inFlight[head]);
+                inFlight[head] = null;
+            }
+        }
+        return released;
     }
 
     private byte[] written(Chain chain, int length) {

@@ -1,0 +1,120 @@
+package org.scmi.transport.xen.sim.service;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import org.scmi.api.Payload;
+import org.scmi.api.ScmiException;
+import org.scmi.api.ScmiHeader;
+import org.scmi.api.ScmiStatus;
+import org.scmi.transport.xen.abi.XenAbi;
+import org.scmi.transport.xen.sim.guest.SimToolstack;
+import org.scmi.transport.xen.sim.guest.SimulatedGuest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A simulated guest kept running in the server (for trying the Xen path without Xen): it is
+ * created paused, boots once a backend announced its device (InitWait, however long that takes),
+ * asks the Base protocol what the platform is (the first messages Linux's SCMI core sends), logs
+ * the answers, and then logs every notification the platform sends it until stopped. Stopping
+ * interrupts its thread wherever it waits; the domain itself goes with the hypervisor.
+ */
+final class SimGuestRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SimGuestRunner.class);
+    private static final int BASE = 0x10;
+    private static final int PROTOCOL_VERSION = 0x0;
+    private static final int DISCOVER_VENDOR = 0x3;
+    private static final int DISCOVER_LIST_PROTOCOLS = 0x6;
+    private static final int VENDOR_NAME_BYTES = 16;
+    private static final long REPLY_TIMEOUT_MILLIS = 5_000;
+
+    private final SimToolstack toolstack;
+    private final int domid;
+    private final boolean grants;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile SimulatedGuest guest;
+    private int token;
+
+    SimGuestRunner(SimToolstack toolstack, int domid, boolean grants) {
+        this.toolstack = toolstack;
+        this.domid = domid;
+        this.grants = grants;
+        this.thread = Thread.ofPlatform().daemon().name("xen-sim-guest-" + domid).start(this::run);
+    }
+
+    private void run() {
+        try {
+            guest = SimulatedGuest.create(toolstack, domid, grants);
+            toolstack.awaitBackendState(domid, XenAbi.XENBUS_STATE_INIT_WAIT, Long.MAX_VALUE);
+            guest.initialise();
+            LOG.info("simulated guest {}: virtio-scmi device up ({} addressing)", domid,
+                    grants ? "grant" : "guest-physical");
+            discoverPlatform();
+            while (running) {
+                byte[] event = guest.awaitEvent(Long.MAX_VALUE);
+                if (event != null) {
+                    LOG.info("simulated guest {}: platform message {}", domid,
+                            ScmiHeader.decode(ByteBuffer.wrap(event).order(ByteOrder.LITTLE_ENDIAN).getInt()));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            if (running) {
+                LOG.error("simulated guest {} stopped: {}", domid, e.toString());
+            }
+        }
+    }
+
+    private void discoverPlatform() throws InterruptedException, ScmiException {
+        Payload version = call(PROTOCOL_VERSION);
+        int baseVersion = version.u32();
+        String vendor = call(DISCOVER_VENDOR).name(VENDOR_NAME_BYTES);
+        Payload list = call(DISCOVER_LIST_PROTOCOLS, 0);
+        int count = list.u32();
+        List<String> protocols = new ArrayList<>();
+        for (int word = 0; word < (count + 3) / 4; word++) {
+            int packed = list.u32();
+            for (int i = 0; i < 4 && protocols.size() < count; i++) {
+                protocols.add(String.format("0x%02x", packed >>> (8 * i) & 0xFF));
+            }
+        }
+        LOG.info("simulated guest {}: SCMI Base 0x{}, vendor '{}', protocols {}", domid,
+                Integer.toHexString(baseVersion), vendor, protocols);
+    }
+
+    /** One Base command; returns the values after a SUCCESS status. */
+    private Payload call(int messageId, int... parameters) throws InterruptedException, ScmiException {
+        ByteBuffer request = ByteBuffer.allocate(4 + 4 * parameters.length).order(ByteOrder.LITTLE_ENDIAN);
+        request.putInt(ScmiHeader.command(BASE, messageId, token++ & ScmiHeader.TOKEN_MASK).encode());
+        for (int parameter : parameters) {
+            request.putInt(parameter);
+        }
+        byte[] reply = guest.exchange(request.array(), SimulatedGuest.MESSAGE_BYTES, REPLY_TIMEOUT_MILLIS);
+        if (reply == null) {
+            throw new IllegalStateException("no reply to Base message " + messageId);
+        }
+        Payload payload = Payload.of(reply);
+        payload.u32(); // header
+        int status = payload.u32();
+        if (status != ScmiStatus.SUCCESS.code()) {
+            throw new IllegalStateException("Base message " + messageId + ": status " + status);
+        }
+        return payload;
+    }
+
+    /** Stops the guest's thread (the domain goes with the hypervisor). */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
