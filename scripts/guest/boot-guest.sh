@@ -5,7 +5,8 @@
 # SOCKET, e.g. ./scmi-server --socket-path SOCKET.
 #
 # The guest's Linux probes the backend with its own SCMI driver, prints "SCMI-PROBE: ..." lines (see
-# guest-init.sh) and powers off. The console goes to stdout and, without carriage returns, to LOG.
+# guest-init.sh) and powers off. The console goes to stdout and, without carriage returns, to LOG, line by
+# line as the guest prints it (probe.sh watches LOG while the guest runs).
 #
 #   --pci    the device is vhost-user-scmi-pci (default)
 #   --mmio   the device is vhost-user-scmi on virtio-mmio
@@ -15,7 +16,8 @@
 #
 # Environment (optional):
 #   SCMI_GUEST_CACHE        folder prepared by prepare-guest.sh (/var/cache/scmi-server-guest)
-#   SCMI_GUEST_TIMEOUT      seconds before QEMU is stopped (120, plus N with scmi_watch=N)
+#   SCMI_GUEST_TIMEOUT      seconds before QEMU is stopped (120, plus N with scmi_watch=N or
+#                           scmi_power_request=N)
 #   SCMI_GUEST_SOCKET_WAIT  seconds to wait for SOCKET to appear (10)
 #   SCMI_GUEST_MEM          guest RAM, shared with the backend as a memfd (512M)
 #   SCMI_GUEST_SMP          number of vCPUs (2)
@@ -45,7 +47,8 @@ CACHE=${SCMI_GUEST_CACHE:-/var/cache/scmi-server-guest}
 MEM=${SCMI_GUEST_MEM:-512M}
 APPEND=${SCMI_GUEST_APPEND:-}
 WATCH=$(sed -n 's/.*\bscmi_watch=\([0-9]*\).*/\1/p' <<< "$APPEND")
-TIMEOUT=${SCMI_GUEST_TIMEOUT:-$((120 + ${WATCH:-0}))}
+POWER_REQUEST=$(sed -n 's/.*\bscmi_power_request=\([0-9]*\).*/\1/p' <<< "$APPEND")
+TIMEOUT=${SCMI_GUEST_TIMEOUT:-$((120 + ${WATCH:-0} + ${POWER_REQUEST:-0}))}
 
 if [ ! -f "$CACHE/vmlinuz" ] || [ ! -f "$CACHE/initrd.img" ]; then
   say "no guest in $CACHE: run scripts/guest/prepare-guest.sh first"
@@ -99,7 +102,7 @@ timeout "$TIMEOUT" qemu-system-aarch64 "${MACHINE[@]}" \
   -append "console=ttyAMA0 panic=-1 $APPEND" \
   -chardev socket,id=scmi,path="$SOCKET" "${SCMI_DEVICE[@]}" \
   -display none -monitor none -serial stdio -no-reboot ${SCMI_GUEST_QEMU_ARGS:-} \
-  </dev/null 2>&1 | tr -d '\r' | tee "$CONSOLE"
+  </dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$CONSOLE"
 QEMU_STATUS=${PIPESTATUS[0]}
 set -e
 

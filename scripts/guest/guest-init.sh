@@ -12,6 +12,9 @@
 #   scmi_wait=N   seconds to wait for the SCMI core to probe (default 20)
 #   scmi_watch=N  before powering off, read every hwmon sensor once a second for N seconds and print
 #                 "SCMI-PROBE: hwmon_watch ..." lines (shows readings keep coming while the server changes)
+#   scmi_power_request=N  after the report, print "SCMI-PROBE: system_power_ready" and wait up to N
+#                 seconds for the platform to ask for a shutdown (SYSTEM_POWER_STATE_NOTIFIER), which
+#                 scmi_power_control turns into the kernel's orderly poweroff
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -251,9 +254,77 @@ watch_hwmon() {
   report "hwmon_watch_end"
 }
 
+# --- SCMI message trace (reset, voltage, system power) ------------------------------------------------
+# The SCMI core's scmi_msg_dump trace event records every command, response, delayed response and
+# notification with its status and payload bytes; it is switched on before the transport loads so that
+# the messages the consumer drivers send while they probe are caught.
+TRACING=$DEBUGFS/tracing
+start_scmi_trace() {
+  echo 1 > $TRACING/events/scmi/scmi_msg_dump/enable 2>/dev/null || report "scmi_trace=unavailable"
+}
+
+# "SCMI-PROBE: scmi_msg pt=16 t=CMND msg_id=04 seq=0005 s=0 pyld=..." for the protocols given (hex ids).
+report_scmi_messages() {
+  for protocol in "$@"; do
+    grep -o "pt=$protocol t=[A-Z]* msg_id=[0-9A-F]* seq=[0-9A-F]* s=-\{0,1\}[0-9]* pyld=[0-9a-f]*" $TRACING/trace |
+      while read -r message; do report "scmi_msg $message"; done
+  done
+}
+
+# --- Reset domains (reset-scmi) -------------------------------------------------------------------
+# The PL031 real-time clock names reset domain 0 (scmi-guest.dtsi): the AMBA bus deasserts it through
+# reset-scmi before rtc-pl031 binds, so a bound rtc0 shows the consumer got past its reset.
+report_resets() {
+  for rtc in /sys/class/rtc/rtc*; do
+    [ -e "$rtc/name" ] && report "reset_consumer rtc=${rtc##*/} driver=$(cat "$rtc/name")"
+  done
+}
+
+# --- Voltage domains (scmi-regulator) ---------------------------------------------------------------
+# Regulators the SCMI regulator driver registered under the voltage protocol's device, with the name
+# the server gave each domain, its voltage and state.
+report_regulators() {
+  for regulator in /sys/class/regulator/regulator.*; do
+    [ -e "$regulator/name" ] || continue
+    case $(readlink -f "$regulator/device") in */scmi_dev.*) ;; *) continue ;; esac
+    report "regulator name=$(cat "$regulator/name") microvolts=$(read_value "$regulator/microvolts") state=$(read_value "$regulator/state")"
+  done
+}
+
+# --- System power (scmi_power_control) ------------------------------------------------------------
+# With scmi_power_request=N: waits up to N seconds for the platform's shutdown request. The kernel's
+# orderly poweroff runs /sbin/poweroff as a user-mode helper; the one installed here only records that it
+# ran, and this script then finishes its report and powers the guest off itself (which also cancels the
+# forced poweroff scmi_power_control schedules at 75% of the request's timeout).
+await_system_power_request() {
+  seconds=$(cmdline_value scmi_power_request 0)
+  [ "$seconds" -gt 0 ] 2>/dev/null || return
+  # No request can come when the server does not list system power to this guest (its profile).
+  if dmesg | grep -q "SCMI protocol $((0x12)) not implemented"; then
+    report "system_power absent"
+    return
+  fi
+  mkdir -p /sbin
+  printf '#!/bin/sh\necho "$0 $*" > /tmp/orderly-poweroff\n' > /sbin/poweroff
+  chmod 755 /sbin/poweroff
+  report "system_power_ready seconds=$seconds"
+  tenth=0
+  while [ ! -e /tmp/orderly-poweroff ] && [ $tenth -lt $((seconds * 10)) ]; do
+    sleep 0.1
+    tenth=$((tenth + 1))
+  done
+  if [ -e /tmp/orderly-poweroff ]; then
+    served=$(dmesg | sed -n 's/.*Serving shutdown\/reboot request: \([0-9]*\).*/\1/p' | head -n 1)
+    report "system_power reacted=yes request=${served:-unknown} ran=\"$(cat /tmp/orderly-poweroff)\" after=$((tenth / 10)).$((tenth % 10))s"
+  else
+    report "system_power reacted=no waited=${seconds}s"
+  fi
+}
+
 mount_filesystems
 report "kernel=$(uname -r) machine=$(uname -m)"
 report_device_tree
+start_scmi_trace
 load_modules
 wait_for_probe
 report_virtio
@@ -264,8 +335,12 @@ report_hwmon hwmon_sensor
 report_iio
 report_clocks
 report_power_domains
+report_resets
+report_regulators
 report_pinctrl
 watch_hwmon
+await_system_power_request
+report_scmi_messages 12 16 17
 # Last, so that errors caused by the reads above are included; the kernel's echo of our command line
 # knobs is left out.
 dmesg | grep -iE 'scmi|virtio' | grep -vE 'scmi_(wait|watch)=' | sed 's/^/SCMI-DMESG: /'

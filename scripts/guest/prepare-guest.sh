@@ -8,8 +8,8 @@
 #      CACHE, so the host's dpkg database, architectures and package lists are not touched;
 #   3. builds, out of tree, the SCMI modules Debian's configuration leaves out: the virtio transport
 #      (refusing pre-1.0 devices, as the kernel's default configuration does), scmi-hwmon, scmi_iio,
-#      scmi_power_control and pinctrl-scmi (the SCMI core with every protocol, clock and
-#      power/performance domain drivers are built in);
+#      scmi_power_control, scmi-regulator and pinctrl-scmi (the SCMI core with every protocol, clock,
+#      power/performance domain and reset drivers are built in);
 #   4. packs busybox, those modules with everything they depend on, and guest-init.sh (as /init) into
 #      CACHE/initrd.img.
 #
@@ -157,6 +157,7 @@ unpack_kernel() {
       "linux-source-$KERNEL_SERIES/drivers/firmware/arm_scmi" \
       "linux-source-$KERNEL_SERIES/drivers/hwmon/scmi-hwmon.c" \
       "linux-source-$KERNEL_SERIES/drivers/iio/common/scmi_sensors/scmi_iio.c" \
+      "linux-source-$KERNEL_SERIES/drivers/regulator/scmi-regulator.c" \
       "${PINCTRL_SOURCES[@]/#/linux-source-$KERNEL_SERIES/}"
 }
 
@@ -169,10 +170,12 @@ PINCTRL_SOURCES=(drivers/pinctrl/pinctrl-scmi.c drivers/pinctrl/core.h drivers/p
 build_modules() {
   local build=$WORK/build
   rm -rf "$build"
-  mkdir -p "$build/drivers/hwmon" "$build/drivers/iio"
+  mkdir -p "$build/drivers/hwmon" "$build/drivers/iio" "$build/drivers/regulator"
   cp -r "$WORK/src/drivers/firmware" "$build/drivers/"
   cp "$WORK/src/drivers/hwmon/scmi-hwmon.c" "$build/drivers/hwmon/"
   cp "$WORK/src/drivers/iio/common/scmi_sensors/scmi_iio.c" "$build/drivers/iio/"
+  # Voltage domains as regulators (REGULATOR_ARM_SCMI), which Debian does not build.
+  cp "$WORK/src/drivers/regulator/scmi-regulator.c" "$build/drivers/regulator/"
   cp -r "$WORK/src/drivers/pinctrl" "$build/drivers/"
   cat > "$build/Kbuild" <<'KBUILD'
 obj-m := scmi_transport_virtio.o scmi-hwmon.o scmi_iio.o scmi_power_control.o
@@ -180,12 +183,14 @@ scmi_transport_virtio-y := drivers/firmware/arm_scmi/transports/virtio.o
 scmi_power_control-y := drivers/firmware/arm_scmi/scmi_power_control.o
 scmi-hwmon-y := drivers/hwmon/scmi-hwmon.o
 scmi_iio-y := drivers/iio/scmi_iio.o
+obj-m += scmi-regulator.o
+scmi-regulator-y := drivers/regulator/scmi-regulator.o
 obj-m += pinctrl-scmi.o
 pinctrl-scmi-y := drivers/pinctrl/pinctrl-scmi.o
 # The kernel's Kconfig default for the virtio transport: only VIRTIO_F_VERSION_1 devices.
 ccflags-y += -DCONFIG_ARM_SCMI_TRANSPORT_VIRTIO_VERSION1_COMPLIANCE=1
 KBUILD
-  say "building scmi_transport_virtio, scmi-hwmon, scmi_iio, scmi_power_control, pinctrl-scmi for $KRELEASE"
+  say "building scmi_transport_virtio, scmi-hwmon, scmi_iio, scmi_power_control, scmi-regulator, pinctrl-scmi for $KRELEASE"
   # No BTF for out-of-tree modules: it would need pahole and the kernel's vmlinux.
   make -s -C "$WORK/root/usr/src/linux-headers-$KRELEASE" M="$build" -j"$(nproc)" \
     CONFIG_DEBUG_INFO_BTF_MODULES= modules >&2
@@ -205,6 +210,8 @@ MODULES=$CACHE/initramfs/lib/modules
 # virtio-mmio variant of the device needs it before the transport loads. A cache prepared for another
 # list is prepared again.
 GUEST_MODULES="virtio_mmio scmi_transport_virtio scmi_hwmon scmi_iio scmi_power_control"
+# Voltage domains (protocol 0x17) as regulators.
+GUEST_MODULES+=" scmi_regulator"
 # Pin control (protocol 0x19).
 GUEST_MODULES+=" pinctrl_scmi"
 add_module() {

@@ -4,15 +4,18 @@
 # Starts ./scmi-server on a temporary vhost-user socket, boots the arm64 probe guest against it
 # (boot-guest.sh), stops the server with SIGTERM and checks what the guest's own SCMI driver found:
 # the base protocol must have probed, and the guest's SCMI kernel messages must show no error. Prints
-# a summary (base version, vendor, protocols, clocks, power domains, sensors). The first run prepares
-# the guest with prepare-guest.sh (root, via sudo; about a minute).
+# a summary (base version, vendor, protocols, clocks, power domains, sensors, resets, regulators,
+# system power). Once the guest has reported, the probe asks it to shut down from the server's admin
+# shell (systemPower shutdown graceful all) and checks that its scmi_power_control reacted. The first
+# run prepares the guest with prepare-guest.sh (root, via sudo; about a minute).
 #
 #   --mmio            connect through vhost-user-scmi on virtio-mmio instead of virtio-pci
 #   --config FILE     start the server with this configuration file (--config), e.g. agent profiles
 #   --agent NAME      name the guest's socket NAME.sock, so that the guest is agent NAME (the profile
 #                     of that name applies); default: scmi
 #   --expect KIND=A,B check that the guest listed exactly these resources (repeatable), KIND one of
-#                     clocks, power-domains, sensors (hwmon and IIO names), protocols (e.g. 0x14,0x15)
+#                     clocks, power-domains, sensors (hwmon and IIO names), regulators (voltage
+#                     domains), protocols (e.g. 0x14,0x15)
 #   --server-arg ARG  pass ARG to the server (repeatable); so is every argument after "--"
 #   --keep-logs DIR   keep server.log and guest.log (the guest console) in DIR
 #   --cache DIR       the guest's folder (default /var/cache/scmi-server-guest)
@@ -69,10 +72,14 @@ fi
 RUN=$(mktemp -d)
 RUN=$(cd "$RUN" && pwd -P)
 SOCKET=$RUN/$AGENT.sock
+ADMIN_SOCKET=$RUN/admin.sock
+ADMIN_LOG=$RUN/admin.log
 SERVER_LOG=$RUN/server.log
 GUEST_LOG=$RUN/guest.log
 SERVER_PID=""
+BOOT_PID=""
 finish() {
+  if [ -n "$BOOT_PID" ] && kill -0 "$BOOT_PID" 2>/dev/null; then kill -TERM "$BOOT_PID" 2>/dev/null || true; fi
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -TERM "$SERVER_PID" 2>/dev/null || true; fi
   if [ -n "$KEEP" ]; then
     mkdir -p "$KEEP" && cp "$RUN"/*.log "$KEEP"/ 2>/dev/null && say "logs kept in $KEEP"
@@ -81,8 +88,8 @@ finish() {
 }
 trap finish EXIT
 
-say "starting $SERVER --socket-path $SOCKET ${SERVER_ARGS[*]}"
-"$SERVER" --socket-path "$SOCKET" "${SERVER_ARGS[@]}" </dev/null >"$SERVER_LOG" 2>&1 &
+say "starting $SERVER --socket-path $SOCKET --admin-socket $ADMIN_SOCKET ${SERVER_ARGS[*]}"
+"$SERVER" --socket-path "$SOCKET" --admin-socket "$ADMIN_SOCKET" "${SERVER_ARGS[@]}" </dev/null >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 WAIT=${SCMI_PROBE_SERVER_WAIT:-600}
 for ((tenth = 0; ; tenth++)); do
@@ -104,13 +111,32 @@ done
 say "server listening"
 
 # --- the guest probe ---------------------------------------------------------------------------
+# The guest waits up to POWER_REQUEST_WAIT seconds after its report for the platform's shutdown request.
+POWER_REQUEST_WAIT=60
+export SCMI_GUEST_APPEND="${SCMI_GUEST_APPEND:+$SCMI_GUEST_APPEND }scmi_power_request=$POWER_REQUEST_WAIT"
 set +e
 if [ $VERBOSE = yes ]; then
-  "$HERE/boot-guest.sh" "${BOOT_OPTIONS[@]}" "$SOCKET" "$GUEST_LOG"
+  "$HERE/boot-guest.sh" "${BOOT_OPTIONS[@]}" "$SOCKET" "$GUEST_LOG" &
 else
-  "$HERE/boot-guest.sh" "${BOOT_OPTIONS[@]}" "$SOCKET" "$GUEST_LOG" >/dev/null
+  "$HERE/boot-guest.sh" "${BOOT_OPTIONS[@]}" "$SOCKET" "$GUEST_LOG" >/dev/null &
 fi
+BOOT_PID=$!
+set -e
+
+# --- system power: the platform asks the guest to shut down ----------------------------------------
+# Sent only once the guest said it is ready (its scmi_power_control subscribed while it probed), so the
+# request cannot arrive before the guest listens; the admin shell's answer says who was told.
+source "$REPO/scripts/java25.sh"
+while kill -0 "$BOOT_PID" 2>/dev/null && ! grep -q '^SCMI-PROBE: system_power_ready' "$GUEST_LOG" 2>/dev/null; do
+  sleep 0.2
+done
+if grep -q '^SCMI-PROBE: system_power_ready' "$GUEST_LOG" 2>/dev/null && find_java25; then
+  "$JAVA" "$REPO/scripts/AdminCommand.java" "$ADMIN_SOCKET" systemPower shutdown graceful all >"$ADMIN_LOG" 2>&1 || true
+fi
+set +e
+wait "$BOOT_PID"
 BOOT_STATUS=$?
+BOOT_PID=""
 set -e
 
 # SIGTERM must close every guest and end the server with status 0.
@@ -145,11 +171,12 @@ grep -qx 'SCMI-PROBE: base=ok' "$GUEST_LOG" ||
   FAILURES+=("the guest's SCMI driver did not probe the base protocol (no 'SCMI-PROBE: base=ok')")
 
 # SCMI kernel messages that report a problem. Not problems: "SCMI protocol N not implemented" (a DT
-# protocol the server does not list), the reply timeout taken from the device tree, and the taint
+# protocol the server does not list), the reply timeout taken from the device tree, scmi_power_control's
+# debug line for the shutdown request the probe sends (it names the request's timeout), and the taint
 # notices of the guest's out-of-tree modules.
 # Error names such as -EPROTO are matched in capitals only, the words in any case.
 ERROR_WORDS='fail|error|timed out|timeout|not expected|unexpected|unsupported|invalid|buggy|unable|cannot|can.t|refus|malformed|corrupt|warning|bug:|oops|call trace'
-HARMLESS='SCMI protocol [0-9]+ not implemented|SCMI max-rx-timeout: [0-9]+ms$|module verification failed|out-of-tree module taints'
+HARMLESS='SCMI protocol [0-9]+ not implemented|SCMI max-rx-timeout: [0-9]+ms$|scmi-system-power .*: Serving graceful req:0 \(timeout_ms:|module verification failed|out-of-tree module taints'
 while IFS= read -r line; do
   FAILURES+=("guest kernel: ${line#SCMI-DMESG: }")
 done < <(grep '^SCMI-DMESG: ' "$GUEST_LOG" | awk -v words="$ERROR_WORDS" 'tolower($0) ~ words || /-E[A-Z][A-Z]+/' |
@@ -161,12 +188,13 @@ while IFS= read -r line; do
   FAILURES+=("guest module not loaded: ${line#SCMI-PROBE: }")
 done < <(grep -E '^SCMI-PROBE: module=.* loaded=no' "$GUEST_LOG" || true)
 
-# What the guest listed, one name a line: listed clocks|power-domains|sensors|protocols.
+# What the guest listed, one name a line: listed clocks|power-domains|sensors|regulators|protocols.
 listed() {
   case $1 in
     # clk24mhz is QEMU's fixed UART clock, not one of the server's.
     clocks) sed -n 's/^SCMI-PROBE: clock name=\([^ ]*\) .*/\1/p' "$GUEST_LOG" | grep -vx clk24mhz ;;
     power-domains) sed -n 's/^SCMI-PROBE: power_domain name=\([^ ]*\) .*/\1/p' "$GUEST_LOG" ;;
+    regulators) sed -n 's/^SCMI-PROBE: regulator name=\([^ ]*\) .*/\1/p' "$GUEST_LOG" ;;
     sensors) { sed -n 's/^SCMI-PROBE: hwmon_sensor .*label="\([^"]*\)".*/\1/p' "$GUEST_LOG"
                sed -n 's/^SCMI-PROBE: iio_sensor .*name=\([^ ]*\) .*/\1/p' "$GUEST_LOG"; } ;;
     protocols) probe_value protocols | tr ',' '\n' ;;
@@ -175,18 +203,40 @@ listed() {
 for expectation in "${EXPECTED[@]}"; do
   kind=${expectation%%=*} names=${expectation#*=}
   case $kind in
-    clocks|power-domains|sensors|protocols) ;;
-    *) say "--expect $expectation: KIND must be clocks, power-domains, sensors or protocols"; exit 2 ;;
+    clocks|power-domains|sensors|regulators|protocols) ;;
+    *) say "--expect $expectation: KIND must be clocks, power-domains, sensors, regulators or protocols"; exit 2 ;;
   esac
   want=$(echo "$names" | tr ',' '\n' | sed '/^$/d' | sort -u | paste -sd, -)
   got=$(listed "$kind" | paste -sd, -)
   [ "$got" = "$want" ] || FAILURES+=("the guest listed $kind ${got:-(none)}; expected $want")
 done
 
+# Reset, voltage and system power: where the server lists the protocol to this guest (its profile may
+# hide it), its driver bound and what it did worked.
+implemented() { grep -qx "SCMI-PROBE: protocol=$1 implemented=yes" "$GUEST_LOG"; }
+scmi_driver_bound() { grep -qE "^SCMI-PROBE: scmi_device=.* name=$1 bound_driver=[^n]" "$GUEST_LOG"; }
+if implemented 0x16; then
+  scmi_driver_bound reset || FAILURES+=("reset-scmi did not bind the reset protocol's device")
+  grep -qE '^SCMI-PROBE: scmi_msg pt=16 t=RESP msg_id=04 .* s=0 ' "$GUEST_LOG" ||
+    FAILURES+=("the guest reset no domain through reset-scmi (no successful RESET)")
+fi
+if implemented 0x17; then
+  scmi_driver_bound regulator || FAILURES+=("scmi-regulator did not bind the voltage protocol's device")
+  grep -q '^SCMI-PROBE: regulator name=' "$GUEST_LOG" || FAILURES+=("scmi-regulator registered no regulator")
+fi
+if implemented 0x12; then
+  scmi_driver_bound syspower || FAILURES+=("scmi_power_control did not bind the system power protocol's device")
+  # "all" is every configured agent: with profiles, those of the other profiles too.
+  grep -qE 'sent to 1 of [0-9]+ guests' "$ADMIN_LOG" 2>/dev/null ||
+    FAILURES+=("the admin shell's shutdown request reached no guest: $(tr '\n' ' ' < "$ADMIN_LOG" 2>/dev/null)")
+  grep -q '^SCMI-PROBE: system_power reacted=yes' "$GUEST_LOG" ||
+    FAILURES+=("the guest did not react to the platform's shutdown request")
+fi
+
 # Pin control (0x19): when the server lists the protocol, the guest's scmi-pinctrl driver must have
 # registered its pin controller and the consumer device of scmi-guest.dtsi must have got its pins at
 # probe, which the server logs ("Agent N (name): group G (uart0_grp) function uart0").
-if grep -qx 'SCMI-PROBE: protocol=0x19 implemented=yes' "$GUEST_LOG"; then
+if implemented 0x19; then
   grep -q '^SCMI-PROBE: pinctrl dev=.* pins=[1-9]' "$GUEST_LOG" ||
     FAILURES+=("the guest's pinctrl-scmi driver registered no pin controller")
   grep -q '^SCMI-PROBE: pinctrl_mux ' "$GUEST_LOG" ||
@@ -200,6 +250,16 @@ fi
 pairs() {
   sed -n "s/^SCMI-PROBE: $1 .*$2=\\(\"[^\"]*\"\\|[^ ]*\\).* $3=\\([^ ]*\\).*/\\1=\\2/p" "$GUEST_LOG" |
     tr -d '"' | joined
+}
+# The RESET commands the guest sent (payload: domain_id, flags, reset_state as little-endian words), each
+# with the status of its response: "domain 0 deassert: status 0".
+reset_commands() {
+  sed -n 's/^SCMI-PROBE: scmi_msg pt=16 t=CMND msg_id=04 seq=\([0-9A-F]*\) .* pyld=\(..\)......\(..\).*/\1 \2 \3/p' "$GUEST_LOG" |
+    while read -r seq domain flags; do
+      status=$(sed -n "s/^SCMI-PROBE: scmi_msg pt=16 t=RESP msg_id=04 seq=$seq s=\(-\{0,1\}[0-9]*\) .*/\1/p" "$GUEST_LOG" | head -n 1)
+      case $((16#$flags & 3)) in 0) kind=deassert ;; 2) kind=assert ;; *) kind=reset ;; esac
+      echo "domain $((16#$domain)) $kind: status ${status:-none}"
+    done
 }
 # Joins its input lines with ", ", or prints "(none)".
 joined() { paste -sd, - | sed 's/,/, /g; s/^$/(none)/'; }
@@ -221,6 +281,9 @@ if grep -qx 'SCMI-PROBE: base=ok' "$GUEST_LOG"; then
   echo "power domains:  $(pairs power_domain name state)"
   echo "hwmon sensors:  $(pairs hwmon_sensor label value)"
   echo "IIO channels:   $(grep -c '^SCMI-PROBE: iio_sensor ' "$GUEST_LOG")"
+  echo "resets:         $(reset_commands | joined)$(sed -n 's/^SCMI-PROBE: reset_consumer rtc=\([^ ]*\) driver=\(.*\)/; consumer \1 (\2) bound/p' "$GUEST_LOG" | head -n 1)"
+  echo "regulators:     $(sed -n 's/^SCMI-PROBE: regulator name=\([^ ]*\) microvolts=\([^ ]*\) state=\([^ ]*\)/\1=\2 uV (\3)/p' "$GUEST_LOG" | joined)"
+  echo "system power:   $(sed -n 's/^SCMI-PROBE: system_power reacted=\(.*\)/reacted=\1/p' "$GUEST_LOG" | head -n 1)${ADMIN_LOG:+; admin: $(head -n 1 "$ADMIN_LOG" 2>/dev/null)}"
   pinctrl_summary
 fi
 

@@ -25,6 +25,18 @@ public interface Agent {
     boolean hasEventChannel();
 
     /**
+     * Whether the platform trusts this agent with what affects every other agent, such as powering
+     * the whole board off (System power management) or denying other agents resources. Protocols
+     * ask this method, never a list of their own, so that trust has one source: the agent's
+     * profile ({@link AgentView#trusted()}). An agent without a profile is not trusted.
+     *
+     * @since 1.1
+     */
+    default boolean trusted() {
+        return view().trusted();
+    }
+
+    /**
      * Queues a notification or delayed response for this agent. Never blocks. A delayed response
      * is kept until the agent posts a buffer for it; a notification may be dropped when the agent
      * posts none for a long time.

@@ -3,9 +3,9 @@
  * protocol service that protocol bundles register on the whiteboard, and the agent a request
  * comes from with its {@link org.scmi.api.AgentView view}: what the agent's profile lets it see.
  *
- * <p>Versions: 1.1 added agent views ({@code Agent.view()}, {@code AgentView},
- * {@code ResourceKind}, {@code ResourceSelection}) and the board's resources and votes for
- * profiles and administration ({@code ScmiProtocol.resources()}, {@code ScmiProtocol.votes()}).
+ * <p>Versions: 1.1 added agent views ({@code Agent.view()}, {@code Agent.trusted()},
+ * {@code AgentView}, {@code ResourceKind}, {@code ResourceSelection}) and the board's resources and
+ * votes for profiles and administration ({@code ScmiProtocol.resources()}, {@code ScmiProtocol.votes()}).
  *
  * <p>Wire values are little-endian 32-bit words (SCMI v3.2, DEN0056E). Readers and writers in
  * this package are the only place request and reply bytes are decoded and encoded.

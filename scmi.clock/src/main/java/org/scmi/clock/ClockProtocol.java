@@ -497,7 +497,7 @@ public final class ClockProtocol implements ScmiProtocol {
 
         /** The clock this driver lists under the key, while this driver is the one bound. */
         private Optional<Entry> ownClock(String clockKey) {
-            return clocks.find(owner.settingKey(clockKey)).filter(entry -> entry.driver() == owner.driver());
+            return clocks.find(owner, clockKey);
         }
     }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -62,6 +61,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Sharing between agents is written down in {@link PinSettings} (last change wins, an agent's
  * reset puts back what it changed) and {@link PinClaims} (exclusive use by request, permissions).
+ * Agents see the pins, groups and functions their profile lists, under their own ids
+ * ({@link PinResources.View}); PINCTRL_SET_PERMISSIONS is for agents the platform trusts
+ * ({@link Agent#trusted()}, from the agent's profile), and an untrusted agent sees no other agent.
  *
  * <p>Threads: commands run on the caller's thread. Changes (configure, request, release,
  * permissions, an agent's reset) are serialised by one lock, held while the driver works, so that
@@ -103,7 +105,6 @@ public final class PinctrlProtocol implements ScmiProtocol {
     private final Object changes = new Object();
     private volatile PinResources resources = PinResources.EMPTY;
     private volatile Duration driverGrace;
-    private volatile Set<String> trustedAgents;
 
     /** @param store where agents' settings and requests are kept, so that they outlive this bundle */
     @Activate
@@ -117,7 +118,6 @@ public final class PinctrlProtocol implements ScmiProtocol {
     @Modified
     void modified(PinctrlProtocolConfig config) {
         driverGrace = Duration.ofMillis(Math.max(0, config.driverGraceMillis()));
-        trustedAgents = Set.of(config.trustedAgents());
     }
 
     @Override
@@ -524,8 +524,8 @@ public final class PinctrlProtocol implements ScmiProtocol {
         Kind kind = selector(flags, 0, PERMISSION_RESERVED, Kind.PIN, Kind.GROUP);
         boolean allow = (flags & PERMISSION_ALLOW) != 0;
         Agent caller = request.agent();
-        // An agent trusted neither by its profile nor here sees no other agent (as in Base): their ids are NOT_FOUND.
-        boolean trusted = caller.view().trusted() || trustedAgents.contains(caller.name());
+        // An agent its profile does not trust sees no other agent (as in Base): their ids are NOT_FOUND.
+        boolean trusted = caller.trusted();
         Agent target = (trusted || agentId == caller.id() ? directory.agent(agentId) : Optional.<Agent>empty())
                 .orElseThrow(() -> new ScmiException(ScmiStatus.NOT_FOUND, "no agent " + Integer.toUnsignedString(agentId)));
         View view = view(caller);
@@ -562,7 +562,7 @@ public final class PinctrlProtocol implements ScmiProtocol {
 
         @Override
         public void configChanged(String pinKey, int type) {
-            resources.pins().find(owner.settingKey(pinKey)).filter(pin -> pin.driver() == owner.driver()).ifPresent(pin -> {
+            resources.pins().find(owner, pinKey).ifPresent(pin -> {
                 synchronized (changes) {
                     settings.overridden(pin, type);
                 }

@@ -78,7 +78,7 @@ class PinctrlProtocolTest {
 
     private final AgentStates store = new AgentStates();
     private final FakeAgent guest = new FakeAgent(1, true);
-    private final FakeAgent other = new FakeAgent(2, "trusted", false);
+    private final FakeAgent other = new FakeAgent(2, "trusted", false, true);
     /**
      * Pins 0 GPIO_9, 1 GPIO_8, 2 GPIO_0; group 0 uart0_alt_grp (uart0_grp is listed but GPIO_1 is
      * not); function 0 uart0 on its one seen group (spi0 is listed but none of its groups is seen).
@@ -97,7 +97,7 @@ class PinctrlProtocolTest {
     }
 
     private PinctrlProtocol protocol() {
-        PinctrlProtocol protocol = new PinctrlProtocol(Configs.pinctrl(GRACE_MILLIS, "trusted"), store);
+        PinctrlProtocol protocol = new PinctrlProtocol(Configs.pinctrl(GRACE_MILLIS), store);
         protocol.bindAgentDirectory(new FakeDirectory(guest, other, viewer));
         protocol.bindDriver(board, Map.of(PinControlDriver.DRIVER_KEY, "sim", "service.id", 1L));
         return protocol;

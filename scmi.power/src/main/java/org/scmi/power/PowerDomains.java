@@ -1,9 +1,6 @@
 package org.scmi.power;
 
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.scmi.api.ResourceKind;
 import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerDomainDriver;
@@ -45,19 +42,7 @@ final class PowerDomains extends NumberedResources<PowerDomains.Entry> {
 
     /** @param listings the drivers' places in list order */
     static PowerDomains of(List<Listing<PowerDomainDriver, PowerDomain>> listings) {
-        List<Entry> entries = new ArrayList<>();
-        listings.forEach(listing -> {
-            BoundDriver<PowerDomainDriver> owner = listing.owner();
-            Set<String> keys = new HashSet<>();
-            for (PowerDomain domain : listing.resources()) {
-                if (!keys.add(domain.key())) {
-                    LOG.warn("Power domain driver {} lists domain {} twice; the second is not offered", owner.key(),
-                            domain.key());
-                    continue;
-                }
-                entries.add(new Entry(owner, domain));
-            }
-        });
-        return new PowerDomains(entries);
+        return new PowerDomains(number(listings, PowerDomain::key, Entry::new, (owner, domain) -> LOG.warn(
+                "Power domain driver {} lists domain {} twice; the second is not offered", owner.key(), domain.key())));
     }
 }

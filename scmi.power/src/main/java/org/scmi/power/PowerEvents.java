@@ -2,15 +2,15 @@ package org.scmi.power;
 
 import java.util.function.Supplier;
 import org.scmi.api.state.AgentStateStore;
-import org.scmi.power.PowerArbiter.Transition;
 import org.scmi.power.PowerDomains.Entry;
 import org.scmi.support.DirectoryReference;
 import org.scmi.support.NumberedResources;
 import org.scmi.support.ResourceNotifications;
+import org.scmi.support.SharedSetting;
 
 /**
  * What each subscriber to the two power notifications is told. An agent is told of the states it
- * reads (see {@link PowerArbiter}): the requester of a change when its own view changed, every
+ * reads (see {@link PowerProtocol}): the requester of a change when its own view changed, every
  * other subscriber when the hardware changed and it holds no vote of its own. Every notification
  * names the domain by the id the receiving agent knows it by, and reaches only agents that see the
  * domain ({@link ResourceNotifications}); subscriptions are kept in the platform's
@@ -48,18 +48,17 @@ final class PowerEvents {
     }
 
     /** An agent's request or reset completed. */
-    void changed(Transition transition) {
-        Entry domain = transition.domain();
-        int cause = transition.agentId();
+    void changed(Entry domain, SharedSetting.Change<Integer> change) {
+        int cause = change.agentId();
         for (int subscriber : stateChanged.subscribers(domain)) {
             if (subscriber == cause) {
-                if (transition.previousView() != transition.view()) {
+                if (!change.previousView().equals(change.view())) {
                     stateChanged.publishTo(subscriber, domain,
-                            id -> PowerMessages.notificationPayload(cause, id, transition.view()));
+                            id -> PowerMessages.notificationPayload(cause, id, change.view()));
                 }
-            } else if (transition.hardwareChanged() && !transition.voters().contains(subscriber)) {
+            } else if (change.hardwareChanged() && !change.voters().contains(subscriber)) {
                 stateChanged.publishTo(subscriber, domain,
-                        id -> PowerMessages.notificationPayload(cause, id, transition.hardwareAfter()));
+                        id -> PowerMessages.notificationPayload(cause, id, change.after()));
             }
         }
     }

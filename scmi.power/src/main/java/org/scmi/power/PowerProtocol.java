@@ -3,6 +3,7 @@ package org.scmi.power;
 import static org.scmi.power.PowerMessages.*;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,19 +36,29 @@ import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.api.power.PowerDomainListener;
 import org.scmi.api.power.PowerState;
 import org.scmi.api.state.AgentStateStore;
-import org.scmi.power.PowerArbiter.Transition;
 import org.scmi.power.PowerDomains.Entry;
 import org.scmi.support.AgentResources;
 import org.scmi.support.BoundDriver;
 import org.scmi.support.DirectoryReference;
 import org.scmi.support.DriverBindings;
 import org.scmi.support.ResourceNotifications;
+import org.scmi.support.SharedSetting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Power domain management protocol (0x11, v3.1) over every {@link PowerDomainDriver} service
  * present. Always registered: without drivers it reports zero domains.
+ *
+ * <p><b>Sharing.</b> Every agent that set a domain's state holds a vote ({@link SharedSetting}); the
+ * hardware is kept in the most powered state any agent voted for (the first of them in
+ * {@code PowerDomain.states()}), or, with no votes, in the state the domain had before the first
+ * vote. An agent reads back its own vote, so a guest that switched a domain off sees it off even
+ * while another guest keeps it on, as Linux requires (it reads back every state it sets). A change
+ * by the platform itself overrides every vote. Votes are kept in the platform's
+ * {@link AgentStateStore} under {@value #VOTE} and, for the state before the first vote,
+ * {@value #BASELINE} under the platform, each followed by the domain's setting key;
+ * BASE_RESET_AGENT_CONFIGURATION withdraws them.
  *
  * <p>Threads: commands run on the caller's thread; a synchronous POWER_STATE_SET blocks it until
  * the driver is done. An asynchronous one is answered at once and runs on a virtual thread; its
@@ -56,7 +67,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Agents see the domains their profile lists, under their own ids ({@code PowerDomains.seenBy}):
  * every domain id an agent sends, every count and every notification goes through its view.
- * Shared domains are arbitrated as {@link PowerArbiter} describes.
+ * Shared domains are arbitrated as the sharing rule above says.
  *
  * <p>Live updates: what agents set up (votes, subscriptions) is kept in the platform's
  * {@link AgentStateStore}, so a new instance of this bundle carries on where the old one stopped.
@@ -69,6 +80,11 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = PowerProtocolConfig.class)
 public final class PowerProtocol implements ScmiProtocol {
     static final String PID = "org.scmi.power";
+    /** Store key prefix of an agent's vote: the state word it asked for, in hexadecimal. */
+    static final String VOTE = "vote/";
+    /** Store key prefix, under the platform, of a voted domain's state before the first vote. */
+    static final String BASELINE = "baseline/";
+    private static final int HEX = 16;
     private static final Logger LOG = LoggerFactory.getLogger(PowerProtocol.class);
 
     /** Messages that exist only for agents with a platform-to-agent channel. */
@@ -88,7 +104,7 @@ public final class PowerProtocol implements ScmiProtocol {
             new DriverBindings<>(places -> domains = PowerDomains.of(places));
     private final DirectoryReference directory = new DirectoryReference();
     private final AgentStateStore store;
-    private final PowerArbiter arbiter;
+    private final SharedSetting<Integer> votes;
     private final PowerEvents events;
     private final ExecutorService asynchronousSets =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scmi-power-set-", 0).factory());
@@ -99,7 +115,8 @@ public final class PowerProtocol implements ScmiProtocol {
     @Activate
     public PowerProtocol(PowerProtocolConfig config, @Reference AgentStateStore store) {
         this.store = store;
-        this.arbiter = new PowerArbiter(store, directory::agentIds);
+        this.votes = new SharedSetting<>(store, POWER_PROTOCOL_ID, VOTE, BASELINE, directory::agentIds,
+                Integer::toHexString, stored -> Integer.parseUnsignedInt(stored, HEX));
         this.events = new PowerEvents(store, directory, () -> domains);
         modified(config);
     }
@@ -138,9 +155,11 @@ public final class PowerProtocol implements ScmiProtocol {
     /** Undoes the agent's votes, then forgets everything it set up through this protocol. */
     @Override
     public void resetAgent(int agentId) {
-        List<Transition> transitions = arbiter.forget(agentId, domains);
+        List<SharedSetting.Withdrawal<Entry, Integer>> withdrawn = votes.withdrawAll(agentId, domains.entries(),
+                PowerProtocol::hardware, (domain, e) -> LOG.warn("Power domain {} not moved after agent {} was "
+                        + "reset: {}", domain.name(), agentId, e.getMessage()));
         store.clear(agentId, POWER_PROTOCOL_ID);
-        transitions.forEach(events::changed);
+        withdrawn.forEach(withdrawal -> events.changed(withdrawal.resource(), withdrawal.change()));
     }
 
     @Override
@@ -155,7 +174,8 @@ public final class PowerProtocol implements ScmiProtocol {
 
     @Override
     public List<ResourceVotes> votes() {
-        return domains.votes(arbiter::votes, domain -> PowerState.describe(domain.driver().state(domain.key())));
+        return domains.votes(votes, PowerState::describe,
+                domain -> PowerState.describe(domain.driver().state(domain.key())));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -240,13 +260,13 @@ public final class PowerProtocol implements ScmiProtocol {
                 throw new ScmiException(ScmiStatus.BUSY, "power protocol stopping");
             }
         } else {
-            events.changed(arbiter.request(agent.id(), entry, state));
+            events.changed(entry, votes.vote(agent.id(), entry.settingKey(), state, hardware(entry)));
         }
     }
 
     private void completeAsynchronousSet(int agentId, Entry entry, int state) {
         try {
-            events.changed(arbiter.request(agentId, entry, state));
+            events.changed(entry, votes.vote(agentId, entry.settingKey(), state, hardware(entry)));
         } catch (ScmiException e) {
             LOG.warn("Agent {}: asynchronous state 0x{} of power domain {} failed: {}", agentId,
                     Integer.toHexString(state), entry.name(), e.getMessage());
@@ -255,7 +275,27 @@ public final class PowerProtocol implements ScmiProtocol {
 
     private void stateGet(ScmiRequest request, Reply reply) throws ScmiException {
         Entry entry = present(request, request.parameters().u32());
-        reply.u32(arbiter.view(request.agent().id(), entry));
+        reply.u32(votes.view(request.agent().id(), entry.settingKey(), hardware(entry)));
+    }
+
+    /** A domain's state as votes move it: the most powered state wins. */
+    private static SharedSetting.Hardware<Integer> hardware(Entry entry) {
+        return new SharedSetting.Hardware<>() {
+            @Override
+            public Integer read() throws ScmiException {
+                return entry.driver().state(entry.key());
+            }
+
+            @Override
+            public void write(Integer state) throws ScmiException {
+                entry.driver().setState(entry.key(), state);
+            }
+
+            @Override
+            public Comparator<Integer> preference() {
+                return Comparator.comparingInt(state -> -entry.domain().rank(state));
+            }
+        };
     }
 
     private void stateNotify(ScmiRequest request, Reply reply) throws ScmiException {
@@ -293,7 +333,7 @@ public final class PowerProtocol implements ScmiProtocol {
         @Override
         public void stateChanged(String domainKey, int state) {
             ownDomain(domainKey).ifPresent(entry -> {
-                arbiter.overridden(entry);
+                votes.overridden(entry.settingKey());
                 events.changedByPlatform(entry, state);
             });
         }
@@ -306,7 +346,7 @@ public final class PowerProtocol implements ScmiProtocol {
 
         /** The domain this driver lists under the key, while this driver is the one bound. */
         private Optional<Entry> ownDomain(String domainKey) {
-            return domains.find(owner.settingKey(domainKey)).filter(entry -> entry.driver() == owner.driver());
+            return domains.find(owner, domainKey);
         }
     }
 }

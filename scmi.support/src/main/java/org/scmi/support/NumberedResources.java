@@ -2,9 +2,14 @@ package org.scmi.support;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentView;
@@ -13,6 +18,7 @@ import org.scmi.api.ResourceKind;
 import org.scmi.api.ResourceSelection;
 import org.scmi.api.ResourceVotes;
 import org.scmi.api.ScmiException;
+import org.scmi.support.DriverListings.Listing;
 
 /**
  * One kind of a protocol's resources, of every bound driver, as one numbered list (an immutable
@@ -77,6 +83,31 @@ public abstract class NumberedResources<E extends NumberedResources.Named> {
     }
 
     /**
+     * The entries of every driver's resources in the board's order. A resource whose key its
+     * driver listed already is left out and handed to {@code repeated}, so that no two entries
+     * share a setting key.
+     *
+     * @param listings the drivers' places in list order
+     * @param key a resource's key within its driver
+     * @param entry makes the entry of one listed resource
+     */
+    protected static <D, R, E> List<E> number(List<Listing<D, R>> listings, Function<R, String> key,
+            BiFunction<BoundDriver<D>, R, E> entry, BiConsumer<BoundDriver<D>, R> repeated) {
+        List<E> entries = new ArrayList<>();
+        for (Listing<D, R> listing : listings) {
+            Set<String> keys = new HashSet<>();
+            for (R resource : listing.resources()) {
+                if (keys.add(key.apply(resource))) {
+                    entries.add(entry.apply(listing.owner(), resource));
+                } else {
+                    repeated.accept(listing.owner(), resource);
+                }
+            }
+        }
+        return entries;
+    }
+
+    /**
      * @param entries in the board's order
      * @param kind what the resources are: the agent's view of this kind applies
      */
@@ -134,6 +165,15 @@ public abstract class NumberedResources<E extends NumberedResources.Named> {
         return everything.find(settingKey);
     }
 
+    /**
+     * The resource a driver lists under its own key, while that driver is the one bound at its
+     * place: for what a driver's listener reports (a driver being replaced may still call in).
+     */
+    public Optional<E> find(BoundDriver<?> owner, String key) {
+        return find(owner.settingKey(key))
+                .filter(entry -> entry instanceof Listed<?> listed && listed.driver() == owner.driver());
+    }
+
     /** Every resource in the board's order: for the platform's own work, never for an agent's ids. */
     public List<E> entries() {
         return entries;
@@ -176,6 +216,16 @@ public abstract class NumberedResources<E extends NumberedResources.Named> {
             }
         }
         return held;
+    }
+
+    /** {@link #votes(Function, StateReader)} of the votes a shared setting keeps, each described for people. */
+    public <T> List<ResourceVotes> votes(SharedSetting<T> setting, Function<? super T, String> describe,
+            StateReader<E> state) {
+        return votes(entry -> {
+            Map<Integer, String> described = new TreeMap<>();
+            setting.votes(entry.settingKey()).forEach((agentId, vote) -> described.put(agentId, describe.apply(vote)));
+            return described;
+        }, state);
     }
 
     private static <E> String stateOf(E entry, StateReader<E> state) {

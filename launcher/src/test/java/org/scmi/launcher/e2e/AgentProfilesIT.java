@@ -13,13 +13,17 @@ import static org.scmi.launcher.e2e.Scmi.CLOCK_RATE_CHANGED;
 import static org.scmi.launcher.e2e.Scmi.CLOCK_RATE_NOTIFY;
 import static org.scmi.launcher.e2e.Scmi.CLOCK_RATE_SET;
 import static org.scmi.launcher.e2e.Scmi.NOTIFY_ON;
+import static org.scmi.launcher.e2e.Scmi.PINCTRL;
 import static org.scmi.launcher.e2e.Scmi.POWER;
 import static org.scmi.launcher.e2e.Scmi.POWER_STATE_GET;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
+import static org.scmi.launcher.e2e.Scmi.RESET;
 import static org.scmi.launcher.e2e.Scmi.RESPONSE_PREFIX;
 import static org.scmi.launcher.e2e.Scmi.SENSOR;
 import static org.scmi.launcher.e2e.Scmi.SENSOR_READING_GET;
+import static org.scmi.launcher.e2e.Scmi.SYSTEM;
+import static org.scmi.launcher.e2e.Scmi.VOLTAGE;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +39,8 @@ import org.scmi.linux.LinuxException;
 /**
  * The README's example, {@code examples/two-guests.json}, served as the README says: guests on
  * {@code ivi.sock} and {@code cluster.sock} are agents ivi and cluster (agent names are the socket
- * files' names), each seeing only its profile's clocks, power domains and sensors under its own ids;
+ * files' names), each seeing only its profile's clocks, power domains, sensors, reset and voltage
+ * domains, pins, groups and functions under its own ids, and only cluster seeing system power;
  * a guest on a third socket has no profile and is refused.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,6 +48,16 @@ class AgentProfilesIT {
     private static final int SYNC = 0;
     private static final long MHZ = 1_000_000;
     private static final Duration LOG_WAIT = Duration.ofSeconds(10);
+    private static final String CLUSTER_PROTOCOLS = "protocols power,system,clock,sensor,reset,voltage,pinctrl";
+    /** RESET_DOMAIN_ATTRIBUTES, VOLTAGE_DOMAIN_ATTRIBUTES and PINCTRL_ATTRIBUTES. */
+    private static final int DOMAIN_ATTRIBUTES = 0x3;
+    private static final int RESET_COMMAND = 0x4;
+    private static final int SYSTEM_POWER_STATE_SET = 0x3;
+    private static final int SYSTEM_SHUTDOWN = 0;
+    /** PINCTRL_ATTRIBUTES selectors. */
+    private static final int PINS = 0;
+    private static final int PIN_GROUPS = 1;
+    private static final int PIN_FUNCTIONS = 2;
 
     @TempDir
     static Path folder;
@@ -64,15 +79,26 @@ class AgentProfilesIT {
     @Test
     void eachGuestCountsAndNamesOnlyWhatItsProfileListsInTheProfilesOrder() throws Exception {
         try (ScmiGuest ivi = server.connect("ivi"); ScmiGuest cluster = server.connect("cluster")) {
-            assertEquals(List.of(0x11, 0x14, 0x15), Views.protocols(ivi));
+            assertEquals(List.of(0x11, 0x14, 0x15, 0x16, 0x17, 0x19), Views.protocols(ivi));
             assertEquals(List.of("cpu_clk", "gpu_clk"), Views.clocks(ivi));
             assertEquals(List.of("gpu_pd", "vpu_pd"), Views.powerDomains(ivi));
             assertEquals(List.of("soc_temp", "accel"), Views.sensors(ivi));
+            assertEquals(List.of("gpu_rst"), Views.resetDomains(ivi));
+            assertEquals(List.of("vdd_cpu"), Views.voltageDomains(ivi));
+            assertEquals(List.of("GPIO_4", "GPIO_5", "GPIO_6", "GPIO_7"), Views.pinctrl(ivi, PINS));
+            assertEquals(List.of("spi0_grp", "pwm0_grp"), Views.pinctrl(ivi, PIN_GROUPS));
+            assertEquals(List.of("spi0", "pwm0"), Views.pinctrl(ivi, PIN_FUNCTIONS));
 
-            assertEquals(List.of(0x11, 0x14, 0x15), Views.protocols(cluster));
+            assertEquals(List.of(0x11, 0x12, 0x14, 0x15, 0x16, 0x17, 0x19), Views.protocols(cluster));
             assertEquals(List.of("uart_clk"), Views.clocks(cluster));
             assertEquals(List.of("dsp_pd"), Views.powerDomains(cluster));
             assertEquals(List.of("soc_temp", "board_power"), Views.sensors(cluster));
+            // Short names: dsp_subsystem_reset is 19 characters.
+            assertEquals(List.of("rtc_rst", "dsp_subsystem_r"), Views.resetDomains(cluster));
+            assertEquals(List.of("vdd_cpu", "vdd_io"), Views.voltageDomains(cluster));
+            assertEquals(List.of("GPIO_0", "GPIO_1", "GPIO_15_WAKEUP_"), Views.pinctrl(cluster, PINS));
+            assertEquals(List.of("uart0_grp"), Views.pinctrl(cluster, PIN_GROUPS));
+            assertEquals(List.of("uart0"), Views.pinctrl(cluster, PIN_FUNCTIONS));
         }
     }
 
@@ -85,6 +111,24 @@ class AgentProfilesIT {
             cluster.call(POWER, POWER_STATE_GET, RESPONSE_PREFIX + 4, 1).assertStatus(ScmiStatus.NOT_FOUND);
             cluster.call(SENSOR, SENSOR_READING_GET, RESPONSE_PREFIX + 16, 2, 0).assertStatus(ScmiStatus.NOT_FOUND);
             cluster.call(0x13, PROTOCOL_VERSION, RESPONSE_PREFIX + 4).assertStatus(ScmiStatus.NOT_SUPPORTED);
+            cluster.call(RESET, DOMAIN_ATTRIBUTES, RESPONSE_PREFIX + 24, 2).assertStatus(ScmiStatus.NOT_FOUND);
+            cluster.call(RESET, RESET_COMMAND, RESPONSE_PREFIX, 2, 1, 0).assertStatus(ScmiStatus.NOT_FOUND);
+            cluster.call(VOLTAGE, DOMAIN_ATTRIBUTES, RESPONSE_PREFIX + 20, 2).assertStatus(ScmiStatus.NOT_FOUND);
+            cluster.call(PINCTRL, DOMAIN_ATTRIBUTES, RESPONSE_PREFIX + 20, 3, PINS).assertStatus(ScmiStatus.NOT_FOUND);
+            cluster.call(PINCTRL, DOMAIN_ATTRIBUTES, RESPONSE_PREFIX + 20, 1, PIN_GROUPS)
+                    .assertStatus(ScmiStatus.NOT_FOUND);
+        }
+        try (ScmiGuest ivi = server.connect("ivi")) {
+            ivi.call(SYSTEM, PROTOCOL_VERSION, RESPONSE_PREFIX + 4).assertStatus(ScmiStatus.NOT_SUPPORTED);
+        }
+    }
+
+    /** Neither guest is trusted: the whole board is not theirs to power off. */
+    @Test
+    void anUntrustedGuestMayNotPowerTheBoardOff() throws Exception {
+        try (ScmiGuest cluster = server.connect("cluster")) {
+            cluster.call(SYSTEM, SYSTEM_POWER_STATE_SET, RESPONSE_PREFIX, 0, SYSTEM_SHUTDOWN)
+                    .assertStatus(ScmiStatus.DENIED);
         }
     }
 
@@ -146,8 +190,10 @@ class AgentProfilesIT {
             String guests = server.admin("guests");
             assertTrue(guests.contains("vhost-user:" + server.socket("ivi")), guests);
             String profiles = server.admin("profiles");
-            assertTrue(profiles.contains("org.scmi.agent~ivi      yes       protocols power,clock,sensor; powerDomains "
-                    + "gpu_pd,vpu_pd; clocks cpu_clk,gpu_clk; sensors soc_temp,accel"), profiles);
+            assertTrue(profiles.contains("org.scmi.agent~ivi      yes       protocols power,clock,sensor,reset,voltage,"
+                    + "pinctrl; powerDomains gpu_pd,vpu_pd; clocks cpu_clk,gpu_clk; sensors soc_temp,accel; "
+                    + "resetDomains gpu_rst; voltageDomains vdd_cpu; pins GPIO_4,GPIO_5,GPIO_6,GPIO_7; pinGroups "
+                    + "spi0_grp,pwm0_grp; pinFunctions spi0,pwm0"), profiles);
             assertTrue(profiles.contains("no default profile: a guest without a profile of its own is refused"),
                     profiles);
             int id = Integer.parseInt(Views.agent(ivi, AGENT_CALLER).split(" ")[0]);
@@ -164,8 +210,8 @@ class AgentProfilesIT {
             int logged = server.process().output().size();
             assertEquals("org.scmi.agent~cluster/clocks = uart_clk,cpu_clk",
                     server.admin("configSet org.scmi.agent~cluster clocks uart_clk cpu_clk").trim());
-            awaitLog(logged, "agent profile org.scmi.agent~cluster in force: protocols power,clock,sensor; "
-                    + "powerDomains dsp_pd; clocks uart_clk,cpu_clk");
+            awaitLog(logged, "agent profile org.scmi.agent~cluster in force: " + CLUSTER_PROTOCOLS
+                    + "; powerDomains dsp_pd; clocks uart_clk,cpu_clk");
             assertEquals(List.of("uart_clk"), Views.clocks(cluster), "not while its driver runs");
             restartDriver(cluster);
             assertEquals(List.of("uart_clk", "cpu_clk"), Views.clocks(cluster), "from the driver's next start");
@@ -179,8 +225,8 @@ class AgentProfilesIT {
         } finally {
             int logged = server.process().output().size();
             server.admin("configSet org.scmi.agent~cluster clocks uart_clk");
-            awaitLog(logged, "agent profile org.scmi.agent~cluster in force: protocols power,clock,sensor; "
-                    + "powerDomains dsp_pd; clocks uart_clk; sensors");
+            awaitLog(logged, "agent profile org.scmi.agent~cluster in force: " + CLUSTER_PROTOCOLS
+                    + "; powerDomains dsp_pd; clocks uart_clk; sensors");
         }
     }
 

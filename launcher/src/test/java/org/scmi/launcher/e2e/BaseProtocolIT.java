@@ -17,14 +17,17 @@ import static org.scmi.launcher.e2e.Scmi.BASE_SET_PROTOCOL_PERMISSIONS;
 import static org.scmi.launcher.e2e.Scmi.CLOCK;
 import static org.scmi.launcher.e2e.Scmi.LINUX_RESPONSE_BUFFER;
 import static org.scmi.launcher.e2e.Scmi.NEGOTIATE_PROTOCOL_VERSION;
+import static org.scmi.launcher.e2e.Scmi.PINCTRL;
 import static org.scmi.launcher.e2e.Scmi.POWER;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_MESSAGE_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
+import static org.scmi.launcher.e2e.Scmi.RESET;
 import static org.scmi.launcher.e2e.Scmi.RESPONSE_PREFIX;
-import static org.scmi.launcher.e2e.Scmi.PINCTRL;
 import static org.scmi.launcher.e2e.Scmi.SENSOR;
 import static org.scmi.launcher.e2e.Scmi.SHORT_NAME;
+import static org.scmi.launcher.e2e.Scmi.SYSTEM;
+import static org.scmi.launcher.e2e.Scmi.VOLTAGE;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -46,7 +49,7 @@ class BaseProtocolIT extends OneGuest {
     private static final int BASE_VERSION = 0x2_0001;
     private static final int BASE_LOWEST_VERSION = 0x2_0000;
     /** Every protocol the server registers besides Base, in the ascending order Base lists them. */
-    private static final int[] PROTOCOLS = {POWER, CLOCK, SENSOR, PINCTRL};
+    private static final int[] PROTOCOLS = {POWER, SYSTEM, CLOCK, SENSOR, RESET, VOLTAGE, PINCTRL};
     private static final String VENDOR = "SCMI-OSGi";
     private static final String SUB_VENDOR = "Java";
     private static final int IMPLEMENTATION_VERSION = 0x1_0000;
@@ -195,7 +198,7 @@ class BaseProtocolIT extends OneGuest {
                 .assertStatus(ScmiStatus.DENIED);
         guest.call(BASE, BASE_SET_PROTOCOL_PERMISSIONS, LINUX_RESPONSE_BUFFER, AGENT_ID, 0, BASE, DENY)
                 .assertStatus(ScmiStatus.NOT_FOUND);
-        guest.call(BASE, BASE_SET_PROTOCOL_PERMISSIONS, LINUX_RESPONSE_BUFFER, AGENT_ID, 0, 0x12, ALLOW)
+        guest.call(BASE, BASE_SET_PROTOCOL_PERMISSIONS, LINUX_RESPONSE_BUFFER, AGENT_ID, 0, 0x80, ALLOW)
                 .assertStatus(ScmiStatus.NOT_FOUND);
         guest.call(BASE, BASE_SET_PROTOCOL_PERMISSIONS, LINUX_RESPONSE_BUFFER, AGENT_ID + 1, 0, CLOCK, ALLOW)
                 .assertStatus(ScmiStatus.NOT_FOUND);
@@ -235,7 +238,7 @@ class BaseProtocolIT extends OneGuest {
 
     @Test
     void unknownProtocolsAreNotSupported() throws Exception {
-        for (int protocol : new int[] {0x00, 0x12, 0x13, 0x16, 0x80, 0xFF}) {
+        for (int protocol : new int[] {0x00, 0x13, 0x18, 0x80, 0xFF}) {
             guest.call(protocol, PROTOCOL_VERSION, ONE_WORD_REPLY).assertStatus(ScmiStatus.NOT_SUPPORTED);
         }
     }

@@ -11,8 +11,11 @@ import org.scmi.api.ScmiHeader;
 public final class Scmi {
     public static final int BASE = 0x10;
     public static final int POWER = 0x11;
+    public static final int SYSTEM = 0x12;
     public static final int CLOCK = 0x14;
     public static final int SENSOR = 0x15;
+    public static final int RESET = 0x16;
+    public static final int VOLTAGE = 0x17;
     public static final int PINCTRL = 0x19;
 
     /** Messages every protocol has. */

@@ -7,13 +7,16 @@ import static org.scmi.launcher.e2e.Scmi.CLOCK;
 import static org.scmi.launcher.e2e.Scmi.CLOCK_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.CLOCK_RATE_GET;
 import static org.scmi.launcher.e2e.Scmi.LINUX_RESPONSE_BUFFER;
+import static org.scmi.launcher.e2e.Scmi.PINCTRL;
 import static org.scmi.launcher.e2e.Scmi.POWER;
 import static org.scmi.launcher.e2e.Scmi.POWER_DOMAIN_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
+import static org.scmi.launcher.e2e.Scmi.RESET;
 import static org.scmi.launcher.e2e.Scmi.RESPONSE_PREFIX;
 import static org.scmi.launcher.e2e.Scmi.SENSOR;
 import static org.scmi.launcher.e2e.Scmi.SENSOR_DESCRIPTION_GET;
 import static org.scmi.launcher.e2e.Scmi.SHORT_NAME;
+import static org.scmi.launcher.e2e.Scmi.VOLTAGE;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,6 +30,9 @@ import org.scmi.linux.LinuxException;
 final class Views {
     /** PROTOCOL_ATTRIBUTES count fields: power and clock bits 15:0, sensor bits 15:0. */
     private static final int COUNT_MASK = 0xFFFF;
+    /** RESET_DOMAIN_ATTRIBUTES, VOLTAGE_DOMAIN_ATTRIBUTES and PINCTRL_ATTRIBUTES share message id 3. */
+    private static final int DOMAIN_ATTRIBUTES = 0x3;
+    private static final int PIN_GROUPS_SHIFT = 16;
     /** The count of returned descriptors in a SENSOR_DESCRIPTION_GET reply: bits 11:0. */
     private static final int RETURNED_MASK = 0xFFF;
     /** Bytes of a sensor descriptor before its optional extended attributes. */
@@ -49,16 +55,44 @@ final class Views {
         return names(guest, POWER, RESPONSE_PREFIX + 16, POWER_DOMAIN_ATTRIBUTES, RESPONSE_PREFIX + 20);
     }
 
+    /** The reset domain names (short, at most 15 characters) the guest sees, in its domain id order. */
+    static List<String> resetDomains(ScmiGuest guest) throws LinuxException {
+        return names(guest, RESET, RESPONSE_PREFIX + 4, DOMAIN_ATTRIBUTES, RESPONSE_PREFIX + 24, 4);
+    }
+
+    /** The voltage domain names (short) the guest sees, in its domain id order. */
+    static List<String> voltageDomains(ScmiGuest guest) throws LinuxException {
+        return names(guest, VOLTAGE, RESPONSE_PREFIX + 4, DOMAIN_ATTRIBUTES, RESPONSE_PREFIX + 20);
+    }
+
+    /** The names (short) of the pins, groups or functions ({@code selector} 0, 1, 2) the guest sees. */
+    static List<String> pinctrl(ScmiGuest guest, int selector) throws LinuxException {
+        Response attributes = guest.call(PINCTRL, PROTOCOL_ATTRIBUTES, RESPONSE_PREFIX + 8);
+        int count = selector == 0 ? attributes.value(0) & COUNT_MASK
+                : selector == 1 ? attributes.value(0) >>> PIN_GROUPS_SHIFT : attributes.value(1) & COUNT_MASK;
+        List<String> names = new ArrayList<>();
+        for (int id = 0; id < count; id++) {
+            names.add(name(guest.call(PINCTRL, DOMAIN_ATTRIBUTES, RESPONSE_PREFIX + 20, id, selector).bytes(), 3));
+        }
+        return names;
+    }
+
     /**
      * The names of a protocol's resources as a driver reads them: the count from
      * PROTOCOL_ATTRIBUTES, then each resource's attributes, whose short name follows the attributes word.
      */
     private static List<String> names(ScmiGuest guest, int protocol, int attributesReply, int describe,
             int describeReply) throws LinuxException {
+        return names(guest, protocol, attributesReply, describe, describeReply, 3);
+    }
+
+    /** {@link #names(ScmiGuest, int, int, int, int)} with the name at word {@code nameWord} of the reply. */
+    private static List<String> names(ScmiGuest guest, int protocol, int attributesReply, int describe,
+            int describeReply, int nameWord) throws LinuxException {
         List<String> names = new ArrayList<>();
         int count = guest.call(protocol, PROTOCOL_ATTRIBUTES, attributesReply).value(0) & COUNT_MASK;
         for (int id = 0; id < count; id++) {
-            names.add(name(guest.call(protocol, describe, describeReply, id).bytes(), 3));
+            names.add(name(guest.call(protocol, describe, describeReply, id).bytes(), nameWord));
         }
         return names;
     }

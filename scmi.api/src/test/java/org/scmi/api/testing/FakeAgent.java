@@ -32,6 +32,11 @@ public final class FakeAgent implements Agent {
         this(id, name, eventChannel, AgentView.EVERYTHING);
     }
 
+    /** An agent that sees the whole board, trusted by its profile or not. */
+    public FakeAgent(int id, String name, boolean eventChannel, boolean trusted) {
+        this(id, name, eventChannel, trusted ? Views.TRUSTED : AgentView.EVERYTHING);
+    }
+
     /** An agent whose profile gives it {@code view}. */
     public FakeAgent(int id, String name, boolean eventChannel, AgentView view) {
         this.id = id;

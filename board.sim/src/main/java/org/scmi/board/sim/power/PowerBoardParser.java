@@ -3,12 +3,12 @@ package org.scmi.board.sim.power;
 import com.google.gson.JsonElement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerState;
 import org.scmi.board.sim.file.BoardFileException;
+import org.scmi.board.sim.file.EntryNames;
 import org.scmi.board.sim.file.JsonFields;
 
 /**
@@ -37,18 +37,12 @@ final class PowerBoardParser {
 
     static List<SimulatedDomain> parse(JsonFields board) throws BoardFileException {
         List<SimulatedDomain> domains = new ArrayList<>();
-        Set<String> keys = new HashSet<>();
-        Set<String> names = new HashSet<>();
+        EntryNames taken = new EntryNames("domain");
         for (JsonFields entry : board.objects(ARRAY)) {
             entry.onlyFields(FIELDS);
-            String name = entry.string("name");
-            String key = entry.string("key", name);
-            if (!names.add(name)) {
-                throw entry.error("name", "\"" + name + "\" names another domain too");
-            }
-            if (!keys.add(key)) {
-                throw entry.error("key", "\"" + key + "\" is the key of another domain too");
-            }
+            EntryNames.Named named = taken.take(entry);
+            String name = named.name();
+            String key = named.key();
             List<Integer> states = entry.has("states") ? states(entry) : List.of(PowerState.ON, PowerState.OFF);
             int initial = entry.has("state") ? state(entry, "state", entry.value("state"))
                     : states.getFirst();

@@ -3,18 +3,25 @@ package org.scmi.itest.live;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import org.scmi.api.ScmiStatus;
 
 /**
  * Guests sending continuously, one thread each, as Linux does while it reads its sensors and
- * clocks: a sensor read, a clock rate get, a power state get, a pin's drive strength and a
- * BASE_DISCOVER_AGENT of itself per round. The first guest also switches a clock rate and a power domain every few rounds, so
- * that every guest subscribed to them receives notifications. Every answer is checked: what
- * failed (any status but SUCCESS, a wrong agent id, an answer lost or doubled) is recorded. The
- * timelines (when each request was served, how long it took) hold the reads and gets only: the
- * switches are there to raise notifications, and take as long as the simulated hardware does.
+ * clocks: a sensor read, a clock rate get, a power state get, a system power state get, a reset
+ * domain's attributes, a supply's level, a pin's drive strength and a BASE_DISCOVER_AGENT of itself
+ * per round. The first guest also switches a clock rate, a power domain and a supply's level every
+ * few rounds, and keeps an asynchronous reset of a domain under way (a new one as soon as the last
+ * completed), so that every guest subscribed to them receives notifications, the first guest
+ * delayed responses, and a swap of the reset protocol finds a reset in progress. Every answer is
+ * checked: what failed (any status but SUCCESS, a wrong agent id, an answer lost or doubled) is
+ * recorded, and the asynchronous resets accepted are counted, for the delayed responses that must
+ * follow. The timelines (when each request was served, how long it took) hold the reads and gets
+ * only: the switches are there to raise notifications, and take as long as the simulated hardware
+ * does.
  */
 final class GuestLoad {
     static final int SOC_TEMP = 0;
@@ -25,6 +32,12 @@ final class GuestLoad {
     static final int READ_PIN = 12;
     static final int CPU_LOW = 600_000_000;
     static final int CPU_HIGH = 800_000_000;
+    /** The default board's gpu_rst: reset asynchronously in 50 ms. */
+    static final int GPU_RESET = 1;
+    /** The default board's vdd_cpu and two of its levels. */
+    static final int CPU_SUPPLY = 0;
+    static final int CPU_SUPPLY_LOW = 800_000;
+    static final int CPU_SUPPLY_HIGH = 1_000_000;
     private static final int SWITCH_EVERY = 20;
     private static final long PAUSE_NANOS = 200_000;
 
@@ -53,6 +66,7 @@ final class GuestLoad {
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final List<Timeline> timelines = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final Map<String, Long> asynchronousResets = new ConcurrentHashMap<>();
     private volatile boolean running;
 
     /** @param agentIds each guest's agent id, which BASE_DISCOVER_AGENT must keep reporting */
@@ -85,6 +99,11 @@ final class GuestLoad {
         return failures;
     }
 
+    /** How many asynchronous resets the guest had accepted, each owing it a RESET_COMPLETE. */
+    long asynchronousResets(LiveGuest guest) {
+        return asynchronousResets.getOrDefault(guest.name(), 0L);
+    }
+
     long requests() {
         return timelines.stream().mapToLong(t -> t.size).sum();
     }
@@ -106,11 +125,15 @@ final class GuestLoad {
     }
 
     private void run(LiveGuest guest, int agentId, boolean switcher, Timeline timeline) {
+        long completedBefore = guest.events(Scmi.RESET_COMPLETE);
         try {
             for (int round = 0; running; round++) {
                 expect(guest, timeline, Scmi.SENSOR, Scmi.SENSOR_READING_GET, SOC_TEMP, 0);
                 expect(guest, timeline, Scmi.CLOCK, Scmi.CLOCK_RATE_GET, CPU_CLOCK);
                 expect(guest, timeline, Scmi.POWER, Scmi.POWER_STATE_GET, GPU_DOMAIN);
+                expect(guest, timeline, Scmi.SYSTEM, Scmi.SYSTEM_POWER_STATE_GET);
+                expect(guest, timeline, Scmi.RESET, Scmi.RESET_DOMAIN_ATTRIBUTES, GPU_RESET);
+                expect(guest, timeline, Scmi.VOLTAGE, Scmi.VOLTAGE_LEVEL_GET, CPU_SUPPLY);
                 expect(guest, timeline, Scmi.PINCTRL, Scmi.PINCTRL_SETTINGS_GET, READ_PIN, Scmi.DRIVE_STRENGTH);
                 LiveGuest.Answer self = expect(guest, timeline, Scmi.BASE, Scmi.BASE_DISCOVER_AGENT, Scmi.CALLER);
                 if (self.succeeded() && self.word(0) != agentId) {
@@ -121,6 +144,14 @@ final class GuestLoad {
                     expect(guest, null, Scmi.CLOCK, Scmi.CLOCK_RATE_SET, 0, CPU_CLOCK, high ? CPU_HIGH : CPU_LOW, 0);
                     expect(guest, null, Scmi.POWER, Scmi.POWER_STATE_SET, 0, DSP_DOMAIN,
                             high ? Scmi.POWER_ON : Scmi.POWER_OFF);
+                    expect(guest, null, Scmi.VOLTAGE, Scmi.VOLTAGE_LEVEL_SET, CPU_SUPPLY, 0,
+                            high ? CPU_SUPPLY_HIGH : CPU_SUPPLY_LOW);
+                }
+                boolean resetCompleted = guest.events(Scmi.RESET_COMPLETE) - completedBefore
+                        >= asynchronousResets(guest);
+                if (switcher && resetCompleted && expect(guest, null, Scmi.RESET, Scmi.RESET_COMMAND, GPU_RESET,
+                        Scmi.RESET_AUTONOMOUS | Scmi.RESET_ASYNC, Scmi.COLD_RESET).succeeded()) {
+                    asynchronousResets.merge(guest.name(), 1L, Long::sum);
                 }
                 LockSupport.parkNanos(PAUSE_NANOS);
             }

@@ -4,8 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -50,6 +52,7 @@ final class LiveGuest implements AutoCloseable {
     private final VhostUserFrontend frontend;
     private final Map<Integer, Long> lastEventNanos = new ConcurrentHashMap<>();
     private final Map<Integer, Long> eventCounts = new ConcurrentHashMap<>();
+    private final List<String> failedDelayedResponses = new CopyOnWriteArrayList<>();
     private int token;
 
     private LiveGuest(String name, Configuration configuration, VhostUserFrontend frontend) {
@@ -123,13 +126,20 @@ final class LiveGuest implements AutoCloseable {
         return answer;
     }
 
-    /** Reads the events delivered so far and gives their buffers back. */
+    /**
+     * Reads the events delivered so far and gives their buffers back; a delayed response that does
+     * not report SUCCESS is recorded as a failure.
+     */
     void takeEvents() throws WrongAnswer {
         int taken = 0;
         for (byte[] event; (event = frontend.pollEvent()) != null; taken++) {
             int key = Scmi.eventOf(event);
             lastEventNanos.put(key, System.nanoTime());
             eventCounts.merge(key, 1L, Long::sum);
+            if (Scmi.isDelayedResponse(event) && Scmi.words(event).getInt(4) != ScmiStatus.SUCCESS.code()) {
+                failedDelayedResponses.add(name + ": " + Scmi.describeEvent(key) + " reported "
+                        + ScmiStatus.of(Scmi.words(event).getInt(4)));
+            }
         }
         if (taken > 0) {
             try {
@@ -147,6 +157,11 @@ final class LiveGuest implements AutoCloseable {
 
     long events(int key) {
         return eventCounts.getOrDefault(key, 0L);
+    }
+
+    /** The delayed responses that reported a failure. */
+    List<String> failedDelayedResponses() {
+        return failedDelayedResponses;
     }
 
     @Override

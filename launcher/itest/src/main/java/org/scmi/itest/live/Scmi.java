@@ -2,6 +2,7 @@ package org.scmi.itest.live;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.scmi.api.MessageType;
 import org.scmi.api.ScmiHeader;
 
 /** The SCMI facts the live tests speak: protocol, message and notification ids, and LE words. */
@@ -10,6 +11,9 @@ final class Scmi {
     static final int POWER = 0x11;
     static final int CLOCK = 0x14;
     static final int SENSOR = 0x15;
+    static final int SYSTEM = 0x12;
+    static final int RESET = 0x16;
+    static final int VOLTAGE = 0x17;
     static final int PINCTRL = 0x19;
 
     static final int PROTOCOL_VERSION = 0x0;
@@ -29,6 +33,15 @@ final class Scmi {
     static final int SENSOR_CONFIG_GET = 0x9;
     static final int SENSOR_CONFIG_SET = 0xA;
     static final int SENSOR_CONTINUOUS_UPDATE_NOTIFY = 0xB;
+    static final int SYSTEM_POWER_STATE_GET = 0x4;
+    static final int SYSTEM_POWER_STATE_NOTIFY = 0x5;
+    static final int RESET_DOMAIN_ATTRIBUTES = 0x3;
+    static final int RESET_COMMAND = 0x4;
+    static final int RESET_NOTIFY = 0x5;
+    static final int VOLTAGE_CONFIG_SET = 0x5;
+    static final int VOLTAGE_CONFIG_GET = 0x6;
+    static final int VOLTAGE_LEVEL_SET = 0x7;
+    static final int VOLTAGE_LEVEL_GET = 0x8;
     static final int PINCTRL_SETTINGS_GET = 0x5;
     static final int PINCTRL_SETTINGS_CONFIGURE = 0x6;
     static final int PINCTRL_REQUEST = 0x7;
@@ -41,25 +54,57 @@ final class Scmi {
     static final int POWER_STATE_CHANGED = event(POWER, 0x0);
     static final int CLOCK_RATE_CHANGED = event(CLOCK, 0x0);
     static final int SENSOR_UPDATE = event(SENSOR, 0x1);
+    static final int SYSTEM_POWER_STATE_NOTIFIER = event(SYSTEM, 0x0);
+    static final int RESET_ISSUED = event(RESET, 0x0);
+    /** RESET_COMPLETE, the delayed response of an asynchronous RESET. */
+    static final int RESET_COMPLETE = delayedResponse(RESET, RESET_COMMAND);
 
     /** BASE_DISCOVER_AGENT agent_id meaning "the caller". */
     static final int CALLER = 0xFFFF_FFFF;
     static final int POWER_ON = 0x0000_0000;
     static final int POWER_OFF = 0x4000_0000;
     static final int NOTIFY_ON = 1;
+    /** RESET flags: autonomous, explicit assert, asynchronous; reset_state 0: the architectural cold reset. */
+    static final int RESET_AUTONOMOUS = 1;
+    static final int RESET_ASSERT = 1 << 1;
+    static final int RESET_ASYNC = 1 << 2;
+    static final int COLD_RESET = 0;
+    /** VOLTAGE_CONFIG_SET modes. */
+    static final int VOLTAGE_ON = 0x7;
+    static final int VOLTAGE_OFF = 0x0;
 
     private Scmi() {
     }
 
     /** A key for one notification of one protocol. */
     static int event(int protocolId, int notificationId) {
-        return protocolId << 8 | notificationId;
+        return eventKey(MessageType.NOTIFICATION.value(), protocolId, notificationId);
     }
 
-    /** The key of the notification an event message carries (header word first). */
+    /** A key for the delayed responses to one command of one protocol. */
+    static int delayedResponse(int protocolId, int messageId) {
+        return eventKey(MessageType.DELAYED_RESPONSE.value(), protocolId, messageId);
+    }
+
+    /** The key of the notification or delayed response an event message carries (header word first). */
     static int eventOf(byte[] message) {
         ScmiHeader header = ScmiHeader.decode(words(message).getInt(0));
-        return event(header.protocolId(), header.messageId());
+        return eventKey(header.type(), header.protocolId(), header.messageId());
+    }
+
+    /** Whether an event message (header word first) is a delayed response. */
+    static boolean isDelayedResponse(byte[] message) {
+        return ScmiHeader.decode(words(message).getInt(0)).type() == MessageType.DELAYED_RESPONSE.value();
+    }
+
+    /** An event key as text, for messages. */
+    static String describeEvent(int key) {
+        String kind = key >>> 16 == MessageType.NOTIFICATION.value() ? "notification" : "delayed response to message";
+        return String.format("protocol 0x%02x %s 0x%x", key >>> 8 & 0xFF, kind, key & 0xFF);
+    }
+
+    private static int eventKey(int type, int protocolId, int messageId) {
+        return type << 16 | protocolId << 8 | messageId;
     }
 
     static byte[] command(int protocolId, int messageId, int token, int... parameters) {

@@ -39,7 +39,8 @@ class SwapBenchmarkTest extends LiveRigTest {
         List<String> report = new ArrayList<>();
         report.add("Swap benchmark: `update` of each bundle under load, " + ROUNDS + " times each, " + GUESTS
                 + " vhost-user guests sending continuously (sensor read, clock rate get, power state get, "
-                + "pin settings get, agent discovery; notifications subscribed; waits are of these requests)");
+                + "system power state get, reset domain attributes, supply level get, pin settings get, "
+                + "agent discovery; notifications subscribed; waits are of these requests)");
         report.add("run " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " on " + machine());
         report.add(String.format(Locale.ROOT, "without updates: %d requests in %d ms, p99 %.2f ms, longest %.2f ms",
                 baseline.requests(), BASELINE_MS, millis(baseline.p99Nanos()), millis(baseline.longestNanos())));
@@ -48,8 +49,8 @@ class SwapBenchmarkTest extends LiveRigTest {
         report.add("");
         report.add(String.format("%-12s %8s %14s %18s %13s %9s", "BUNDLE", "UPDATES", "SERVED DURING",
                 "LONGEST WAIT (ms)", "VS NO UPDATE", "FAILURES"));
-        for (String bundle : List.of("scmi.base", "scmi.power", "scmi.clock", "scmi.sensor", "scmi.pinctrl",
-                "board.sim")) {
+        for (String bundle : List.of("scmi.base", "scmi.power", "scmi.clock", "scmi.sensor", "scmi.system",
+                "scmi.reset", "scmi.voltage", "scmi.pinctrl", "board.sim")) {
             long served = 0;
             long longest = 0;
             int failed = 0;
