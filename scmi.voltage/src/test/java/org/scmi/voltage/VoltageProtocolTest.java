@@ -184,6 +184,7 @@ class VoltageProtocolTest {
     @Test
     void anAgentSeesOnlyTheDomainsItsProfileListsUnderItsOwnIds() throws Exception {
         FakeAgent io = new FakeAgent(4, "io", true, Views.listing(ResourceKind.VOLTAGE_DOMAINS, "vdd_io_long_supply_name"));
+        voltage.bindAgentDirectory(new FakeDirectory(guest1, guest2, noEvents, io));
         assertArrayEquals(words(0, 1), call(voltage, io, 0x1));
         assertArrayEquals(Le.bytes().u32(0).u32(0).name("vdd_io_long_supply_name", 64).toArray(), call(voltage, io, 0x9, 0));
         for (int message : new int[] {0x3, 0x6, 0x8, 0x9}) {
