@@ -70,6 +70,19 @@ public interface ScmiProtocol {
     }
 
     /**
+     * BASE_RESET_AGENT_CONFIGURATION with its "reset permissions" flag: as {@link #resetAgent(int)},
+     * and with {@code resetPermissions} also return what other agents denied this agent through
+     * this protocol (the pins a trusted agent denied it) to the default, allowed. The platform
+     * passes {@code true} only for a request of a trusted agent. The default resets the
+     * configuration alone, for protocols whose permissions come from profiles only.
+     *
+     * @since 1.1
+     */
+    default void resetAgent(int agentId, boolean resetPermissions) {
+        resetAgent(agentId);
+    }
+
+    /**
      * The resources this protocol offers, in the board's numbering, so that profiles can be
      * checked against the board and administrators can see them. Empty for a protocol without
      * resources.

@@ -5,7 +5,9 @@
  *
  * <p>Versions: 1.1 added agent views ({@code Agent.view()}, {@code Agent.trusted()},
  * {@code AgentView}, {@code ResourceKind}, {@code ResourceSelection}) and the board's resources and
- * votes for profiles and administration ({@code ScmiProtocol.resources()}, {@code ScmiProtocol.votes()}).
+ * votes for profiles and administration ({@code ScmiProtocol.resources()}, {@code ScmiProtocol.votes()}), and
+ * the "reset permissions" flag of BASE_RESET_AGENT_CONFIGURATION for protocols
+ * ({@code ScmiProtocol.resetAgent(int, boolean)}).
  *
  * <p>Wire values are little-endian 32-bit words (SCMI v3.2, DEN0056E). Readers and writers in
  * this package are the only place request and reply bytes are decoded and encoded.

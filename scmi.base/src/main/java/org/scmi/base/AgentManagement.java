@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * configuration, which the specification requires to undo every setting the agent made: each
  * registered protocol's {@link ScmiProtocol#resetAgent} runs and Base drops the agent's error
  * subscription. A trusted agent may reset another agent the same way; an untrusted one does not
- * see other agents. The "reset permissions" flag adds nothing, since an agent's permissions never
- * leave its profile.
+ * see other agents. The "reset permissions" flag reaches every protocol
+ * ({@link ScmiProtocol#resetAgent(int, boolean)}) from a trusted agent only: it undoes what other
+ * agents denied the target through a protocol (pins), which an untrusted agent may not undo for
+ * itself; its flag is logged and its configuration reset. What profiles give never changes.
  */
 final class AgentManagement {
     private static final Logger LOG = LoggerFactory.getLogger(AgentManagement.class);
@@ -48,7 +50,7 @@ final class AgentManagement {
         boolean allow = command.allow();
         String what = String.format("%s access of agent %d to device %d", allow ? "allow" : "deny", target.id(),
                 Integer.toUnsignedLong(command.deviceId()));
-        throw request.agent().view().trusted() ? noDevice(command.deviceId(), what) : denied(request.agent(), what);
+        throw request.agent().trusted() ? noDevice(command.deviceId(), what) : denied(request.agent(), what);
     }
 
     void setProtocolPermissions(ScmiRequest request) throws ScmiException {
@@ -65,20 +67,21 @@ final class AgentManagement {
         }
         String what = String.format("%s access of agent %d to protocol 0x%02x of device %d", allow ? "allow" : "deny",
                 target.id(), protocolId, Integer.toUnsignedLong(command.deviceId()));
-        throw request.agent().view().trusted() ? noDevice(command.deviceId(), what) : denied(request.agent(), what);
+        throw request.agent().trusted() ? noDevice(command.deviceId(), what) : denied(request.agent(), what);
     }
 
     void resetAgentConfiguration(ScmiRequest request) throws ScmiException {
         BaseCodec.AgentReset command = BaseCodec.AgentReset.read(request.parameters());
         Agent target = target(command.agentId(), request.agent());
-        boolean resetPermissions = command.resetPermissions();
-        if (target.id() != request.agent().id() && !request.agent().view().trusted()) {
+        boolean trusted = request.agent().trusted();
+        if (target.id() != request.agent().id() && !trusted) {
             throw denied(request.agent(), "reset the configuration of agent " + target.id());
         }
-        reset(target.id());
+        boolean resetPermissions = command.resetPermissions() && trusted;
+        reset(target.id(), resetPermissions);
         if (target.id() == request.agent().id()) {
-            LOG.info("Agent {} ({}) reset its configuration{}", target.id(), target.name(),
-                    resetPermissions ? " and permissions" : "");
+            LOG.info("Agent {} ({}) reset its configuration{}", target.id(), target.name(), resetPermissions
+                    ? " and permissions" : command.resetPermissions() ? " (not its permissions: it is not trusted)" : "");
         } else {
             LOG.info("Agent {} ({}) reset the configuration of agent {} ({}){}", request.agent().id(),
                     request.agent().name(), target.id(), target.name(), resetPermissions ? " and permissions" : "");
@@ -86,12 +89,12 @@ final class AgentManagement {
     }
 
     /** Every protocol forgets the agent's settings; one failing protocol does not stop the others. */
-    private void reset(int agentId) throws ScmiException {
+    private void reset(int agentId, boolean resetPermissions) throws ScmiException {
         errors.forget(agentId);
         int failed = 0;
         for (ScmiProtocol protocol : protocols.services()) {
             try {
-                protocol.resetAgent(agentId);
+                protocol.resetAgent(agentId, resetPermissions);
             } catch (RuntimeException e) {
                 failed++;
                 LOG.error("Agent {}: protocol 0x{} failed to reset the agent's configuration",

@@ -156,6 +156,17 @@ class AgentManagementTest {
 
         assertArrayEquals(new byte[0], returnValues(base, guestA, BASE_RESET_AGENT_CONFIGURATION, 1, 1));
         assertEquals(List.of(1, 1), clock.resets);
+        assertEquals(List.of(), clock.permissionResets, "an untrusted agent may not undo what was denied it");
+    }
+
+    @Test
+    void onlyATrustedAgentsPermissionsFlagReachesTheProtocols() throws ScmiException {
+        assertArrayEquals(new byte[0], returnValues(base, trustedA, BASE_RESET_AGENT_CONFIGURATION, 2, 1));
+        assertEquals(List.of(2), clock.permissionResets);
+        assertEquals(List.of(2), sensor.permissionResets);
+        assertArrayEquals(new byte[0], returnValues(base, trustedA, BASE_RESET_AGENT_CONFIGURATION, 2, 0));
+        assertEquals(List.of(2, 2), clock.resets);
+        assertEquals(List.of(2), clock.permissionResets, "without the flag, the configuration alone");
     }
 
     @Test

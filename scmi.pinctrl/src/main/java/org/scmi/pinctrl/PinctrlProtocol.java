@@ -138,9 +138,18 @@ public final class PinctrlProtocol implements ScmiProtocol {
     /** Puts back what the agent changed and ends its requests; the permissions it was given stay. */
     @Override
     public void resetAgent(int agentId) {
+        resetAgent(agentId, false);
+    }
+
+    /** With {@code resetPermissions} (a trusted agent's request), the pins denied the agent are allowed again. */
+    @Override
+    public void resetAgent(int agentId, boolean resetPermissions) {
         synchronized (changes) {
             settings.forget(agentId, resources);
             store.clear(agentId, PINCTRL_PROTOCOL_ID);
+            if (resetPermissions) {
+                claims.permit(agentId, resources.pins().entries(), true, resources);
+            }
         }
     }
 

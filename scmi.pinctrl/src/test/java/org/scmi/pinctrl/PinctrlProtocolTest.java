@@ -377,11 +377,17 @@ class PinctrlProtocolTest {
         assertStatus(ScmiStatus.INVALID_PARAMETERS, call(pinctrl, guest, RELEASE, 0, PIN), "the denial ended the request");
         assertArrayEquals(words(0, NONE, 1, DRIVE_STRENGTH, 4), call(pinctrl, guest, SETTINGS_GET, 0, DRIVE_STRENGTH));
         assertArrayEquals(words(0), configure(guest, 1, NONE, PIN, DRIVE_STRENGTH, 8));
-        // The agent's own reset does not undo what the platform decided.
+        // The agent's own reset does not undo what the platform decided, nor its permissions flag (untrusted).
         pinctrl.resetAgent(1);
+        pinctrl.resetAgent(1, false);
         assertStatus(ScmiStatus.DENIED, configure(guest, 0, NONE, PIN, DRIVE_STRENGTH, 8));
         assertArrayEquals(words(0), call(pinctrl, other, SET_PERMISSIONS, 1, UART0_GRP, GROUP | ALLOW));
         assertArrayEquals(words(0), configure(guest, 0, NONE, PIN, DRIVE_STRENGTH, 8));
+        // A trusted agent's reset of its permissions does.
+        assertArrayEquals(words(0), call(pinctrl, other, SET_PERMISSIONS, 1, UART0_GRP, GROUP));
+        pinctrl.resetAgent(1, true);
+        assertArrayEquals(words(0), configure(guest, 0, NONE, PIN, DRIVE_STRENGTH, 8));
+        assertArrayEquals(words(0), call(pinctrl, guest, REQUEST, UART0_GRP, GROUP));
 
         assertStatus(ScmiStatus.NOT_FOUND, call(pinctrl, other, SET_PERMISSIONS, 7, 0, PIN));
         assertStatus(ScmiStatus.NOT_FOUND, call(pinctrl, other, SET_PERMISSIONS, 0, 0, PIN));
