@@ -198,7 +198,8 @@ class AgentProfilesIT {
                     profiles);
             int id = Integer.parseInt(Views.agent(ivi, AGENT_CALLER).split(" ")[0]);
             String view = server.admin("view " + id);
-            assertTrue(view.contains("0x14 clock   clocks        1   gpu_clk   sim/gpu"), view);
+            assertTrue(view.contains("0x14 clock    clocks          1   gpu_clk   sim/gpu"), view);
+            assertTrue(view.contains("0x19 pinctrl  pinGroups       1   pwm0_grp  sim/pwm0"), view);
         }
     }
 
