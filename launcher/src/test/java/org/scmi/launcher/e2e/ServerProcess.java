@@ -178,11 +178,17 @@ public final class ServerProcess implements AutoCloseable {
         awaitReady(line -> line.endsWith(expected), expected);
     }
 
-    /** Waits for the line saying something is ready; fails with the output so far if it never comes. */
+    /**
+     * Waits for the line saying something is ready; fails with the output so far if it never comes,
+     * and stops the process then: a test that fails here never gets a server to close, and a server
+     * left running would slow every later test down.
+     */
     private void awaitReady(Predicate<String> ready, String expected) {
         if (!awaitLine(ready, START_TIMEOUT)) {
+            boolean alive = process.isAlive();
+            close();
             throw new AssertionError(name + " did not print '" + expected + "' within " + START_TIMEOUT
-                    + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")") + "; output:\n"
+                    + (alive ? "" : " (exited with " + process.exitValue() + ")") + "; output:\n"
                     + String.join("\n", output()));
         }
     }
