@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.ScmiStatus;
+import org.scmi.linux.LinuxException;
 
 /**
  * The whole Pin control protocol (0x19, v1.0) through the running server, with two guests: every
@@ -265,7 +266,7 @@ class PinctrlProtocolIT extends TwoGuests {
                 server.admin("configSet " + TRUSTED_PROFILE + " " + kind + " *");
             }
             server.admin("configSet " + TRUSTED_PROFILE + " trusted true");
-            b = reconnectUntilTrusted(b);
+            reconnectUntilTrusted();
             b.call(PINCTRL, SET_PERMISSIONS, STATUS_ONLY, AGENT_A, LOW_GRP, GROUP).assertValues(NOTHING);
             configure(a, 1, PIN, DRIVE_STRENGTH, 8).assertStatus(ScmiStatus.DENIED);
             a.call(PINCTRL, REQUEST, STATUS_ONLY, 0, PIN).assertStatus(ScmiStatus.DENIED);
@@ -314,17 +315,31 @@ class PinctrlProtocolIT extends TwoGuests {
      * Connects guest B again until the profile that trusts it has reached the server: a profile
      * applies when a guest's driver starts the device.
      */
-    private ScmiGuest reconnectUntilTrusted(ScmiGuest guest) throws Exception {
+    private void reconnectUntilTrusted() throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        ScmiGuest connected = guest;
-        while (connected.call(PINCTRL, SET_PERMISSIONS, STATUS_ONLY, AGENT_A, 0, PIN | ALLOW).status()
+        while (b.call(PINCTRL, SET_PERMISSIONS, STATUS_ONLY, AGENT_A, 0, PIN | ALLOW).status()
                 != ScmiStatus.SUCCESS.code()) {
-            assertTrue(System.nanoTime() < deadline, "the trusted agent's profile never took effect");
+            assertTrue(System.nanoTime() < deadline, "the trusted agent's profile never took effect: "
+                    + server.admin("profiles") + server.admin("guests"));
             Thread.sleep(50);
-            connected.close();
-            connected = server.connectB();
+            // The field is what the test's clean-up closes: it never holds a closed guest.
+            ScmiGuest old = b;
+            b = null;
+            old.close();
+            b = connectBOnceTheOldConnectionIsGone(deadline);
         }
-        return connected;
+    }
+
+    /** The server refuses a second guest for a connected agent until it has seen the first one go. */
+    private ScmiGuest connectBOnceTheOldConnectionIsGone(long deadline) throws Exception {
+        while (true) {
+            try {
+                return server.connectB();
+            } catch (LinuxException refused) {
+                assertTrue(System.nanoTime() < deadline, "guest B could not connect again: " + refused);
+                Thread.sleep(50);
+            }
+        }
     }
 
     /** SETTINGS_CONFIGURE without a function: identifier, 0xFFFFFFFF, attributes, then type/value pairs. */
