@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Linux system calls through FFM. Each call captures errno and throws {@link LinuxException} on
  * failure; EINTR is retried where the call is restartable. Layouts are those of the LP64 ABIs
- * (x86_64 and arm64 share them for every struct used here).
+ * (x86_64 and arm64 share them for every struct used here but {@code struct epoll_event}, which
+ * x86_64 packs).
  */
 public final class Linux {
     public static final int PROT_READ = 0x1;
@@ -35,6 +36,7 @@ public final class Linux {
     public static final int MFD_CLOEXEC = 0x1;
     public static final int AF_UNIX = 1;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
     public static final int SCM_RIGHTS = 1;
@@ -46,6 +48,16 @@ public final class Linux {
     public static final short POLLERR = 0x8;
     public static final short POLLHUP = 0x10;
     public static final short POLLNVAL = 0x20;
+    public static final int EPOLLIN = 0x1;
+    public static final int EPOLLERR = 0x8;
+    public static final int EPOLLHUP = 0x10;
+    /** Reports the fd once, then disables it until {@link #epollRearm}. */
+    public static final int EPOLLONESHOT = 1 << 30;
+    static final int EPOLL_CLOEXEC = 0x80000;
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
+    static final int EPOLL_CTL_MOD = 3;
+    static final int F_DUPFD_CLOEXEC = 1030;
 
     /** Most fds one message may carry (vhost-user: VHOST_MEMORY_BASELINE_NREGIONS). */
     public static final int MAX_FDS_PER_MESSAGE = 8;
@@ -70,6 +82,19 @@ public final class Linux {
     static final long CMSG_HEADER = 16;
     static final StructLayout POLLFD = MemoryLayout.structLayout(
             JAVA_INT.withName("fd"), JAVA_SHORT.withName("events"), JAVA_SHORT.withName("revents"));
+    /**
+     * struct epoll_event: a u32 of events and a u64 of caller data, packed on x86_64 (12 bytes)
+     * and naturally aligned elsewhere (16 bytes).
+     */
+    static final StructLayout EPOLL_EVENT = "amd64".equals(System.getProperty("os.arch"))
+            ? MemoryLayout.structLayout(JAVA_INT.withName("events"),
+                    JAVA_LONG.withByteAlignment(4).withName("data"))
+            : MemoryLayout.structLayout(JAVA_INT.withName("events"), MemoryLayout.paddingLayout(4),
+                    JAVA_LONG.withName("data"));
+    private static final long EPOLL_EVENTS_OFFSET =
+            EPOLL_EVENT.byteOffset(MemoryLayout.PathElement.groupElement("events"));
+    private static final long EPOLL_DATA_OFFSET = EPOLL_EVENT.byteOffset(MemoryLayout.PathElement.groupElement("data"));
+    private static final ValueLayout.OfLong EPOLL_DATA = JAVA_LONG.withByteAlignment(4);
     static final int SOCKADDR_UN_SIZE = 110;
     static final int SUN_PATH_MAX = 108;
 
@@ -100,6 +125,13 @@ public final class Linux {
     private static final MethodHandle CHMOD = call("chmod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RENAME = call("rename", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETPID = call("getpid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle FCNTL_INT = call("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle EPOLL_CREATE1 = call("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = call("epoll_ctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = call("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 
     private Linux() {
     }
@@ -130,6 +162,7 @@ public final class Linux {
         final MemorySegment callState = arena.allocate(CALL_STATE);
         final MemorySegment counter = arena.allocate(JAVA_LONG);
         private MemorySegment pollfds = arena.allocate(POLLFD, 4);
+        private MemorySegment epollEvents = arena.allocate(EPOLL_EVENT, 1);
 
         static Scratch get() {
             return OF_THREAD.get();
@@ -140,6 +173,13 @@ public final class Linux {
                 pollfds = arena.allocate(POLLFD, count);
             }
             return pollfds;
+        }
+
+        MemorySegment epollEvents(int count) {
+            if (epollEvents.byteSize() < count * EPOLL_EVENT.byteSize()) {
+                epollEvents = arena.allocate(EPOLL_EVENT, count);
+            }
+            return epollEvents;
         }
     }
 
@@ -318,6 +358,18 @@ public final class Linux {
         return result;
     }
 
+    /** A second fd for the open file of {@code fd} (close-on-exec), valid until closed itself. */
+    public static int duplicate(int fd) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            return check("fcntl F_DUPFD_CLOEXEC", (int) FCNTL_INT.invokeExact(state, fd, F_DUPFD_CLOEXEC, 0), state);
+        } catch (LinuxException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     public static int getpid() {
         try (Arena arena = Arena.ofConfined()) {
             return (int) GETPID.invokeExact(callState(arena));
@@ -393,6 +445,88 @@ public final class Linux {
             }
             for (int i = 0; i < fds.length; i++) {
                 revents[i] = pollfds.get(JAVA_SHORT, i * POLLFD.byteSize() + 6);
+            }
+            return n;
+        } catch (LinuxException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---------------------------------------------------------------- epoll
+
+    /** A new epoll instance (close-on-exec); close it with {@link #close}. */
+    public static int epollCreate() throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            return check("epoll_create1", (int) EPOLL_CREATE1.invokeExact(state, EPOLL_CLOEXEC), state);
+        } catch (LinuxException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * Adds {@code fd} to the interest list of {@code epollFd}.
+     *
+     * @param events EPOLLIN and flags such as EPOLLONESHOT
+     * @param data what {@link #epollWait} returns for the fd
+     */
+    public static void epollAdd(int epollFd, int fd, int events, long data) throws LinuxException {
+        epollControl(EPOLL_CTL_ADD, epollFd, fd, events, data);
+    }
+
+    /** Enables a one-shot fd again, with new events and data. */
+    public static void epollRearm(int epollFd, int fd, int events, long data) throws LinuxException {
+        epollControl(EPOLL_CTL_MOD, epollFd, fd, events, data);
+    }
+
+    /** Removes {@code fd} from the interest list of {@code epollFd}. */
+    public static void epollRemove(int epollFd, int fd) throws LinuxException {
+        epollControl(EPOLL_CTL_DEL, epollFd, fd, 0, 0);
+    }
+
+    private static void epollControl(int operation, int epollFd, int fd, int events, long data) throws LinuxException {
+        Scratch scratch = Scratch.get();
+        MemorySegment state = scratch.callState;
+        try {
+            MemorySegment event = scratch.epollEvents(1);
+            event.set(JAVA_INT, EPOLL_EVENTS_OFFSET, events);
+            event.set(EPOLL_DATA, EPOLL_DATA_OFFSET, data);
+            check("epoll_ctl", (int) EPOLL_CTL.invokeExact(state, epollFd, operation, fd, event), state);
+        } catch (LinuxException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * Waits until fds of {@code epollFd} are ready, or the timeout passes.
+     *
+     * @param data receives each ready fd's data (at most {@code data.length} are returned)
+     * @param events receives each ready fd's events (same length as data)
+     * @param timeoutMillis -1 to wait forever
+     * @return the number of ready fds, 0 on timeout; EINTR counts as a timeout
+     */
+    public static int epollWait(int epollFd, long[] data, int[] events, int timeoutMillis) throws LinuxException {
+        Scratch scratch = Scratch.get();
+        MemorySegment state = scratch.callState;
+        try {
+            MemorySegment ready = scratch.epollEvents(data.length);
+            int n = (int) EPOLL_WAIT.invokeExact(state, epollFd, ready, data.length, timeoutMillis);
+            if (n < 0) {
+                if (errno(state) == Errno.EINTR) {
+                    return 0;
+                }
+                throw new LinuxException("epoll_wait", errno(state));
+            }
+            for (int i = 0; i < n; i++) {
+                long entry = i * EPOLL_EVENT.byteSize();
+                events[i] = ready.get(JAVA_INT, entry + EPOLL_EVENTS_OFFSET);
+                data[i] = ready.get(EPOLL_DATA, entry + EPOLL_DATA_OFFSET);
             }
             return n;
         } catch (LinuxException e) {
@@ -480,6 +614,64 @@ public final class Linux {
                 throw new LinuxException("connect " + path, errno);
             }
             return fd;
+        } catch (LinuxException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * The address of a datagram socket: a file system path, or a name in the abstract namespace
+     * when it starts with {@code @} (as NOTIFY_SOCKET may be), sized as connect(2) and bind(2) take it.
+     */
+    private static MemorySegment datagramAddress(Arena arena, String path) {
+        MemorySegment address = sockaddr(arena, path);
+        if (!path.startsWith("@")) {
+            return address;
+        }
+        address.set(ValueLayout.JAVA_BYTE, 2, (byte) 0);
+        // Abstract names are not terminated: the address's length is part of the name.
+        return address.asSlice(0, 2 + path.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    /**
+     * Sends one datagram to the Unix datagram socket {@code path} ({@code @name}: abstract
+     * namespace), the way sd_notify(3) talks to a service manager.
+     */
+    public static void sendUnixDatagram(String path, byte[] message) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            MemorySegment address = datagramAddress(arena, path);
+            int fd = check("socket", (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), state);
+            try {
+                check("connect " + path, (int) CONNECT.invokeExact(state, fd, address, (int) address.byteSize()), state);
+                MemorySegment datagram = arena.allocate(Math.max(1, message.length));
+                MemorySegment.copy(message, 0, datagram, ValueLayout.JAVA_BYTE, 0, message.length);
+                write(fd, datagram.asSlice(0, message.length));
+            } finally {
+                close(fd);
+            }
+        } catch (LinuxException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** A Unix datagram socket bound to {@code path} ({@code @name}: abstract namespace), read with read(2). */
+    public static int bindUnixDatagram(String path) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            MemorySegment address = datagramAddress(arena, path);
+            int fd = check("socket", (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), state);
+            try {
+                check("bind " + path, (int) BIND.invokeExact(state, fd, address, (int) address.byteSize()), state);
+                return fd;
+            } catch (LinuxException e) {
+                close(fd);
+                throw e;
+            }
         } catch (LinuxException e) {
             throw e;
         } catch (Throwable t) {

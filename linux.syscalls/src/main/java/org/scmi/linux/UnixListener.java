@@ -8,10 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A listening Unix stream socket at a path, for a server whose one thread accepts connections in a
- * loop until another thread {@linkplain #shutdown() shuts it down}. Failures that may pass (e.g.
- * out of fds) are logged and retried after a pause, so a transient one does not stop the server.
- * Removing the socket file is the owner's: only it knows whether the file is still its own.
+ * A listening Unix stream socket at a path, for a server that accepts connections in a loop (or
+ * each time {@link #fd()} is readable) until another thread {@linkplain #shutdown() shuts it down}.
+ * Failures that may pass (e.g. out of fds) are logged and retried after a pause, so a transient one
+ * does not stop the server. Removing the socket file is the owner's: only it knows whether the file
+ * is still its own.
  */
 public final class UnixListener implements AutoCloseable {
     /** File type bits of st_mode, and the type of a socket. */
@@ -82,6 +83,11 @@ public final class UnixListener implements AutoCloseable {
         } catch (InterruptedException e) {
             return false;
         }
+    }
+
+    /** The listening socket, to wait for connections with poll or epoll; readable when one is pending. */
+    public int fd() {
+        return fd;
     }
 
     /** Wakes a thread in {@link #accept()} (with EINVAL) and makes it and every later call return -1. */

@@ -3,7 +3,8 @@
  * protocol service that protocol bundles register on the whiteboard, and the agent a request
  * comes from with its {@link org.scmi.api.AgentView view}: what the agent's profile lets it see.
  *
- * <p>Versions: 1.1 added agent views ({@code Agent.view()}, {@code Agent.trusted()},
+ * <p>Versions: 1.2 let a {@link org.scmi.api.Reply} be written in place, into the buffer of the
+ * caller's choosing; 1.3 added agent views ({@code Agent.view()}, {@code Agent.trusted()},
  * {@code AgentView}, {@code ResourceKind}, {@code ResourceSelection}) and the board's resources and
  * votes for profiles and administration ({@code ScmiProtocol.resources()}, {@code ScmiProtocol.votes()}), and
  * the "reset permissions" flag of BASE_RESET_AGENT_CONFIGURATION for protocols
@@ -13,7 +14,7 @@
  * this package are the only place request and reply bytes are decoded and encoded.
  */
 @Export
-@Version("1.1.0")
+@Version("1.3.0")
 package org.scmi.api;
 
 import org.osgi.annotation.bundle.Export;

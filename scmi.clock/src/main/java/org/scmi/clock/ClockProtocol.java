@@ -48,6 +48,7 @@ import org.scmi.support.DirectoryReference;
 import org.scmi.support.DriverBindings;
 import org.scmi.support.Paging;
 import org.scmi.support.ResourceNotifications;
+import org.scmi.support.Subscriptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -381,21 +382,12 @@ public final class ClockProtocol implements ScmiProtocol {
 
     private void rateNotify(ScmiRequest request, Reply reply) throws ScmiException {
         Entry entry = seen(request).get(request.parameters().u32());
-        rateChanged.subscribe(request.agent().id(), entry, notifyEnable(request));
+        rateChanged.subscribe(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void changeRequestedNotify(ScmiRequest request, Reply reply) throws ScmiException {
         Entry entry = seen(request).get(request.parameters().u32());
-        changeRequested.subscribe(request.agent().id(), entry, notifyEnable(request));
-    }
-
-    private static boolean notifyEnable(ScmiRequest request) throws ScmiException {
-        int enable = request.parameters().u32();
-        if ((enable & ~NOTIFY_ENABLE) != 0) {
-            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved notify_enable bits: 0x"
-                    + Integer.toHexString(enable));
-        }
-        return enable == NOTIFY_ENABLE;
+        changeRequested.subscribe(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void possibleParentsGet(ScmiRequest request, Reply reply) throws ScmiException {

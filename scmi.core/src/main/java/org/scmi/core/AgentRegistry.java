@@ -65,6 +65,28 @@ public final class AgentRegistry implements AgentDirectory, GuestSessions {
         profiles.addListener(profileListener);
     }
 
+    /**
+     * A registry without agent profiles, for running the core outside a framework (tools, fuzzing):
+     * every guest sees everything and none is trusted.
+     */
+    public static AgentRegistry unrestricted() {
+        return new AgentRegistry(new ProfileSource() {
+            @Override
+            public Profiles current() {
+                return Profiles.UNRESTRICTED;
+            }
+
+            @Override
+            public void addListener(Consumer<Profiles> listener) {
+                listener.accept(Profiles.UNRESTRICTED);
+            }
+
+            @Override
+            public void removeListener(Consumer<Profiles> listener) {
+            }
+        });
+    }
+
     @Deactivate
     void deactivate() {
         profiles.removeListener(profileListener);
@@ -260,8 +282,18 @@ public final class AgentRegistry implements AgentDirectory, GuestSessions {
     }
 
     @Override
+    public Map<String, String> queueEngines(int agentId) {
+        ScmiDeviceSession session = session(agentId);
+        return session == null ? Map.of() : session.queueEngines();
+    }
+
+    private ScmiDeviceSession session(int agentId) {
+        return agent(agentId).map(agent -> ((GuestAgent) agent).session()).orElse(null);
+    }
+
+    @Override
     public boolean disconnect(int agentId) {
-        ScmiDeviceSession session = agent(agentId).map(agent -> ((GuestAgent) agent).session()).orElse(null);
+        ScmiDeviceSession session = session(agentId);
         if (session == null) {
             return false;
         }

@@ -39,17 +39,16 @@ final class EventQueue extends ServedQueue {
         }
     }
 
-    private final GuestAgent agent;
     private final GuestTransport transport;
     private final GuestFaults faults;
     private final IntSupplier notificationLimit;
     private final ArrayDeque<Event> pending = new ArrayDeque<>();
     private int pendingNotifications;
-    private final DescriptorChain chain = new DescriptorChain();
     private final byte[] header = new byte[VirtioScmi.HEADER_SIZE];
 
-    EventQueue(GuestAgent agent, GuestTransport transport, GuestFaults faults, IntSupplier notificationLimit) {
-        this.agent = agent;
+    EventQueue(GuestAgent agent, GuestTransport transport, GuestFaults faults, IntSupplier notificationLimit,
+            VirtqueueEngines engines) {
+        super(agent, VirtioScmi.EVENTQ, engines);
         this.transport = transport;
         this.faults = faults;
         this.notificationLimit = notificationLimit;
@@ -121,8 +120,8 @@ final class EventQueue extends ServedQueue {
         }
         try {
             while (true) {
-                while (!pending.isEmpty() && queue.next(chain)) {
-                    deliverFirst();
+                for (DescriptorChain chain; !pending.isEmpty() && (chain = queue.next()) != null; ) {
+                    deliverFirst(chain);
                 }
                 if (pending.isEmpty()) {
                     queue.disableNotifications(); // nothing to send: no need to hear of new buffers
@@ -142,20 +141,21 @@ final class EventQueue extends ServedQueue {
     }
 
     /** Writes the oldest event into the chain just taken, or omits it if it does not fit. */
-    private void deliverFirst() throws VirtqueueException {
+    private void deliverFirst(DescriptorChain chain) throws VirtqueueException {
         Event event = pending.removeFirst();
         if (event.isNotification()) {
             pendingNotifications--;
         }
-        if (event.size() > chain.writableLength()) {
+        long room = chain.writableLength();
+        if (event.size() > room) {
             queue.undoNext();
-            faults.chainRejected(VirtioScmi.EVENTQ, "buffer of " + chain.writableLength() + " bytes is too small for "
+            faults.chainRejected(VirtioScmi.EVENTQ, "buffer of " + room + " bytes is too small for "
                     + ScmiHeader.decode(event.header()) + " of " + event.size() + " bytes; event omitted");
             return;
         }
         WireWords.put(header, 0, event.header());
         chain.write(0, header, 0, VirtioScmi.HEADER_SIZE);
         chain.write(VirtioScmi.HEADER_SIZE, event.payload(), 0, event.payload().length);
-        queue.addUsed(chain.head(), event.size());
+        queue.addUsed(chain, event.size());
     }
 }

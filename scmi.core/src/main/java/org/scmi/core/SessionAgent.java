@@ -44,11 +44,6 @@ final class SessionAgent implements Agent {
         return session.sendEvent(header, payload);
     }
 
-    /** Counts one answered command on the agent. */
-    void answered(boolean succeeded) {
-        agent.answered(succeeded);
-    }
-
     @Override
     public String toString() {
         return agent.toString();

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,27 @@ class NotificationTest {
         board.push("temp", 30_000);
         assertNull(guest.next(100), "trip point 1 watches upward crossings only");
         assertNull(bystander.next(0), "the other guest did not subscribe");
+    }
+
+    /** Among many agents, one agent's read is a new value for the one agent whose trip point it crosses. */
+    @Test
+    void anotherAgentsReadCrossesTheSubscribersTripPointAmongManyAgents() throws Exception {
+        List<FakeAgent> others = new ArrayList<>();
+        for (int id = 3; id <= 64; id++) {
+            others.add(harness.agent(id, true));
+        }
+        board.set("temp", 40_000);
+        harness.call(bystander, 0x6, 0, 0);
+        harness.call(guest, 0x5, 0, trip(1, 1), 50_000, 0);
+        harness.call(guest, 0x4, 0, 1);
+
+        board.set("temp", 60_000);
+        harness.call(others.getLast(), 0x6, 0, 0);
+        assertArrayEquals(Le.words(1, 0, 1 << 16 | 1), guest.next(1000).payload());
+        assertNull(bystander.next(0), "an agent without trip points got an event");
+        for (FakeAgent other : others) {
+            assertNull(other.next(0), "agent " + other.id() + " got an event");
+        }
     }
 
     @Test
@@ -126,6 +149,14 @@ class NotificationTest {
     }
 
     @Test
+    void reservedBitsAreCheckedBeforeTripPointSupportByBothTripPointCommands() {
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0x4, 1, 2);
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0x5, 1, trip(0, 1) | 1 << 2, 0, 0);
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0x5, 1, trip(0, 1) | 1 << 12, 0, 0);
+        harness.fails(ScmiStatus.NOT_SUPPORTED, guest, 0x5, 1, trip(0, 1), 0, 0);
+    }
+
+    @Test
     void continuousUpdatesAtTheConfiguredIntervalUntilTurnedOff() throws Exception {
         board.set("accel", 1, 2, 3);
         // 10 ms: seconds 1, exponent -2.
@@ -194,7 +225,12 @@ class NotificationTest {
         harness.call(guest, 0xA, 2, 1 << 16 | 0x1E << 11 | 1 | 1 << 1);
         harness.call(guest, 0xB, 2, 1);
         assertNotNull(guest.next(1000));
+        assertTrue(harness.store.entries(0, SensorMessages.PROTOCOL_ID, SensorMonitor.LAST_VALUE).isEmpty(),
+                "last values stay in memory while the instance runs");
         harness.close();
+        assertEquals(40_000L, Long.parseLong(harness.store.entries(0, SensorMessages.PROTOCOL_ID,
+                SensorMonitor.LAST_VALUE).values().stream().filter(v -> v.equals("40000")).findFirst().orElse("0")),
+                "the stopped instance left the sensor's last value for its successor");
 
         try (Harness updated = new Harness(harness.store, board)) {
             FakeAgent sameGuest = updated.agent(1, true);

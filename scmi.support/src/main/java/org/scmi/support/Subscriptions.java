@@ -2,6 +2,8 @@ package org.scmi.support;
 
 import java.util.List;
 import java.util.function.Supplier;
+import org.scmi.api.ScmiException;
+import org.scmi.api.ScmiStatus;
 import org.scmi.api.state.AgentStateStore;
 
 /**
@@ -13,6 +15,8 @@ import org.scmi.api.state.AgentStateStore;
  */
 public final class Subscriptions {
     private static final String ON = "1";
+    /** notify_enable bit 0 of a notify command: subscribe; bits 31:1 are reserved. */
+    private static final int NOTIFY_ENABLE = 1;
 
     private final AgentStateStore store;
     private final int protocolId;
@@ -29,6 +33,19 @@ public final class Subscriptions {
         this.protocolId = protocolId;
         this.prefix = prefix;
         this.agents = agents;
+    }
+
+    /**
+     * Whether the notify_enable word of a notify command subscribes (bit 0).
+     *
+     * @throws ScmiException INVALID_PARAMETERS when a reserved bit is set
+     */
+    public static boolean enabled(int notifyEnable) throws ScmiException {
+        if ((notifyEnable & ~NOTIFY_ENABLE) != 0) {
+            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved notify_enable bits: 0x"
+                    + Integer.toHexString(notifyEnable));
+        }
+        return notifyEnable == NOTIFY_ENABLE;
     }
 
     /** Subscribes or unsubscribes an agent. */

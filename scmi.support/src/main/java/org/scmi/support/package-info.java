@@ -1,8 +1,10 @@
 /**
  * Helpers protocol bundles share: binding drivers and waiting for one during a live update,
  * merging drivers' resources into one stable list, each agent's view of that list, notifications
- * to exactly the agents that see a resource, the reference to the agent directory, and multi-part
- * lists.
+ * to exactly the agents that see a resource, the reference to the agent directory, per-agent
+ * subscriptions, settings and votes for shared settings kept in the
+ * {@link org.scmi.api.state.AgentStateStore} with a lock per resource, multi-part lists, and the
+ * answer to DESCRIBE_FASTCHANNEL where there are no fast channels.
  *
  * <p><b>Agent views: the one place a protocol numbers resources for an agent.</b> A protocol keeps
  * each kind of its resources as a {@link org.scmi.support.NumberedResources} snapshot (one per

@@ -96,6 +96,16 @@ class SharedSettingTest {
     }
 
     @Test
+    void hardwareThePlatformMovedIsPutBackToTheOutcomeOfTheVotes() throws ScmiException {
+        levels.vote(1, "board/cpu", 1000, board.level("cpu"));
+        board.levels.put("cpu", 600);
+        assertEquals(1000, levels.enforce("board/cpu", board.level("cpu")));
+        assertEquals(1000, board.levels.get("cpu"));
+        assertEquals(700, levels.enforce("board/gpu", board.level("gpu")), "no votes: the hardware stays");
+        assertEquals(List.of("cpu=1000", "cpu=1000"), board.writes);
+    }
+
+    @Test
     void votesAreKeptInTheStoreAndANewInstanceArbitratesAsTheOldOne() throws ScmiException {
         levels.vote(1, "board/cpu", 1000, board.level("cpu"));
         levels.vote(2, "board/cpu", 950, board.level("cpu"));

@@ -6,9 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Pins processes to CPUs with {@code taskset}: the guest (this JVM, whose thread drives the
- * rings) on CPU 0, the back-ends on the others. Without it the scheduler often wakes a back-end's
- * kick thread on the CPU of the guest that kicked it, where a busy-polling guest then shares one
- * CPU with it while another idles; the figures would measure that, not the server.
+ * rings) on CPU 0, the back-ends on the others. Without it the scheduler often wakes the back-end
+ * thread that takes a kick on the CPU of the guest that kicked it, where a busy-polling guest then
+ * shares one CPU with it while another idles; the figures would measure that, not the server.
  */
 final class CpuPinning {
     static final String GUEST_CPUS = "0";

@@ -4,6 +4,7 @@ import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import org.scmi.launcher.e2e.ServerProcess;
 import org.scmi.transport.vhostuser.GuestConfiguration;
+import org.scmi.transport.vhostuser.Poller;
 import org.scmi.transport.vhostuser.VhostUserGuestComponent;
 
 /**
@@ -22,7 +23,7 @@ public final class FloorBackend {
             System.exit(2);
         }
         Path socket = Path.of(args[0]);
-        new VhostUserGuestComponent(configuration(socket), new ZeroWorkDevice());
+        new VhostUserGuestComponent(configuration(socket), new ZeroWorkDevice(), new Poller());
         System.out.println(ServerProcess.LISTENING + socket);
         System.out.flush();
         Thread.currentThread().join(); // the transport's threads serve until the process is killed

@@ -32,10 +32,14 @@ public final class ServerProcess implements AutoCloseable {
     public static final String LISTENING = "listening on ";
     /** What the server prints once its admin shell accepts connections. */
     public static final String ADMIN_LISTENING = "admin shell listening on ";
-    /** Longest wait for the server to come up (JVM start and framework start take about 2 s). */
-    public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    /** Longest wait for a clean stop after SIGTERM. */
-    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * Longest wait for the server to come up. A start takes about 2 s on an idle machine; these
+     * limits only tell a server that hangs from a slow one, and a machine loaded by other builds
+     * has taken minutes to start one.
+     */
+    public static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    /** Longest wait for a clean stop after SIGTERM (a second or two on an idle machine). */
+    public static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
     private static final Duration OUTPUT_POLL = Duration.ofMillis(10);
 
@@ -103,12 +107,17 @@ public final class ServerProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar().toString());
         ServerProcess server = start("scmi-server.jar", command, Map.of());
-        for (Path socket : sockets) {
-            server.awaitListening(socket);
-        }
-        if (adminSocket != null) {
-            String ready = ADMIN_LISTENING + adminSocket + " ";
-            server.awaitReady(line -> line.contains(ready), ready);
+        try {
+            for (Path socket : sockets) {
+                server.awaitListening(socket);
+            }
+            if (adminSocket != null) {
+                String ready = ADMIN_LISTENING + adminSocket + " ";
+                server.awaitReady(line -> line.contains(ready), ready, START_TIMEOUT);
+            }
+        } catch (AssertionError notReady) {
+            server.close(); // the caller never gets it to close
+            throw notReady;
         }
         return server;
     }
@@ -174,8 +183,13 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Waits for the line saying that {@code socket} is ready; fails with the output so far if it never comes. */
     public void awaitListening(Path socket) {
+        awaitListening(socket, START_TIMEOUT);
+    }
+
+    /** As {@link #awaitListening(Path)}, waiting at most {@code timeout}. */
+    public void awaitListening(Path socket, Duration timeout) {
         String expected = LISTENING + socket;
-        awaitReady(line -> line.endsWith(expected), expected);
+        awaitReady(line -> line.endsWith(expected), expected, timeout);
     }
 
     /**
@@ -183,11 +197,11 @@ public final class ServerProcess implements AutoCloseable {
      * and stops the process then: a test that fails here never gets a server to close, and a server
      * left running would slow every later test down.
      */
-    private void awaitReady(Predicate<String> ready, String expected) {
-        if (!awaitLine(ready, START_TIMEOUT)) {
+    private void awaitReady(Predicate<String> ready, String expected, Duration timeout) {
+        if (!awaitLine(ready, timeout)) {
             boolean alive = process.isAlive();
             close();
-            throw new AssertionError(name + " did not print '" + expected + "' within " + START_TIMEOUT
+            throw new AssertionError(name + " did not print '" + expected + "' within " + timeout
                     + (alive ? "" : " (exited with " + process.exitValue() + ")") + "; output:\n"
                     + String.join("\n", output()));
         }

@@ -8,7 +8,7 @@ import org.scmi.transport.vhostuser.VhostUserCodec.Header;
 
 /**
  * The back-end's end of one vhost-user connection: reads requests (blocking) and writes replies.
- * Used by the connection's thread only.
+ * Used by the connection handler only, one run at a time.
  */
 final class MessageChannel {
     private final int socket;

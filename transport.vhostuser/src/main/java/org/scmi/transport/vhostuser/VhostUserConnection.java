@@ -22,14 +22,19 @@ import org.slf4j.LoggerFactory;
  * One front-end connection: the vhost-user protocol as the back-end of one guest's device, from
  * the first request to the disconnect that frees everything of the guest.
  *
- * <p>Threads:
+ * <p>Threads: everything runs on the threads of the transport's {@link Poller}, which every
+ * guest shares.
  * <ul>
- * <li>the <em>connection thread</em> runs {@link #serve()}: it blocks reading the socket, handles
- * each request in order (all vring, memory and session state changes happen here) and tears the
- * guest down at the end;</li>
- * <li>the {@link KickPoller} thread delivers the guest's kicks to the device;</li>
- * <li>the device's own threads call {@link #notifyGuest} and {@link #deviceNeedsReset} at any time;
- * they only signal eventfds, through {@link EventFdSlot}s that the connection thread may replace
+ * <li>The <em>connection handler</em> ({@link #receive}) runs each time the socket is readable: it
+ * reads one request and handles it (all vring, memory and session state changes happen there), one
+ * run at a time, each after the one before; at the end it tears the guest down. May block (a
+ * front-end that sends half a message, a queue that stops only once its command is answered): the
+ * poller has other threads for other guests.</li>
+ * <li>The <em>kick handlers</em>, one per running queue, deliver the guest's kicks to the device:
+ * one kick at a time per queue, the two queues possibly at once, and concurrently with the
+ * connection handler (a queue is stopped only once its kick handler is not running).</li>
+ * <li>The device's own threads call {@link #notifyGuest} and {@link #deviceNeedsReset} at any time;
+ * they only signal eventfds, through {@link EventFdSlot}s that the connection handler may replace
  * concurrently.</li>
  * </ul>
  *
@@ -46,13 +51,17 @@ final class VhostUserConnection implements GuestTransport {
 
     private final GuestIdentity guest;
     private final VirtioDevice backend;
+    private final Poller poller;
     private final int socket;
+    private final Runnable ended;
     private final MessageChannel channel;
     private final Vring[] vrings;
     private final long offeredFeatures;
 
     private VirtioDeviceSession session;
-    private KickPoller kicks;
+    /** Guarded by this: runs the connection handler; null before start and after tear-down. */
+    private Poller.Watch requests;
+    private boolean tornDown;
     private MemoryTable memory;
     private long ackedFeatures;
     private long protocolFeatures;
@@ -61,12 +70,16 @@ final class VhostUserConnection implements GuestTransport {
     private volatile boolean disconnecting;
 
     /**
+     * @param poller runs the handlers of the socket and of the kicks
      * @param socket the accepted connection; this object owns it from now on
+     * @param ended called once the connection is torn down, on the thread that tore it down
      */
-    VhostUserConnection(GuestIdentity guest, VirtioDevice backend, int socket) {
+    VhostUserConnection(GuestIdentity guest, VirtioDevice backend, Poller poller, int socket, Runnable ended) {
         this.guest = guest;
         this.backend = backend;
+        this.poller = poller;
         this.socket = socket;
+        this.ended = ended;
         this.channel = new MessageChannel(socket);
         this.vrings = new Vring[backend.queueCount()];
         for (int i = 0; i < vrings.length; i++) {
@@ -79,44 +92,59 @@ final class VhostUserConnection implements GuestTransport {
         return guest.name();
     }
 
-    /** Serves the connection until the front-end leaves, breaks the protocol or is disconnected. */
-    void serve() {
+    /**
+     * Opens the guest's device session and serves the front-end's requests from now on, until it
+     * leaves, breaks the protocol or is disconnected. If it cannot start, the connection is torn
+     * down at once.
+     */
+    void start() {
         try {
             session = backend.open(guest, this);
-            kicks = new KickPoller(name(), vrings.length, this::kicked, this::disconnect);
-            while (true) {
-                Message message = channel.receive();
-                if (message == null) {
-                    LOG.info("guest {}: {}", name(), disconnecting ? "disconnected" : "front-end closed the connection");
-                    return;
-                }
-                try {
-                    handle(message);
-                } finally {
-                    message.closeFds();
-                }
+            synchronized (this) { // a request may tear down before watch returns: it waits for the field
+                requests = poller.watch(socket, fd -> receive(), this::tearDown, "guest " + name() + " connection");
+            }
+        } catch (LinuxException | RuntimeException e) {
+            LOG.error("guest {}: cannot serve the connection: {}; disconnecting", name(), e.toString());
+            tearDown();
+        }
+    }
+
+    /** The connection handler: one request, or the end of the connection. */
+    private void receive() {
+        try {
+            Message message = channel.receive();
+            if (message == null) {
+                LOG.info("guest {}: {}", name(), disconnecting ? "disconnected" : "front-end closed the connection");
+                tearDown();
+                return;
+            }
+            try {
+                handle(message);
+            } finally {
+                message.closeFds();
             }
         } catch (GuestRefusedException e) {
             LOG.info("guest {}: not served (see the refusal above); disconnecting", name());
         } catch (ProtocolViolation e) {
             LOG.error("guest {}: {}; disconnecting", name(), e.getMessage());
+            tearDown();
         } catch (LinuxException e) {
             if (disconnecting) {
                 LOG.info("guest {}: disconnected", name());
             } else {
                 LOG.error("guest {}: connection failed: {}; disconnecting", name(), e.getMessage());
             }
+            tearDown();
         } catch (RuntimeException e) {
             LOG.error("guest {}: unexpected failure; disconnecting", name(), e);
-        } finally {
             tearDown();
         }
     }
 
     /**
      * Ends the connection from any thread (a broken kick fd, or the administrator through the device):
-     * the socket is shut down, QEMU sees the back-end disconnect, and the connection thread tears the
-     * guest down as for any disconnect. The socket keeps listening for the guest's next connection.
+     * the socket is shut down, QEMU sees the back-end disconnect, and the connection handler tears
+     * the guest down as for any disconnect. The socket keeps listening for the guest's next connection.
      */
     @Override
     public void disconnect() {
@@ -126,10 +154,6 @@ final class VhostUserConnection implements GuestTransport {
                 Linux.shutdown(socket);
             }
         }
-    }
-
-    private void kicked(int queue) {
-        session.queueNotified(queue);
     }
 
     // ------------------------------------------------------------------ GuestTransport (device threads)
@@ -161,7 +185,7 @@ final class VhostUserConnection implements GuestTransport {
                 signalled ? " (front-end told through the vring err fds)" : " (front-end gave no err fd)");
     }
 
-    // ------------------------------------------------------------------ requests (connection thread)
+    // ------------------------------------------------------------------ requests (connection handler)
 
     private void handle(Message message) throws ProtocolViolation, LinuxException {
         FrontendRequest request = message.request();
@@ -495,7 +519,12 @@ final class VhostUserConnection implements GuestTransport {
                     ring, setup.size(), Long.toHexString(setup.descriptorTable()), Long.toHexString(setup.driverArea()),
                     Long.toHexString(setup.deviceArea()), setup.nextAvailIndex());
         }
-        kicks.watch(vring.index, vring.kickFd);
+        int queue = vring.index;
+        vring.kicks = poller.watch(vring.kickFd, fd -> {
+            if (Linux.eventfdConsume(fd) != 0) {
+                session.queueNotified(queue);
+            }
+        }, this::disconnect, "guest " + name() + " vring " + queue + " kicks");
         // Chains made available before the ring started were announced by kicks nobody served.
         Linux.eventfdSignal(vring.kickFd);
     }
@@ -505,11 +534,9 @@ final class VhostUserConnection implements GuestTransport {
         if (!vring.running) {
             return;
         }
-        try {
-            kicks.unwatch(vring.index);
-        } catch (LinuxException e) {
-            throw new ProtocolViolation("vring " + vring.index + ": cannot stop its kick handling: " + e.getMessage(),
-                    e);
+        if (vring.kicks != null) {
+            vring.kicks.cancel();
+            vring.kicks = null;
         }
         vring.running = false;
         try {
@@ -522,10 +549,28 @@ final class VhostUserConnection implements GuestTransport {
 
     // ------------------------------------------------------------------ teardown
 
-    /** Frees everything of the guest: kicks, queues, session, fds, memory, socket. */
+    /**
+     * Frees everything of the guest: request handling, kicks, queues, session, fds, memory, socket;
+     * then tells the owner. Runs once, from the connection handler (or in its place).
+     */
     private void tearDown() {
-        if (kicks != null) {
-            kicks.close();
+        if (tornDown) {
+            return;
+        }
+        tornDown = true;
+        Poller.Watch watch;
+        synchronized (this) {
+            watch = requests;
+            requests = null;
+        }
+        if (watch != null) {
+            watch.cancel();
+        }
+        for (Vring vring : vrings) {
+            if (vring.kicks != null) {
+                vring.kicks.cancel();
+                vring.kicks = null;
+            }
         }
         if (session != null) {
             for (Vring vring : vrings) {
@@ -555,5 +600,6 @@ final class VhostUserConnection implements GuestTransport {
             socketOpen = false;
             Linux.close(socket);
         }
+        ended.run();
     }
 }

@@ -5,7 +5,7 @@ import org.scmi.transport.vhostuser.VhostUserCodec.VringAddress;
 
 /**
  * What the front-end told about one vring, and whether the device serves it. Read and written by
- * the connection thread only, except the call and err fds, which device threads signal.
+ * the connection handler only, except the call and err fds, which device threads signal.
  */
 final class Vring {
     final int index;
@@ -21,6 +21,8 @@ final class Vring {
     boolean enabled;
     /** Whether the device session serves the queue (startQueue called, stopQueue not yet). */
     boolean running;
+    /** Delivers the kicks while the ring runs; null when it does not. */
+    Poller.Watch kicks;
     final EventFdSlot call = new EventFdSlot();
     final EventFdSlot err = new EventFdSlot();
 

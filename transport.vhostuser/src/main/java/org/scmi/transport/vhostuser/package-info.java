@@ -27,10 +27,14 @@
  * keeps accepting.
  *
  * <h2>Threads</h2>
- * Per guest: the connection thread ({@link org.scmi.transport.vhostuser.VhostUserGuestComponent})
- * reads the socket and owns all protocol state; the kick thread
- * ({@link org.scmi.transport.vhostuser.KickPoller}) turns kicks into device notifications; device
- * threads signal call and err eventfds through {@link org.scmi.transport.vhostuser.EventFdSlot}.
- * Nothing polls: every thread blocks in recvmsg, accept or poll.
+ * None per guest: a small pool shared by every guest ({@link org.scmi.transport.vhostuser.Poller},
+ * two threads while guests are quiet) waits in epoll for every listening socket, connection and kick
+ * eventfd, and runs what is ready inline: accepting, one vhost-user request (which owns all
+ * protocol state of its connection), or a kick (the device's queue notification: commands are
+ * answered on that thread). One fd is handled by one thread at a time; a handler that blocks (a
+ * slow synchronous command, say) makes the pool start another thread, so it never holds up other
+ * guests. Device threads signal call and err eventfds through
+ * {@link org.scmi.transport.vhostuser.EventFdSlot}. Nothing polls: every thread blocks in
+ * epoll_wait, or in what it handles.
  */
 package org.scmi.transport.vhostuser;

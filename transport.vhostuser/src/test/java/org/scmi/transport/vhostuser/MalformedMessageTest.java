@@ -38,18 +38,21 @@ class MalformedMessageTest {
     Path directory;
     private Path socket;
     private EchoDevice device;
+    private Poller poller;
     private VhostUserGuestComponent component;
 
     @BeforeEach
     void listen() throws Exception {
+        poller = new Poller();
         socket = directory.resolve("guest.sock");
         device = new EchoDevice();
-        component = new VhostUserGuestComponent(TestGuests.config(socket, "malformed"), device);
+        component = new VhostUserGuestComponent(TestGuests.config(socket, "malformed"), device, poller);
     }
 
     @AfterEach
     void stop() {
         component.deactivate();
+        poller.close();
     }
 
     /** What a broken front-end sends after the usual start-up requests. */

@@ -42,18 +42,21 @@ class VhostUserTransportTest {
     Path directory;
     private Path socket;
     private EchoDevice device;
+    private Poller poller;
     private VhostUserGuestComponent component;
 
     @BeforeEach
     void listen() throws Exception {
+        poller = new Poller();
         socket = directory.resolve("guest0.sock");
         device = new EchoDevice();
-        component = new VhostUserGuestComponent(TestGuests.config(socket, ""), device);
+        component = new VhostUserGuestComponent(TestGuests.config(socket, ""), device, poller);
     }
 
     @AfterEach
     void stop() {
         component.deactivate();
+        poller.close();
     }
 
     private VhostUserFrontend connect() throws Exception {
@@ -283,7 +286,7 @@ class VhostUserTransportTest {
             guest.close();
         }
         // Back for the other tests' tear-down.
-        component = new VhostUserGuestComponent(TestGuests.config(socket, "second"), device);
+        component = new VhostUserGuestComponent(TestGuests.config(socket, "second"), device, poller);
         try (VhostUserFrontend again = connect()) {
             again.start();
             assertEquals("second", device.lastSession().guest().name());
@@ -301,7 +304,7 @@ class VhostUserTransportTest {
         Path file = directory.resolve("not-a-socket");
         Files.writeString(file, "data");
         assertThrows(IOException.class,
-                () -> new VhostUserGuestComponent(TestGuests.config(file, ""), device));
+                () -> new VhostUserGuestComponent(TestGuests.config(file, ""), device, poller));
         assertEquals("data", Files.readString(file));
     }
 

@@ -1,12 +1,20 @@
-package org.scmi.virtio.ring;
+package org.scmi.virtio.ring.split;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.memory.GuestMemory;
 import org.scmi.virtio.memory.GuestMemoryException;
+import org.scmi.virtio.memory.MappedRange;
+import org.scmi.virtio.ring.DescriptorChain;
+import org.scmi.virtio.ring.RingPosition;
+import org.scmi.virtio.ring.SplitRing;
+import org.scmi.virtio.ring.VirtioFeatures;
+import org.scmi.virtio.ring.Virtqueue;
+import org.scmi.virtio.ring.VirtqueueException;
 
 /**
  * The device side of a split virtqueue (virtio 1.2/1.3 section 2.7) over a guest's memory.
@@ -19,23 +27,26 @@ import org.scmi.virtio.memory.GuestMemoryException;
  * reading the driver's suppression state (used_event, avail flags, avail idx), as the virtio
  * memory-barrier rules demand.
  *
- * <p>Rings are resolved through {@link GuestMemory#segment} on every call rather than kept, so a
- * ring that stops being guest memory is an error, not a stale access. Each descriptor buffer is
- * checked against the guest's regions when its chain is taken.
+ * <p>Memory, as {@link GuestMemory} lays down: the three rings are resolved once when the queue
+ * opens and kept until it stops; each buffer of a chain (and its indirect table) is checked and
+ * resolved once when the chain is taken, kept in the chain, and handed back to the memory with
+ * {@link GuestMemory#chainComplete} just before the chain's used element is written. Chains are
+ * pooled, so serving a queue allocates nothing once the pool holds as many chains as are in
+ * flight at once.
  */
-public final class SplitQueue implements Virtqueue {
+final class SplitQueue implements Virtqueue {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final GuestMemory memory;
     private final int size;
-    private final long descriptorTable;
-    private final long availRing;
-    private final long usedRing;
     private final boolean indirect;
     private final boolean eventIdx;
     private final boolean notifyOnEmpty;
+    private final MemorySegment descriptors;
+    private final MemorySegment avail;
+    private final MemorySegment used;
 
     /** Next avail ring entry to take. */
     private int nextAvail;
@@ -45,24 +56,23 @@ public final class SplitQueue implements Virtqueue {
     private int nextUsed;
     /** The used idx when the driver was last considered for an interrupt. */
     private int signalledUsed;
-    private boolean notificationsEnabled = true;
-    /** Whether the last call was a successful {@link #next}, which {@link #undoNext} may undo. */
-    private boolean undoable;
+    private boolean notificationsEnabled;
+    /** The chain the last call took, if that call was a successful {@link #next}: {@link #undoNext} may undo it. */
+    private SplitChain undoable;
+    /** Chains not in flight, ready for reuse: {@code idle[0..idleCount)}. */
+    private SplitChain[] idle = new SplitChain[1];
+    private int idleCount;
+    private int inFlight;
 
     /**
-     * Opens the queue the driver set up.
+     * Opens the queue the driver set up, at {@code position}.
      *
-     * @param setup the queue's guest addresses, size and starting index
-     * @param features the negotiated feature bits (ring features decide indirect and event idx)
      * @throws VirtqueueException if the size is not a power of two or a ring part is misaligned or
      *     not entirely in the guest's memory
      */
-    public SplitQueue(QueueSetup setup, long features) throws VirtqueueException {
+    SplitQueue(QueueSetup setup, long features, RingPosition position) throws VirtqueueException {
         this.memory = setup.memory();
         this.size = setup.size();
-        this.descriptorTable = setup.descriptorTable();
-        this.availRing = setup.driverArea();
-        this.usedRing = setup.deviceArea();
         this.indirect = VirtioFeatures.has(features, VirtioFeatures.RING_INDIRECT_DESC);
         this.eventIdx = VirtioFeatures.has(features, VirtioFeatures.RING_EVENT_IDX);
         this.notifyOnEmpty = VirtioFeatures.has(features, VirtioFeatures.NOTIFY_ON_EMPTY);
@@ -70,21 +80,33 @@ public final class SplitQueue implements Virtqueue {
             throw new VirtqueueException("queue size " + size + " is not a power of two up to "
                     + SplitRing.MAX_QUEUE_SIZE);
         }
-        checkAligned("descriptor table", descriptorTable, SplitRing.DESCRIPTOR_TABLE_ALIGN);
-        checkAligned("available ring", availRing, SplitRing.AVAIL_ALIGN);
-        checkAligned("used ring", usedRing, SplitRing.USED_ALIGN);
-        descriptors();
-        avail();
-        used();
-        this.nextAvail = setup.nextAvailIndex() & 0xFFFF;
+        if (((position.nextAvail() - position.nextUsed()) & 0xFFFF) > size) {
+            throw new IllegalArgumentException(position + " has more chains in flight than a queue of " + size);
+        }
+        checkAligned("descriptor table", setup.descriptorTable(), SplitRing.DESCRIPTOR_TABLE_ALIGN);
+        checkAligned("available ring", setup.driverArea(), SplitRing.AVAIL_ALIGN);
+        checkAligned("used ring", setup.deviceArea(), SplitRing.USED_ALIGN);
+        this.descriptors = ring("descriptor table", setup.descriptorTable(), SplitRing.descriptorTableSize(size), false);
+        this.avail = ring("available ring", setup.driverArea(), SplitRing.availRingSize(size), false);
+        this.used = ring("used ring", setup.deviceArea(), SplitRing.usedRingSize(size), true);
+        this.nextAvail = position.nextAvail();
         this.availShadow = nextAvail;
-        this.nextUsed = nextAvail;
-        this.signalledUsed = nextUsed;
+        this.nextUsed = position.nextUsed();
+        this.signalledUsed = position.signalledUsed();
+        this.notificationsEnabled = position.notificationsEnabled();
     }
 
     private static void checkAligned(String part, long address, int alignment) throws VirtqueueException {
         if ((address & (alignment - 1)) != 0) {
             throw new VirtqueueException(String.format("%s at 0x%x is not %d-byte aligned", part, address, alignment));
+        }
+    }
+
+    private MemorySegment ring(String what, long address, long length, boolean writable) throws VirtqueueException {
+        try {
+            return memory.segment(address, length, writable);
+        } catch (GuestMemoryException e) {
+            throw new VirtqueueException(what + ": " + e.getMessage());
         }
     }
 
@@ -99,26 +121,41 @@ public final class SplitQueue implements Virtqueue {
     }
 
     @Override
-    public boolean next(DescriptorChain chain) throws VirtqueueException {
-        undoable = false;
-        MemorySegment avail = avail();
-        if (nextAvail == availShadow && !refreshAvail(avail)) {
-            return false;
+    public RingPosition position() {
+        if (inFlight != 0) {
+            throw new IllegalStateException(inFlight + " chains are in flight");
+        }
+        undoable = null;
+        return new RingPosition(nextAvail, nextUsed, signalledUsed, notificationsEnabled);
+    }
+
+    @Override
+    public DescriptorChain next() throws VirtqueueException {
+        undoable = null;
+        if (nextAvail == availShadow && !refreshAvail()) {
+            return null;
         }
         int head = avail.get(U16, SplitRing.AVAIL_RING + (long) (nextAvail & (size - 1)) * SplitRing.AVAIL_ENTRY_SIZE)
                 & 0xFFFF;
         nextAvail = (nextAvail + 1) & 0xFFFF;
         if (eventIdx && notificationsEnabled) {
             // Keep avail_event at the entry we wait for, or the driver stops kicking.
-            used().set(U16, SplitRing.availEventOffset(size), (short) nextAvail);
+            used.set(U16, SplitRing.availEventOffset(size), (short) nextAvail);
         }
-        walk(head, chain);
-        undoable = true;
-        return true;
+        SplitChain chain = idleCount > 0 ? idle[--idleCount] : new SplitChain(this);
+        inFlight++;
+        try {
+            walk(head, chain);
+        } catch (VirtqueueException | RuntimeException e) {
+            putBack(chain);
+            throw e;
+        }
+        undoable = chain;
+        return chain;
     }
 
     /** Reads the driver's avail idx; true if it made entries available. */
-    private boolean refreshAvail(MemorySegment avail) throws VirtqueueException {
+    private boolean refreshAvail() throws VirtqueueException {
         int index = avail.get(U16, SplitRing.AVAIL_IDX) & 0xFFFF;
         int pending = (index - nextAvail) & 0xFFFF;
         if (pending > size) {
@@ -130,29 +167,30 @@ public final class SplitQueue implements Virtqueue {
         return pending != 0;
     }
 
-    /** Follows the chain from {@code head}, validating every descriptor. */
-    private void walk(int head, DescriptorChain chain) throws VirtqueueException {
-        chain.reset(memory, head);
+    /** Follows the chain from {@code head}, validating and resolving every descriptor. */
+    private void walk(int head, SplitChain chain) throws VirtqueueException {
+        chain.begin(head);
         if (head >= size) {
             throw new VirtqueueException("head descriptor " + head + " is outside the queue of " + size);
         }
-        MemorySegment table = descriptors();
         int index = head;
         for (int seen = 1; ; seen++) {
             long at = (long) index * SplitRing.DESCRIPTOR_SIZE;
-            long address = table.get(U64, at + SplitRing.DESC_ADDR);
-            long length = Integer.toUnsignedLong(table.get(U32, at + SplitRing.DESC_LEN));
-            int flags = table.get(U16, at + SplitRing.DESC_FLAGS) & 0xFFFF;
-            int next = table.get(U16, at + SplitRing.DESC_NEXT) & 0xFFFF;
+            long address = descriptors.get(U64, at + SplitRing.DESC_ADDR);
+            long length = Integer.toUnsignedLong(descriptors.get(U32, at + SplitRing.DESC_LEN));
+            int flags = descriptors.get(U16, at + SplitRing.DESC_FLAGS) & 0xFFFF;
+            int next = descriptors.get(U16, at + SplitRing.DESC_NEXT) & 0xFFFF;
             if ((flags & SplitRing.DESC_F_INDIRECT) != 0) {
                 if ((flags & SplitRing.DESC_F_NEXT) != 0) {
                     throw new VirtqueueException("descriptor " + index + " has both INDIRECT and NEXT");
                 }
                 walkIndirect(index, address, length, chain);
+                chain.end(true);
                 return;
             }
-            addBuffer(chain, "descriptor ", index, address, length, flags);
+            chain.add(memory, "descriptor ", index, address, length, (flags & SplitRing.DESC_F_WRITE) != 0);
             if ((flags & SplitRing.DESC_F_NEXT) == 0) {
+                chain.end(false);
                 return;
             }
             if (next >= size) {
@@ -166,7 +204,7 @@ public final class SplitQueue implements Virtqueue {
         }
     }
 
-    private void walkIndirect(int index, long address, long length, DescriptorChain chain) throws VirtqueueException {
+    private void walkIndirect(int index, long address, long length, SplitChain chain) throws VirtqueueException {
         if (!indirect) {
             throw new VirtqueueException("descriptor " + index + " is indirect but INDIRECT_DESC was not negotiated");
         }
@@ -179,23 +217,26 @@ public final class SplitQueue implements Virtqueue {
             throw new VirtqueueException("indirect table of descriptor " + index + " has " + entries
                     + " entries, more than the queue size " + size);
         }
-        MemorySegment table;
+        MappedRange table = chain.table();
         try {
-            table = memory.segment(address, length, false);
+            memory.resolve(address, length, false, table);
         } catch (GuestMemoryException e) {
             throw new VirtqueueException("indirect table of descriptor " + index + ": " + e.getMessage());
         }
+        MemorySegment bytes = table.segment();
+        long base = table.offset();
         int entry = 0;
         for (int seen = 1; ; seen++) {
-            long at = (long) entry * SplitRing.DESCRIPTOR_SIZE;
-            long bufferAddress = table.get(U64, at + SplitRing.DESC_ADDR);
-            long bufferLength = Integer.toUnsignedLong(table.get(U32, at + SplitRing.DESC_LEN));
-            int flags = table.get(U16, at + SplitRing.DESC_FLAGS) & 0xFFFF;
-            int next = table.get(U16, at + SplitRing.DESC_NEXT) & 0xFFFF;
+            long at = base + (long) entry * SplitRing.DESCRIPTOR_SIZE;
+            long bufferAddress = bytes.get(U64, at + SplitRing.DESC_ADDR);
+            long bufferLength = Integer.toUnsignedLong(bytes.get(U32, at + SplitRing.DESC_LEN));
+            int flags = bytes.get(U16, at + SplitRing.DESC_FLAGS) & 0xFFFF;
+            int next = bytes.get(U16, at + SplitRing.DESC_NEXT) & 0xFFFF;
             if ((flags & SplitRing.DESC_F_INDIRECT) != 0) {
                 throw new VirtqueueException("indirect table of descriptor " + index + " holds an indirect descriptor");
             }
-            addBuffer(chain, "indirect descriptor ", entry, bufferAddress, bufferLength, flags);
+            chain.add(memory, "indirect descriptor ", entry, bufferAddress, bufferLength,
+                    (flags & SplitRing.DESC_F_WRITE) != 0);
             if ((flags & SplitRing.DESC_F_NEXT) == 0) {
                 return;
             }
@@ -210,37 +251,47 @@ public final class SplitQueue implements Virtqueue {
         }
     }
 
-    /** Checks a buffer lies in the guest's memory (and is writable if the device may write it). */
-    private void addBuffer(DescriptorChain chain, String kind, int index, long address, long length, int flags)
-            throws VirtqueueException {
-        boolean writable = (flags & SplitRing.DESC_F_WRITE) != 0;
-        try {
-            memory.segment(address, length, writable);
-        } catch (GuestMemoryException e) {
-            throw new VirtqueueException("buffer of " + kind + index + ": " + e.getMessage());
+    private void putBack(SplitChain chain) {
+        chain.release();
+        inFlight--;
+        if (idleCount == idle.length) {
+            idle = Arrays.copyOf(idle, idleCount * 2);
         }
-        chain.add(address, length, writable);
+        idle[idleCount++] = chain;
     }
 
     @Override
     public void undoNext() {
-        if (!undoable) {
+        SplitChain chain = undoable;
+        if (chain == null) {
             throw new IllegalStateException("no chain taken to put back");
         }
-        undoable = false;
+        undoable = null;
+        putBack(chain);
         nextAvail = (nextAvail - 1) & 0xFFFF;
     }
 
     @Override
-    public void addUsed(int head, long length) throws VirtqueueException {
-        if (head < 0 || head >= size || length < 0 || length > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("used entry " + head + "/" + length + " for a queue of " + size);
+    public void addUsed(DescriptorChain chain, long written) throws VirtqueueException {
+        if (!(chain instanceof SplitChain taken) || !taken.belongsTo(this)) {
+            throw new IllegalArgumentException("chain " + chain.head() + " is not in flight on this queue");
         }
-        undoable = false;
-        MemorySegment used = used();
+        if (written < 0 || written > taken.writableLength()) {
+            throw new IllegalArgumentException("used length " + written + " of chain " + chain.head() + " with "
+                    + taken.writableLength() + " writable bytes");
+        }
+        undoable = null;
+        int head = taken.head();
+        try {
+            memory.chainComplete(taken.resolvedRanges(), taken.resolvedCount());
+        } catch (GuestMemoryException e) {
+            throw new VirtqueueException("chain " + head + " could not be completed: " + e.getMessage());
+        } finally {
+            putBack(taken);
+        }
         long element = SplitRing.USED_RING + (long) (nextUsed & (size - 1)) * SplitRing.USED_ELEM_SIZE;
         used.set(U32, element + SplitRing.USED_ELEM_ID, head);
-        used.set(U32, element + SplitRing.USED_ELEM_LEN, (int) length);
+        used.set(U32, element + SplitRing.USED_ELEM_LEN, (int) written);
         nextUsed = (nextUsed + 1) & 0xFFFF;
         VarHandle.releaseFence(); // written buffers and the element before the index
         used.set(U16, SplitRing.USED_IDX, (short) nextUsed);
@@ -255,7 +306,6 @@ public final class SplitQueue implements Virtqueue {
         }
         signalledUsed = now;
         VarHandle.fullFence(); // the used idx before reading the driver's suppression state
-        MemorySegment avail = avail();
         if (notifyOnEmpty && (avail.get(U16, SplitRing.AVAIL_IDX) & 0xFFFF) == nextAvail) {
             return true;
         }
@@ -267,44 +317,23 @@ public final class SplitQueue implements Virtqueue {
     }
 
     @Override
-    public void disableNotifications() throws VirtqueueException {
+    public void disableNotifications() {
         notificationsEnabled = false;
         if (!eventIdx) {
             // With EVENT_IDX the avail_event left behind already keeps the driver quiet.
-            used().set(U16, SplitRing.USED_FLAGS, (short) SplitRing.USED_F_NO_NOTIFY);
+            used.set(U16, SplitRing.USED_FLAGS, (short) SplitRing.USED_F_NO_NOTIFY);
         }
     }
 
     @Override
     public boolean enableNotifications() throws VirtqueueException {
         notificationsEnabled = true;
-        MemorySegment used = used();
         if (eventIdx) {
             used.set(U16, SplitRing.availEventOffset(size), (short) nextAvail);
         } else {
             used.set(U16, SplitRing.USED_FLAGS, (short) 0);
         }
         VarHandle.fullFence(); // our request before re-reading the avail idx
-        return refreshAvail(avail());
-    }
-
-    private MemorySegment descriptors() throws VirtqueueException {
-        return segment("descriptor table", descriptorTable, SplitRing.descriptorTableSize(size), false);
-    }
-
-    private MemorySegment avail() throws VirtqueueException {
-        return segment("available ring", availRing, SplitRing.availRingSize(size), false);
-    }
-
-    private MemorySegment used() throws VirtqueueException {
-        return segment("used ring", usedRing, SplitRing.usedRingSize(size), true);
-    }
-
-    private MemorySegment segment(String what, long address, long length, boolean writable) throws VirtqueueException {
-        try {
-            return memory.segment(address, length, writable);
-        } catch (GuestMemoryException e) {
-            throw new VirtqueueException(what + ": " + e.getMessage());
-        }
+        return refreshAvail();
     }
 }
