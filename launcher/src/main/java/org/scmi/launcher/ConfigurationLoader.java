@@ -3,7 +3,9 @@ package org.scmi.launcher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,11 +86,18 @@ public final class ConfigurationLoader {
         context.removeFrameworkListener(startUpCheck);
     }
 
+    /** Sets each entry's properties over what its configuration holds already (options win over the file). */
     private static void apply(ConfigurationAdmin configurationAdmin, Map<String, Dictionary<String, Object>> entries,
             List<String> problems) {
         for (Map.Entry<String, Dictionary<String, Object>> entry : entries.entrySet()) {
             try {
-                configuration(configurationAdmin, entry.getKey()).updateIfDifferent(entry.getValue());
+                Configuration configuration = configuration(configurationAdmin, entry.getKey());
+                Dictionary<String, Object> properties = configuration.getProperties() == null ? new Hashtable<>()
+                        : configuration.getProperties();
+                for (String key : Collections.list(entry.getValue().keys())) {
+                    properties.put(key, entry.getValue().get(key));
+                }
+                configuration.updateIfDifferent(properties);
             } catch (IOException | IllegalArgumentException e) {
                 problems.add("configuration " + entry.getKey() + " cannot be applied: " + e.getMessage());
             }

@@ -5,7 +5,7 @@
  * adding or fixing a system call never touches the rings or the SCMI core.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.scmi.linux;
 
 import org.osgi.annotation.bundle.Export;

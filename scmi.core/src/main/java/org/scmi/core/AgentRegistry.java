@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -38,7 +39,16 @@ import org.slf4j.LoggerFactory;
  * domain's name), so the same guest created again gets the same id, until every never-used id is
  * taken, when the id that has been free longest goes to a new guest. So ids never run out while
  * fewer than 255 agents are configured or connected at once, and the directory holds exactly the
- * configured and live agents.
+ * configured and live agents. An id that goes to another guest starts with nothing kept under it.
+ *
+ * <p><b>Across server restarts.</b> Which identity has which id is kept in the agent state store
+ * (under the platform, entries of {@link #REGISTRY_PROTOCOL}: {@code agent/<key>} for the agents
+ * in the directory, {@code departed/<key>} for the ids kept for guests gone for good), written
+ * before a new id is used, so that with a state file every agent keeps its id across restarts and
+ * crashes, and with it everything kept under that id. A server stopping or crashing is not a guest
+ * going: the agents of the guests it served are listed again with what they held. A table that
+ * cannot be read is not guessed at: every agent's entries are dropped with it, so that no guest is
+ * handed another's id and state.
  *
  * <p>Threads: guests come and go on transport threads, profiles change on configuration threads;
  * changes are serialised by this object's monitor, and readers (protocols looking agents up by id)
@@ -48,8 +58,14 @@ import org.slf4j.LoggerFactory;
 public final class AgentRegistry implements AgentDirectory, GuestSessions {
     /** Agent ids are 8 bits and 0 is the platform. */
     static final int MAX_AGENTS = 255;
+    /** Where the registry keeps its table in the store: protocol id 0 is no SCMI protocol (those start at 0x10). */
+    static final int REGISTRY_PROTOCOL = 0;
+    private static final int PLATFORM = 0;
+    private static final String AGENT_KEY = "agent/";
+    private static final String DEPARTED_KEY = "departed/";
     private static final Logger LOG = LoggerFactory.getLogger(AgentRegistry.class);
 
+    private final AgentStates states;
     private final ProfileSource profiles;
     private final Consumer<Profiles> profileListener = this::profilesChanged;
     /** Agents in the directory, by key. Guarded by this. */
@@ -59,18 +75,90 @@ public final class AgentRegistry implements AgentDirectory, GuestSessions {
     private volatile GuestAgent[] byId = new GuestAgent[MAX_AGENTS + 1];
     private volatile List<Agent> agents = List.of();
 
+    /** Counts departures, so that the order in which ids were freed outlives a restart. Guarded by this. */
+    private long departures;
+
     @Activate
-    public AgentRegistry(@Reference(service = AgentProfiles.class) ProfileSource profiles) {
+    public AgentRegistry(@Reference AgentStates states,
+            @Reference(service = AgentProfiles.class) ProfileSource profiles) {
+        this.states = states;
         this.profiles = profiles;
+        restore();
         profiles.addListener(profileListener);
+    }
+
+    /**
+     * The agents a previous server process knew, with their ids, from the store. An entry that is
+     * not {@code ID NAME} (directory) or {@code ID DEPARTURE NAME} (departed), or an id given twice,
+     * makes the whole table unusable.
+     */
+    private synchronized void restore() {
+        Map<String, String> listed = states.entries(PLATFORM, REGISTRY_PROTOCOL, AGENT_KEY);
+        Map<String, String> gone = states.entries(PLATFORM, REGISTRY_PROTOCOL, DEPARTED_KEY);
+        if (listed.isEmpty() && gone.isEmpty()) {
+            return;
+        }
+        Map<Long, GuestAgent> departedInOrder = new TreeMap<>();
+        GuestAgent[] restored = new GuestAgent[MAX_AGENTS + 1];
+        try {
+            for (Map.Entry<String, String> entry : listed.entrySet()) {
+                String[] fields = entry.getValue().split(" ", 2);
+                GuestAgent agent = restored(restored, entry.getKey().substring(AGENT_KEY.length()), fields[0],
+                        fields.length > 1 ? fields[1] : "");
+                byKey.put(agent.key(), agent);
+            }
+            for (Map.Entry<String, String> entry : gone.entrySet()) {
+                String[] fields = entry.getValue().split(" ", 3);
+                if (fields.length < 2) {
+                    throw new IllegalArgumentException("no departure number");
+                }
+                GuestAgent agent = restored(restored, entry.getKey().substring(DEPARTED_KEY.length()), fields[0],
+                        fields.length > 2 ? fields[2] : "");
+                long departure = Long.parseLong(fields[1]);
+                departedInOrder.put(departure, agent);
+                departures = Math.max(departures, departure + 1);
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.error("the agent table in the agent state is unusable ({}): agent ids start afresh, and what was kept "
+                    + "for every agent is dropped so that no guest gets another's", e.getMessage());
+            byKey.clear();
+            departures = 0;
+            for (int id = 1; id <= MAX_AGENTS; id++) {
+                states.forgetAgent(id);
+            }
+            states.clear(PLATFORM, REGISTRY_PROTOCOL);
+            return;
+        }
+        departedInOrder.values().forEach(agent -> departed.put(agent.key(), agent));
+        for (GuestAgent agent : departed.values()) {
+            restored[agent.id()] = null;
+        }
+        byId = restored;
+        agents = listed(restored);
+        LOG.info("{} agents known from the agent state: {}; {} ids kept for guests gone for good", agents.size(),
+                agents, departed.size());
+    }
+
+    /** One agent of the stored table; its id must be valid and not taken by another entry. */
+    private static GuestAgent restored(GuestAgent[] taken, String key, String id, String name) {
+        int number = Integer.parseInt(id);
+        if (number < 1 || number > MAX_AGENTS) {
+            throw new IllegalArgumentException("agent id " + number + " of " + key + " is not 1.." + MAX_AGENTS);
+        }
+        if (taken[number] != null) {
+            throw new IllegalArgumentException("agent id " + number + " is both " + taken[number].key() + " and " + key);
+        }
+        GuestAgent agent = new GuestAgent(number, key, name.isEmpty() ? key : name);
+        taken[number] = agent;
+        return agent;
     }
 
     /**
      * A registry without agent profiles, for running the core outside a framework (tools, fuzzing):
      * every guest sees everything and none is trusted.
      */
-    public static AgentRegistry unrestricted() {
-        return new AgentRegistry(new ProfileSource() {
+    public static AgentRegistry unrestricted(AgentStates states) {
+        return new AgentRegistry(states, new ProfileSource() {
             @Override
             public Profiles current() {
                 return Profiles.UNRESTRICTED;
@@ -114,6 +202,7 @@ public final class AgentRegistry implements AgentDirectory, GuestSessions {
             }
         }
         agent.configure(admission.name(), admission.view(), admission.profile());
+        record(agent);
         return agent;
     }
 
@@ -205,10 +294,22 @@ public final class AgentRegistry implements AgentDirectory, GuestSessions {
                 return null;
             }
             agent = new GuestAgent(id, key, name);
+            states.forgetAgent(id); // whatever was kept under the id was another guest's
         }
         byKey.put(key, agent);
+        states.put(PLATFORM, REGISTRY_PROTOCOL, DEPARTED_KEY + key, null);
+        record(agent);
         publish(agent.id(), agent);
         return agent;
+    }
+
+    /** Keeps the agent's id and name in the store, on disk before the guest is served under it. */
+    private void record(GuestAgent agent) {
+        String entry = agent.id() + " " + agent.name();
+        if (!entry.equals(states.get(PLATFORM, REGISTRY_PROTOCOL, AGENT_KEY + agent.key()))) {
+            states.put(PLATFORM, REGISTRY_PROTOCOL, AGENT_KEY + agent.key(), entry);
+            states.persist();
+        }
     }
 
     /** The lowest id no agent has and no departed guest keeps; else the one kept longest; else -1. */
@@ -224,6 +325,7 @@ public final class AgentRegistry implements AgentDirectory, GuestSessions {
             GuestAgent agent = oldest.next();
             if (byId[agent.id()] == null) {
                 oldest.remove();
+                states.put(PLATFORM, REGISTRY_PROTOCOL, DEPARTED_KEY + agent.key(), null);
                 return agent.id();
             }
         }
@@ -234,6 +336,10 @@ public final class AgentRegistry implements AgentDirectory, GuestSessions {
         byKey.remove(agent.key());
         departed.remove(agent.key());
         departed.put(agent.key(), agent);
+        states.put(PLATFORM, REGISTRY_PROTOCOL, AGENT_KEY + agent.key(), null);
+        states.put(PLATFORM, REGISTRY_PROTOCOL, DEPARTED_KEY + agent.key(),
+                agent.id() + " " + departures++ + " " + agent.name());
+        states.persist();
         publish(agent.id(), null);
         LOG.info("{} left the agent directory (its guest {} is gone for good)", agent, agent.transportKey());
     }
@@ -242,13 +348,17 @@ public final class AgentRegistry implements AgentDirectory, GuestSessions {
         GuestAgent[] changed = byId.clone();
         changed[id] = agent;
         byId = changed;
+        agents = listed(changed);
+    }
+
+    private static List<Agent> listed(GuestAgent[] byId) {
         List<Agent> listed = new ArrayList<>();
-        for (GuestAgent listedAgent : changed) {
-            if (listedAgent != null) {
-                listed.add(listedAgent);
+        for (GuestAgent agent : byId) {
+            if (agent != null) {
+                listed.add(agent);
             }
         }
-        agents = List.copyOf(listed);
+        return List.copyOf(listed);
     }
 
     @Override

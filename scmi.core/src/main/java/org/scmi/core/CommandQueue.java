@@ -23,6 +23,9 @@ import org.scmi.virtio.ring.VirtqueueException;
  * one {@link Payload} and one {@link Reply} this queue keeps, each bounded by its buffer. A request
  * or a response spread over several buffers goes through this queue's own buffers and is copied.
  *
+ * <p>The guest's events wait while the cmdq is being answered, until its responses are in the used
+ * ring and the guest was interrupted for them (see {@link EventQueue}).
+ *
  * <p>Runs on the thread that calls {@link #process()} (the transport's kick thread) and never
  * waits for anything but the commands' handlers, and for a protocol that is being replaced (up to
  * the dispatcher's grace period). The monitor serializes processing with starting, stopping and
@@ -30,7 +33,8 @@ import org.scmi.virtio.ring.VirtqueueException;
  *
  * <p>Every answered command is counted on the agent and, while any {@link MessageObserver} is
  * registered, shown to the observers after its response is written, with a copy of its parameters
- * taken before it ran.
+ * taken before it ran. What the command changed in the agent state is made durable
+ * ({@link AgentStates#persistOwnChanges()}) before the answer is returned.
  */
 final class CommandQueue extends ServedQueue {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -38,9 +42,11 @@ final class CommandQueue extends ServedQueue {
     /** The agent as this session speaks for it: what protocols receive with each command. */
     private final SessionAgent speaker;
     private final ScmiDispatcher dispatcher;
+    private final AgentStates states;
     private final GuestTransport transport;
     private final GuestFaults faults;
     private final MessageObservers observers;
+    private final EventQueue events;
     /** A command spread over several buffers, copied: header and parameters. */
     private final byte[] command = new byte[VirtioScmi.HEADER_SIZE + VirtioScmi.MAX_PAYLOAD];
     private final MemorySegment commandBytes = MemorySegment.ofArray(command);
@@ -53,14 +59,17 @@ final class CommandQueue extends ServedQueue {
     private final Payload parameters = Payload.of(new byte[0]);
     private final Reply reply = new Reply(0);
 
-    CommandQueue(GuestAgent agent, SessionAgent speaker, ScmiDispatcher dispatcher, GuestTransport transport,
-            GuestFaults faults, MessageObservers observers, VirtqueueEngines engines) {
+    CommandQueue(GuestAgent agent, SessionAgent speaker, ScmiDispatcher dispatcher, AgentStates states,
+            GuestTransport transport, GuestFaults faults, MessageObservers observers, EventQueue events,
+            VirtqueueEngines engines) {
         super(agent, VirtioScmi.CMDQ, engines);
         this.speaker = speaker;
         this.dispatcher = dispatcher;
+        this.states = states;
         this.transport = transport;
         this.faults = faults;
         this.observers = observers;
+        this.events = events;
     }
 
     /** The guest kicked the cmdq. */
@@ -78,6 +87,7 @@ final class CommandQueue extends ServedQueue {
         if (queue == null) {
             return;
         }
+        events.hold();
         try {
             do {
                 queue.disableNotifications();
@@ -91,6 +101,8 @@ final class CommandQueue extends ServedQueue {
         } catch (VirtqueueException e) {
             stop();
             faults.queueBroken(VirtioScmi.CMDQ, e.getMessage());
+        } finally {
+            events.release();
         }
     }
 
@@ -135,6 +147,7 @@ final class CommandQueue extends ServedQueue {
             chain.write(0, response, 0, VirtioScmi.RESPONSE_PREFIX + values);
         }
         long answered = watching.length == 0 ? 0 : System.nanoTime();
+        states.persistOwnChanges();
         queue.addUsed(chain, VirtioScmi.RESPONSE_PREFIX + values);
         agent.answered(succeeded);
         if (watching.length > 0) {

@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * {@code notificationLimit} are kept and the oldest goes first. An event larger than the buffer
  * at hand is omitted, and the buffer kept for the next one. The device asks for kicks only while
  * events wait for buffers, so a guest reposting buffers does not wake it for nothing.
+ *
+ * <p>Events wait while the guest's cmdq is being answered ({@link #hold}, {@link #release}): a
+ * handler may finish its work, and send the delayed response, before its own command's response is
+ * in the used ring and the guest has been interrupted for it. A delayed response must not reach the
+ * guest first: Linux then takes the delayed response and rejects the response that follows as an
+ * invalid message, failing the command.
  */
 final class EventQueue extends ServedQueue {
     private static final Logger LOG = LoggerFactory.getLogger(EventQueue.class);
@@ -44,6 +50,7 @@ final class EventQueue extends ServedQueue {
     private final IntSupplier notificationLimit;
     private final ArrayDeque<Event> pending = new ArrayDeque<>();
     private int pendingNotifications;
+    private boolean held;
     private final byte[] header = new byte[VirtioScmi.HEADER_SIZE];
 
     EventQueue(GuestAgent agent, GuestTransport transport, GuestFaults faults, IntSupplier notificationLimit,
@@ -75,6 +82,19 @@ final class EventQueue extends ServedQueue {
             dropOldest(false);
         }
         pending.addLast(event);
+        if (!held) {
+            serveAvailable();
+        }
+    }
+
+    /** The cmdq is being answered: events wait until {@link #release}. */
+    synchronized void hold() {
+        held = true;
+    }
+
+    /** The cmdq's responses are in the used ring and the guest was interrupted for them: events go. */
+    synchronized void release() {
+        held = false;
         serveAvailable();
     }
 
@@ -98,7 +118,9 @@ final class EventQueue extends ServedQueue {
 
     /** The guest kicked the eventq: it posted buffers. */
     synchronized void notified() {
-        serveAvailable();
+        if (!held) {
+            serveAvailable();
+        }
     }
 
     /** Forgets every queued event (device reset, guest gone). */

@@ -87,6 +87,7 @@ public final class ScmiDevice implements VirtioDevice, ScmiDeviceSession.Lifecyc
     }
 
     private final AgentRegistry agents;
+    private final AgentStates states;
     private final ScmiDispatcher dispatcher;
     private final VirtqueueEngines engines;
     private final MessageObservers observers = new MessageObservers();
@@ -95,8 +96,9 @@ public final class ScmiDevice implements VirtioDevice, ScmiDeviceSession.Lifecyc
     private volatile int notificationLimit;
 
     @Activate
-    public ScmiDevice(@Reference AgentRegistry agents, Config config) {
+    public ScmiDevice(@Reference AgentRegistry agents, @Reference AgentStates states, Config config) {
         this.agents = agents;
+        this.states = states;
         this.notificationLimit = config.pending_notifications();
         this.dispatcher = new ScmiDispatcher(grace(config));
         this.engines = new VirtqueueEngines(grace(config));
@@ -205,7 +207,7 @@ public final class ScmiDevice implements VirtioDevice, ScmiDeviceSession.Lifecyc
     @Override
     public VirtioDeviceSession open(GuestIdentity guest, GuestTransport transport) {
         GuestAgent agent = agents.admit(guest);
-        ScmiDeviceSession session = new ScmiDeviceSession(agent, guest, transport, dispatcher, ALL_FEATURES,
+        ScmiDeviceSession session = new ScmiDeviceSession(agent, guest, transport, dispatcher, states, ALL_FEATURES,
                 () -> notificationLimit, observers, this, engines);
         agent.attach(session, guest.key());
         String profile = agent.view().profile();

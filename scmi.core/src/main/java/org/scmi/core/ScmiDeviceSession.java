@@ -51,8 +51,8 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
     private volatile boolean closed;
 
     ScmiDeviceSession(GuestAgent agent, GuestIdentity guest, GuestTransport transport, ScmiDispatcher dispatcher,
-            long supportedFeatures, IntSupplier notificationLimit, MessageObservers observers, Lifecycle lifecycle,
-            VirtqueueEngines engines) {
+            AgentStates states, long supportedFeatures, IntSupplier notificationLimit, MessageObservers observers,
+            Lifecycle lifecycle, VirtqueueEngines engines) {
         this.agent = agent;
         this.guest = guest;
         this.lifecycle = lifecycle;
@@ -60,9 +60,9 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
         this.dispatcher = dispatcher;
         this.supportedFeatures = supportedFeatures;
         this.faults = new GuestFaults(agent, transport);
-        this.commands = new CommandQueue(agent, new SessionAgent(agent, this), dispatcher, transport, faults,
-                observers, engines);
         this.events = new EventQueue(agent, transport, faults, notificationLimit, engines);
+        this.commands = new CommandQueue(agent, new SessionAgent(agent, this), dispatcher, states, transport, faults,
+                observers, events, engines);
         dispatcher.resetAgent(agent.id()); // a new connection starts with the protocols' own versions
     }
 

@@ -30,7 +30,8 @@
  * bundle is updated, each running queue moves to the new engine between two chains, carrying its
  * ring position (see {@link org.scmi.core.VirtqueueEngines}). It
  * keeps what must outlive all of them: agents and their ids, negotiated versions, and the {@code AgentStateStore}
- * ({@link org.scmi.core.AgentStates}) where protocols keep what agents set up. A command
+ * ({@link org.scmi.core.AgentStates}) where protocols keep what agents set up, in memory or,
+ * when configured, also in a state file that outlives the server process. A command
  * for a protocol that is being replaced waits for it up to the configured grace period, and a
  * command that failed because its protocol left under it is answered by the replacement, so no
  * guest sees a failure or a double answer (see {@link org.scmi.core.ScmiDispatcher}). For

@@ -27,8 +27,9 @@ import org.scmi.virtio.ring.VirtioFeatures;
 class AgentRegistryTest {
     private static final long FEATURES = VirtioFeatures.bit(VirtioFeatures.VERSION_1);
     private final FixedProfiles profiles = new FixedProfiles();
-    private final AgentRegistry registry = new AgentRegistry(profiles);
-    private final ScmiDevice device = new ScmiDevice(registry, ScmiDeviceSessionTest.config(2));
+    private final AgentStates states = new AgentStates();
+    private final AgentRegistry registry = new AgentRegistry(states, profiles);
+    private final ScmiDevice device = new ScmiDevice(registry, states, ScmiDeviceSessionTest.config(2));
     private final FakeProtocol clock = new FakeProtocol(0x14, 0x30000);
     private final Profile ivi = profile("ivi", Map.of("clocks", "cpu_clk"));
     private final Profile cluster = profile("cluster", Map.of("clocks", "uart_clk", "releaseOnDisconnect", true));

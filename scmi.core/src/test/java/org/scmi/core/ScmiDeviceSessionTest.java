@@ -52,7 +52,7 @@ class ScmiDeviceSessionTest {
 
     private final Arena arena = Arena.ofShared(); // events come from other threads
     private final DriverMemory memory = DriverMemory.allocate(arena, BASE, 4 << 20);
-    private final AgentRegistry agents = new AgentRegistry(new FixedProfiles());
+    private final AgentRegistry agents = new AgentRegistry(new AgentStates(), new FixedProfiles());
     private final RecordingTransport transport = new RecordingTransport();
     private final FakeProtocol base = new FakeProtocol(BASE_PROTOCOL, 0x20001)
             .on(0x3, 0, (request, reply) -> reply.name("SCMI-Server", 16))
@@ -92,7 +92,7 @@ class ScmiDeviceSessionTest {
 
     @BeforeEach
     void setUp() {
-        backend = new ScmiDevice(agents, config(2));
+        backend = new ScmiDevice(agents, new AgentStates(), config(2));
         backend.addEngine(SETUP_ENGINE);
         backend.addProtocol(base, Map.of(ScmiProtocol.PROTOCOL_ID, BASE_PROTOCOL));
     }
@@ -366,6 +366,30 @@ class ScmiDeviceSessionTest {
         assertEquals(12, used.length());
         assertArrayEquals(words(0x00845205, 0, 3), used.written());
         assertEquals(1, transport.interrupts.get(VirtioScmi.EVENTQ));
+    }
+
+    /**
+     * A handler that finishes at once sends its delayed response while its command is still being
+     * answered: the guest must see the response first (Linux rejects it after the delayed one).
+     */
+    @Test
+    void delayedResponseSentByTheHandlerFollowsItsCommandsResponse() {
+        int command = header(SENSOR_PROTOCOL, 0x6, 0x22);
+        int delayed = ScmiHeader.delayedResponseFor(command);
+        sensor.on(0x6, 0, (request, reply) -> assertTrue(agent().sendEvent(delayed, words(0, 7))));
+        backend.addProtocol(sensor, Map.of(ScmiProtocol.PROTOCOL_ID, SENSOR_PROTOCOL));
+        connect(RING_FEATURES | P2A);
+        int eventBuffer = eventq.add(List.of(), 136);
+        kick(eventq, VirtioScmi.EVENTQ);
+        assertTrue(transport.interrupted.isEmpty(), "nothing to tell the guest yet");
+
+        UsedBuffer response = command(words(command), 128);
+        assertArrayEquals(words(command, 0), response.written());
+        assertEquals(List.of(VirtioScmi.CMDQ, VirtioScmi.EVENTQ), transport.interrupted,
+                "the command's response is signalled before its delayed response");
+        UsedBuffer event = eventq.poll();
+        assertEquals(eventBuffer, event.id());
+        assertArrayEquals(words(delayed, 0, 7), event.written());
     }
 
     @Test

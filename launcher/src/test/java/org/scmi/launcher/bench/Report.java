@@ -121,7 +121,7 @@ final class Report implements Summary.Source {
         }
         if (!costs.isEmpty()) {
             out.println();
-            out.println("What one command costs the thread that serves it (the vhost-user kick thread, which takes, "
+            out.println("What one command costs the threads that serve it (the vhost-user transport's pool, which takes, "
                     + "answers and returns each command inline), busy polling with 8 in flight, read through the "
                     + "JVM's ThreadMXBean after the runs above:");
             out.println();

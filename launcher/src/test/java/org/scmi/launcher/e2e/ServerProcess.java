@@ -32,6 +32,8 @@ public final class ServerProcess implements AutoCloseable {
     public static final String LISTENING = "listening on ";
     /** What the server prints once its admin shell accepts connections. */
     public static final String ADMIN_LISTENING = "admin shell listening on ";
+    /** A JVM ended by SIGTERM exits with 128 + 15 after its shutdown hooks, however clean the stop was. */
+    public static final int JVM_EXIT_ON_SIGTERM = 143;
     /**
      * Longest wait for the server to come up. A start takes about 2 s on an idle machine; these
      * limits only tell a server that hangs from a slow one, and a machine loaded by other builds
@@ -115,6 +117,28 @@ public final class ServerProcess implements AutoCloseable {
                 String ready = ADMIN_LISTENING + adminSocket + " ";
                 server.awaitReady(line -> line.contains(ready), ready, START_TIMEOUT);
             }
+        } catch (AssertionError notReady) {
+            server.close(); // the caller never gets it to close
+            throw notReady;
+        }
+        return server;
+    }
+
+    /**
+     * Starts the runnable JAR with the given framework properties ({@code -Dname=value}) and no
+     * terminal, and waits until it prints a line containing {@code ready}.
+     */
+    public static ServerProcess startJar(List<String> properties, String ready) {
+        List<String> command = new ArrayList<>();
+        command.add(java().toString());
+        command.addAll(JAR_JVM_FLAGS);
+        command.addAll(properties);
+        command.add("-Dgosh.args=--nointeractive");
+        command.add("-jar");
+        command.add(jar().toString());
+        ServerProcess server = start("scmi-server.jar", command, Map.of());
+        try {
+            server.awaitReady(line -> line.contains(ready), ready, START_TIMEOUT);
         } catch (AssertionError notReady) {
             server.close(); // the caller never gets it to close
             throw notReady;
@@ -258,6 +282,17 @@ public final class ServerProcess implements AutoCloseable {
      */
     public int terminate() {
         process.destroy(); // SIGTERM on Linux
+        return awaitExit(STOP_TIMEOUT);
+    }
+
+    /**
+     * Sends SIGKILL, as a crash or the OOM killer ends a process (no shutdown hook runs), and
+     * waits for the process to end.
+     *
+     * @return its exit code (137)
+     */
+    public int kill() {
+        process.destroyForcibly(); // SIGKILL on Linux
         return awaitExit(STOP_TIMEOUT);
     }
 

@@ -21,8 +21,6 @@ import org.scmi.linux.LinuxException;
 public final class ServiceManagerSocket implements AutoCloseable {
     /** What the server sends once every configured socket listens. */
     public static final String READY = "READY=1\nSTATUS=ready";
-    /** Under systemd the JVM is the service's main process: its status after SIGTERM is the JVM's. */
-    public static final int JVM_EXIT_ON_SIGTERM = 143;
     private static final int LARGEST_MESSAGE = 4096;
 
     private final Path path;
@@ -57,7 +55,7 @@ public final class ServiceManagerSocket implements AutoCloseable {
         server.handle().destroy();
         String stopping = receive(ServerProcess.STOP_TIMEOUT, server);
         assertTrue(stopping.startsWith("STOPPING=1\n"), stopping);
-        assertEquals(JVM_EXIT_ON_SIGTERM, server.awaitExit(ServerProcess.STOP_TIMEOUT));
+        assertEquals(ServerProcess.JVM_EXIT_ON_SIGTERM, server.awaitExit(ServerProcess.STOP_TIMEOUT));
     }
 
     /** The next message; fails with the server's output if none comes within {@code timeout}. */

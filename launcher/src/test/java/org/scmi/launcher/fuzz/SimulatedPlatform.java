@@ -22,6 +22,7 @@ import org.scmi.api.state.AgentStateStore;
 import org.scmi.core.AgentRegistry;
 import org.scmi.core.AgentStates;
 import org.scmi.core.ScmiDevice;
+import org.scmi.virtio.ring.split.SplitQueueFactory;
 
 /**
  * The server's SCMI platform in one JVM without a framework: the real virtio-scmi device and
@@ -48,7 +49,7 @@ public final class SimulatedPlatform implements AutoCloseable {
 
     private final Path board;
     private final AgentStates store = new AgentStates();
-    private final AgentRegistry agents = AgentRegistry.unrestricted();
+    private final AgentRegistry agents = AgentRegistry.unrestricted(store);
     private final List<Object> drivers = new ArrayList<>();
     private final List<ScmiProtocol> protocols = new ArrayList<>();
     private final ScmiDevice device;
@@ -67,7 +68,8 @@ public final class SimulatedPlatform implements AutoCloseable {
         for (ScmiProtocol protocol : protocols) {
             bindAll(protocol, ScmiProtocol.class, protocols.stream().filter(other -> other != protocol).toList());
         }
-        device = new ScmiDevice(agents, defaults(ScmiDevice.Config.class, Map.of()));
+        device = new ScmiDevice(agents, store, defaults(ScmiDevice.Config.class, Map.of()));
+        bind(device, "addEngine", new SplitQueueFactory());
         for (ScmiProtocol protocol : protocols) {
             bind(device, "addProtocol", protocol, properties(protocol));
         }

@@ -7,10 +7,11 @@
  * ({@link org.scmi.virtio.device.GuestIdentity}); a device may refuse a guest its configuration has
  * no place for ({@link org.scmi.virtio.device.GuestRefusedException}).
  *
- * <p>2.1 added the guest's VM UUID and whether a closed session means the guest is gone for good.
+ * <p>2.1 added where a transport records the chains in flight ({@code QueueSetup.inflight}); 2.2
+ * the guest's VM UUID and whether a closed session means the guest is gone for good.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package org.scmi.virtio.device;
 
 import org.osgi.annotation.bundle.Export;

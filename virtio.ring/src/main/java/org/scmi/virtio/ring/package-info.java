@@ -17,7 +17,7 @@
  * a crash.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.scmi.virtio.ring;
 
 import org.osgi.annotation.bundle.Export;

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.scmi.transport.xen.hypervisor.XenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * agent profile it gets), as a domain's name is for guests found in XenStore; without one the
  * guest is named {@code dom<domid>}. A device whose guest cannot be served yet (the domain is
  * still being built) is retried until it can; one the device refuses (no profile for it) is not.
+ * A device a previous server process recorded is taken over; a recorded static device that is no
+ * longer configured is forgotten.
  */
 public final class StaticDevices implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StaticDevices.class);
@@ -88,8 +91,10 @@ public final class StaticDevices implements AutoCloseable {
         }
     }
 
-    /** Serves every entry, retrying the ones whose guest is not ready. */
+    /** Serves every entry, retrying the ones whose guest is not ready; forgets recorded ones not listed. */
     public void start() {
+        backend.settle(StateRecords.Source.STATIC,
+                entries.stream().map(entry -> entry.description().key()).collect(Collectors.toSet()));
         for (Entry entry : entries) {
             retries.execute(() -> serve(entry, true));
         }
@@ -97,8 +102,8 @@ public final class StaticDevices implements AutoCloseable {
 
     private void serve(Entry entry, boolean first) {
         try {
-            backend.serve(entry.description(), entry.name(), "", driverOk -> LOG.info("{}: driver {}",
-                    entry.description().key(), driverOk ? "ready" : "reset the device"));
+            backend.serve(entry.description(), entry.name(), "", StateRecords.Source.STATIC, driverOk -> LOG.info(
+                    "{}: driver {}", entry.description().key(), driverOk ? "ready" : "not ready"));
         } catch (XenException e) {
             if (first) {
                 LOG.warn("{}: not served yet ({}), retrying every {} s", entry.description().key(), e.getMessage(),
@@ -110,14 +115,20 @@ public final class StaticDevices implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /** Stops retrying; the devices are left to the next server process with the backend. */
+    public void handOver() {
         retries.shutdownNow();
         try {
             retries.awaitTermination(TERMINATION_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops retrying and stops serving every entry. */
+    @Override
+    public void close() {
+        handOver();
         entries.forEach(entry -> backend.remove(entry.description()));
     }
 }

@@ -53,7 +53,8 @@ class VirtioMmioDeviceFuzzTest {
             Host host = new Host(new RegionGuestMemory(List.of(new MemoryRegion(RAM, ram, false))));
             FixedReplyDevice backend = new FixedReplyDevice(FixedReplyDevice.SCMI_FEATURES, MAX_QUEUE_SIZE,
                     Responder::echo, new SplitQueueFactory());
-            VirtioMmioDevice device = new VirtioMmioDevice(backend, new GuestIdentity("fuzz:1", "fuzz"), host);
+            VirtioMmioDevice device = new VirtioMmioDevice(backend, new GuestIdentity("fuzz:1", "fuzz"), host,
+                    MmioRegisters.inMemory(backend.queueCount()));
             while (data.remainingBytes() > 0) {
                 switch (data.consumeInt(0, 3)) {
                     case 0 -> device.read(register(data), width(data));

@@ -10,6 +10,7 @@ import org.scmi.virtio.memory.GuestMemory;
 import org.scmi.virtio.memory.GuestMemoryException;
 import org.scmi.virtio.memory.MappedRange;
 import org.scmi.virtio.ring.DescriptorChain;
+import org.scmi.virtio.ring.InflightLog;
 import org.scmi.virtio.ring.RingPosition;
 import org.scmi.virtio.ring.SplitRing;
 import org.scmi.virtio.ring.VirtioFeatures;
@@ -33,6 +34,11 @@ import org.scmi.virtio.ring.VirtqueueException;
  * {@link GuestMemory#chainComplete} just before the chain's used element is written. Chains are
  * pooled, so serving a queue allocates nothing once the pool holds as many chains as are in
  * flight at once.
+ *
+ * <p>With an {@link InflightLog} in its setup, the queue records every chain it takes and returns,
+ * and opens by serving the chains a previous device took and never returned, oldest first, before
+ * anything from the available ring; it then resumes the available ring at the used idx plus those
+ * chains, whatever position it is given (the front-end of a crashed back-end can only guess it).
  */
 final class SplitQueue implements Virtqueue {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -44,6 +50,10 @@ final class SplitQueue implements Virtqueue {
     private final boolean indirect;
     private final boolean eventIdx;
     private final boolean notifyOnEmpty;
+    private final InflightLog inflight;
+    /** Chains a previous device left in flight, served before the available ring. */
+    private final int[] resubmit;
+    private int resubmitted;
     private final MemorySegment descriptors;
     private final MemorySegment avail;
     private final MemorySegment used;
@@ -59,6 +69,8 @@ final class SplitQueue implements Virtqueue {
     private boolean notificationsEnabled;
     /** The chain the last call took, if that call was a successful {@link #next}: {@link #undoNext} may undo it. */
     private SplitChain undoable;
+    /** Whether that chain came from {@link #resubmit} rather than from the available ring. */
+    private boolean lastResubmitted;
     /** Chains not in flight, ready for reuse: {@code idle[0..idleCount)}. */
     private SplitChain[] idle = new SplitChain[1];
     private int idleCount;
@@ -89,11 +101,27 @@ final class SplitQueue implements Virtqueue {
         this.descriptors = ring("descriptor table", setup.descriptorTable(), SplitRing.descriptorTableSize(size), false);
         this.avail = ring("available ring", setup.driverArea(), SplitRing.availRingSize(size), false);
         this.used = ring("used ring", setup.deviceArea(), SplitRing.usedRingSize(size), true);
-        this.nextAvail = position.nextAvail();
-        this.availShadow = nextAvail;
-        this.nextUsed = position.nextUsed();
-        this.signalledUsed = position.signalledUsed();
         this.notificationsEnabled = position.notificationsEnabled();
+        this.inflight = setup.inflight();
+        if (inflight == null) {
+            this.resubmit = new int[0];
+            this.nextAvail = position.nextAvail();
+            this.nextUsed = position.nextUsed();
+            this.signalledUsed = position.signalledUsed();
+        } else {
+            int usedIndex = used.get(U16, SplitRing.USED_IDX) & 0xFFFF;
+            this.resubmit = inflight.recover(usedIndex);
+            if (resubmit.length > size) {
+                throw new VirtqueueException("the inflight log holds " + resubmit.length + " chains for a queue of "
+                        + size);
+            }
+            this.nextUsed = usedIndex;
+            this.nextAvail = (usedIndex + resubmit.length) & 0xFFFF;
+            // A position at the used idx comes from an engine this queue moved from: its interrupt state
+            // holds. Any other is a front-end's guess after a crash, where only the ring is known.
+            this.signalledUsed = usedIndex == position.nextUsed() ? position.signalledUsed() : usedIndex;
+        }
+        this.availShadow = nextAvail;
     }
 
     private static void checkAligned(String part, long address, int alignment) throws VirtqueueException {
@@ -132,6 +160,12 @@ final class SplitQueue implements Virtqueue {
     @Override
     public DescriptorChain next() throws VirtqueueException {
         undoable = null;
+        if (resubmitted < resubmit.length) {
+            SplitChain chain = take(resubmit[resubmitted++]);
+            undoable = chain;
+            lastResubmitted = true;
+            return chain;
+        }
         if (nextAvail == availShadow && !refreshAvail()) {
             return null;
         }
@@ -142,6 +176,17 @@ final class SplitQueue implements Virtqueue {
             // Keep avail_event at the entry we wait for, or the driver stops kicking.
             used.set(U16, SplitRing.availEventOffset(size), (short) nextAvail);
         }
+        SplitChain chain = take(head);
+        if (inflight != null) {
+            inflight.taken(head);
+        }
+        undoable = chain;
+        lastResubmitted = false;
+        return chain;
+    }
+
+    /** Walks the chain at {@code head} into a pooled chain, which is put back if the chain is malformed. */
+    private SplitChain take(int head) throws VirtqueueException {
         SplitChain chain = idleCount > 0 ? idle[--idleCount] : new SplitChain(this);
         inFlight++;
         try {
@@ -150,7 +195,6 @@ final class SplitQueue implements Virtqueue {
             putBack(chain);
             throw e;
         }
-        undoable = chain;
         return chain;
     }
 
@@ -267,8 +311,16 @@ final class SplitQueue implements Virtqueue {
             throw new IllegalStateException("no chain taken to put back");
         }
         undoable = null;
+        int head = chain.head();
         putBack(chain);
+        if (lastResubmitted) {
+            resubmitted--;
+            return;
+        }
         nextAvail = (nextAvail - 1) & 0xFFFF;
+        if (inflight != null) {
+            inflight.putBack(head);
+        }
     }
 
     @Override
@@ -293,8 +345,14 @@ final class SplitQueue implements Virtqueue {
         used.set(U32, element + SplitRing.USED_ELEM_ID, head);
         used.set(U32, element + SplitRing.USED_ELEM_LEN, (int) written);
         nextUsed = (nextUsed + 1) & 0xFFFF;
+        if (inflight != null) {
+            inflight.returning(head);
+        }
         VarHandle.releaseFence(); // written buffers and the element before the index
         used.set(U16, SplitRing.USED_IDX, (short) nextUsed);
+        if (inflight != null) {
+            inflight.returned(nextUsed);
+        }
     }
 
     @Override

@@ -15,11 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A simulated guest kept running in the server (for trying the Xen path without Xen): it is
- * created paused, boots once a backend announced its device (InitWait, however long that takes),
- * asks the Base protocol what the platform is (the first messages Linux's SCMI core sends), logs
- * the answers, and then logs every notification the platform sends it until stopped. Stopping
- * interrupts its thread wherever it waits; the domain itself goes with the hypervisor.
+ * A simulated guest kept running (for trying the Xen path without Xen): it is created paused,
+ * boots once a backend announced its device (InitWait, however long that takes), asks the Base
+ * protocol what the platform is (the first messages Linux's SCMI core sends), logs the answers,
+ * and then logs every notification the platform sends it until stopped. With a period it also
+ * asks the Base protocol's version that often and logs any answer that took longer than a
+ * second: the pause it saw while the server restarted. Stopping interrupts its thread wherever it
+ * waits; the domain itself goes with the hypervisor.
  */
 final class SimGuestRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimGuestRunner.class);
@@ -30,18 +32,33 @@ final class SimGuestRunner implements AutoCloseable {
     private static final int VENDOR_NAME_BYTES = 16;
     private static final long REPLY_TIMEOUT_MILLIS = 5_000;
 
+    /** An answer slower than this is a pause worth a log line. */
+    private static final long PAUSE_MILLIS = 1_000;
+
     private final SimToolstack toolstack;
     private final int domid;
     private final boolean grants;
+    private final long periodMillis;
+    private final long replyTimeoutMillis;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile SimulatedGuest guest;
     private int token;
 
     SimGuestRunner(SimToolstack toolstack, int domid, boolean grants) {
+        this(toolstack, domid, grants, 0, REPLY_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * @param periodMillis how often to ask the platform's Base version after the probe (0: never)
+     * @param replyTimeoutMillis how long a command may take before the guest gives up
+     */
+    SimGuestRunner(SimToolstack toolstack, int domid, boolean grants, long periodMillis, long replyTimeoutMillis) {
         this.toolstack = toolstack;
         this.domid = domid;
         this.grants = grants;
+        this.periodMillis = periodMillis;
+        this.replyTimeoutMillis = replyTimeoutMillis;
         this.thread = Thread.ofPlatform().daemon().name("xen-sim-guest-" + domid).start(this::run);
     }
 
@@ -53,11 +70,21 @@ final class SimGuestRunner implements AutoCloseable {
             LOG.info("simulated guest {}: virtio-scmi device up ({} addressing)", domid,
                     grants ? "grant" : "guest-physical");
             discoverPlatform();
+            long answered = 0;
             while (running) {
-                byte[] event = guest.awaitEvent(Long.MAX_VALUE);
+                byte[] event = guest.awaitEvent(periodMillis > 0 ? periodMillis : Long.MAX_VALUE);
                 if (event != null) {
                     LOG.info("simulated guest {}: platform message {}", domid,
                             ScmiHeader.decode(ByteBuffer.wrap(event).order(ByteOrder.LITTLE_ENDIAN).getInt()));
+                } else if (periodMillis > 0) {
+                    long started = System.nanoTime();
+                    call(PROTOCOL_VERSION);
+                    answered++;
+                    long tookMillis = (System.nanoTime() - started) / 1_000_000;
+                    if (tookMillis > PAUSE_MILLIS) {
+                        LOG.info("simulated guest {}: command {} answered after a pause of {} ms", domid, answered,
+                                tookMillis);
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -93,7 +120,7 @@ final class SimGuestRunner implements AutoCloseable {
         for (int parameter : parameters) {
             request.putInt(parameter);
         }
-        byte[] reply = guest.exchange(request.array(), SimulatedGuest.MESSAGE_BYTES, REPLY_TIMEOUT_MILLIS);
+        byte[] reply = guest.exchange(request.array(), SimulatedGuest.MESSAGE_BYTES, replyTimeoutMillis);
         if (reply == null) {
             throw new IllegalStateException("no reply to Base message " + messageId);
         }
