@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * a guest is gone for good (its transport says so: a destroyed Xen domain; or its profile releases
  * it on disconnect), every protocol releases what it held (its votes stop counting, its settings
  * and subscriptions go), its pending events are dropped and, without a profile, it leaves the
- * agent directory.
+ * agent directory. A server that stops is not a guest that goes: a transport that stops serving
+ * its guests detaches their sessions ({@link VirtioDeviceSession#detach}), and what their agents
+ * hold stays (in the state file too, for the next server process).
  *
  * <p>Live updates: a command for a protocol that is being replaced waits for it up to the
  * configured grace period (see {@link ScmiDispatcher}). The rings are served by the virtqueue
@@ -223,10 +225,10 @@ public final class ScmiDevice implements VirtioDevice, ScmiDeviceSession.Lifecyc
     }
 
     @Override
-    public void closed(ScmiDeviceSession session) {
+    public void closed(ScmiDeviceSession session, boolean guestLeft) {
         GuestAgent agent = session.agent();
-        boolean gone = session.guest().goneWhenClosed()
-                || agent.profile() != null && agent.profile().releaseOnDisconnect();
+        boolean gone = guestLeft && (session.guest().goneWhenClosed()
+                || agent.profile() != null && agent.profile().releaseOnDisconnect());
         if (gone) {
             release(agent);
             LOG.info("guest {} is gone: {} released what it held", session.guest().key(), agent);

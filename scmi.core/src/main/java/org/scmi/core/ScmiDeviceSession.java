@@ -34,8 +34,13 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
          */
         void negotiating(ScmiDeviceSession session);
 
-        /** The session ended: the guest disconnected, or is gone for good. */
-        void closed(ScmiDeviceSession session);
+        /**
+         * The session ended.
+         *
+         * @param guestLeft whether the guest left (disconnected, or is gone for good), rather than
+         *     the server stopping under it
+         */
+        void closed(ScmiDeviceSession session, boolean guestLeft);
     }
 
     private final GuestAgent agent;
@@ -176,9 +181,18 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
 
     @Override
     public void close() {
+        end(true);
+    }
+
+    @Override
+    public void detach() {
+        end(false);
+    }
+
+    private void end(boolean guestLeft) {
         closed = true;
         reset();
         agent.detach(this);
-        lifecycle.closed(this);
+        lifecycle.closed(this, guestLeft);
     }
 }

@@ -177,4 +177,71 @@ class AgentRegistryTest {
         session.close();
         assertThrows(GuestRefusedException.class, () -> device.open(socket("ivi"), new RecordingTransport()));
     }
+
+    @Test
+    void aServerThatStopsUnderItsGuestsReleasesNothingEvenForProfilesThatReleaseOnDisconnect() {
+        profiles.set(new Profiles(true, List.of(ivi, cluster), ivi, Set.of()));
+        connect(socket("cluster")).detach();
+        VirtioDeviceSession domU = connect(domain("domU"));
+        int id = idOf("domU");
+        domU.detach();
+        assertEquals(List.of(), clock.resets, "a server stop is not a guest leaving");
+        assertTrue(ids().contains(id), "a Xen guest the server stopped under stays in the directory");
+        assertTrue(registry.sessions().stream().noneMatch(GuestSession::gone));
+    }
+
+    @Test
+    void idsByNameOutliveTheServerWithTheAgentStateAndDepartedGuestsKeepTheirs() {
+        profiles.set(new Profiles(true, List.of(ivi, cluster), ivi, Set.of()));
+        VirtioDeviceSession first = connect(domain("first"));
+        connect(domain("gone")).close();
+        int ivis = idOf("ivi");
+        int firsts = idOf("first");
+        int gones = registry.sessions().stream().filter(GuestSession::gone).findFirst().orElseThrow().agentId();
+        states.put(firsts, 0x14, "rate/sim/cpu", "800000000");
+        first.detach(); // the server stops
+
+        FixedProfiles afterRestart = new FixedProfiles();
+        afterRestart.set(new Profiles(true, List.of(cluster, ivi), ivi, Set.of()));
+        AgentRegistry restarted = new AgentRegistry(states, afterRestart);
+        assertEquals(ivis, agentNamed(restarted, "ivi").id(), "a profile's agent keeps its id");
+        assertEquals(firsts, agentNamed(restarted, "first").id(), "a guest the server stopped under is listed");
+        assertEquals("800000000", states.get(firsts, 0x14, "rate/sim/cpu"), "with what it held");
+        assertTrue(restarted.sessions().stream().anyMatch(session -> session.gone() && session.agentId() == gones));
+        assertEquals(gones, restarted.admit(domain("gone")).id(), "a departed guest's id is still kept for it");
+        assertEquals(firsts, restarted.admit(domain("first")).id());
+        GuestAgent newcomer = restarted.admit(domain("newcomer"));
+        assertFalse(List.of(ivis, firsts, gones, idOf("cluster")).contains(newcomer.id()));
+    }
+
+    @Test
+    void anIdThatGoesToAnotherGuestStartsEmpty() {
+        profiles.set(new Profiles(true, List.of(ivi), ivi, Set.of()));
+        for (int start = 0; start < AgentRegistry.MAX_AGENTS; start++) {
+            connect(domain("guest-" + start)).close();
+        }
+        List<Integer> kept = registry.sessions().stream().filter(GuestSession::gone).map(GuestSession::agentId)
+                .toList();
+        kept.forEach(id -> states.put(id, 0x14, "left/behind", "by a protocol that was not there to release it"));
+        GuestAgent stranger = registry.admit(domain("stranger"));
+        assertTrue(kept.contains(stranger.id()), "every id was used: one kept for a departed guest goes to it");
+        assertEquals(null, states.get(stranger.id(), 0x14, "left/behind"));
+    }
+
+    @Test
+    void aTableThatCannotBeReadDropsEveryAgentsStateRatherThanHandItToAnotherGuest() {
+        states.put(0, AgentRegistry.REGISTRY_PROTOCOL, "agent/xen:vm1/0", "2 vm1");
+        states.put(0, AgentRegistry.REGISTRY_PROTOCOL, "agent/xen:vm2/0", "2 vm2");
+        states.put(2, 0x11, "vote/sim/gpu", "on");
+        states.put(0, 0x14, "board/cpu", "kept: the platform's own");
+        AgentRegistry restarted = new AgentRegistry(states, new FixedProfiles());
+        assertEquals(List.of(), restarted.agents());
+        assertEquals(null, states.get(2, 0x11, "vote/sim/gpu"));
+        assertEquals("kept: the platform's own", states.get(0, 0x14, "board/cpu"));
+        assertEquals(1, restarted.admit(domain("vm2")).id());
+    }
+
+    private static Agent agentNamed(AgentRegistry registry, String name) {
+        return registry.agents().stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow();
+    }
 }

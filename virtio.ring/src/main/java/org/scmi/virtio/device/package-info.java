@@ -8,7 +8,8 @@
  * no place for ({@link org.scmi.virtio.device.GuestRefusedException}).
  *
  * <p>2.1 added where a transport records the chains in flight ({@code QueueSetup.inflight}); 2.2
- * the guest's VM UUID and whether a closed session means the guest is gone for good.
+ * the guest's VM UUID, whether a closed session means the guest is gone for good, and a session's
+ * end that is not the guest's ({@code VirtioDeviceSession.detach}: the server stops).
  */
 @Export
 @Version("2.2.0")

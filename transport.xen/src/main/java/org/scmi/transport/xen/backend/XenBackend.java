@@ -126,7 +126,9 @@ public final class XenBackend implements AutoCloseable {
     /** Undoes a failed {@link #serve}: a device taken over keeps its record, a new one loses it. */
     private void abandon(XenGuestDevice guest, boolean created, ServedDevice device, StateRecords.DeviceRecord record,
             DeviceDescription description, boolean takeOver) {
-        if (device != null) {
+        if (device != null && takeOver) {
+            device.handOver(); // the guest is still there, waiting for a server to take it over
+        } else if (device != null) {
             device.close();
         } else if (record != null) {
             record.close();
