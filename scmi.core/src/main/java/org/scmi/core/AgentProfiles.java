@@ -52,8 +52,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Bad profiles leave the previous configuration in force.</b> A profile that does not parse,
  * names an agent or VM UUID another profile has, claims a resource another holds exclusively, or
  * names a resource the board does not have is logged with its PID and why; its previous version
- * stays in force, and if it had none, guests with its name are refused (never served with the
- * default profile in its place). Changes are checked against the board's resources as the
+ * stays in force. A live change that does not hold changes nothing for any guest: a new profile
+ * that is rejected leaves its guests served as they were (by the default profile, or with the
+ * whole board if no profile was in force), and a default profile that does not hold leaves the
+ * previous one in force; so a connected or reconnecting guest is never refused because of it. At
+ * start-up a rejected profile's guests are refused (never served with the default profile in its
+ * place) until the launcher's check stops the server. Changes are checked against the board's resources as the
  * protocols list them; at activation (start-up) only against each other, and the launcher then
  * checks the whole configuration against the board ({@link #verify}) and stops the server if it
  * does not hold.
@@ -149,20 +153,28 @@ public final class AgentProfiles implements ConfigurationListener, ProfileAdmini
         Map<ResourceKind, List<BoardResource>> board = checkBoard ? board() : Map.of();
         configured.forEach((pid, properties) -> {
             if (!properties.equals(read.put(pid, properties))) {
-                consider(pid, properties, board);
+                consider(pid, properties, board, checkBoard);
             }
         });
-        Profile defaultProfile = chooseDefault();
+        Profile defaultProfile = chooseDefault(checkBoard);
         Set<String> rejected = new LinkedHashSet<>();
         problems.keySet().stream().filter(pid -> !accepted.containsKey(pid))
                 .forEach(pid -> rejected.add(rejectedName(pid, configured.get(pid))));
-        current = new Profiles(!configured.isEmpty() || !defaultName.isEmpty(), accepted.values(), defaultProfile,
-                rejected);
+        boolean restricted = !configured.isEmpty() || !defaultName.isEmpty();
+        if (checkBoard) {
+            // A live change that does not hold changes nothing for anyone: not the guests of the
+            // rejected profile (served as before, by the default profile or unrestricted), nor
+            // whether the platform is restricted at all.
+            rejected.retainAll(current.rejectedNames());
+            restricted = !accepted.isEmpty() || !defaultName.isEmpty() || current.restricted() && restricted;
+        }
+        current = new Profiles(restricted, accepted.values(), defaultProfile, rejected);
         listeners.forEach(listener -> listener.accept(current));
     }
 
     /** Takes one changed configuration into force if it holds; else logs why and keeps its previous version. */
-    private void consider(String pid, Map<String, Object> properties, Map<ResourceKind, List<BoardResource>> board) {
+    private void consider(String pid, Map<String, Object> properties, Map<ResourceKind, List<BoardResource>> board,
+            boolean live) {
         List<String> found;
         Profile profile = null;
         try {
@@ -181,10 +193,18 @@ public final class AgentProfiles implements ConfigurationListener, ProfileAdmini
         }
         problems.put(pid, String.join("; ", found));
         LOG.error("agent profile {} rejected: {}; {}", pid, String.join("; ", found), accepted.containsKey(pid)
-                ? "its previous version stays in force" : "guests with its name are refused until it is fixed");
+                ? "its previous version stays in force" : live
+                        ? "guests with its name are served as before until it is fixed"
+                        : "guests with its name are refused until it is fixed");
     }
 
-    private Profile chooseDefault() {
+    /**
+     * The default profile in force, or null.
+     *
+     * @param live whether this is a change while guests are served: a default that does not hold
+     *     then leaves the previous default in force, if its profile still is
+     */
+    private Profile chooseDefault(boolean live) {
         defaultProblem = null;
         if (defaultName.isEmpty()) {
             return null;
@@ -197,10 +217,15 @@ public final class AgentProfiles implements ConfigurationListener, ProfileAdmini
                     + "several guests it serves cannot share";
             chosen = null;
         }
-        if (defaultProblem != null) {
-            LOG.error("{}; guests without a profile of their own are refused", defaultProblem);
+        if (defaultProblem == null) {
+            return chosen;
         }
-        return chosen;
+        Profile previous = live ? current.defaultProfile()
+                .flatMap(old -> accepted.values().stream().filter(p -> p.name().equals(old.name())).findFirst())
+                .filter(p -> p.exclusive().isEmpty()).orElse(null) : null;
+        LOG.error("{}; {}", defaultProblem, previous != null ? "the previous default profile " + previous.name()
+                + " stays in force" : "guests without a profile of their own are refused");
+        return previous;
     }
 
     private static String rejectedName(String pid, Map<String, Object> properties) {

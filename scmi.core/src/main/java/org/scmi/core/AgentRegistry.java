@@ -241,22 +241,38 @@ public final class AgentRegistry implements AgentDirectory, GuestSessions {
      * A guest's session ended.
      *
      * @param gone whether the guest is gone for good: an agent without a profile then leaves the
-     *     directory (its id stays reserved for the same guest)
+     *     directory (its id stays reserved for the same guest); the agent of a profile deleted
+     *     while its guest was connected becomes its guest's own agent, or leaves if it is gone
      */
     synchronized void closed(GuestAgent agent, boolean gone) {
         if (agent.session() != null || byKey.get(agent.key()) != agent) {
             return; // connected again already, or no longer listed
         }
-        if (gone && !isProfileAgent(agent)) {
+        if (agent.key().startsWith(Profiles.PROFILE_KEY) && !isProfileAgent(agent)) {
+            retire(agent, gone);
+        } else if (gone && !isProfileAgent(agent)) {
             remove(agent);
         }
     }
 
-    /** The profiles changed: every profile has its agent, and agents of removed profiles leave once disconnected. */
+    /**
+     * The profiles changed: every profile has its agent, and agents of removed profiles become
+     * their guests' own agents again once disconnected. Ids follow names: a new profile takes over
+     * the agent (and id) its guest has already if the profile names no VM UUID, and the agent of a
+     * deleted profile goes back to the guest that connected through it last.
+     */
     private synchronized void profilesChanged(Profiles current) {
         for (Profile profile : current.profiles().stream().sorted(Comparator.comparing(Profile::pid)).toList()) {
             String key = Profiles.PROFILE_KEY + profile.name();
             GuestAgent agent = byKey.get(key);
+            if (agent == null && profile.xenUuid().isEmpty()) {
+                agent = byKey.values().stream().filter(guest -> !guest.key().startsWith(Profiles.PROFILE_KEY)
+                        && guest.name().equals(profile.name())).findFirst().orElse(null);
+                if (agent != null) {
+                    LOG.info("{} is now profile {}'s agent", agent, profile.pid());
+                    rekey(agent, key);
+                }
+            }
             if (agent == null) {
                 agent = create(key, profile.name());
                 if (agent == null) {
@@ -272,9 +288,37 @@ public final class AgentRegistry implements AgentDirectory, GuestSessions {
         for (GuestAgent agent : List.copyOf(byKey.values())) {
             if (agent.key().startsWith(Profiles.PROFILE_KEY) && agent.session() == null
                     && current.named(agent.key().substring(Profiles.PROFILE_KEY.length())).isEmpty()) {
-                remove(agent);
+                retire(agent, false);
             }
         }
+    }
+
+    /**
+     * The agent of a deleted profile, disconnected: the guest that connected through it last keeps
+     * it as its own agent (same id), unless that guest is gone or has an agent already; else it
+     * leaves the directory.
+     */
+    private void retire(GuestAgent agent, boolean gone) {
+        String guestKey = agent.transportKey();
+        if (!gone && !GuestAgent.NEVER_CONNECTED.equals(guestKey) && !byKey.containsKey(guestKey)) {
+            rekey(agent, guestKey);
+            agent.configure(agent.name(), AgentView.NOTHING, null);
+            LOG.info("{}: its profile is gone; it stays the agent of guest {}", agent, guestKey);
+        } else {
+            remove(agent);
+        }
+    }
+
+    /** The agent gets another identity, and keeps its id and what is kept under it. */
+    private void rekey(GuestAgent agent, String key) {
+        byKey.remove(agent.key());
+        states.put(PLATFORM, REGISTRY_PROTOCOL, AGENT_KEY + agent.key(), null);
+        if (departed.remove(key) != null) {
+            states.put(PLATFORM, REGISTRY_PROTOCOL, DEPARTED_KEY + key, null);
+        }
+        agent.rekey(key);
+        byKey.put(key, agent);
+        record(agent);
     }
 
     private boolean isProfileAgent(GuestAgent agent) {

@@ -13,8 +13,11 @@ import org.scmi.core.profile.Profile;
  * {@link SessionAgent}. Its command counters run for the life of the agent.
  */
 final class GuestAgent implements Agent {
+    /** The transport key of an agent no guest connected to yet. */
+    static final String NEVER_CONNECTED = "-";
     private final int id;
-    private final String key;
+    /** Changed only under the registry's monitor, when a profile takes over or gives back the agent. */
+    private volatile String key;
     private final LongAdder requests = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private volatile String name;
@@ -29,12 +32,17 @@ final class GuestAgent implements Agent {
         this.id = id;
         this.key = key;
         this.name = name;
-        this.transportKey = "-";
+        this.transportKey = NEVER_CONNECTED;
     }
 
     /** The agent's identity in the registry: its profile's, or its guest's transport identity. */
     String key() {
         return key;
+    }
+
+    /** A profile takes the agent over, or gives it back to its guest. */
+    void rekey(String newKey) {
+        this.key = newKey;
     }
 
     /**

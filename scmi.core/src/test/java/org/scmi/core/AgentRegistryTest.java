@@ -244,4 +244,25 @@ class AgentRegistryTest {
     private static Agent agentNamed(AgentRegistry registry, String name) {
         return registry.agents().stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow();
     }
+
+    @Test
+    void aNewProfileTakesOverItsGuestsAgentAndIdAndADeletedOneGivesThemBack() {
+        VirtioDeviceSession other = connect(socket("other"));
+        VirtioDeviceSession session = connect(socket("ivi"));
+        int id = idOf("ivi");
+        profiles.set(new Profiles(true, List.of(ivi), ivi, Set.of()));
+        assertEquals(id, idOf("ivi"), "the connected guest's agent is now the profile's");
+        assertEquals(2, registry.agents().size());
+        session.close();
+        session = connect(socket("ivi"));
+        assertEquals("ivi", registry.agent(id).orElseThrow().view().profile());
+        profiles.set(Profiles.UNRESTRICTED);
+        assertEquals(id, idOf("ivi"), "not while it is connected");
+        session.close();
+        VirtioDeviceSession again = connect(socket("ivi"));
+        assertEquals(List.of(idOf("other"), id), ids(), "the guest's own agent again, with the same id");
+        assertSame(AgentView.EVERYTHING, registry.agent(id).orElseThrow().view());
+        again.close();
+        other.close();
+    }
 }

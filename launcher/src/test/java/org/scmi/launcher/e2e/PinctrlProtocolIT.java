@@ -263,7 +263,8 @@ class PinctrlProtocolIT extends TwoGuests {
         b.call(PINCTRL, SET_PERMISSIONS, STATUS_ONLY, AGENT_B, 0, PIN).assertStatus(ScmiStatus.DENIED);
         try {
             for (String kind : new String[] {"pins", "pinGroups", "pinFunctions"}) {
-                server.admin("configSet " + TRUSTED_PROFILE + " " + kind + " *");
+                // Quoted: the shell would expand a bare * to the names of the files in its working folder.
+                server.admin("configSet " + TRUSTED_PROFILE + " " + kind + " '*'");
             }
             server.admin("configSet " + TRUSTED_PROFILE + " trusted true");
             reconnectUntilTrusted();

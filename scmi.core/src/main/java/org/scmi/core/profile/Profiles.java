@@ -85,6 +85,11 @@ public final class Profiles {
         return byName.values();
     }
 
+    /** Agent names whose guests are refused because their profile was rejected. */
+    public Set<String> rejectedNames() {
+        return rejectedNames;
+    }
+
     public Optional<Profile> defaultProfile() {
         return Optional.ofNullable(defaultProfile);
     }
