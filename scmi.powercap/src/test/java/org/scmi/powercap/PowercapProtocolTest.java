@@ -322,6 +322,17 @@ class PowercapProtocolTest {
         assertEquals(List.of(CPU_NAME, "soc"), powercap.resources(ivi).stream().map(r -> r.name()).toList());
     }
 
+    /** The delayed response of an asynchronous cap names the zone by the agent's own id, as its command did. */
+    @Test
+    void anAsynchronousCapThroughAProfileIsCompletedUnderTheAgentsOwnZoneId() throws InterruptedException {
+        FakeAgent ivi = new FakeAgent(4, "ivi", true, Views.listing(ResourceKind.POWERCAP_DOMAINS, CPU_NAME, "soc"));
+        powercap.bindAgentDirectory(new FakeDirectory(guest1, guest2, noEvents, ivi));
+        int ivisSoc = 1;
+        assertArrayEquals(words(0), call(powercap, ivi, 0x5, ivisSoc, 2, 6 * WATT));
+        assertEvent(ivi, CAP_SET_DELAYED_HEADER, words(0, ivisSoc, 6 * WATT));
+        assertArrayEquals(words(0, 6 * WATT), call(powercap, ivi, 0x4, ivisSoc), "its soc zone is capped");
+    }
+
     /** The parent_id word of a POWERCAP_DOMAIN_ATTRIBUTES reply. */
     private static byte[] parent(byte[] reply) {
         return Arrays.copyOfRange(reply, reply.length - 4, reply.length);
