@@ -253,11 +253,14 @@ if implemented 0x19; then
   grep -qE 'PinctrlProtocol -- Agent [0-9]+ .*: group [0-9]+ \([^)]*\) function [^ ]+' "$SERVER_LOG" ||
     FAILURES+=("the server applied no function for the guest")
 fi
-# Performance domains: scmi-cpufreq must have registered a policy, and each level the guest set must
-# have been set (read back from the server) and traced by the server as a PERFORMANCE_LEVEL_SET
-# (message 0x07: domain_id, then the level, little-endian).
-grep -q '^SCMI-PROBE: cpufreq_policy .* driver=scmi ' "$GUEST_LOG" ||
-  FAILURES+=("scmi-cpufreq registered no cpufreq policy (no 'SCMI-PROBE: cpufreq_policy ... driver=scmi')")
+# Performance domains (0x13, when the server lists it for the guest: an agent profile may not):
+# scmi-cpufreq must have registered a policy, and each level the guest set must have been set (read
+# back from the server) and traced by the server as a PERFORMANCE_LEVEL_SET (message 0x07:
+# domain_id, then the level, little-endian).
+if implemented 0x13; then
+  grep -q '^SCMI-PROBE: cpufreq_policy .* driver=scmi ' "$GUEST_LOG" ||
+    FAILURES+=("scmi-cpufreq registered no cpufreq policy (no 'SCMI-PROBE: cpufreq_policy ... driver=scmi')")
+fi
 le_bytes() { printf '%02x %02x %02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$2"; }
 while IFS= read -r line; do
@@ -270,9 +273,12 @@ while IFS= read -r line; do
     FAILURES+=("cpufreq: the server's trace shows no PERFORMANCE_LEVEL_SET of level $requested for $policy")
   fi
 done < <(grep '^SCMI-PROBE: cpufreq_set ' "$GUEST_LOG" || true)
-# Power capping: the powercap framework must show the server's zones; a cap the guest set must stick.
-grep -q '^SCMI-PROBE: powercap_zone ' "$GUEST_LOG" ||
-  FAILURES+=("the powercap framework shows no arm-scmi zone (no 'SCMI-PROBE: powercap_zone')")
+# Power capping (0x18, when listed): the powercap framework must show the server's zones; a cap the
+# guest set must stick.
+if implemented 0x18; then
+  grep -q '^SCMI-PROBE: powercap_zone ' "$GUEST_LOG" ||
+    FAILURES+=("the powercap framework shows no arm-scmi zone (no 'SCMI-PROBE: powercap_zone')")
+fi
 while IFS= read -r line; do
   FAILURES+=("powercap: ${line#SCMI-PROBE: }")
 done < <(grep -E '^SCMI-PROBE: powercap_set .* error=' "$GUEST_LOG" || true)
