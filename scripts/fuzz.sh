@@ -17,7 +17,7 @@ HERE=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$HERE"
 
 targets() {
-  grep -rl --include='*FuzzTest.java' '@FuzzTest' --exclude-dir=target . | sort | while read -r file; do
+  grep -rl --include='*FuzzTest.java' '@FuzzTest' --exclude-dir=target --exclude-dir=.fuzz . | sort | while read -r file; do
     local class
     class=$(basename "$file" .java)
     sed -n 's/^ *@FuzzTest.*//;T;n;s/^ *void \([a-zA-Z0-9_]*\)(.*/\1/p' "$file" | while read -r method; do
@@ -34,7 +34,7 @@ fi
 TARGET=$1
 MINUTES=${2:-10}
 CLASS=${TARGET%%#*}
-SOURCE=$(grep -rl --include="$CLASS.java" '@FuzzTest' --exclude-dir=target . | head -n1)
+SOURCE=$(grep -rl --include="$CLASS.java" '@FuzzTest' --exclude-dir=target --exclude-dir=.fuzz . | head -n1)
 if [ -z "$SOURCE" ]; then
   echo "no fuzz target class $CLASS; the targets are:" >&2
   targets | sed 's/^/  /' >&2

@@ -78,7 +78,10 @@ final class ColdStart implements Summary.Source {
                     Thread.sleep(SETTLE);
                     Measurement warm = guest.paced(sensor, PACED_REQUESTS, PACED_INTERVAL);
                     server.terminate();
-                    return new ColdStart(firstAnswers, first, warm);
+                    ColdStart result = new ColdStart(firstAnswers, first, warm);
+                    Bench.progress(String.format(Locale.ROOT, "first requests p50 %.1f µs, warm p50 %.1f µs: ratio %.2f",
+                            first.medianMicros(), warm.medianMicros(), result.firstRequestsRatio()));
+                    return result;
                 }
                 server.terminate();
             }

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.scmi.linux.Errno;
 import org.scmi.linux.Linux;
@@ -49,13 +51,16 @@ public final class SimDeviceServer implements AutoCloseable {
     /** Room for any reply: a grant mapping's frame offsets are the longest. */
     private static final int RESULT_BYTES = 4096;
     private static final int MAX_GRANTS_PER_MAPPING = (RESULT_BYTES - 2 * Integer.BYTES) / Long.BYTES;
+    /** How long {@link #killClients} waits for a connection's holdings to be released. */
+    private static final long RELEASE_SECONDS = 10;
 
     private final SimHypervisor hypervisor;
     private final Path socket;
     private final UnixListener listener;
     private final Thread acceptor;
     private final AtomicInteger connections = new AtomicInteger();
-    private final Set<DeviceWire> open = ConcurrentHashMap.newKeySet();
+    /** Open connections, each with the latch its serving thread opens once it released what it held. */
+    private final Map<DeviceWire, CountDownLatch> open = new ConcurrentHashMap<>();
     /** Kernel ioeventfds: the module's, not a connection's. */
     private final Map<Integer, QueueKick> ioeventfds = new ConcurrentHashMap<>();
     private final AtomicInteger handles = new AtomicInteger();
@@ -85,7 +90,7 @@ public final class SimDeviceServer implements AutoCloseable {
                 return;
             }
             DeviceWire wire = new DeviceWire(socket);
-            open.add(wire);
+            open.put(wire, new CountDownLatch(1));
             int number = connections.incrementAndGet();
             Thread.ofPlatform().daemon().name("xen-sim-device-" + number).start(() -> serve(wire, number));
         }
@@ -108,17 +113,30 @@ public final class SimDeviceServer implements AutoCloseable {
                 LOG.warn("simulated Xen devices: connection {} failed: {}", number, e.toString());
             }
         } finally {
-            open.remove(wire);
             wire.close();
+            open.remove(wire).countDown();
         }
     }
 
     /**
      * Ends every backend connection from this side: the simulated kernel releases what they held,
      * exactly as when the backend process dies (for a test that kills the backend in-process).
+     * Returns once they are released: a process that died has closed its files before the
+     * supervisor that waited for it starts the next one.
      */
     public void killClients() {
-        open.forEach(DeviceWire::shutdown);
+        Map<DeviceWire, CountDownLatch> killed = Map.copyOf(open);
+        killed.keySet().forEach(DeviceWire::shutdown);
+        for (CountDownLatch released : killed.values()) {
+            try {
+                if (!released.await(RELEASE_SECONDS, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("a killed connection was not released in " + RELEASE_SECONDS + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** One open privcmd file: request and reply, and what it holds until it closes. */

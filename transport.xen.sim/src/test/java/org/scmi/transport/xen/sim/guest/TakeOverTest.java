@@ -274,6 +274,8 @@ class TakeOverTest {
         Server first = new Server(true);
         SimulatedGuest guest = SimulatedGuest.boot(toolstack, 5, true, BOOT_TIMEOUT);
         assertAnswered(guest, 1);
+        // The backend writes Connected on a thread of its own; the device must be Connected before it dies.
+        assertTrue(toolstack.awaitBackendState(5, XenAbi.XENBUS_STATE_CONNECTED, BOOT_TIMEOUT));
         assertEquals(2, devices.ioeventfdCount(), "one per queue");
         first.crash();
         assertEquals(2, devices.ioeventfdCount(), "privcmd keeps them after the process died");
@@ -306,6 +308,8 @@ class TakeOverTest {
         Server first = new Server(false);
         SimulatedGuest guest = SimulatedGuest.boot(toolstack, 7, true, BOOT_TIMEOUT);
         assertAnswered(guest, 1);
+        // The backend writes Connected on a thread of its own; the device must be Connected before it dies.
+        assertTrue(toolstack.awaitBackendState(7, XenAbi.XENBUS_STATE_CONNECTED, BOOT_TIMEOUT));
         first.crash();
         try (var files = java.nio.file.Files.list(hypervisor.stateDirectory())) {
             for (Path file : files.filter(f -> f.getFileName().toString().startsWith("dom7")).toList()) {
