@@ -453,8 +453,9 @@ public final class VirtioMmioDevice implements GuestTransport {
     }
 
     /**
-     * Stops serving: the session closes and every mapping is released. The register file is left
-     * as it is, for a server process that takes the device over (or for its owner to delete).
+     * Stops serving because the guest left (its device is removed for good): the session closes and
+     * every mapping is released. The register file is left as it is, for a server process that takes
+     * the device over (or for its owner to delete).
      */
     public void close() {
         end(true);
