@@ -12,6 +12,9 @@
 # makes the target fail) is copied into the target's Inputs directory of the working tree: fix
 # the bug, keep the input there as its regression test. Coverage reached is printed by libFuzzer
 # (cov: edges, ft: features) and written per class to .fuzz/TARGET-coverage.txt.
+# Instrumented: the project's classes and Gson, which reads the board and --config files (Jazzer
+# leaves classes that come from JARs alone unless told, and a parser it cannot see into gives the
+# fuzzer nothing to follow).
 set -euo pipefail
 HERE=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$HERE"
@@ -60,6 +63,7 @@ set +e
 JAZZER_FUZZ=1 ./mvnw -B -pl "$MODULE" -am test \
   -Dmaven.compiler.release=23 -Djazzer.hooks=true \
   -Dtest="$TARGET" -Dsurefire.failIfNoSpecifiedTests=false \
+  -Djazzer.instrument='org.scmi.**,com.google.gson.**' \
   -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time=$((MINUTES * 60)) \
   -Djazzer.internal.arg.2=-print_final_stats=1 -Djazzer.internal.arg.3=-len_control=0 \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=error -Dlogback.configurationFile="$HERE/scripts/fuzz-logback.xml" \

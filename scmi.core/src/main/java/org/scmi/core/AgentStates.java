@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * {@value #WRITE_BEHIND_MILLIS} ms. Each write holds every change before it, so writes group: a
  * burst of changes costs one write, and a command that changed nothing costs none.
  *
+ * <p>A write that fails (a full disk, a read-only folder) does not fail the command: its change
+ * is made on the hardware already, and stays in effect and in memory. The file keeps the last
+ * state written in full, and the writer tries again every {@value #RETRY_MILLIS} ms until a write
+ * succeeds, besides the next change's own write.
+ *
  * <p>Threads: any thread reads and writes the entries; {@link #persistOwnChanges()} runs on the
  * caller's thread (a cmdq's kick thread), and knows that thread's changes by a thread-local mark; the <em>agent state writer</em> thread, started only with a state
  * file, writes the changes made outside commands. Writes to the file are serialised by the file.
@@ -52,6 +57,8 @@ public final class AgentStates implements AgentStateStore {
     private static final char AFTER_ALL = Character.MAX_VALUE;
     /** Longest delay before a change made outside a command reaches the file. */
     static final long WRITE_BEHIND_MILLIS = 100;
+    /** How long the writer waits after a failed write before it tries again by itself. */
+    static final long RETRY_MILLIS = 5_000;
 
     @ObjectClassDefinition(name = "SCMI agent state",
             description = "Where the platform keeps what guests set up (votes, subscriptions, settings) and the "
@@ -75,16 +82,20 @@ public final class AgentStates implements AgentStateStore {
     /** Counts changes: bumped after each change is in {@link #entries}. */
     private final AtomicLong changes = new AtomicLong();
     private final AtomicBoolean writeScheduled = new AtomicBoolean();
+    /** A write is scheduled because the last one failed. */
+    private final AtomicBoolean retryScheduled = new AtomicBoolean();
     /** Whether the current thread changed an entry since it last made its changes durable. */
     private final ThreadLocal<Boolean> changedHere = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private volatile StateFile file;
     private final long writeBehindMillis;
+    private final long retryMillis;
     /** Writes changes made outside commands; null without a state file. */
     private ScheduledExecutorService writer;
 
     /** A store in memory only. */
     public AgentStates() {
         this.writeBehindMillis = WRITE_BEHIND_MILLIS;
+        this.retryMillis = RETRY_MILLIS;
     }
 
     @Activate
@@ -94,7 +105,13 @@ public final class AgentStates implements AgentStateStore {
 
     /** With another delay for changes made outside commands (tests). */
     AgentStates(Config config, long writeBehindMillis) {
+        this(config, writeBehindMillis, RETRY_MILLIS);
+    }
+
+    /** With other delays for changes made outside commands and for trying a failed write again (tests). */
+    AgentStates(Config config, long writeBehindMillis, long retryMillis) {
         this.writeBehindMillis = writeBehindMillis;
+        this.retryMillis = retryMillis;
         StateFile configured = StateFile.of(config.file());
         if (configured != null) {
             Map<Integer, Map<String, String>> read = configured.read();
@@ -141,7 +158,7 @@ public final class AgentStates implements AgentStateStore {
                 }
             }
             LOG.info("agent state now kept in {}", after);
-            configured.write(changes.get(), bySlot());
+            persist();
         } else {
             LOG.info("agent state now in memory only ({} is no longer written)", before);
         }
@@ -237,8 +254,8 @@ public final class AgentStates implements AgentStateStore {
     /** Makes every change made so far durable (with a state file) before it returns. */
     void persist() {
         StateFile current = file;
-        if (current != null) {
-            current.write(changes.get(), bySlot());
+        if (current != null && !current.write(changes.get(), bySlot())) {
+            scheduleWrite(retryScheduled, retryMillis);
         }
     }
 
@@ -246,18 +263,26 @@ public final class AgentStates implements AgentStateStore {
         changes.incrementAndGet();
         if (file != null) {
             changedHere.set(Boolean.TRUE);
+            scheduleWrite(writeScheduled, writeBehindMillis);
         }
-        if (file != null && writeScheduled.compareAndSet(false, true)) {
+    }
+
+    /**
+     * Has the writer write what is not written yet after {@code delayMillis}, unless {@code scheduled}
+     * says such a write is scheduled already.
+     */
+    private void scheduleWrite(AtomicBoolean scheduled, long delayMillis) {
+        if (scheduled.compareAndSet(false, true)) {
             synchronized (this) {
                 if (writer != null) {
                     writer.schedule(() -> {
-                        writeScheduled.set(false);
+                        scheduled.set(false);
                         persist();
-                    }, writeBehindMillis, TimeUnit.MILLISECONDS);
+                    }, delayMillis, TimeUnit.MILLISECONDS);
                     return;
                 }
             }
-            writeScheduled.set(false);
+            scheduled.set(false);
         }
     }
 

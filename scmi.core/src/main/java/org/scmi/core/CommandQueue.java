@@ -31,6 +31,14 @@ import org.scmi.virtio.ring.VirtqueueException;
  * the dispatcher's grace period). The monitor serializes processing with starting, stopping and
  * moving the queue to another engine (see {@link ServedQueue}).
  *
+ * <p>A wake-up answers at most {@link #COMMANDS_PER_TURN} commands. A guest that keeps its queue
+ * full (however fast it refills it) then gets its interrupt for what was answered, its waiting
+ * events, and its queue handed back to the transport ({@link GuestTransport#resumeLater}), which
+ * serves the other guests' waiting work before this queue's next turn; and stopping the queue or
+ * moving it to another engine waits for one turn at most. Nothing is buffered here between turns:
+ * the commands not answered yet wait in the guest's own ring, so a flood costs the server no
+ * memory.
+ *
  * <p>Every answered command is counted on the agent and, while any {@link MessageObserver} is
  * registered, shown to the observers after its response is written, with a copy of its parameters
  * taken before it ran. What the command changed in the agent state is made durable
@@ -38,6 +46,12 @@ import org.scmi.virtio.ring.VirtqueueException;
  */
 final class CommandQueue extends ServedQueue {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * Commands answered per wake-up before the queue lets others run: enough that a busy guest's
+     * commands cost one interrupt and one trip through the transport per batch, few enough that
+     * its turn stays short.
+     */
+    static final int COMMANDS_PER_TURN = 32;
 
     /** The agent as this session speaks for it: what protocols receive with each command. */
     private final SessionAgent speaker;
@@ -72,35 +86,60 @@ final class CommandQueue extends ServedQueue {
         this.events = events;
     }
 
-    /** The guest kicked the cmdq. */
-    synchronized void process() {
-        serveAvailable();
+    /** The guest kicked the cmdq (or the transport resumed it after another turn). */
+    void process() {
+        boolean more;
+        do {
+            synchronized (this) {
+                more = serveTurn();
+            }
+        } while (more && !transport.resumeLater(VirtioScmi.CMDQ));
     }
 
     /**
-     * Answers every available command: the virtio drain loop, with notifications off while
-     * draining and a re-check after turning them on, so no command is missed and none waits for a
-     * kick that will not come.
+     * Answers the available commands in turns; the transport comes back for the next turn if it
+     * can, else the next one follows at once.
      */
     @Override
     void serveAvailable() {
+        while (serveTurn() && !transport.resumeLater(VirtioScmi.CMDQ)) {
+            // the transport cannot come back later: the next turn follows here
+        }
+    }
+
+    /**
+     * Answers the available commands, up to {@link #COMMANDS_PER_TURN}: the virtio drain loop, with
+     * notifications off while draining and a re-check after turning them on, so no command is
+     * missed and none waits for a kick that will not come. The guest is interrupted for what was
+     * answered, and its events go, before this returns.
+     *
+     * @return true if the turn ended on its limit: more commands may wait, and notifications are
+     *     still off, so the queue needs another turn without a kick
+     */
+    private boolean serveTurn() {
         if (queue == null) {
-            return;
+            return false;
         }
         events.hold();
         try {
+            int served = 0;
             do {
                 queue.disableNotifications();
-                for (DescriptorChain chain; (chain = queue.next()) != null; ) {
+                for (DescriptorChain chain; served < COMMANDS_PER_TURN && (chain = queue.next()) != null; served++) {
                     serve(chain);
                 }
                 if (queue.needsInterrupt()) {
                     transport.notifyGuest(VirtioScmi.CMDQ);
                 }
+                if (served == COMMANDS_PER_TURN) {
+                    return true;
+                }
             } while (queue.enableNotifications());
+            return false;
         } catch (VirtqueueException e) {
             stop();
             faults.queueBroken(VirtioScmi.CMDQ, e.getMessage());
+            return false;
         } finally {
             events.release();
         }

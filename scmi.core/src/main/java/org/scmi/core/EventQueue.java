@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The spec's rules: a delayed response must be delivered when a buffer appears, so delayed
  * responses are kept (up to one per possible token); notifications may be dropped, so at most
- * {@code notificationLimit} are kept and the oldest goes first. An event larger than the buffer
+ * {@code notificationLimit} are kept and the oldest goes first. So a guest that subscribes to
+ * everything and never posts a buffer costs at most that many notifications and one delayed
+ * response per token; the dropping is logged once when it starts and once when the guest takes
+ * events again, not once per notification. An event larger than the buffer
  * at hand is omitted, and the buffer kept for the next one. The device asks for kicks only while
  * events wait for buffers, so a guest reposting buffers does not wake it for nothing.
  *
@@ -50,6 +53,8 @@ final class EventQueue extends ServedQueue {
     private final IntSupplier notificationLimit;
     private final ArrayDeque<Event> pending = new ArrayDeque<>();
     private int pendingNotifications;
+    /** Notifications dropped since the guest last took an event (0: not dropping). */
+    private long droppedNotifications;
     private boolean held;
     private final byte[] header = new byte[VirtioScmi.HEADER_SIZE];
 
@@ -105,8 +110,11 @@ final class EventQueue extends ServedQueue {
                 it.remove();
                 if (notification) {
                     pendingNotifications--;
-                    LOG.warn("{}: the guest posts no eventq buffers; dropped the oldest notification ({})", agent,
-                            ScmiHeader.decode(oldest.header()));
+                    if (droppedNotifications++ == 0) {
+                        LOG.warn("{}: the guest posts no eventq buffers; dropping its oldest notifications, {} kept "
+                                + "(first dropped: {})", agent, pendingNotifications + 1,
+                                ScmiHeader.decode(oldest.header()));
+                    }
                 } else {
                     LOG.error("{}: the guest posts no eventq buffers; dropped the oldest delayed response ({})", agent,
                             ScmiHeader.decode(oldest.header()));
@@ -127,6 +135,7 @@ final class EventQueue extends ServedQueue {
     synchronized void clear() {
         pending.clear();
         pendingNotifications = 0;
+        droppedNotifications = 0;
     }
 
     /** Events waiting for buffers. */
@@ -174,6 +183,11 @@ final class EventQueue extends ServedQueue {
             faults.chainRejected(VirtioScmi.EVENTQ, "buffer of " + room + " bytes is too small for "
                     + ScmiHeader.decode(event.header()) + " of " + event.size() + " bytes; event omitted");
             return;
+        }
+        if (droppedNotifications > 0) {
+            LOG.info("{}: the guest takes events again; {} notifications were dropped meanwhile", agent,
+                    droppedNotifications);
+            droppedNotifications = 0;
         }
         WireWords.put(header, 0, event.header());
         chain.write(0, header, 0, VirtioScmi.HEADER_SIZE);

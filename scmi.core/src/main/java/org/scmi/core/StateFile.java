@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>A file that cannot be parsed is reported with its path, line and reason, moved aside to
  * {@code FILE.corrupt} (so that the next write does not destroy what an administrator may want to
  * repair), and the state starts empty. A write that fails (a full disk, a read-only folder) is
- * reported with the path and leaves the state in memory; the next change tries again.
+ * reported with the path (once, until a write succeeds) and leaves the state in memory and the
+ * previous file as it was: a disk that fills up in the middle of a write (ENOSPC) costs only the
+ * temporary file, which is removed. The caller tries again.
  *
  * <p>Threads: {@link #write} is called by any thread and serialised here; each write takes its
  * snapshot under the lock, so the last write holds every change that completed before it.
@@ -146,10 +148,12 @@ final class StateFile {
      * Makes the file hold every change up to {@code changes} (a count the caller bumps after each
      * change it makes to {@code entries}): nothing to do if a write since then held them, else
      * replaces the file with {@code entries} (by slot). Reports a failure and returns.
+     *
+     * @return whether the file holds every change up to {@code changes}
      */
-    synchronized void write(long changes, Map<Integer, ? extends Map<String, String>> entries) {
+    synchronized boolean write(long changes, Map<Integer, ? extends Map<String, String>> entries) {
         if (changes <= written) {
-            return;
+            return true;
         }
         long holding = changes;
         Path temporary = path.resolveSibling(path.getFileName() + TEMPORARY_SUFFIX);
@@ -186,17 +190,19 @@ final class StateFile {
                 failing = false;
                 LOG.info("agent state file {} written again", path);
             }
+            return true;
         } catch (IOException | RuntimeException e) {
             if (!failing) {
                 failing = true;
-                LOG.error("agent state file {} cannot be written ({}): the state is kept in memory only until a "
-                        + "write succeeds", path, e.toString());
+                LOG.error("agent state file {} cannot be written ({}): the changes are in effect and kept in memory; "
+                        + "the file keeps the last state written until a write succeeds", path, e.toString());
             }
             try {
                 Files.deleteIfExists(temporary);
             } catch (IOException ignored) {
                 // The next write truncates it.
             }
+            return false;
         }
     }
 }

@@ -13,6 +13,16 @@ final class RecordingTransport implements GuestTransport {
     final List<Integer> interrupted = new CopyOnWriteArrayList<>();
     final List<String> resetReasons = new CopyOnWriteArrayList<>();
     final AtomicInteger disconnects = new AtomicInteger();
+    /** Queues the device handed back for another turn, in order. */
+    final List<Integer> resumed = new CopyOnWriteArrayList<>();
+    /** Whether this transport comes back to a queue handed back (else the device goes on at once). */
+    volatile boolean comesBack;
+
+    @Override
+    public boolean resumeLater(int queueIndex) {
+        resumed.add(queueIndex);
+        return comesBack;
+    }
 
     @Override
     public void disconnect() {

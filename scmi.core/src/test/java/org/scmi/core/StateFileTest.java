@@ -122,6 +122,7 @@ class StateFileTest {
         store.put(1, 0x11, "vote/sim/gpu", "on");
         store.persist();
         assertEquals("on", store.get(1, 0x11, "vote/sim/gpu"));
+        store.deactivate(); // its writer would try again, and could write into the folder being deleted
     }
 
     @Test

@@ -10,19 +10,16 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.reset.ResetDomain;
 import org.scmi.api.reset.ResetDriver;
-import org.scmi.api.reset.ResetListener;
 import org.scmi.launcher.fuzz.SimulatedPlatform;
 import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.GuestTransport;
@@ -47,7 +44,7 @@ class DriverFaultsTest {
     /** RESET_DOMAIN_ATTRIBUTES: attributes, latency, then the name. */
     private static final int NAME_OFFSET = 8;
     private static final int NAME_SIZE = 16;
-    private static final String FAULTY_NAME = "faulty_rst";
+    private static final String FAULTY_NAME = FaultyResetDriver.DOMAIN_NAME;
     private static final String BOARD_NAME = "rtc_rst";
 
     private final Arena arena = Arena.ofShared();
@@ -194,43 +191,6 @@ class DriverFaultsTest {
 
         void assertHealthy() {
             assertNull(broken, "the device gave up on the guest");
-        }
-    }
-
-    /** One reset domain whose every reset runs {@code fault}. */
-    private static class FaultyResetDriver implements ResetDriver {
-        private final Runnable fault;
-
-        FaultyResetDriver(Runnable fault) {
-            this.fault = fault;
-        }
-
-        @Override
-        public List<ResetDomain> domains() {
-            return List.of(new ResetDomain("line", "faulty_rst", 10, false, Set.of()));
-        }
-
-        @Override
-        public void reset(String domainKey, int resetState) throws ScmiException {
-            fault.run();
-        }
-
-        @Override
-        public void setAsserted(String domainKey, boolean asserted, int resetState) throws ScmiException {
-            fault.run();
-        }
-
-        @Override
-        public boolean asserted(String domainKey) {
-            return false;
-        }
-
-        @Override
-        public void addListener(ResetListener listener) {
-        }
-
-        @Override
-        public void removeListener(ResetListener listener) {
         }
     }
 }

@@ -203,7 +203,8 @@ public final class SimulatedPlatform implements AutoCloseable {
         throw new NoSuchMethodException(component.getClass().getName() + "." + name);
     }
 
-    private static void deactivate(Object component) {
+    /** Deactivates a component as SCR does: its deactivate method, if it has one. */
+    public static void deactivate(Object component) {
         try {
             Method method = component.getClass().getDeclaredMethod("deactivate");
             method.setAccessible(true);

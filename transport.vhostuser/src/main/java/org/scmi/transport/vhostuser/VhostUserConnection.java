@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * connection handler (a queue is stopped only once its kick handler is not running).</li>
  * <li>The device's own threads call {@link #notifyGuest} and {@link #deviceNeedsReset} at any time;
  * they only signal eventfds, through {@link EventFdSlot}s that the connection handler may replace
- * concurrently.</li>
+ * concurrently. A queue's kick handler calls {@link #resumeLater} for its own queue, which signals
+ * the kick eventfd the handler is watching.</li>
  * </ul>
  *
  * <p>A ring is served (the session's {@code startQueue}) when it has a size, addresses, a kick fd,
@@ -192,6 +193,26 @@ final class VhostUserConnection implements GuestTransport {
             vrings[queueIndex].call.signal();
         } catch (LinuxException e) {
             LOG.warn("guest {}: cannot signal the call fd of queue {}: {}", name(), queueIndex, e.getMessage());
+        }
+    }
+
+    /**
+     * Signals the queue's kick eventfd again: once its kick handler returns, the poller puts the fd
+     * back behind the fds that are ready already, so the queue's next turn comes after them.
+     * Called from the queue's kick handler or from the connection handler starting the ring, so the
+     * kick fd is not being replaced meanwhile.
+     */
+    @Override
+    public boolean resumeLater(int queueIndex) {
+        if (queueIndex < 0 || queueIndex >= vrings.length || vrings[queueIndex].kickFd < 0) {
+            return false;
+        }
+        try {
+            Linux.eventfdSignal(vrings[queueIndex].kickFd);
+            return true;
+        } catch (LinuxException e) {
+            LOG.warn("guest {}: cannot signal the kick fd of queue {}: {}", name(), queueIndex, e.getMessage());
+            return false;
         }
     }
 

@@ -36,7 +36,9 @@
  * protocol state of its connection), or a kick (the device's queue notification: commands are
  * answered on that thread). One fd is handled by one thread at a time; a handler that blocks (a
  * slow synchronous command, say) makes the pool start another thread, so it never holds up other
- * guests. Device threads signal call and err eventfds through
+ * guests. A queue that always has work is served in turns: the device hands it back after each
+ * ({@code GuestTransport.resumeLater}), its kick eventfd is signalled again, and the poller reports
+ * it after the fds that were ready before it. Device threads signal call and err eventfds through
  * {@link org.scmi.transport.vhostuser.EventFdSlot}. Nothing polls: every thread blocks in
  * epoll_wait, or in what it handles.
  */

@@ -17,6 +17,19 @@ public interface GuestTransport {
     void deviceNeedsReset(String reason);
 
     /**
+     * The device answered its share of a queue's work in one go and more may be waiting: the
+     * transport calls {@link VirtioDeviceSession#queueNotified} for the queue again, on its own
+     * thread, after the work of other queues and guests that is already waiting, so that a guest
+     * that keeps its queue full does not have the thread to itself. Called from within
+     * {@code queueNotified} or {@code startQueue}.
+     *
+     * @return false if the transport cannot do that: the device then goes on at once
+     */
+    default boolean resumeLater(int queueIndex) {
+        return false;
+    }
+
+    /**
      * Ends the guest's connection at the administrator's request, the way the transport can (vhost-user:
      * closes the socket connection, which QEMU sees as a backend disconnect). The session is closed by
      * the transport as for any disconnect.

@@ -8,11 +8,13 @@
  * no place for ({@link org.scmi.virtio.device.GuestRefusedException}).
  *
  * <p>2.1 added where a transport records the chains in flight ({@code QueueSetup.inflight}); 2.2
- * the guest's VM UUID, whether a closed session means the guest is gone for good, and a session's
- * end that is not the guest's ({@code VirtioDeviceSession.detach}: the server stops).
+ * {@link org.scmi.virtio.device.GuestTransport#resumeLater}: a device that serves a busy queue in
+ * turns asks its transport to come back to it; 2.3 the guest's VM UUID, whether a closed session
+ * means the guest is gone for good, and a session's end that is not the guest's
+ * ({@code VirtioDeviceSession.detach}: the server stops).
  */
 @Export
-@Version("2.2.0")
+@Version("2.3.0")
 package org.scmi.virtio.device;
 
 import org.osgi.annotation.bundle.Export;

@@ -552,6 +552,15 @@ public final class VhostUserFrontend implements AutoCloseable {
         return interrupts[index];
     }
 
+    /**
+     * Counts the interrupts signalled for a queue since the last look, without waiting, and returns
+     * all received so far (for a driver that polls its used ring and only tallies interrupts).
+     */
+    public long takeInterrupts(int index) throws LinuxException {
+        interrupts[index] += Linux.eventfdConsume(callFds[index]);
+        return interrupts[index];
+    }
+
     /** Kicks sent for a queue. */
     public long kicks(int index) {
         return kicks[index];

@@ -1,6 +1,7 @@
 package org.scmi.transport.xen.sim;
 
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.function.IntConsumer;
 
 /**
@@ -115,6 +116,14 @@ final class EventChannelHub {
         if (endpoint.peer != null) {
             endpoint.peer.peer = null;
         }
+    }
+
+    /** The ports of {@code domid} open now, bound or not. */
+    synchronized int openPorts(int domid) {
+        if (domid >= domains.length || domains[domid] == null) {
+            return 0;
+        }
+        return (int) Arrays.stream(domains[domid].ports).filter(Objects::nonNull).count();
     }
 
     /** Closes every port of a domain (it died), kernel handlers or not. */

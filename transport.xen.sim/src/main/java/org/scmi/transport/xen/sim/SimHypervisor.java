@@ -140,6 +140,14 @@ public class SimHypervisor implements XenHypervisor {
         }
     }
 
+    /**
+     * The event channel ports {@code domid} has open: for the backend's domain, those of its IOREQ
+     * servers and devices, which it must close when their guest goes away.
+     */
+    public int openPorts(int domid) {
+        return hub.openPorts(domid);
+    }
+
     public Optional<SimDomain> domain(int domid) {
         return Optional.ofNullable(domains.get(domid));
     }

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * thread signals ({@link #signal}) after answering the QueueNotify at once; both routes end here,
  * so a guest's vCPU never waits for a command, and neither route runs a command under the
  * register lock. Signals that arrive while a queue's work runs are coalesced by the eventfd into
- * one more round, which finds whatever the driver added meanwhile.
+ * one more round, which finds whatever the driver added meanwhile. A device that hands a busy queue
+ * back after a turn signals it here again, so the other queue's work runs before its next turn.
  *
  * <p>Threads: {@link #signal} from any thread (the ioreq thread); {@link #close} from the thread
  * tearing the device down, after which no work runs.

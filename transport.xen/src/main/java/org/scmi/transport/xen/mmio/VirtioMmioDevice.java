@@ -444,6 +444,13 @@ public final class VirtioMmioDevice implements GuestTransport {
         host.raiseInterrupt();
     }
 
+    /** The queue goes back to the transport's worker, which serves the other queue first if it waits. */
+    @Override
+    public boolean resumeLater(int queueIndex) {
+        host.queueNotified(queueIndex);
+        return true;
+    }
+
     @Override
     public void deviceNeedsReset(String reason) {
         errors.error("device needs reset: {}", reason);

@@ -1,0 +1,119 @@
+package org.scmi.transport.xen.sim.guest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.scmi.api.testing.Eventually;
+import org.scmi.transport.xen.abi.XenAbi;
+import org.scmi.transport.xen.backend.DeviceDescription;
+import org.scmi.transport.xen.sim.EchoDeviceBackend;
+import org.scmi.transport.xen.sim.XenSimulation;
+
+/**
+ * A Xen guest destroyed while the device is still working on its command: the toolstack asks the
+ * backend to close the device, does not wait for it (as {@code xl destroy} gives up on a backend
+ * that does not answer), and destroys the domain, with its IOREQ server and event channels, while
+ * the command is held in the device. The backend's mappings of the dead guest's pages stay valid
+ * until it unmaps them, as Xen keeps a dying domain's pages for whoever still maps them.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DestroyedMidCommandTest {
+    private static final long BOOT_TIMEOUT = 10_000;
+    private static final long REPLY_TIMEOUT = 10_000;
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int DESTROYED = 21;
+    private static final int OTHER = 22;
+
+    @TempDir
+    Path dir;
+    private final AtomicBoolean holdNext = new AtomicBoolean();
+    private final CountDownLatch held = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private XenSimulation xen;
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        if (xen != null) {
+            xen.close();
+        }
+    }
+
+    /** Holds the first command answered after {@link #holdNext} is set, until the test releases it. */
+    private void holdIfAsked() {
+        if (holdNext.compareAndSet(true, false)) {
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Test
+    void theDeviceOfAGuestDestroyedMidCommandIsFreedAndTheGuestCreatedAgainIsServed() throws Exception {
+        xen = new XenSimulation(dir.resolve("xenstored.sock"), new EchoDeviceBackend(this::holdIfAsked));
+        SimulatedGuest other = xen.bootGuest(OTHER, true, BOOT_TIMEOUT);
+        assertAnswered(other, 1);
+        int backendPorts = xen.hypervisor().openPorts(XenSimulation.BACKEND_DOMID);
+        SimulatedGuest doomed = xen.bootGuest(DESTROYED, true, BOOT_TIMEOUT);
+        assertAnswered(doomed, 1);
+        assertTrue(xen.hypervisor().openPorts(XenSimulation.BACKEND_DOMID) > backendPorts,
+                "the backend bound event channels to the guest");
+
+        holdNext.set(true);
+        doomed.post(request(2), SimulatedGuest.MESSAGE_BYTES);
+        assertTrue(held.await(REPLY_TIMEOUT, TimeUnit.MILLISECONDS), "the command never reached the device");
+        assertFalse(xen.toolstack().destroy(DESTROYED, 0), "the backend closed a device whose command is held");
+        assertTrue(xen.hypervisor().domain(DESTROYED).isEmpty(), "the domain is gone");
+        try {
+            for (int token = 2; token <= 20; token++) {
+                assertAnswered(other, token);
+            }
+        } finally {
+            release.countDown(); // the answer goes into the dead guest's pages, still mapped by the backend
+        }
+
+        assertTrue(Eventually.within(WAIT, () -> !xen.backend().isServed(description(DESTROYED, true))),
+                "the destroyed guest's device is freed once its command returned");
+        assertTrue(Eventually.within(WAIT, () -> xen.hypervisor().openPorts(XenSimulation.BACKEND_DOMID)
+                == backendPorts), () -> "event channels to the destroyed guest left bound: "
+                + xen.hypervisor().openPorts(XenSimulation.BACKEND_DOMID) + " ports, " + backendPorts + " before");
+        assertEquals(1, xen.backend().devices().size(), "only the other guest's device is served");
+
+        SimulatedGuest again = xen.bootGuest(DESTROYED, true, BOOT_TIMEOUT);
+        assertEquals(1, again.domain().ioreqServerCount(), "the guest created again has one IOREQ server");
+        assertAnswered(again, 1);
+        assertAnswered(other, 21);
+        assertTrue(xen.toolstack().awaitBackendState(DESTROYED, XenAbi.XENBUS_STATE_CONNECTED, BOOT_TIMEOUT));
+    }
+
+    private static byte[] request(int token) {
+        return ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(0x10 << 10 | token << 18)
+                .putInt(0x5eed0000 | token).putInt(token).array();
+    }
+
+    private static void assertAnswered(SimulatedGuest guest, int token) throws InterruptedException {
+        byte[] request = request(token);
+        assertArrayEquals(EchoDeviceBackend.answer(request), guest.exchange(request, SimulatedGuest.MESSAGE_BYTES,
+                REPLY_TIMEOUT), "guest " + guest.domid() + " token " + token);
+    }
+
+    private static DeviceDescription description(int domid, boolean grants) {
+        return new DeviceDescription(domid, 0, SimToolstack.deviceBase(0), SimToolstack.deviceIrq(0), grants);
+    }
+}
