@@ -357,6 +357,11 @@ report_regulators() {
 await_system_power_request() {
   seconds=$(cmdline_value scmi_power_request 0)
   [ "$seconds" -gt 0 ] 2>/dev/null || return
+  # No request can come when the server does not list system power to this guest (its profile).
+  if dmesg | grep -q "SCMI protocol $((0x12)) not implemented"; then
+    report "system_power absent"
+    return
+  fi
   mkdir -p /sbin
   printf '#!/bin/sh\necho "$0 $*" > /tmp/orderly-poweroff\n' > /sbin/poweroff
   chmod 755 /sbin/poweroff

@@ -12,6 +12,12 @@
 # run prepares the guest with prepare-guest.sh (root, via sudo; about a minute).
 #
 #   --mmio            connect through vhost-user-scmi on virtio-mmio instead of virtio-pci
+#   --config FILE     start the server with this configuration file (--config), e.g. agent profiles
+#   --agent NAME      name the guest's socket NAME.sock, so that the guest is agent NAME (the profile
+#                     of that name applies); default: scmi
+#   --expect KIND=A,B check that the guest listed exactly these resources (repeatable), KIND one of
+#                     clocks, power-domains, sensors (hwmon and IIO names), regulators (voltage
+#                     domains), protocols (e.g. 0x14,0x15)
 #   --server-arg ARG  pass ARG to the server (repeatable); so is every argument after "--"
 #   --keep-logs DIR   keep server.log and guest.log (the guest console) in DIR
 #   --cache DIR       the guest's folder (default /var/cache/scmi-server-guest)
@@ -32,11 +38,17 @@ REPO=$(cd "$HERE/../.." && pwd)
 say() { echo "probe: $*" >&2; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
-BOOT_OPTIONS=() SERVER_ARGS=() KEEP="" VERBOSE=no
+BOOT_OPTIONS=() SERVER_ARGS=() KEEP="" VERBOSE=no AGENT=scmi EXPECTED=()
 CACHE=${SCMI_GUEST_CACHE:-/var/cache/scmi-server-guest}
 while [ $# -gt 0 ]; do
   case $1 in
     --mmio) BOOT_OPTIONS+=(--mmio); shift ;;
+    --config) SERVER_ARGS+=(--config "$(readlink -m "${2:?--config needs a FILE}")"); shift 2 ;;
+    --config=*) SERVER_ARGS+=(--config "$(readlink -m "${1#*=}")"); shift ;;
+    --agent) AGENT=${2:?--agent needs a NAME}; shift 2 ;;
+    --agent=*) AGENT=${1#*=}; shift ;;
+    --expect) EXPECTED+=("${2:?--expect needs KIND=NAMES}"); shift 2 ;;
+    --expect=*) EXPECTED+=("${1#*=}"); shift ;;
     --server-arg) SERVER_ARGS+=("${2:?--server-arg needs an argument}"); shift 2 ;;
     --server-arg=*) SERVER_ARGS+=("${1#*=}"); shift ;;
     --keep-logs) KEEP=${2:?--keep-logs needs a folder}; shift 2 ;;
@@ -61,7 +73,7 @@ fi
 # --- the server --------------------------------------------------------------------------------
 RUN=$(mktemp -d)
 RUN=$(cd "$RUN" && pwd -P)
-SOCKET=$RUN/scmi.sock
+SOCKET=$RUN/$AGENT.sock
 ADMIN_SOCKET=$RUN/admin.sock
 ADMIN_LOG=$RUN/admin.log
 SERVER_LOG=$RUN/server.log
@@ -185,23 +197,55 @@ while IFS= read -r line; do
   FAILURES+=("guest module not loaded: ${line#SCMI-PROBE: }")
 done < <(grep -E '^SCMI-PROBE: module=.* loaded=no' "$GUEST_LOG" || true)
 
-# Reset, voltage and system power: their drivers bound, and what they did worked.
+# What the guest listed, one name a line: listed clocks|power-domains|sensors|regulators|protocols.
+listed() {
+  case $1 in
+    # clk24mhz is QEMU's fixed UART clock, not one of the server's.
+    clocks) sed -n 's/^SCMI-PROBE: clock name=\([^ ]*\) .*/\1/p' "$GUEST_LOG" | grep -vx clk24mhz ;;
+    power-domains) sed -n 's/^SCMI-PROBE: power_domain name=\([^ ]*\) .*/\1/p' "$GUEST_LOG" ;;
+    regulators) sed -n 's/^SCMI-PROBE: regulator name=\([^ ]*\) .*/\1/p' "$GUEST_LOG" ;;
+    sensors) { sed -n 's/^SCMI-PROBE: hwmon_sensor .*label="\([^"]*\)".*/\1/p' "$GUEST_LOG"
+               sed -n 's/^SCMI-PROBE: iio_sensor .*name=\([^ ]*\) .*/\1/p' "$GUEST_LOG"; } ;;
+    protocols) probe_value protocols | tr ',' '\n' ;;
+  esac | sed '/^$/d' | sort -u
+}
+for expectation in "${EXPECTED[@]}"; do
+  kind=${expectation%%=*} names=${expectation#*=}
+  case $kind in
+    clocks|power-domains|sensors|regulators|protocols) ;;
+    *) say "--expect $expectation: KIND must be clocks, power-domains, sensors, regulators or protocols"; exit 2 ;;
+  esac
+  want=$(echo "$names" | tr ',' '\n' | sed '/^$/d' | sort -u | paste -sd, -)
+  got=$(listed "$kind" | paste -sd, -)
+  [ "$got" = "$want" ] || FAILURES+=("the guest listed $kind ${got:-(none)}; expected $want")
+done
+
+# Reset, voltage and system power: where the server lists the protocol to this guest (its profile may
+# hide it), its driver bound and what it did worked.
+implemented() { grep -qx "SCMI-PROBE: protocol=$1 implemented=yes" "$GUEST_LOG"; }
 scmi_driver_bound() { grep -qE "^SCMI-PROBE: scmi_device=.* name=$1 bound_driver=[^n]" "$GUEST_LOG"; }
-scmi_driver_bound reset || FAILURES+=("reset-scmi did not bind the reset protocol's device")
-grep -qE '^SCMI-PROBE: scmi_msg pt=16 t=RESP msg_id=04 .* s=0 ' "$GUEST_LOG" ||
-  FAILURES+=("the guest reset no domain through reset-scmi (no successful RESET)")
-scmi_driver_bound regulator || FAILURES+=("scmi-regulator did not bind the voltage protocol's device")
-grep -q '^SCMI-PROBE: regulator name=' "$GUEST_LOG" || FAILURES+=("scmi-regulator registered no regulator")
-scmi_driver_bound syspower || FAILURES+=("scmi_power_control did not bind the system power protocol's device")
-grep -q 'sent to 1 of 1 guests' "$ADMIN_LOG" 2>/dev/null ||
-  FAILURES+=("the admin shell's shutdown request reached no guest: $(tr '\n' ' ' < "$ADMIN_LOG" 2>/dev/null)")
-grep -q '^SCMI-PROBE: system_power reacted=yes' "$GUEST_LOG" ||
-  FAILURES+=("the guest did not react to the platform's shutdown request")
+if implemented 0x16; then
+  scmi_driver_bound reset || FAILURES+=("reset-scmi did not bind the reset protocol's device")
+  grep -qE '^SCMI-PROBE: scmi_msg pt=16 t=RESP msg_id=04 .* s=0 ' "$GUEST_LOG" ||
+    FAILURES+=("the guest reset no domain through reset-scmi (no successful RESET)")
+fi
+if implemented 0x17; then
+  scmi_driver_bound regulator || FAILURES+=("scmi-regulator did not bind the voltage protocol's device")
+  grep -q '^SCMI-PROBE: regulator name=' "$GUEST_LOG" || FAILURES+=("scmi-regulator registered no regulator")
+fi
+if implemented 0x12; then
+  scmi_driver_bound syspower || FAILURES+=("scmi_power_control did not bind the system power protocol's device")
+  # "all" is every configured agent: with profiles, those of the other profiles too.
+  grep -qE 'sent to 1 of [0-9]+ guests' "$ADMIN_LOG" 2>/dev/null ||
+    FAILURES+=("the admin shell's shutdown request reached no guest: $(tr '\n' ' ' < "$ADMIN_LOG" 2>/dev/null)")
+  grep -q '^SCMI-PROBE: system_power reacted=yes' "$GUEST_LOG" ||
+    FAILURES+=("the guest did not react to the platform's shutdown request")
+fi
 
 # Pin control (0x19): when the server lists the protocol, the guest's scmi-pinctrl driver must have
 # registered its pin controller and the consumer device of scmi-guest.dtsi must have got its pins at
 # probe, which the server logs ("Agent N (name): group G (uart0_grp) function uart0").
-if grep -qx 'SCMI-PROBE: protocol=0x19 implemented=yes' "$GUEST_LOG"; then
+if implemented 0x19; then
   grep -q '^SCMI-PROBE: pinctrl dev=.* pins=[1-9]' "$GUEST_LOG" ||
     FAILURES+=("the guest's pinctrl-scmi driver registered no pin controller")
   grep -q '^SCMI-PROBE: pinctrl_mux ' "$GUEST_LOG" ||
@@ -209,11 +253,14 @@ if grep -qx 'SCMI-PROBE: protocol=0x19 implemented=yes' "$GUEST_LOG"; then
   grep -qE 'PinctrlProtocol -- Agent [0-9]+ .*: group [0-9]+ \([^)]*\) function [^ ]+' "$SERVER_LOG" ||
     FAILURES+=("the server applied no function for the guest")
 fi
-# Performance domains: scmi-cpufreq must have registered a policy, and each level the guest set must
-# have been set (read back from the server) and traced by the server as a PERFORMANCE_LEVEL_SET
-# (message 0x07: domain_id, then the level, little-endian).
-grep -q '^SCMI-PROBE: cpufreq_policy .* driver=scmi ' "$GUEST_LOG" ||
-  FAILURES+=("scmi-cpufreq registered no cpufreq policy (no 'SCMI-PROBE: cpufreq_policy ... driver=scmi')")
+# Performance domains (0x13, when the server lists it for the guest: an agent profile may not):
+# scmi-cpufreq must have registered a policy, and each level the guest set must have been set (read
+# back from the server) and traced by the server as a PERFORMANCE_LEVEL_SET (message 0x07:
+# domain_id, then the level, little-endian).
+if implemented 0x13; then
+  grep -q '^SCMI-PROBE: cpufreq_policy .* driver=scmi ' "$GUEST_LOG" ||
+    FAILURES+=("scmi-cpufreq registered no cpufreq policy (no 'SCMI-PROBE: cpufreq_policy ... driver=scmi')")
+fi
 le_bytes() { printf '%02x %02x %02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$2"; }
 while IFS= read -r line; do
@@ -226,9 +273,12 @@ while IFS= read -r line; do
     FAILURES+=("cpufreq: the server's trace shows no PERFORMANCE_LEVEL_SET of level $requested for $policy")
   fi
 done < <(grep '^SCMI-PROBE: cpufreq_set ' "$GUEST_LOG" || true)
-# Power capping: the powercap framework must show the server's zones; a cap the guest set must stick.
-grep -q '^SCMI-PROBE: powercap_zone ' "$GUEST_LOG" ||
-  FAILURES+=("the powercap framework shows no arm-scmi zone (no 'SCMI-PROBE: powercap_zone')")
+# Power capping (0x18, when listed): the powercap framework must show the server's zones; a cap the
+# guest set must stick.
+if implemented 0x18; then
+  grep -q '^SCMI-PROBE: powercap_zone ' "$GUEST_LOG" ||
+    FAILURES+=("the powercap framework shows no arm-scmi zone (no 'SCMI-PROBE: powercap_zone')")
+fi
 while IFS= read -r line; do
   FAILURES+=("powercap: ${line#SCMI-PROBE: }")
 done < <(grep -E '^SCMI-PROBE: powercap_set .* error=' "$GUEST_LOG" || true)

@@ -2,12 +2,18 @@ package org.scmi.launcher;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.Reader;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Dictionary;
@@ -19,7 +25,7 @@ import java.util.Map;
  * The server's configuration file: a JSON object whose keys are configuration PIDs (or
  * {@code factoryPid~name} for factory configurations, as in the OSGi Configurator format) and
  * whose values are objects of properties. Property values are strings, numbers, booleans, or
- * arrays of one of those.
+ * arrays of one of those. A key written twice in one object is an error, not a silent overwrite.
  *
  * <pre>
  * {
@@ -41,12 +47,66 @@ record ConfigurationFile(Map<String, Dictionary<String, Object>> configurations)
 
     static ConfigurationFile read(Path file) throws InvalidConfigurationException {
         try (Reader reader = Files.newBufferedReader(file)) {
-            return parse(JsonParser.parseReader(reader), file.toString());
-        } catch (IOException e) {
-            throw new InvalidConfigurationException("cannot read configuration file " + file + ": " + e.getMessage());
-        } catch (JsonParseException e) {
+            JsonReader json = new JsonReader(reader);
+            json.setStrictness(Strictness.STRICT);
+            JsonElement root = element(json, file.toString(), "");
+            if (json.peek() != JsonToken.END_DOCUMENT) {
+                throw new InvalidConfigurationException("configuration file " + file + " has more after its object");
+            }
+            return parse(root, file.toString());
+        } catch (MalformedJsonException | EOFException | JsonParseException | NumberFormatException e) {
             throw new InvalidConfigurationException("configuration file " + file + " is not valid JSON: "
                     + e.getMessage());
+        } catch (IOException e) {
+            throw new InvalidConfigurationException("cannot read configuration file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * One JSON value, refusing an object that names a key twice: JSON parsers keep the last one,
+     * which would silently drop a configuration (two agent profiles with the same PID).
+     */
+    private static JsonElement element(JsonReader json, String source, String path)
+            throws IOException, InvalidConfigurationException {
+        switch (json.peek()) {
+            case BEGIN_OBJECT -> {
+                JsonObject object = new JsonObject();
+                json.beginObject();
+                while (json.hasNext()) {
+                    String key = json.nextName();
+                    String keyPath = path.isEmpty() ? key : path + "/" + key;
+                    if (object.has(key)) {
+                        throw new InvalidConfigurationException(source + ": '" + keyPath + "' appears twice");
+                    }
+                    object.add(key, element(json, source, keyPath));
+                }
+                json.endObject();
+                return object;
+            }
+            case BEGIN_ARRAY -> {
+                JsonArray array = new JsonArray();
+                json.beginArray();
+                while (json.hasNext()) {
+                    array.add(element(json, source, path));
+                }
+                json.endArray();
+                return array;
+            }
+            case STRING -> {
+                return new JsonPrimitive(json.nextString());
+            }
+            case NUMBER -> {
+                return new JsonPrimitive(new BigDecimal(json.nextString()));
+            }
+            case BOOLEAN -> {
+                return new JsonPrimitive(json.nextBoolean());
+            }
+            case NULL -> {
+                json.nextNull();
+                return JsonNull.INSTANCE;
+            }
+            default -> throw new InvalidConfigurationException(source + ": unexpected " + json.peek() + " at '"
+                    + path + "'");
         }
     }
 

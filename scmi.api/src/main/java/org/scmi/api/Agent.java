@@ -3,9 +3,10 @@ package org.scmi.api;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * An SCMI agent: one guest (one virtio-scmi device instance). The same configured guest (socket
- * path, domain id) keeps its agent id across reconnects. Protocol bundles receive the agent with
- * every request and must not keep it past the guest's lifetime; they key state by {@link #id()}.
+ * An SCMI agent: one guest (one virtio-scmi device instance). The same guest (its profile, its
+ * socket, its Xen domain name) keeps its agent id across reconnects and restarts. Protocol bundles
+ * receive the agent with every request and must not keep it past the guest's lifetime; they key
+ * state by {@link #id()} and show it only what its {@link #view()} lets it see.
  */
 @ProviderType
 public interface Agent {
@@ -25,12 +26,14 @@ public interface Agent {
 
     /**
      * Whether the platform trusts this agent with what affects every other agent, such as powering
-     * the whole board off (System power management). Protocols ask this method, never a list of
-     * their own, so that trust has one source: the bundle that owns agents. The default trusts no
-     * agent, the rule the Base protocol applies to its permission commands.
+     * the whole board off (System power management) or denying other agents resources. Protocols
+     * ask this method, never a list of their own, so that trust has one source: the agent's
+     * profile ({@link AgentView#trusted()}). An agent without a profile is not trusted.
+     *
+     * @since 1.1
      */
     default boolean trusted() {
-        return false;
+        return view().trusted();
     }
 
     /**
@@ -44,4 +47,16 @@ public interface Agent {
      * @return false if the agent has no event channel or is gone
      */
     boolean sendEvent(int header, byte[] payload);
+
+    /**
+     * What this agent may see: the protocols it may use, the resources it sees under its own
+     * numbering, whether it is trusted with other agents. Fixed while the guest's driver runs; a
+     * changed profile reaches the agent when the driver next starts the device (it negotiates
+     * features: a device reset, a driver probe, a reboot) or the guest reconnects.
+     *
+     * @since 1.1
+     */
+    default AgentView view() {
+        return AgentView.EVERYTHING;
+    }
 }

@@ -28,7 +28,7 @@ public interface MessageHandler {
      * whose command must cost no allocation overrides this method too, since the request record is
      * the one object the platform would otherwise make per command.
      *
-     * @since 1.3
+     * @since 1.4
      */
     default void handle(Agent agent, int header, Payload parameters, int version, Reply reply) throws ScmiException {
         handle(new ScmiRequest(agent, header, parameters, version), reply);

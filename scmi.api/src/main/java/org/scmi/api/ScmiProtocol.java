@@ -1,5 +1,6 @@
 package org.scmi.api;
 
+import java.util.List;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -66,5 +67,49 @@ public interface ScmiProtocol {
      * (rates, states, subscriptions) and return its resources to their defaults.
      */
     default void resetAgent(int agentId) {
+    }
+
+    /**
+     * BASE_RESET_AGENT_CONFIGURATION with its "reset permissions" flag: as {@link #resetAgent(int)},
+     * and with {@code resetPermissions} also return what other agents denied this agent through
+     * this protocol (the pins a trusted agent denied it) to the default, allowed. The platform
+     * passes {@code true} only for a request of a trusted agent. The default resets the
+     * configuration alone, for protocols whose permissions come from profiles only.
+     *
+     * @since 1.1
+     */
+    default void resetAgent(int agentId, boolean resetPermissions) {
+        resetAgent(agentId);
+    }
+
+    /**
+     * The resources this protocol offers, in the board's numbering, so that profiles can be
+     * checked against the board and administrators can see them. Empty for a protocol without
+     * resources.
+     *
+     * @since 1.1
+     */
+    default List<BoardResource> resources() {
+        return List.of();
+    }
+
+    /**
+     * The resources as {@code agent} sees them: its view of them, in its own numbering (position
+     * = the id the agent uses).
+     *
+     * @since 1.1
+     */
+    default List<BoardResource> resources(Agent agent) {
+        return List.of();
+    }
+
+    /**
+     * Who holds what on this protocol's shared resources, for administration: one entry per
+     * resource that any agent holds a vote on.
+     *
+     * @since 1.1
+     */
+    default List<ResourceVotes> votes() {
+        return List.of();
     }
 }

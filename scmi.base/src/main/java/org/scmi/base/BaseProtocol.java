@@ -70,7 +70,8 @@ public final class BaseProtocol implements ScmiProtocol {
         AgentManagement management = new AgentManagement(agents, protocols, errors);
         handlers = Map.ofEntries(
                 Map.entry(PROTOCOL_ATTRIBUTES, MessageHandler.of(0, (request, reply) ->
-                        BaseCodec.writeAttributes(reply, protocols.count(), agents.count()))),
+                        BaseCodec.writeAttributes(reply, protocols.count(request.agent().view()),
+                                agents.count(request.agent())))),
                 Map.entry(BASE_DISCOVER_VENDOR, MessageHandler.of(0, (request, reply) ->
                         reply.name(settings.vendor(), Reply.SHORT_NAME))),
                 Map.entry(BASE_DISCOVER_SUB_VENDOR, MessageHandler.of(0, (request, reply) ->
@@ -79,7 +80,8 @@ public final class BaseProtocol implements ScmiProtocol {
                         reply.u32(settings.implementationVersion()))),
                 Map.entry(BASE_DISCOVER_LIST_PROTOCOLS, MessageHandler.of(BaseCodec.LIST_PROTOCOLS_PARAMETERS,
                         (request, reply) ->
-                                BaseCodec.writeProtocolList(reply, protocols.ids(), request.parameters().u32()))),
+                                BaseCodec.writeProtocolList(reply, protocols.ids(request.agent().view()),
+                                        request.parameters().u32()))),
                 Map.entry(BASE_DISCOVER_AGENT, MessageHandler.of(BaseCodec.DISCOVER_AGENT_PARAMETERS,
                         this::discoverAgent)),
                 Map.entry(BASE_NOTIFY_ERRORS, MessageHandler.of(BaseCodec.NOTIFY_ERRORS_PARAMETERS,

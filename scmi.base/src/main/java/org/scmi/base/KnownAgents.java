@@ -6,9 +6,10 @@ import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
 
 /**
- * The agents Base can tell about: the configured ones from the {@link AgentDirectory} while one is
- * registered, and always the agent sending the command. Without a directory the caller is the only
- * agent the platform can vouch for, so the agent count is 1.
+ * The agents Base tells an agent about. A trusted agent (its profile says so) sees every agent of
+ * the {@link AgentDirectory} while one is registered; any other agent sees only itself: other
+ * agents do not exist for it (NOT_FOUND, and an agent count of 1). Without a directory the caller
+ * is the only agent the platform can vouch for.
  */
 final class KnownAgents {
     /** PROTOCOL_ATTRIBUTES counts agents in 8 bits; agent ids are 1..255. */
@@ -25,18 +26,18 @@ final class KnownAgents {
         directory.compareAndSet(agentDirectory, null);
     }
 
-    /** Number of agents in the system, the platform excluded. */
-    int count() {
+    /** Number of agents {@code caller} sees, the platform excluded. */
+    int count(Agent caller) {
         AgentDirectory agents = directory.get();
-        return agents == null ? 1 : Math.min(agents.agents().size(), MAX_AGENTS);
+        return agents == null || !caller.view().trusted() ? 1 : Math.min(agents.agents().size(), MAX_AGENTS);
     }
 
-    /** The agent with this id (1..255), as seen by {@code caller}. */
+    /** The agent with this id (1..255), if {@code caller} may see it. */
     Optional<Agent> find(int agentId, Agent caller) {
         if (agentId == caller.id()) {
             return Optional.of(caller);
         }
         AgentDirectory agents = directory.get();
-        return agents == null ? Optional.empty() : agents.agent(agentId);
+        return agents == null || !caller.view().trusted() ? Optional.empty() : agents.agent(agentId);
     }
 }

@@ -1,16 +1,19 @@
 package org.scmi.base;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.scmi.api.AgentView;
 import org.scmi.api.ScmiProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol services registered right now, other than Base, as Base reports them to agents.
+ * The protocol services registered right now, other than Base, as Base reports them to agents:
+ * each agent is told only of the protocols its view allows.
  *
  * <p>Services come and go on the framework's threads while dispatcher threads read; every change
  * publishes a new immutable snapshot, so a reader sees one consistent set for the whole command
@@ -58,24 +61,22 @@ final class ProtocolRegistry {
         }
     }
 
-    /** Distinct ids of the registered protocols, ascending: two services of one id (an update under way) count once. */
-    int[] ids() {
-        return snapshot.ids().clone();
+    /**
+     * Distinct ids of the registered protocols {@code view} allows, ascending: two services of one
+     * id (an update under way) count once, and a protocol the agent may not use is not there.
+     */
+    int[] ids(AgentView view) {
+        return Arrays.stream(snapshot.ids()).filter(view::allows).toArray();
     }
 
-    /** Number of distinct protocol ids registered, as PROTOCOL_ATTRIBUTES reports it. */
-    int count() {
-        return snapshot.ids().length;
+    /** Number of distinct protocol ids registered that {@code view} allows, as PROTOCOL_ATTRIBUTES reports it. */
+    int count(AgentView view) {
+        return ids(view).length;
     }
 
-    /** Whether a protocol with this id is registered. */
-    boolean contains(int protocolId) {
-        for (int id : snapshot.ids()) {
-            if (id == protocolId) {
-                return true;
-            }
-        }
-        return false;
+    /** Whether a protocol with this id is registered and {@code view} allows it. */
+    boolean contains(int protocolId, AgentView view) {
+        return view.allows(protocolId) && Arrays.stream(snapshot.ids()).anyMatch(id -> id == protocolId);
     }
 
     /** Every registered protocol service, each once, for BASE_RESET_AGENT_CONFIGURATION. */

@@ -3,8 +3,9 @@
  *
  * <p>Base describes the platform to each agent: vendor, sub-vendor and implementation version
  * from configuration PID {@code org.scmi.base}; the protocols registered on the whiteboard right
- * now (Base excluded, ascending, each id once, paged to the agent's buffer); the agents from the
- * {@code AgentDirectory} service. BASE_NOTIFY_ERRORS exists only for agents with an event channel.
+ * now that the agent's view allows (Base excluded, ascending, each id once, paged to the agent's
+ * buffer); the agents from the {@code AgentDirectory} service, of which an untrusted agent sees only
+ * itself (and the platform). BASE_NOTIFY_ERRORS exists only for agents with an event channel.
  * The rules for the permission and reset commands are documented on {@link
  * org.scmi.base.AgentManagement}.
  *

@@ -16,9 +16,11 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.Agent;
+import org.scmi.api.ResourceKind;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.testing.FakeAgent;
+import org.scmi.api.testing.Views;
 import org.scmi.core.AgentStates;
 
 /** BASE_SET_DEVICE_PERMISSIONS, BASE_SET_PROTOCOL_PERMISSIONS and BASE_RESET_AGENT_CONFIGURATION. */
@@ -27,6 +29,8 @@ class AgentManagementTest {
     private static final int DENY = 0;
 
     private final FakeAgent guestA = new FakeAgent(1, "guest-a", true);
+    /** Agent 1 with a trusted profile. */
+    private final FakeAgent trustedA = new FakeAgent(1, "guest-a", true, Views.TRUSTED);
     private final FakeAgent guestB = new FakeAgent(2, "guest-b", true);
     private final FakeProtocol clock = new FakeProtocol(0x14);
     private final FakeProtocol sensor = new FakeProtocol(0x15);
@@ -42,66 +46,84 @@ class AgentManagementTest {
 
     @Test
     void devicePermissionsOfAnUnknownAgentAreNotFound() {
-        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_DEVICE_PERMISSIONS, 3, 0, ALLOW));
-        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_DEVICE_PERMISSIONS, 0, 0, ALLOW));
-        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_DEVICE_PERMISSIONS, 0xFFFFFFFF, 0, ALLOW));
-        // the agent is checked before the flags
-        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_DEVICE_PERMISSIONS, 3, 0, 4));
+        for (FakeAgent caller : List.of(guestA, trustedA)) {
+            assertEquals(ScmiStatus.NOT_FOUND, failure(base, caller, BASE_SET_DEVICE_PERMISSIONS, 3, 0, ALLOW));
+            assertEquals(ScmiStatus.NOT_FOUND, failure(base, caller, BASE_SET_DEVICE_PERMISSIONS, 0, 0, ALLOW));
+            assertEquals(ScmiStatus.NOT_FOUND, failure(base, caller, BASE_SET_DEVICE_PERMISSIONS, 0xFFFFFFFF, 0, ALLOW));
+            // the agent is checked before the flags
+            assertEquals(ScmiStatus.NOT_FOUND, failure(base, caller, BASE_SET_DEVICE_PERMISSIONS, 3, 0, 4));
+        }
+    }
+
+    @Test
+    void anUntrustedAgentDoesNotSeeOtherAgents() {
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_DEVICE_PERMISSIONS, 2, 0, ALLOW));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_DEVICE_PERMISSIONS, 2, 0, 4));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 2, 0, 0x14, ALLOW));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_RESET_AGENT_CONFIGURATION, 2, 0));
+        assertNothingReset();
     }
 
     @Test
     void devicePermissionsWithReservedFlagBitsAreInvalid() {
-        assertEquals(ScmiStatus.INVALID_PARAMETERS, failure(base, guestA, BASE_SET_DEVICE_PERMISSIONS, 2, 0, 4));
+        assertEquals(ScmiStatus.INVALID_PARAMETERS, failure(base, guestA, BASE_SET_DEVICE_PERMISSIONS, 1, 0, 4));
         assertEquals(ScmiStatus.INVALID_PARAMETERS,
-                failure(base, guestA, BASE_SET_DEVICE_PERMISSIONS, 2, 0, 0x80000001));
+                failure(base, trustedA, BASE_SET_DEVICE_PERMISSIONS, 2, 0, 0x80000001));
     }
 
     @Test
-    void devicePermissionsAreDeniedToEveryAgent() {
-        assertEquals(ScmiStatus.DENIED, failure(base, guestA, BASE_SET_DEVICE_PERMISSIONS, 2, 0, ALLOW));
-        assertEquals(ScmiStatus.DENIED, failure(base, guestA, BASE_SET_DEVICE_PERMISSIONS, 2, 7, DENY));
+    void devicePermissionsAreDeniedToAnUntrustedAgentAndFindNoDeviceForATrustedOne() {
         assertEquals(ScmiStatus.DENIED, failure(base, guestA, BASE_SET_DEVICE_PERMISSIONS, 1, 0, ALLOW));
+        assertEquals(ScmiStatus.DENIED, failure(base, guestA, BASE_SET_DEVICE_PERMISSIONS, 1, 7, DENY));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, trustedA, BASE_SET_DEVICE_PERMISSIONS, 2, 0, ALLOW));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, trustedA, BASE_SET_DEVICE_PERMISSIONS, 1, 7, DENY));
     }
 
     @Test
     void protocolPermissionsOfAnUnknownAgentAreNotFound() {
-        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 3, 0, 0x14, ALLOW));
-        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 0, 0, 0x14, ALLOW));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, trustedA, BASE_SET_PROTOCOL_PERMISSIONS, 3, 0, 0x14, ALLOW));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, trustedA, BASE_SET_PROTOCOL_PERMISSIONS, 0, 0, 0x14, ALLOW));
     }
 
     @Test
     void accessToBaseCannotBeRemoved() {
-        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 2, 0, 0x10, DENY));
-        assertEquals(ScmiStatus.DENIED, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 2, 0, 0x10, ALLOW));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 1, 0, 0x10, DENY));
+        assertEquals(ScmiStatus.DENIED, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 1, 0, 0x10, ALLOW));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, trustedA, BASE_SET_PROTOCOL_PERMISSIONS, 2, 0, 0x10, DENY));
     }
 
     @Test
-    void protocolPermissionsOfAnAbsentProtocolAreNotFound() {
-        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 2, 0, 0x11, ALLOW));
-        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 2, 0, 0x114, ALLOW));
+    void protocolPermissionsOfAnAbsentOrHiddenProtocolAreNotFound() {
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 1, 0, 0x11, ALLOW));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 1, 0, 0x114, ALLOW));
+        FakeAgent sensorsOnly = new FakeAgent(1, "guest-a", true, Views.listing(ResourceKind.SENSORS));
+        assertEquals(ScmiStatus.NOT_FOUND,
+                failure(base, sensorsOnly, BASE_SET_PROTOCOL_PERMISSIONS, 1, 0, 0x14, ALLOW));
+        assertEquals(ScmiStatus.DENIED, failure(base, sensorsOnly, BASE_SET_PROTOCOL_PERMISSIONS, 1, 0, 0x15, ALLOW));
         base.removeProtocol(clock);
-        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 2, 0, 0x14, DENY));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 1, 0, 0x14, DENY));
     }
 
     @Test
     void protocolPermissionsWithReservedFlagBitsAreInvalid() {
         assertEquals(ScmiStatus.INVALID_PARAMETERS,
-                failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 2, 0, 0x14, 4));
+                failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 1, 0, 0x14, 4));
         assertEquals(ScmiStatus.INVALID_PARAMETERS,
-                failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 2, 0, 0x10, 2));
+                failure(base, trustedA, BASE_SET_PROTOCOL_PERMISSIONS, 2, 0, 0x10, 2));
     }
 
     @Test
-    void protocolPermissionsAreDeniedToEveryAgent() {
-        assertEquals(ScmiStatus.DENIED, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 2, 0, 0x14, DENY));
+    void protocolPermissionsAreDeniedToAnUntrustedAgentAndFindNoDeviceForATrustedOne() {
+        assertEquals(ScmiStatus.DENIED, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 1, 0, 0x14, DENY));
         assertEquals(ScmiStatus.DENIED, failure(base, guestA, BASE_SET_PROTOCOL_PERMISSIONS, 1, 3, 0x15, ALLOW));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, trustedA, BASE_SET_PROTOCOL_PERMISSIONS, 2, 0, 0x14, DENY));
     }
 
     @Test
     void resettingAnUnknownAgentIsNotFound() {
-        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_RESET_AGENT_CONFIGURATION, 3, 0));
-        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_RESET_AGENT_CONFIGURATION, 0, 0));
-        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_RESET_AGENT_CONFIGURATION, 3, 2));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, trustedA, BASE_RESET_AGENT_CONFIGURATION, 3, 0));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, trustedA, BASE_RESET_AGENT_CONFIGURATION, 0, 0));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, trustedA, BASE_RESET_AGENT_CONFIGURATION, 3, 2));
         assertNothingReset();
     }
 
@@ -114,12 +136,12 @@ class AgentManagementTest {
     }
 
     @Test
-    void resettingAnotherAgentIsDenied() throws ScmiException {
+    void aTrustedAgentResetsAnotherAgent() throws ScmiException {
         returnValues(base, guestB, BASE_NOTIFY_ERRORS, 1);
-        assertEquals(ScmiStatus.DENIED, failure(base, guestA, BASE_RESET_AGENT_CONFIGURATION, 2, 0));
-        assertEquals(ScmiStatus.DENIED, failure(base, guestA, BASE_RESET_AGENT_CONFIGURATION, 2, 1));
-        assertNothingReset();
-        assertTrue(base.raiseErrorEvent(guestB, false));
+        assertArrayEquals(new byte[0], returnValues(base, trustedA, BASE_RESET_AGENT_CONFIGURATION, 2, 0));
+        assertEquals(List.of(2), clock.resets);
+        assertEquals(List.of(2), sensor.resets);
+        assertFalse(base.raiseErrorEvent(guestB, false), "agent 2's subscription went with its configuration");
     }
 
     @Test
@@ -134,6 +156,17 @@ class AgentManagementTest {
 
         assertArrayEquals(new byte[0], returnValues(base, guestA, BASE_RESET_AGENT_CONFIGURATION, 1, 1));
         assertEquals(List.of(1, 1), clock.resets);
+        assertEquals(List.of(), clock.permissionResets, "an untrusted agent may not undo what was denied it");
+    }
+
+    @Test
+    void onlyATrustedAgentsPermissionsFlagReachesTheProtocols() throws ScmiException {
+        assertArrayEquals(new byte[0], returnValues(base, trustedA, BASE_RESET_AGENT_CONFIGURATION, 2, 1));
+        assertEquals(List.of(2), clock.permissionResets);
+        assertEquals(List.of(2), sensor.permissionResets);
+        assertArrayEquals(new byte[0], returnValues(base, trustedA, BASE_RESET_AGENT_CONFIGURATION, 2, 0));
+        assertEquals(List.of(2, 2), clock.resets);
+        assertEquals(List.of(2), clock.permissionResets, "without the flag, the configuration alone");
     }
 
     @Test

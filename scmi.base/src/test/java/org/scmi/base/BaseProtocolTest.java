@@ -29,15 +29,19 @@ import org.scmi.api.AgentDirectory;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.Payload;
 import org.scmi.api.Reply;
+import org.scmi.api.ResourceKind;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.testing.FakeAgent;
+import org.scmi.api.testing.Views;
 import org.scmi.core.AgentStates;
 
 class BaseProtocolTest {
     private final FakeAgent guestA = new FakeAgent(1, "guest-a", true);
     private final FakeAgent guestB = new FakeAgent(2, "guest-b", false);
+    /** Agent 1 with a trusted profile. */
+    private final FakeAgent trustedA = new FakeAgent(1, "guest-a", true, Views.TRUSTED);
     private final AgentStates store = new AgentStates();
     private BaseProtocol base;
 
@@ -73,7 +77,26 @@ class BaseProtocolTest {
 
     @Test
     void protocolAttributesCountProtocolsWithoutBaseAndAgentsWithoutPlatform() throws ScmiException {
-        assertArrayEquals(hex("03 02 00 00"), returnValues(base, guestA, PROTOCOL_ATTRIBUTES));
+        assertArrayEquals(hex("03 02 00 00"), returnValues(base, trustedA, PROTOCOL_ATTRIBUTES));
+    }
+
+    @Test
+    void anUntrustedAgentCountsOnlyItselfAndSeesOnlyItselfAndThePlatform() throws ScmiException {
+        assertArrayEquals(hex("03 01 00 00"), returnValues(base, guestA, PROTOCOL_ATTRIBUTES));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_DISCOVER_AGENT, 2));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestB, BASE_DISCOVER_AGENT, 1));
+        assertArrayEquals(hex("01000000 67756573742d6100 0000000000000000"),
+                returnValues(base, guestA, BASE_DISCOVER_AGENT, 1));
+        assertArrayEquals(hex("00000000 706c6174666f726d0000000000000000"),
+                returnValues(base, guestB, BASE_DISCOVER_AGENT, 0));
+    }
+
+    @Test
+    void protocolsTheProfileDoesNotAllowAreNotCountedOrListed() throws ScmiException {
+        FakeAgent clockOnly = new FakeAgent(1, "guest-a", true, Views.listing(ResourceKind.CLOCKS));
+        assertArrayEquals(hex("01 01 00 00"), returnValues(base, clockOnly, PROTOCOL_ATTRIBUTES));
+        assertArrayEquals(hex("01000000 14000000"), returnValues(base, clockOnly, BASE_DISCOVER_LIST_PROTOCOLS, 0));
+        assertEquals(ScmiStatus.INVALID_PARAMETERS, failure(base, clockOnly, BASE_DISCOVER_LIST_PROTOCOLS, 2));
     }
 
     @Test
@@ -90,14 +113,14 @@ class BaseProtocolTest {
         var onlyA = directoryOf(guestA);
         var both = directoryOf(guestA, guestB);
         base.setAgentDirectory(onlyA);
-        assertArrayEquals(hex("03 01 00 00"), returnValues(base, guestA, PROTOCOL_ATTRIBUTES));
+        assertArrayEquals(hex("03 01 00 00"), returnValues(base, trustedA, PROTOCOL_ATTRIBUTES));
         // greedy rebinding binds the new directory before unbinding the old one
         base.setAgentDirectory(both);
         base.unsetAgentDirectory(onlyA);
-        assertArrayEquals(hex("03 02 00 00"), returnValues(base, guestA, PROTOCOL_ATTRIBUTES));
+        assertArrayEquals(hex("03 02 00 00"), returnValues(base, trustedA, PROTOCOL_ATTRIBUTES));
         base.unsetAgentDirectory(both);
-        assertArrayEquals(hex("03 01 00 00"), returnValues(base, guestA, PROTOCOL_ATTRIBUTES));
-        assertEquals(ScmiStatus.NOT_FOUND, failure(base, guestA, BASE_DISCOVER_AGENT, 2));
+        assertArrayEquals(hex("03 01 00 00"), returnValues(base, trustedA, PROTOCOL_ATTRIBUTES));
+        assertEquals(ScmiStatus.NOT_FOUND, failure(base, trustedA, BASE_DISCOVER_AGENT, 2));
     }
 
     @Test
@@ -160,9 +183,7 @@ class BaseProtocolTest {
         assertArrayEquals(hex("02000000 67756573742d6200 0000000000000000"),
                 returnValues(base, guestB, BASE_DISCOVER_AGENT, 0xFFFFFFFF));
         assertArrayEquals(hex("02000000 67756573742d6200 0000000000000000"),
-                returnValues(base, guestA, BASE_DISCOVER_AGENT, 2));
-        assertArrayEquals(hex("01000000 67756573742d6100 0000000000000000"),
-                returnValues(base, guestB, BASE_DISCOVER_AGENT, 1));
+                returnValues(base, trustedA, BASE_DISCOVER_AGENT, 2));
     }
 
     @Test

@@ -10,6 +10,8 @@ import org.scmi.api.ScmiProtocol;
 class FakeProtocol implements ScmiProtocol {
     private final int id;
     final List<Integer> resets = new ArrayList<>();
+    /** Agents whose permissions were reset with their configuration. */
+    final List<Integer> permissionResets = new ArrayList<>();
 
     FakeProtocol(int id) {
         this.id = id;
@@ -33,6 +35,14 @@ class FakeProtocol implements ScmiProtocol {
     @Override
     public void resetAgent(int agentId) {
         resets.add(agentId);
+    }
+
+    @Override
+    public void resetAgent(int agentId, boolean resetPermissions) {
+        resetAgent(agentId);
+        if (resetPermissions) {
+            permissionResets.add(agentId);
+        }
     }
 
     @Override

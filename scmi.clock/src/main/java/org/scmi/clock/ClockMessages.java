@@ -2,7 +2,6 @@ package org.scmi.clock;
 
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
-import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
 import org.scmi.support.Paging;
 
@@ -109,10 +108,6 @@ final class ClockMessages {
     static final int DELAYED_RESPONSE_LENGTH = 16;
 
     private ClockMessages() {
-    }
-
-    static int notificationHeader(int notificationId) {
-        return ScmiHeader.notification(CLOCK_PROTOCOL_ID, notificationId).encode();
     }
 
     /** Payload of CLOCK_RATE_CHANGED and CLOCK_RATE_CHANGE_REQUESTED. */

@@ -3,8 +3,10 @@ package org.scmi.clock;
 import static org.scmi.clock.ClockMessages.*;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +25,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
+import org.scmi.api.BoardResource;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.Payload;
 import org.scmi.api.Reply;
@@ -31,6 +34,7 @@ import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
+import org.scmi.api.ResourceVotes;
 import org.scmi.api.clock.Clock;
 import org.scmi.api.clock.ClockControl;
 import org.scmi.api.clock.ClockDriver;
@@ -38,10 +42,12 @@ import org.scmi.api.clock.ClockListener;
 import org.scmi.api.clock.ClockRates;
 import org.scmi.api.state.AgentStateStore;
 import org.scmi.clock.Clocks.Entry;
+import org.scmi.support.AgentResources;
 import org.scmi.support.BoundDriver;
 import org.scmi.support.DirectoryReference;
 import org.scmi.support.DriverBindings;
 import org.scmi.support.Paging;
+import org.scmi.support.ResourceNotifications;
 import org.scmi.support.Subscriptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +62,10 @@ import org.slf4j.LoggerFactory;
  * offered (max_async_req) only to agents with an event channel and only while every clock changes
  * rate within the configured deadline, because Linux gives up on a delayed response after 2 s.
  * Driver listeners may call in from any thread.
+ *
+ * <p>Agents see the clocks their profile lists, under their own ids ({@code Clocks.seenBy}): every
+ * clock id an agent sends, every count and every notification goes through its view. Shared
+ * clocks are arbitrated as {@link ClockSettings} describes.
  *
  * <p>Live updates: what agents set up (enable votes, rates and parents they own, subscriptions) is
  * kept in the platform's {@link AgentStateStore}, so a new instance of this bundle carries on where
@@ -94,7 +104,9 @@ public final class ClockProtocol implements ScmiProtocol {
     private final DirectoryReference directory = new DirectoryReference();
     private final AgentStateStore store;
     private final ClockSettings settings;
-    private final ClockEvents events;
+    private final ResourceNotifications<Entry> notifications;
+    private final ResourceNotifications<Entry>.Topic rateChanged;
+    private final ResourceNotifications<Entry>.Topic changeRequested;
     private final Map<Integer, AtomicInteger> pendingByAgent = new ConcurrentHashMap<>();
     private final ExecutorService asynchronousSets =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scmi-clock-rate-", 0).factory());
@@ -107,7 +119,9 @@ public final class ClockProtocol implements ScmiProtocol {
         this.config = config;
         this.store = store;
         this.settings = new ClockSettings(store, directory::agentIds);
-        this.events = new ClockEvents(store, directory::get, directory::agentIds);
+        this.notifications = new ResourceNotifications<>(store, CLOCK_PROTOCOL_ID, directory, () -> clocks);
+        this.rateChanged = notifications.topic(RATE_CHANGED, "notify/rate/");
+        this.changeRequested = notifications.topic(RATE_CHANGE_REQUESTED, "notify/request/");
     }
 
     @Modified
@@ -147,8 +161,29 @@ public final class ClockProtocol implements ScmiProtocol {
         List<ClockSettings.RateRestored> restored = settings.forget(agentId, clocks);
         store.clear(agentId, CLOCK_PROTOCOL_ID);
         for (ClockSettings.RateRestored rate : restored) {
-            events.rateChanged(rate.agentId(), rate.clock(), rate.rate());
+            publishRate(rateChanged, rate.agentId(), rate.clock(), rate.rate());
         }
+    }
+
+    @Override
+    public List<BoardResource> resources() {
+        return clocks.boardResources();
+    }
+
+    @Override
+    public List<BoardResource> resources(Agent agent) {
+        return clocks.seenBy(agent).boardResources();
+    }
+
+    @Override
+    public List<ResourceVotes> votes() {
+        return clocks.votes(settings::votes, clock -> (clock.driver().enabled(clock.key()) ? "on, " : "off, ")
+                + clock.driver().rate(clock.key()) + " Hz");
+    }
+
+    /** Tells the topic's subscribers that see the clock about a rate, each under its own id of the clock. */
+    private void publishRate(ResourceNotifications<Entry>.Topic topic, int agentId, Entry clock, long rate) {
+        topic.publish(clock, id -> ClockMessages.notificationPayload(agentId, id, rate));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -182,14 +217,21 @@ public final class ClockProtocol implements ScmiProtocol {
         directory.unbind(agents);
     }
 
-    private Entry present(int clockId) throws ScmiException {
-        return drivers.present(() -> clocks, clockId, Duration.ofMillis(Math.max(0, config.driverGraceMillis())));
+    /** The clock an agent's command names, with its driver (waiting for a driver that is away). */
+    private Entry present(ScmiRequest request, int clockId) throws ScmiException {
+        return drivers.present(() -> clocks, request.agent(), clockId,
+                Duration.ofMillis(Math.max(0, config.driverGraceMillis())));
     }
 
-    /** max_async_req for this agent: 0 unless it has an event channel and every clock is fast enough. */
+    /** The clocks the agent that sent the request sees, under its ids. */
+    private AgentResources<Entry> seen(ScmiRequest request) {
+        return clocks.seenBy(request.agent());
+    }
+
+    /** max_async_req for this agent: 0 unless it has an event channel and every clock it sees is fast enough. */
     private int asyncLimit(Agent agent) {
         ClockProtocolConfig current = config;
-        boolean fastEnough = clocks.entries().stream()
+        boolean fastEnough = clocks.seenBy(agent).entries().stream()
                 .allMatch(e -> e.clock().rateChangeMillis() < current.asyncDeadlineMillis());
         if (!agent.hasEventChannel() || !fastEnough) {
             return 0;
@@ -198,23 +240,24 @@ public final class ClockProtocol implements ScmiProtocol {
     }
 
     private void protocolAttributes(ScmiRequest request, Reply reply) throws ScmiException {
-        reply.u32(clocks.count() & CLOCK_COUNT_MASK | asyncLimit(request.agent()) << MAX_ASYNC_SHIFT);
+        reply.u32(seen(request).count() & CLOCK_COUNT_MASK | asyncLimit(request.agent()) << MAX_ASYNC_SHIFT);
     }
 
     private void attributes(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = present(request.parameters().u32());
+        Entry entry = present(request, request.parameters().u32());
         Clock clock = entry.clock();
         boolean restricted = !clock.controls().containsAll(Set.of(ClockControl.values()));
         int attributes = (request.agent().hasEventChannel() ? ATTR_RATE_NOTIFY | ATTR_RATE_CHANGE_REQUESTED_NOTIFY : 0)
                 | (clock.name().length() >= Reply.SHORT_NAME ? ATTR_EXTENDED_NAME : 0)
-                | (entry.parentIds().isEmpty() ? 0 : ATTR_PARENTS)
+                | (parentIds(seen(request), entry).isEmpty() ? 0 : ATTR_PARENTS)
                 | (restricted ? ATTR_RESTRICTED : 0)
                 | (settings.enabledFor(request.agent().id(), entry) ? ENABLED : 0);
         reply.u32(attributes).name(clock.name(), Reply.SHORT_NAME).u32(clock.enableLatencyMicros());
     }
 
     private void describeRates(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = clocks.get(request.parameters().u32());
+        int clockId = request.parameters().u32();
+        Entry entry = seen(request).get(clockId);
         int index = request.parameters().u32();
         switch (entry.clock().rates()) {
             case ClockRates.Range range -> {
@@ -226,7 +269,7 @@ public final class ClockProtocol implements ScmiProtocol {
             case ClockRates.Discrete discrete -> {
                 int count = discrete.rates().size();
                 if (Integer.compareUnsigned(index, count) >= 0) {
-                    throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "clock " + entry.id() + " has " + count
+                    throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "clock " + clockId + " has " + count
                             + " rates, index " + Integer.toUnsignedString(index) + " asked");
                 }
                 Paging.write(reply, RATE_LIST_COUNTS, discrete.rates(), index, rate -> Long.BYTES,
@@ -238,7 +281,8 @@ public final class ClockProtocol implements ScmiProtocol {
     private void rateSet(ScmiRequest request, Reply reply) throws ScmiException {
         Payload parameters = request.parameters();
         int flags = parameters.u32();
-        Entry entry = present(parameters.u32());
+        int clockId = parameters.u32();
+        Entry entry = present(request, clockId);
         long requested = parameters.u64();
         if ((flags & SET_FLAGS_RESERVED) != 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved flags set: 0x" + Integer.toHexString(flags));
@@ -269,11 +313,11 @@ public final class ClockProtocol implements ScmiProtocol {
                 try {
                     long now = applyRate(agent.id(), entry, rate);
                     if (delayedResponse) {
-                        agent.sendEvent(delayedHeader, rateSetCompleted(entry.id(), now));
+                        agent.sendEvent(delayedHeader, rateSetCompleted(clockId, now));
                     }
                 } catch (ScmiException e) {
-                    LOG.warn("Agent {}: asynchronous rate {} Hz of clock {} ({}) failed: {}", agent.id(), rate,
-                            entry.id(), entry.clock().name(), e.getMessage());
+                    LOG.warn("Agent {}: asynchronous rate {} Hz of clock {} failed: {}", agent.id(), rate,
+                            entry.name(), e.getMessage());
                     if (delayedResponse) {
                         agent.sendEvent(delayedHeader, rateSetFailed(e.status()));
                     }
@@ -289,22 +333,22 @@ public final class ClockProtocol implements ScmiProtocol {
 
     /** Sets the rate, telling subscribers of the request and of the change; returns the rate now. */
     private long applyRate(int agentId, Entry entry, long rate) throws ScmiException {
-        events.rateChangeRequested(agentId, entry, rate);
+        publishRate(changeRequested, agentId, entry, rate);
         long before = settings.setRate(agentId, entry, rate);
         long now = entry.driver().rate(entry.key());
         if (now != before) {
-            events.rateChanged(agentId, entry, now);
+            publishRate(rateChanged, agentId, entry, now);
         }
         return now;
     }
 
     private void rateGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = present(request.parameters().u32());
+        Entry entry = present(request, request.parameters().u32());
         reply.u64(entry.driver().rate(entry.key()));
     }
 
     private void configSet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = present(request.parameters().u32());
+        Entry entry = present(request, request.parameters().u32());
         int attributes = request.parameters().u32();
         // oem_config_value, the third word, only matters with an OEM config type, which no clock has.
         if ((attributes & CONFIG_SET_RESERVED) != 0 || (attributes & CONFIG_SET_OEM_TYPE_MASK) != 0) {
@@ -320,7 +364,7 @@ public final class ClockProtocol implements ScmiProtocol {
     }
 
     private void configGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = present(request.parameters().u32());
+        Entry entry = present(request, request.parameters().u32());
         int flags = request.parameters().u32();
         if (flags != 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, (flags & ~CONFIG_GET_OEM_TYPE_MASK) != 0
@@ -332,69 +376,92 @@ public final class ClockProtocol implements ScmiProtocol {
     }
 
     private void nameGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Clock clock = clocks.get(request.parameters().u32()).clock();
+        Clock clock = seen(request).get(request.parameters().u32()).clock();
         reply.u32(NAME_FLAGS).name(clock.name(), Reply.EXTENDED_NAME);
     }
 
     private void rateNotify(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = clocks.get(request.parameters().u32());
-        events.subscribeRateChanged(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
+        Entry entry = seen(request).get(request.parameters().u32());
+        rateChanged.subscribe(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void changeRequestedNotify(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = clocks.get(request.parameters().u32());
-        events.subscribeChangeRequested(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
+        Entry entry = seen(request).get(request.parameters().u32());
+        changeRequested.subscribe(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void possibleParentsGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = withParents(clocks.get(request.parameters().u32()));
+        AgentResources<Entry> seen = seen(request);
+        int clockId = request.parameters().u32();
+        List<Integer> parentIds = withParents(seen, clockId, seen.get(clockId));
         int skip = request.parameters().u32();
-        int count = entry.parentIds().size();
-        if (Integer.compareUnsigned(skip, count) >= 0) {
-            throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "clock " + entry.id() + " has " + count
+        if (Integer.compareUnsigned(skip, parentIds.size()) >= 0) {
+            throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "clock " + clockId + " has " + parentIds.size()
                     + " parents, skip " + Integer.toUnsignedString(skip) + " asked");
         }
-        Paging.write(reply, PARENT_LIST_COUNTS, entry.parentIds(), skip, parentId -> Integer.BYTES,
+        Paging.write(reply, PARENT_LIST_COUNTS, parentIds, skip, parentId -> Integer.BYTES,
                 (out, i, parentId) -> out.u32(parentId));
     }
 
     private void parentSet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = present(request.parameters().u32());
-        Entry parent = clocks.get(request.parameters().u32());
-        withParents(entry);
-        if (!entry.parentIds().contains(parent.id())) {
-            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "clock " + parent.id()
-                    + " is not a possible parent of clock " + entry.id());
+        AgentResources<Entry> seen = seen(request);
+        int clockId = request.parameters().u32();
+        Entry entry = present(request, clockId);
+        int parentId = request.parameters().u32();
+        Entry parent = seen.get(parentId);
+        if (!withParents(seen, clockId, entry).contains(parentId)) {
+            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "clock " + parentId
+                    + " is not a possible parent of clock " + clockId);
         }
         permit(entry, ClockControl.PARENT);
         settings.setParent(request.agent().id(), entry, parent.key());
     }
 
     private void parentGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = withParents(present(request.parameters().u32()));
+        AgentResources<Entry> seen = seen(request);
+        int clockId = request.parameters().u32();
+        Entry entry = present(request, clockId);
+        withParents(seen, clockId, entry);
         String parentKey = entry.driver().parent(entry.key());
-        Entry parent = clocks.find(entry.driver(), parentKey).orElseThrow(() -> new ScmiException(
-                ScmiStatus.GENERIC_ERROR, "clock " + entry.id() + " reports an unknown parent " + parentKey));
-        reply.u32(parent.id());
+        Entry parent = clocks.find(entry.owner().settingKey(parentKey)).orElseThrow(() -> new ScmiException(
+                ScmiStatus.GENERIC_ERROR, "clock " + entry.name() + " reports an unknown parent " + parentKey));
+        int parentId = seen.idOf(parent);
+        if (parentId < 0) {
+            throw new ScmiException(ScmiStatus.NOT_FOUND, "the parent of clock " + clockId
+                    + " is not a clock the agent sees");
+        }
+        reply.u32(parentId);
     }
 
     private void getPermissions(ScmiRequest request, Reply reply) throws ScmiException {
-        Clock clock = clocks.get(request.parameters().u32()).clock();
+        Clock clock = seen(request).get(request.parameters().u32()).clock();
         reply.u32((clock.allows(ClockControl.STATE) ? PERMIT_STATE : 0)
                 | (clock.allows(ClockControl.PARENT) ? PERMIT_PARENT : 0)
                 | (clock.allows(ClockControl.RATE) ? PERMIT_RATE : 0));
     }
 
-    private static Entry withParents(Entry entry) throws ScmiException {
-        if (entry.parentIds().isEmpty()) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "clock " + entry.id() + " has no selectable parent");
+    /** The agent's ids of the clock's possible parents it sees, in the clock's order. */
+    private static List<Integer> parentIds(AgentResources<Entry> seen, Entry entry) {
+        List<Integer> ids = new ArrayList<>();
+        for (String parentKey : entry.parentKeys()) {
+            seen.find(parentKey).ifPresent(parent -> ids.add(seen.idOf(parent)));
         }
-        return entry;
+        return ids;
+    }
+
+    /** The agent's ids of the clock's parents; NOT_SUPPORTED if it sees none it could select. */
+    private static List<Integer> withParents(AgentResources<Entry> seen, int clockId, Entry entry)
+            throws ScmiException {
+        List<Integer> ids = parentIds(seen, entry);
+        if (ids.isEmpty()) {
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "clock " + clockId + " has no selectable parent");
+        }
+        return ids;
     }
 
     private static void permit(Entry entry, ClockControl control) throws ScmiException {
         if (!entry.clock().allows(control)) {
-            throw new ScmiException(ScmiStatus.DENIED, control + " of clock " + entry.id() + " is not agents' to change");
+            throw new ScmiException(ScmiStatus.DENIED, control + " of clock " + entry.name() + " is not agents' to change");
         }
     }
 
@@ -408,16 +475,21 @@ public final class ClockProtocol implements ScmiProtocol {
 
         @Override
         public void rateChanged(String clockKey, long rate) {
-            clocks.find(owner.driver(), clockKey).ifPresent(entry -> {
+            ownClock(clockKey).ifPresent(entry -> {
                 settings.rateOverridden(entry);
-                events.rateChanged(ClockEvents.PLATFORM, entry, rate);
+                publishRate(rateChanged, ResourceNotifications.PLATFORM, entry, rate);
             });
         }
 
         @Override
         public void rateChangeRequested(String clockKey, long rate) {
-            clocks.find(owner.driver(), clockKey)
-                    .ifPresent(entry -> events.rateChangeRequested(ClockEvents.PLATFORM, entry, rate));
+            ownClock(clockKey).ifPresent(entry -> publishRate(changeRequested, ResourceNotifications.PLATFORM, entry,
+                    rate));
+        }
+
+        /** The clock this driver lists under the key, while this driver is the one bound. */
+        private Optional<Entry> ownClock(String clockKey) {
+            return clocks.find(owner, clockKey);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.scmi.clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.scmi.api.ScmiException;
@@ -14,18 +15,29 @@ import org.slf4j.LoggerFactory;
 /**
  * What agents set on each clock, so that one agent's reset undoes only what that agent did.
  *
- * <p>Enabling is shared: each agent that enabled or disabled a clock holds a vote, the clock runs
- * while any vote says so (or, with no votes, as the protocol found it), and an agent reads back its
- * own vote. So a guest whose kernel switches off the clocks it does not use cannot stop a clock
- * another guest runs. Rate and parent are one per clock: the last agent to set one owns it, and
- * resetting that agent restores the value the clock had before any agent changed it.
+ * <p>Arbitration between agents that share a clock (only agents that see a clock can vote on it):
+ * <ul>
+ * <li>Running: each agent that enabled or disabled the clock holds a vote; the clock runs while
+ * any vote says so (or, with no votes, as the protocol found it), and an agent reads back its own
+ * vote. So a guest whose kernel switches off the clocks it does not use cannot stop a clock
+ * another guest runs.</li>
+ * <li>Rate: each agent that set a rate holds a vote for it; the clock runs at the highest rate
+ * voted for (every vote is a rate the clock supports, so the highest is one too), or, with no
+ * votes, at the rate it had before the first vote. An agent reads the rate the clock really runs
+ * at. Withdrawing a vote (a reset, a guest gone for good) lowers the clock to the highest rate
+ * still voted for.</li>
+ * <li>Parent: one per clock: the last agent to set it owns it, and resetting that agent restores
+ * the parent the clock had before any agent changed it.</li>
+ * <li>A change the platform makes itself (a rate set from the board's shell) overrides every
+ * rate vote.</li>
+ * </ul>
  *
  * <p>Everything lives in the platform's {@link AgentStateStore}, keyed by the clock's setting key
  * ({@code <driver key>/<clock key>}), so an update of this bundle or of the driver's keeps it:
- * per agent, {@value #ENABLE} (its vote, {@code 1} or {@code 0}), {@value #RATE} (the rate it set,
- * while it owns the rate) and {@value #PARENT} (the parent key it chose, while it owns the parent);
- * under the platform (agent 0), the values from before any agent: {@value #ENABLE} (the clock ran),
- * {@value #RATE} and {@value #PARENT}.
+ * per agent, {@value #ENABLE} (its vote, {@code 1} or {@code 0}), {@value #RATE} (its rate vote)
+ * and {@value #PARENT} (the parent key it chose, while it owns the parent); under the platform
+ * (agent 0), the values from before any agent: {@value #ENABLE} (the clock ran), {@value #RATE}
+ * and {@value #PARENT}.
  *
  * <p>Changes to one clock are serialised by a lock per clock, held while the driver works: a slow
  * clock delays only commands for the same clock.
@@ -89,12 +101,28 @@ final class ClockSettings {
         });
     }
 
-    /** Sets the rate on the agent's behalf; returns the rate before. */
+    /**
+     * Records the agent's vote for {@code rate} and moves the clock to the highest rate voted for
+     * if that changed; returns the rate before. On a driver error the vote is withdrawn and the
+     * error thrown.
+     */
     long setRate(int agentId, Entry clock, long rate) throws ScmiException {
         return change(clock, () -> {
             long before = clock.driver().rate(clock.key());
-            clock.driver().setRate(clock.key(), rate);
-            claim(RATE, clock, agentId, Long.toString(before), Long.toString(rate));
+            if (get(PLATFORM, RATE, clock) == null) {
+                put(PLATFORM, RATE, clock, Long.toString(before));
+            }
+            String previous = get(agentId, RATE, clock);
+            put(agentId, RATE, clock, Long.toString(rate));
+            try {
+                long target = votedRate(clock);
+                if (target != before) {
+                    clock.driver().setRate(clock.key(), target);
+                }
+            } catch (ScmiException e) {
+                put(agentId, RATE, clock, previous);
+                throw e;
+            }
             return before;
         });
     }
@@ -110,7 +138,8 @@ final class ClockSettings {
     }
 
     /**
-     * Withdraws the agent's votes and restores the rates and parents it owns. A driver error leaves
+     * Withdraws the agent's votes and restores the parents it owns; a clock whose highest rate
+     * vote was the agent's slows to the next one. A driver error leaves
      * that clock as it is (logged); the other clocks are still restored. Clocks whose driver is
      * away are left alone: nothing can be moved.
      */
@@ -133,21 +162,28 @@ final class ClockSettings {
                     if (parent != null) {
                         clock.driver().setParent(clock.key(), parent);
                     }
-                    String rate = release(RATE, clock, agentId);
-                    if (rate != null) {
-                        clock.driver().setRate(clock.key(), Long.parseLong(rate));
-                        restored.add(new RateRestored(clock, agentId, Long.parseLong(rate)));
+                    if (get(agentId, RATE, clock) != null) {
+                        long before = clock.driver().rate(clock.key());
+                        put(agentId, RATE, clock, null);
+                        long target = votedRate(clock);
+                        if (!hasRateVotes(clock)) {
+                            put(PLATFORM, RATE, clock, null);
+                        }
+                        if (target != before) {
+                            clock.driver().setRate(clock.key(), target);
+                            restored.add(new RateRestored(clock, agentId, target));
+                        }
                     }
                 } catch (ScmiException e) {
-                    LOG.warn("Clock {} ({}) not fully restored after agent {} was reset: {}", clock.id(),
-                            clock.clock().name(), agentId, e.getMessage());
+                    LOG.warn("Clock {} not fully restored after agent {} was reset: {}", clock.name(), agentId,
+                            e.getMessage());
                 }
             }
         }
         return restored;
     }
 
-    /** The platform set the rate itself: it becomes the rate no agent owns. */
+    /** The platform set the rate itself: it overrides every rate vote. */
     void rateOverridden(Entry clock) {
         synchronized (lock(clock)) {
             for (int agentId : agents.get()) {
@@ -170,7 +206,56 @@ final class ClockSettings {
         return !voted && ON.equals(get(PLATFORM, ENABLE, clock));
     }
 
-    /** Makes {@code agentId} the owner of a rate or parent, remembering the value before any agent. */
+    /** The highest rate voted for; with no votes, the rate before the first vote, else the clock's own. */
+    private long votedRate(Entry clock) throws ScmiException {
+        long highest = -1;
+        for (int agentId : agents.get()) {
+            String vote = get(agentId, RATE, clock);
+            if (vote != null) {
+                highest = Math.max(highest, Long.parseLong(vote));
+            }
+        }
+        if (highest >= 0) {
+            return highest;
+        }
+        String original = get(PLATFORM, RATE, clock);
+        return original != null ? Long.parseLong(original) : clock.driver().rate(clock.key());
+    }
+
+    private boolean hasRateVotes(Entry clock) {
+        for (int agentId : agents.get()) {
+            if (get(agentId, RATE, clock) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Each agent's vote on the clock, for administration: running, rate, parent. */
+    Map<Integer, String> votes(Entry clock) {
+        Map<Integer, String> votes = new TreeMap<>();
+        for (int agentId : agents.get()) {
+            List<String> held = new ArrayList<>();
+            String enable = get(agentId, ENABLE, clock);
+            if (enable != null) {
+                held.add(ON.equals(enable) ? "on" : "off");
+            }
+            String rate = get(agentId, RATE, clock);
+            if (rate != null) {
+                held.add(rate + " Hz");
+            }
+            String parent = get(agentId, PARENT, clock);
+            if (parent != null) {
+                held.add("parent " + parent);
+            }
+            if (!held.isEmpty()) {
+                votes.put(agentId, String.join(", ", held));
+            }
+        }
+        return votes;
+    }
+
+    /** Makes {@code agentId} the owner of a parent, remembering the value before any agent. */
     private void claim(String setting, Entry clock, int agentId, String before, String value) {
         if (get(PLATFORM, setting, clock) == null) {
             put(PLATFORM, setting, clock, before);

@@ -25,6 +25,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scmi.api.ResourceKind;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.clock.Clock;
 import org.scmi.api.clock.ClockControl;
@@ -33,6 +34,7 @@ import org.scmi.api.clock.ClockRates;
 import org.scmi.api.testing.FakeAgent;
 import org.scmi.api.testing.FakeDirectory;
 import org.scmi.api.testing.Le;
+import org.scmi.api.testing.Views;
 import org.scmi.core.AgentStates;
 
 class ClockProtocolTest {
@@ -452,13 +454,69 @@ class ClockProtocolTest {
     }
 
     @Test
-    void resetRestoresRatesTheAgentOwns() {
+    void aSharedClockRunsAtTheHighestRateAnyAgentAsksFor() {
         assertRateSet(CPU, 0, 800 * MHZ, 800 * MHZ);
         assertArrayEquals(words(0), call(clock, guest2, 0x5, 0, CPU, (int) (400 * MHZ), 0));
-        clock.resetAgent(1);
-        assertArrayEquals(concat(words(0), rate(400 * MHZ)), call(clock, guest1, 0x6, CPU), "guest 2 owns it");
+        assertArrayEquals(concat(words(0), rate(800 * MHZ)), call(clock, guest2, 0x6, CPU),
+                "guest 1 still asks for 800 MHz");
+        assertArrayEquals(words(0), call(clock, guest2, 0x5, 0, CPU, (int) (1200 * MHZ), 0));
+        assertArrayEquals(concat(words(0), rate(1200 * MHZ)), call(clock, guest1, 0x6, CPU));
+        assertArrayEquals(words(0), call(clock, guest1, 0x5, 0, CPU, (int) (200 * MHZ), 0));
+        assertArrayEquals(concat(words(0), rate(1200 * MHZ)), call(clock, guest1, 0x6, CPU));
+        assertEquals(Map.of(1, "200000000 Hz", 2, "1200000000 Hz"), clock.votes().getFirst().votes());
+        assertEquals("cpu_clk", clock.votes().getFirst().resource().name());
         clock.resetAgent(2);
+        assertArrayEquals(concat(words(0), rate(200 * MHZ)), call(clock, guest1, 0x6, CPU),
+                "guest 2's vote is withdrawn: the highest left is guest 1's");
+        clock.resetAgent(1);
         assertArrayEquals(concat(words(0), rate(100 * MHZ)), call(clock, guest1, 0x6, CPU), "rate at start");
+        assertEquals(List.of(), clock.votes());
+    }
+
+    @Test
+    void anAgentSeesOnlyTheClocksItsProfileListsUnderItsOwnIds() {
+        FakeAgent ivi = new FakeAgent(4, "ivi", true, Views.listing(ResourceKind.CLOCKS, "gpu_clk", "board/cpu"));
+        assertArrayEquals(words(0, 2 | 8 << 16), call(clock, ivi, 0x1));
+        assertArrayEquals(Le.bytes().u32(0).u32(0).name("gpu_clk", 64).toArray(), call(clock, ivi, 0x8, 0));
+        assertArrayEquals(Le.bytes().u32(0).u32(0).name("cpu_clk", 64).toArray(), call(clock, ivi, 0x8, 1));
+        assertArrayEquals(concat(words(0), rate(100 * MHZ)), call(clock, ivi, 0x6, 1));
+        for (int message : new int[] {0x3, 0x6, 0x8, 0xE, 0xF}) {
+            assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(clock, ivi, message, 2),
+                    "message " + message + " of a clock it does not see");
+        }
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(clock, ivi, 0x5, 0, 2, (int) MHZ, 0));
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(clock, ivi, 0x9, 2, 1));
+        assertEquals(List.of("gpu_clk", "cpu_clk"), clock.resources(ivi).stream().map(r -> r.name()).toList());
+        assertEquals(6, clock.resources().size());
+    }
+
+    @Test
+    void notificationsNameTheClockByTheReceiversIdAndSkipAgentsThatDoNotSeeIt() throws InterruptedException {
+        FakeAgent gpuOnly = new FakeAgent(3, "gpu", true, Views.listing(ResourceKind.CLOCKS, "gpu_clk"));
+        clock.bindAgentDirectory(new FakeDirectory(guest1, guest2, gpuOnly));
+        assertArrayEquals(words(0), call(clock, gpuOnly, 0x9, 0, 1));
+        assertArrayEquals(words(0), call(clock, guest1, 0x9, GPU, 1));
+        assertArrayEquals(words(0), call(clock, guest2, 0x5, 0, GPU, (int) (300 * MHZ), 0));
+        assertArrayEquals(concat(words(2, 0), rate(300 * MHZ)), gpuOnly.await().payload(), "gpu_clk is its clock 0");
+        assertArrayEquals(concat(words(2, GPU), rate(300 * MHZ)), guest1.await().payload(), "and guest 1's clock 1");
+        call(clock, guest2, 0x5, 0, CPU, (int) (300 * MHZ), 0);
+        board.platformSetsRate("cpu", 1000 * MHZ);
+        assertEquals(List.of(), gpuOnly.drain(), "cpu_clk does not exist for it");
+    }
+
+    @Test
+    void parentsAnAgentDoesNotSeeAreNotItsToSelect() {
+        FakeAgent muxAndPll = new FakeAgent(3, "mux", true,
+                Views.listing(ResourceKind.CLOCKS, "peripheral_mux_clock", "pll_1g"));
+        assertArrayEquals(words(0, 1, 1), call(clock, muxAndPll, 0xC, 0, 0), "pll_1g is its clock 1; osc_24m is hidden");
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(clock, muxAndPll, 0xE, 0),
+                "the mux runs from osc_24m, which the agent does not see");
+        assertArrayEquals(words(0), call(clock, muxAndPll, 0xD, 0, 1));
+        assertArrayEquals(words(0, 1), call(clock, muxAndPll, 0xE, 0));
+        FakeAgent muxAlone = new FakeAgent(4, "alone", true, Views.listing(ResourceKind.CLOCKS, "peripheral_mux_clock"));
+        assertEquals(0, ByteBuffer.wrap(call(clock, muxAlone, 0x3, 0)).order(ByteOrder.LITTLE_ENDIAN).getInt(4)
+                & 1 << 28, "no parent it could select: no parents bit");
+        assertArrayEquals(words(ScmiStatus.NOT_SUPPORTED.code()), call(clock, muxAlone, 0xC, 0, 0));
     }
 
     @Test

@@ -224,6 +224,21 @@ public final class AgentStates implements AgentStateStore {
         }
     }
 
+    /** Forgets every protocol's entries of an agent id: the id goes to another guest. */
+    void forgetAgent(int agentId) {
+        checkIds(agentId, 0);
+        AtomicReferenceArray<ConcurrentSkipListMap<String, String>> agent = entries.getAndSet(agentId, null);
+        if (agent == null) {
+            return;
+        }
+        for (int protocolId = 0; protocolId < ID_LIMIT; protocolId++) {
+            if (agent.get(protocolId) != null) {
+                changed();
+                return;
+            }
+        }
+    }
+
     /**
      * Makes the changes the calling thread made durable (with a state file) before it returns:
      * called before a command's answer is given to the guest. Nothing to do for a thread that changed

@@ -53,6 +53,8 @@ final class CommandQueue extends ServedQueue {
      */
     static final int COMMANDS_PER_TURN = 32;
 
+    /** The agent as this session speaks for it: what protocols receive with each command. */
+    private final SessionAgent speaker;
     private final ScmiDispatcher dispatcher;
     private final AgentStates states;
     private final GuestTransport transport;
@@ -71,9 +73,11 @@ final class CommandQueue extends ServedQueue {
     private final Payload parameters = Payload.of(new byte[0]);
     private final Reply reply = new Reply(0);
 
-    CommandQueue(GuestAgent agent, ScmiDispatcher dispatcher, AgentStates states, GuestTransport transport,
-            GuestFaults faults, MessageObservers observers, EventQueue events, VirtqueueEngines engines) {
+    CommandQueue(GuestAgent agent, SessionAgent speaker, ScmiDispatcher dispatcher, AgentStates states,
+            GuestTransport transport, GuestFaults faults, MessageObservers observers, EventQueue events,
+            VirtqueueEngines engines) {
         super(agent, VirtioScmi.CMDQ, engines);
+        this.speaker = speaker;
         this.dispatcher = dispatcher;
         this.states = states;
         this.transport = transport;
@@ -168,7 +172,7 @@ final class CommandQueue extends ServedQueue {
         }
         int status = readable > VirtioScmi.HEADER_SIZE + VirtioScmi.MAX_PAYLOAD
                 ? ScmiStatus.PROTOCOL_ERROR.code() // longer than any SCMI message
-                : dispatcher.dispatch(agent, header, parameters, reply);
+                : dispatcher.dispatch(speaker, header, parameters, reply);
         boolean succeeded = status == ScmiStatus.SUCCESS.code();
         int values = succeeded ? reply.length() : 0;
         if (inPlace) {
@@ -186,7 +190,7 @@ final class CommandQueue extends ServedQueue {
         queue.addUsed(chain, VirtioScmi.RESPONSE_PREFIX + values);
         agent.answered(succeeded);
         if (watching.length > 0) {
-            observers.answered(watching, agent, header, observedParameters, status, values, answered - started);
+            observers.answered(watching, speaker, header, observedParameters, status, values, answered - started);
         }
     }
 

@@ -2,6 +2,7 @@ package org.scmi.core;
 
 import java.time.Duration;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -16,6 +17,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.scmi.api.MessageObserver;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.virtio.device.GuestIdentity;
+import org.scmi.virtio.device.GuestRefusedException;
 import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.device.VirtioDevice;
 import org.scmi.virtio.device.VirtioDeviceIds;
@@ -34,6 +36,18 @@ import org.slf4j.LoggerFactory;
  * while a protocol that sends events ({@link ScmiProtocol#EVENTS}) is present, because the device
  * must not offer an event channel it has nothing to send on.
  *
+ * <p>Guests: as a guest comes up, the {@link AgentRegistry} decides which agent it is and what it
+ * sees, from the agent profiles, or refuses it ({@link GuestRefusedException}). Each time the
+ * guest's driver starts the device (it negotiates features: at boot, after a device reset, when the
+ * driver probes again) its view is read again; if its profile changed meanwhile, what it set up is
+ * released (as by BASE_RESET_AGENT_CONFIGURATION), since it no longer matches what it sees. When
+ * a guest is gone for good (its transport says so: a destroyed Xen domain; or its profile releases
+ * it on disconnect), every protocol releases what it held (its votes stop counting, its settings
+ * and subscriptions go), its pending events are dropped and, without a profile, it leaves the
+ * agent directory. A server that stops is not a guest that goes: a transport that stops serving
+ * its guests detaches their sessions ({@link VirtioDeviceSession#detach}), and what their agents
+ * hold stays (in the state file too, for the next server process).
+ *
  * <p>Live updates: a command for a protocol that is being replaced waits for it up to the
  * configured grace period (see {@link ScmiDispatcher}). The rings are served by the virtqueue
  * engine service ({@link VirtqueueFactory}), bound dynamically: when the ring bundle is updated,
@@ -44,7 +58,7 @@ import org.slf4j.LoggerFactory;
 @Component(service = VirtioDevice.class, configurationPid = ScmiDevice.PID,
         property = VirtioDevice.DEVICE_ID + ":Integer=" + VirtioDeviceIds.SCMI)
 @Designate(ocd = ScmiDevice.Config.class)
-public final class ScmiDevice implements VirtioDevice {
+public final class ScmiDevice implements VirtioDevice, ScmiDeviceSession.Lifecycle {
     static final String PID = "org.scmi.core";
     private static final Logger LOG = LoggerFactory.getLogger(ScmiDevice.class);
     private static final long RING_FEATURES = VirtioFeatures.bit(VirtioFeatures.VERSION_1)
@@ -194,11 +208,47 @@ public final class ScmiDevice implements VirtioDevice {
 
     @Override
     public VirtioDeviceSession open(GuestIdentity guest, GuestTransport transport) {
-        GuestAgent agent = agents.agentFor(guest);
-        ScmiDeviceSession session = new ScmiDeviceSession(agent, transport, dispatcher, states, ALL_FEATURES,
-                () -> notificationLimit, observers, engines);
-        agent.attach(session, guest.name());
-        LOG.info("guest {} connected as {}", guest.key(), agent);
+        GuestAgent agent = agents.admit(guest);
+        ScmiDeviceSession session = new ScmiDeviceSession(agent, guest, transport, dispatcher, states, ALL_FEATURES,
+                () -> notificationLimit, observers, this, engines);
+        agent.attach(session, guest.key());
+        String profile = agent.view().profile();
+        LOG.info("guest {} connected as {}{}", guest.key(), agent, profile.isEmpty() ? "" : ", profile " + profile);
         return session;
+    }
+
+    @Override
+    public void negotiating(ScmiDeviceSession session) {
+        if (agents.refresh(session.agent(), session.guest())) {
+            release(session.agent());
+        }
+    }
+
+    @Override
+    public void closed(ScmiDeviceSession session, boolean guestLeft) {
+        GuestAgent agent = session.agent();
+        boolean gone = guestLeft && (session.guest().goneWhenClosed()
+                || agent.profile() != null && agent.profile().releaseOnDisconnect());
+        if (gone) {
+            release(agent);
+            LOG.info("guest {} is gone: {} released what it held", session.guest().key(), agent);
+        }
+        agents.closed(agent, gone);
+    }
+
+    /** Every protocol forgets what the agent set up; a protocol that fails does not stop the others. */
+    private void release(GuestAgent agent) {
+        List<ScmiProtocol> bound;
+        synchronized (this) {
+            bound = List.copyOf(registrations.keySet());
+        }
+        for (ScmiProtocol protocol : bound) {
+            try {
+                protocol.resetAgent(agent.id());
+            } catch (RuntimeException e) {
+                LOG.error("{}: protocol 0x{} failed to release what the agent held", agent,
+                        Integer.toHexString(protocol.protocolId()), e);
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ package org.scmi.core;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntSupplier;
+import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.device.VirtioDeviceSession;
@@ -11,7 +12,9 @@ import org.scmi.virtio.ring.VirtqueueException;
 import org.scmi.virtio.ring.VirtqueueFactory;
 
 /**
- * One guest's virtio-scmi device: its cmdq, its eventq and the agent it speaks for.
+ * One guest's virtio-scmi device: its cmdq, its eventq and the agent it speaks for. Protocols see
+ * the agent through this session's {@link SessionAgent}, so what they send back for one session
+ * never reaches another.
  *
  * <p>Threads: the transport's kick thread calls {@link #queueNotified}; cmdq commands are
  * dispatched and answered inline on it (see {@link CommandQueue}), so a protocol that needs long
@@ -23,7 +26,26 @@ import org.scmi.virtio.ring.VirtqueueFactory;
  * starts from a kick or an event.
  */
 final class ScmiDeviceSession implements VirtioDeviceSession {
+    /** What the device does when a guest's driver starts the device, and when its session ends. */
+    interface Lifecycle {
+        /**
+         * The guest's driver negotiates features: it starts the device (at boot, after a device
+         * reset, when the driver probes again), so its agent's view is read again.
+         */
+        void negotiating(ScmiDeviceSession session);
+
+        /**
+         * The session ended.
+         *
+         * @param guestLeft whether the guest left (disconnected, or is gone for good), rather than
+         *     the server stopping under it
+         */
+        void closed(ScmiDeviceSession session, boolean guestLeft);
+    }
+
     private final GuestAgent agent;
+    private final GuestIdentity guest;
+    private final Lifecycle lifecycle;
     private final GuestTransport transport;
     private final ScmiDispatcher dispatcher;
     private final long supportedFeatures;
@@ -33,17 +55,29 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
     private volatile long features;
     private volatile boolean closed;
 
-    ScmiDeviceSession(GuestAgent agent, GuestTransport transport, ScmiDispatcher dispatcher, AgentStates states,
-            long supportedFeatures, IntSupplier notificationLimit, MessageObservers observers,
-            VirtqueueEngines engines) {
+    ScmiDeviceSession(GuestAgent agent, GuestIdentity guest, GuestTransport transport, ScmiDispatcher dispatcher,
+            AgentStates states, long supportedFeatures, IntSupplier notificationLimit, MessageObservers observers,
+            Lifecycle lifecycle, VirtqueueEngines engines) {
         this.agent = agent;
+        this.guest = guest;
+        this.lifecycle = lifecycle;
         this.transport = transport;
         this.dispatcher = dispatcher;
         this.supportedFeatures = supportedFeatures;
         this.faults = new GuestFaults(agent, transport);
         this.events = new EventQueue(agent, transport, faults, notificationLimit, engines);
-        this.commands = new CommandQueue(agent, dispatcher, states, transport, faults, observers, events, engines);
+        this.commands = new CommandQueue(agent, new SessionAgent(agent, this), dispatcher, states, transport, faults,
+                observers, events, engines);
         dispatcher.resetAgent(agent.id()); // a new connection starts with the protocols' own versions
+    }
+
+    GuestAgent agent() {
+        return agent;
+    }
+
+    /** Who the guest of this session is, as its transport knows it. */
+    GuestIdentity guest() {
+        return guest;
     }
 
     /** Whether the guest negotiated the platform-to-agent channel (and is still here). */
@@ -84,6 +118,7 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
         if (!VirtioFeatures.has(accepted, VirtioFeatures.VERSION_1)) {
             throw new IllegalArgumentException("VIRTIO_F_VERSION_1 is required");
         }
+        lifecycle.negotiating(this);
         features = accepted;
     }
 
@@ -146,8 +181,18 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
 
     @Override
     public void close() {
+        end(true);
+    }
+
+    @Override
+    public void detach() {
+        end(false);
+    }
+
+    private void end(boolean guestLeft) {
         closed = true;
         reset();
         agent.detach(this);
+        lifecycle.closed(this, guestLeft);
     }
 }

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * (PROTOCOL_VERSION, PROTOCOL_MESSAGE_ATTRIBUTES, NEGOTIATE_PROTOCOL_VERSION) itself.
  *
  * <p>Statuses for what the protocol cannot see: a command type other than 0 is PROTOCOL_ERROR; an
- * unknown protocol NOT_SUPPORTED; an unknown message NOT_FOUND; parameters of the wrong length
- * PROTOCOL_ERROR without calling the handler; a handler that fails unexpectedly GENERIC_ERROR
- * (logged with agent, protocol and message; the server keeps serving).
+ * unknown protocol NOT_SUPPORTED, and so is one the agent's profile does not let it use (at once,
+ * exactly as if it were not implemented); an unknown message NOT_FOUND; parameters of the wrong
+ * length PROTOCOL_ERROR without calling the handler; a handler that fails unexpectedly
+ * GENERIC_ERROR (logged with agent, protocol and message; the server keeps serving).
  *
  * <p>Live updates: a protocol that was registered before and is absent now (its bundle is being
  * updated, stopped and started, or refreshed) is waited for, up to the grace period, before its
@@ -136,6 +137,9 @@ final class ScmiDispatcher {
         int protocolId = (header >>> ScmiHeader.PROTOCOL_ID_SHIFT) & ScmiHeader.PROTOCOL_ID_MASK;
         if (((header >>> ScmiHeader.TYPE_SHIFT) & ScmiHeader.TYPE_MASK) != MessageType.COMMAND.value()) {
             return ScmiStatus.PROTOCOL_ERROR.code();
+        }
+        if (!agent.view().allows(protocolId)) {
+            return ScmiStatus.NOT_SUPPORTED.code(); // hidden by the agent's profile: as if not implemented
         }
         long deadline = 0;
         boolean waited = false;

@@ -1,7 +1,23 @@
 /**
  * The virtio-scmi device (virtio device 32): one session per guest with its cmdq and eventq, the
  * dispatcher that routes each command to the SCMI protocol service registered for its protocol
- * id, and the directory of agents (one per guest, stable across reconnects).
+ * id, and the directory of agents (one per profile or guest, stable across reconnects).
+ *
+ * <p><b>Agents and profiles.</b> As a guest comes up ({@code VirtioDevice.open}) the
+ * {@link org.scmi.core.AgentRegistry} decides which agent it is and what it sees, from the agent
+ * profiles ({@link org.scmi.core.AgentProfiles}, factory configurations {@code org.scmi.agent~NAME}):
+ * a guest is matched by its name (a vhost-user socket's agent name, a Xen domain's name or static
+ * {@code name=}), or by its Xen VM UUID where its profile names one, never by a Xen domain id; a
+ * guest with its own profile is that profile's agent whatever socket or domain it comes through.
+ * Without any profile every guest is its own agent and sees everything; once profiles exist the
+ * platform fails closed: a guest without one is served with the default profile if one is named,
+ * else refused with a log line saying which guest and why. The agent's view
+ * ({@code Agent.view()}) is read when the guest's driver starts the device; protocols apply it, the
+ * dispatcher answers a protocol the view hides as not implemented. A guest gone for good (its
+ * transport says so: a destroyed Xen domain; or its profile releases it on disconnect) releases what
+ * it held in every protocol, its pending events are dropped, and, without a profile, its agent
+ * leaves the directory while its id stays kept for it; ids never run out while fewer than 255
+ * agents are configured or connected.
  *
  * <p>Threads: a transport's kick thread answers cmdq commands inline; events are delivered under
  * the eventq's lock by whichever thread sends them or kicks the eventq. Details at

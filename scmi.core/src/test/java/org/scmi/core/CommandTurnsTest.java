@@ -39,7 +39,8 @@ class CommandTurnsTest {
 
     @BeforeEach
     void connect() {
-        ScmiDevice device = new ScmiDevice(new AgentRegistry(new AgentStates()), new AgentStates(),
+        AgentStates states = new AgentStates();
+        ScmiDevice device = new ScmiDevice(new AgentRegistry(states, new FixedProfiles()), states,
                 ScmiDeviceSessionTest.config(2));
         device.addEngine(new SplitQueueFactory());
         FakeProtocol base = new FakeProtocol(BASE_PROTOCOL, 0x20001);

@@ -1,7 +1,9 @@
 package org.scmi.core;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.scmi.api.Agent;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.ScmiProtocol;
@@ -16,6 +18,8 @@ final class FakeProtocol implements ScmiProtocol {
     private final Map<Integer, Integer> attributes = new HashMap<>();
     volatile ScmiRequest lastRequest;
     volatile int handled;
+    /** Agents whose configuration the protocol was told to forget, in order. */
+    final List<Integer> resets = new CopyOnWriteArrayList<>();
 
     FakeProtocol(int protocolId, int version, int lowestVersion) {
         this.protocolId = protocolId;
@@ -71,5 +75,10 @@ final class FakeProtocol implements ScmiProtocol {
     @Override
     public int messageAttributes(int messageId, Agent agent) {
         return attributes.getOrDefault(messageId, 0);
+    }
+
+    @Override
+    public void resetAgent(int agentId) {
+        resets.add(agentId);
     }
 }

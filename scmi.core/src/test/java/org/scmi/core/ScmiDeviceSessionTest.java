@@ -56,7 +56,7 @@ class ScmiDeviceSessionTest {
 
     private final Arena arena = Arena.ofShared(); // events come from other threads
     private final DriverMemory memory = DriverMemory.allocate(arena, BASE, 4 << 20);
-    private final AgentRegistry agents = new AgentRegistry(new AgentStates());
+    private final AgentRegistry agents = new AgentRegistry(new AgentStates(), new FixedProfiles());
     private final RecordingTransport transport = new RecordingTransport();
     private final FakeProtocol base = new FakeProtocol(BASE_PROTOCOL, 0x20001)
             .on(0x3, 0, (request, reply) -> reply.name("SCMI-Server", 16))
@@ -72,6 +72,8 @@ class ScmiDeviceSessionTest {
     private DriverSplitQueue cmdq;
     private DriverSplitQueue eventq;
     private VirtioDeviceSession session;
+    /** The agent a protocol handler saw, kept to answer later. */
+    private volatile Agent answeredLater;
 
     static ScmiDevice.Config config(int pendingNotifications) {
         return new ScmiDevice.Config() {
@@ -395,6 +397,25 @@ class ScmiDeviceSessionTest {
     }
 
     @Test
+    void aDelayedResponseForAnEndedSessionIsDroppedNotSentToTheNextOne() {
+        base.on(0x6, 0, (request, reply) -> answeredLater = request.agent());
+        connect(RING_FEATURES | P2A);
+        command(words(header(BASE_PROTOCOL, 0x6, 0x21)), 12);
+        Agent pending = answeredLater;
+        assertEquals(1, pending.id());
+        session.close();
+        connect(RING_FEATURES | P2A);
+        eventq.add(List.of(), 136);
+        kick(eventq, VirtioScmi.EVENTQ);
+        assertFalse(pending.sendEvent(ScmiHeader.delayedResponseFor(header(BASE_PROTOCOL, 0x6, 0x21)), words(0)),
+                "the command came from the session that ended");
+        assertNull(eventq.poll(), "the guest's new session never sent that command");
+        assertTrue(agent().sendEvent(ScmiHeader.notification(SENSOR_PROTOCOL, 0).encode(), words(1)),
+                "notifications reach whichever session serves the agent now");
+        assertNotNull(eventq.poll());
+    }
+
+    @Test
     void eventsGoStraightIntoPostedBuffers() {
         connect(RING_FEATURES | P2A);
         for (int i = 0; i < 3; i++) {
@@ -547,8 +568,8 @@ class ScmiDeviceSessionTest {
         command(words(header(BASE_PROTOCOL, 0x9, 1)), 12);
         command(words(header(0x13, 0, 2)), 12);
         GuestSessions.GuestSession guest = agents.sessions().getFirst();
-        assertEquals(new GuestSessions.GuestSession(1, "guest0", "test:guest0", true, RING_FEATURES | P2A, 3, 2, 0),
-                guest);
+        assertEquals(new GuestSessions.GuestSession(1, "guest0", "test:guest0", true, RING_FEATURES | P2A, 3, 2, 0, "",
+                false), guest);
 
         assertTrue(agents.disconnect(1));
         assertEquals(1, transport.disconnects.get());

@@ -10,13 +10,17 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.scmi.api.Agent;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.Payload;
 import org.scmi.api.Reply;
+import org.scmi.api.ResourceKind;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.ScmiStatus;
+import org.scmi.api.testing.FakeAgent;
+import org.scmi.api.testing.Views;
 
 /** Every status rule of the dispatcher, with protocols defined by the tests. */
 class ScmiDispatcherTest {
@@ -37,7 +41,7 @@ class ScmiDispatcherTest {
         return bytes;
     }
 
-    private int send(TestAgent from, int header, byte[] parameters, int capacity) {
+    private int send(Agent from, int header, byte[] parameters, int capacity) {
         reply = new Reply(capacity);
         return dispatcher.dispatch(from, header, Payload.of(parameters), reply);
     }
@@ -55,6 +59,24 @@ class ScmiDispatcherTest {
     void unknownProtocolIsNotSupported() {
         assertEquals(ScmiStatus.NOT_SUPPORTED.code(), send(0, new byte[0]));
         assertEquals(0, reply.length());
+    }
+
+    @Test
+    void aProtocolTheAgentsProfileDoesNotListIsNotSupportedAtOnceAsIfItWereNotImplemented() {
+        FakeProtocol protocol = registered(new FakeProtocol(PROTOCOL, VERSION).on(0x3, 0, (r, out) -> out.u32(1)));
+        Agent sensorsOnly = new FakeAgent(1, "guest0", true, Views.listing(ResourceKind.SENSORS));
+        for (int messageId : new int[] {ScmiProtocol.MSG_PROTOCOL_VERSION, ScmiProtocol.MSG_PROTOCOL_MESSAGE_ATTRIBUTES,
+            0x3}) {
+            assertEquals(ScmiStatus.NOT_SUPPORTED.code(), send(sensorsOnly,
+                    ScmiHeader.command(PROTOCOL, messageId, 7).encode(), words(0x3), 128));
+        }
+        assertEquals(0, protocol.handled);
+        Agent clocks = new FakeAgent(1, "guest0", true, Views.listing(ResourceKind.CLOCKS));
+        assertEquals(ScmiStatus.SUCCESS.code(), send(clocks, ScmiHeader.command(PROTOCOL, 0x3, 7).encode(),
+                new byte[0], 128));
+        registered(new FakeProtocol(0x10, 0x20001));
+        assertEquals(ScmiStatus.SUCCESS.code(), send(sensorsOnly, ScmiHeader.command(0x10, 0, 7).encode(),
+                new byte[0], 128), "Base is never hidden");
     }
 
     @Test

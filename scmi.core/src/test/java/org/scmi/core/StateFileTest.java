@@ -44,9 +44,9 @@ class StateFileTest {
     void theNextProcessFindsEveryEntryAndEveryAgentId() throws Exception {
         Path file = folder.resolve("state");
         AgentStates first = new AgentStates(config(file));
-        AgentRegistry registry = new AgentRegistry(first);
-        GuestAgent vm1 = registry.agentFor(new GuestIdentity("vhost-user:/run/vm1.sock", "vm one"));
-        GuestAgent vm2 = registry.agentFor(new GuestIdentity("xen:5/0", "vm2"));
+        AgentRegistry registry = new AgentRegistry(first, new FixedProfiles());
+        GuestAgent vm1 = registry.admit(new GuestIdentity("vhost-user:/run/vm1.sock", "vm one"));
+        GuestAgent vm2 = registry.admit(new GuestIdentity("xen:5/0", "vm2"));
         first.put(vm2.id(), 0x14, "rate/sim/cpu clock", "800000000");
         first.put(vm1.id(), 0x11, "vote/sim/gpu", "on\nwith a new line, 100% ü");
         first.put(0, 0x14, "sim/rate/cpu", "1");
@@ -58,12 +58,12 @@ class StateFileTest {
         assertEquals("800000000", second.get(2, 0x14, "rate/sim/cpu clock"));
         assertEquals("on\nwith a new line, 100% ü", second.get(1, 0x11, "vote/sim/gpu"));
         assertNull(second.get(0, 0x14, "sim/rate/cpu"));
-        AgentRegistry restarted = new AgentRegistry(second);
+        AgentRegistry restarted = new AgentRegistry(second, new FixedProfiles());
         assertEquals(2, restarted.agents().size());
         assertEquals("vm one", restarted.agents().get(0).name());
-        assertEquals(2, restarted.agentFor(new GuestIdentity("xen:5/0", "vm2")).id());
-        assertEquals(1, restarted.agentFor(new GuestIdentity("vhost-user:/run/vm1.sock", "vm1")).id());
-        assertEquals(3, restarted.agentFor(new GuestIdentity("xen:6/0", "vm3")).id());
+        assertEquals(2, restarted.admit(new GuestIdentity("xen:5/0", "vm2")).id());
+        assertEquals(1, restarted.admit(new GuestIdentity("vhost-user:/run/vm1.sock", "vm1")).id());
+        assertEquals(3, restarted.admit(new GuestIdentity("xen:6/0", "vm3")).id());
     }
 
     @Test

@@ -2,6 +2,8 @@ package org.scmi.perf;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
@@ -81,7 +83,7 @@ final class PerfArbiter {
             PerfLimits view = view(agentId, domain);
             if (!view.contains(level)) {
                 throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "level " + Integer.toUnsignedString(level)
-                        + " outside the limits " + view.min() + ".." + view.max() + " of domain " + domain.id());
+                        + " outside the limits " + view.min() + ".." + view.max() + " of domain " + domain.name());
             }
             keepBaseline(domain);
             String previous = settings.get(agentId, LEVEL, domain);
@@ -140,7 +142,7 @@ final class PerfArbiter {
                     return level;
                 }));
             } catch (ScmiException e) {
-                LOG.warn("Performance domain {} ({}) not moved after agent {} was reset: {}", domain.id(),
+                LOG.warn("Performance domain {} ({}) not moved after agent {} was reset: {}", domain.settingKey(),
                         domain.domain().name(), agentId, e.getMessage());
             }
         }
@@ -240,5 +242,20 @@ final class PerfArbiter {
     private static PerfLimits decode(String stored) {
         String[] ends = stored.split(SEPARATOR);
         return new PerfLimits(Integer.parseInt(ends[0]), Integer.parseInt(ends[1]));
+    }
+
+    /** Each agent's requested level and own limits on the domain, described for people; empty if none. */
+    Map<Integer, String> votes(Entry domain) {
+        Map<Integer, String> votes = new TreeMap<>();
+        for (int agentId : agents.get()) {
+            String level = settings.get(agentId, LEVEL, domain);
+            String limits = settings.get(agentId, LIMITS, domain);
+            if (level != null || limits != null) {
+                votes.put(agentId, (level == null ? "" : "level " + level)
+                        + (level != null && limits != null ? ", " : "")
+                        + (limits == null ? "" : "limits " + decode(limits).min() + ".." + decode(limits).max()));
+            }
+        }
+        return votes;
     }
 }

@@ -1,6 +1,7 @@
 package org.scmi.perf;
 
 import java.util.List;
+import org.scmi.api.ResourceKind;
 import org.scmi.api.perf.PerfDomain;
 import org.scmi.api.perf.PerfDriver;
 import org.scmi.support.BoundDriver;
@@ -12,25 +13,29 @@ import org.slf4j.LoggerFactory;
 /**
  * The performance domains of every driver as one numbered list (immutable snapshot): drivers
  * ordered by their key, each driver's domains in its own order, ids = positions (the rule documented
- * in {@code org.scmi.api.perf}). A keyed driver that went away keeps its place: its domains stay
+ * in {@code org.scmi.api.perf}); each agent sees its own numbering of it ({@link #seenBy}). A keyed driver that went away keeps its place: its domains stay
  * listed without a driver, and commands that need the hardware wait for it to come back.
  */
-final class PerfDomains extends NumberedResources<PerfDriver, PerfDomains.Entry> {
+final class PerfDomains extends NumberedResources<PerfDomains.Entry> {
     private static final Logger LOG = LoggerFactory.getLogger(PerfDomains.class);
 
-    /** A domain with its id and the driver that owns it. */
-    record Entry(int id, BoundDriver<PerfDriver> owner, PerfDomain domain)
-            implements NumberedResources.Listed<PerfDriver> {
+    /** A domain with the driver that owns it. */
+    record Entry(BoundDriver<PerfDriver> owner, PerfDomain domain) implements NumberedResources.Listed<PerfDriver> {
         @Override
         public String key() {
             return domain.key();
+        }
+
+        @Override
+        public String name() {
+            return domain.name();
         }
     }
 
     static final PerfDomains EMPTY = new PerfDomains(List.of());
 
     private PerfDomains(List<Entry> entries) {
-        super(entries, "performance domain");
+        super(entries, ResourceKind.PERFORMANCE_DOMAINS);
     }
 
     /** @param listings the drivers' places in list order */

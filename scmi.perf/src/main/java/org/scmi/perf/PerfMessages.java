@@ -2,7 +2,6 @@ package org.scmi.perf;
 
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
-import org.scmi.api.ScmiHeader;
 import org.scmi.api.perf.PerfLevel;
 import org.scmi.api.perf.PerfLimits;
 import org.scmi.support.Paging;
@@ -78,10 +77,6 @@ final class PerfMessages {
     static void writeLevel(Reply reply, int index, PerfLevel level) throws ScmiException {
         reply.u32(level.value()).u32(level.powerMicrowatts()).u32(level.latencyMicros()).u32(level.frequencyKhz())
                 .u32(index);
-    }
-
-    static int notificationHeader(int notificationId) {
-        return ScmiHeader.notification(PERF_PROTOCOL_ID, notificationId).encode();
     }
 
     /** PERFORMANCE_LIMITS_CHANGED: agent_id, domain_id, range_max, range_min; Linux drops any other size. */

@@ -16,11 +16,13 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
+import org.scmi.api.BoardResource;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.Payload;
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiProtocol;
+import org.scmi.api.ResourceVotes;
 import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.perf.PerfControl;
@@ -29,10 +31,12 @@ import org.scmi.api.perf.PerfDriver;
 import org.scmi.api.perf.PerfLimits;
 import org.scmi.api.perf.PerfListener;
 import org.scmi.api.state.AgentStateStore;
+import org.scmi.support.AgentResources;
 import org.scmi.support.BoundDriver;
 import org.scmi.support.DirectoryReference;
 import org.scmi.support.DriverBindings;
 import org.scmi.support.FastChannels;
+import org.scmi.support.ResourceNotifications;
 import org.scmi.support.Paging;
 import org.scmi.support.Subscriptions;
 import org.scmi.perf.PerfArbiter.LevelChange;
@@ -61,6 +65,10 @@ import org.slf4j.LoggerFactory;
  * {@link AgentStateStore}, so a new instance of this bundle carries on where the old one stopped. A
  * keyed driver that goes away keeps its domains' ids; commands that need the hardware wait for it
  * up to the configured grace period, then answer HARDWARE_ERROR. Descriptions need no driver.
+ *
+ * <p>Agents see the domains their profile lists, under their own ids: every lookup of a domain by
+ * id and every count goes through {@link #domains(Agent)}, every notification through
+ * {@link PerfEvents}.
  */
 @Component(service = ScmiProtocol.class, configurationPid = PerfProtocol.PID,
         property = {ScmiProtocol.PROTOCOL_ID + ":Integer=19", ScmiProtocol.EVENTS + ":Boolean=true"})
@@ -100,7 +108,7 @@ public final class PerfProtocol implements ScmiProtocol {
     public PerfProtocol(PerfProtocolConfig config, @Reference AgentStateStore store) {
         this.store = store;
         this.arbiter = new PerfArbiter(store, directory::agentIds);
-        this.events = new PerfEvents(store, directory::get, directory::agentIds, this::domains);
+        this.events = new PerfEvents(store, directory, () -> domains);
         modified(config);
     }
 
@@ -133,6 +141,22 @@ public final class PerfProtocol implements ScmiProtocol {
         List<LevelChange> changes = arbiter.forget(agentId, domains);
         store.clear(agentId, PERF_PROTOCOL_ID);
         changes.forEach(events::levelChanged);
+    }
+
+    @Override
+    public List<BoardResource> resources() {
+        return domains.boardResources();
+    }
+
+    @Override
+    public List<BoardResource> resources(Agent agent) {
+        return domains(agent).boardResources();
+    }
+
+    /** Per domain: each agent's requested level and own limits. */
+    @Override
+    public List<ResourceVotes> votes() {
+        return domains.votes(arbiter::votes, domain -> "level " + domain.driver().level(domain.key()));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -176,13 +200,13 @@ public final class PerfProtocol implements ScmiProtocol {
     }
 
     /** The domains as {@code agent} sees them: every lookup, count and notification goes through here. */
-    private PerfDomains domains(Agent agent) {
-        return domains;
+    private AgentResources<Entry> domains(Agent agent) {
+        return domains.seenBy(agent);
     }
 
     /** The domain a command names, with its driver present (waiting for it during an update). */
     private Entry present(ScmiRequest request, int domainId) throws ScmiException {
-        return drivers.present(() -> domains(request.agent()), domainId, driverGrace);
+        return drivers.present(domains(request.agent()).get(domainId), () -> domains, driverGrace);
     }
 
     private void protocolAttributes(ScmiRequest request, Reply reply) throws ScmiException {
@@ -274,14 +298,14 @@ public final class PerfProtocol implements ScmiProtocol {
     private static int level(Entry entry, int value) throws ScmiException {
         if (entry.domain().level(value).isEmpty()) {
             throw new ScmiException(ScmiStatus.OUT_OF_RANGE, Integer.toUnsignedString(value)
-                    + " is not a level of domain " + entry.id());
+                    + " is not a level of domain " + entry.name());
         }
         return value;
     }
 
     private static void permit(Entry entry, PerfControl control) throws ScmiException {
         if (!entry.domain().allows(control)) {
-            throw new ScmiException(ScmiStatus.DENIED, control + " of domain " + entry.id() + " is not agents' to set");
+            throw new ScmiException(ScmiStatus.DENIED, control + " of domain " + entry.name() + " is not agents' to set");
         }
     }
 
@@ -295,21 +319,21 @@ public final class PerfProtocol implements ScmiProtocol {
 
         @Override
         public void levelChanged(String domainKey, int level) {
-            domains.find(owner.driver(), domainKey).ifPresent(entry -> {
+            domains.find(owner, domainKey).ifPresent(entry -> {
                 arbiter.platformMoved(entry, level);
-                events.levelChanged(PerfEvents.PLATFORM, entry, level);
+                events.levelChanged(ResourceNotifications.PLATFORM, entry, level);
             });
         }
 
         @Override
         public void limitsChanged(String domainKey, PerfLimits limits) {
-            domains.find(owner.driver(), domainKey).ifPresent(entry -> {
+            domains.find(owner, domainKey).ifPresent(entry -> {
                 arbiter.platformLimits(entry, limits)
-                        .forEach(view -> events.limitsChanged(PerfEvents.PLATFORM, entry, view));
+                        .forEach(view -> events.limitsChanged(ResourceNotifications.PLATFORM, entry, view));
                 try {
                     events.levelChanged(arbiter.rearbitrate(entry));
                 } catch (ScmiException e) {
-                    LOG.warn("Performance domain {} ({}) not moved into the platform's new limits: {}", entry.id(),
+                    LOG.warn("Performance domain {} ({}) not moved into the platform's new limits: {}", entry.settingKey(),
                             entry.domain().name(), e.getMessage());
                 }
             });

@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scmi.api.BoardResource;
+import org.scmi.api.ResourceKind;
+import org.scmi.api.ResourceVotes;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.perf.PerfControl;
 import org.scmi.api.perf.PerfDomain;
@@ -27,6 +30,7 @@ import org.scmi.api.perf.PerfDriver;
 import org.scmi.api.perf.PerfLevel;
 import org.scmi.api.perf.PerfLimits;
 import org.scmi.api.testing.FakeAgent;
+import org.scmi.api.testing.Views;
 import org.scmi.api.testing.FakeDirectory;
 import org.scmi.api.testing.Le;
 import org.scmi.core.AgentStates;
@@ -338,6 +342,28 @@ class PerfProtocolTest {
         assertEvent(guest2, LEVEL_CHANGED_HEADER, words(1, BIG, 800_000));
         updated.resetAgent(2);
         assertArrayEquals(words(0, 600_000), call(updated, guest1, 0x8, BIG), "the level from before any request");
+    }
+
+    @Test
+    void anAgentSeesOnlyTheDomainsItsProfileListsUnderItsOwnIds() throws InterruptedException {
+        FakeAgent ivi = new FakeAgent(4, "ivi", true,
+                Views.listing(ResourceKind.PERFORMANCE_DOMAINS, BIG_NAME, "cpu_little"));
+        perf.bindAgentDirectory(new FakeDirectory(guest1, guest2, noEvents, ivi));
+        assertArrayEquals(words(0, 2 | 1 << 17, 0, 0, 0), call(perf, ivi, 0x1));
+        assertArrayEquals(Le.bytes().u32(0).u32(0).name(BIG_NAME, 64).toArray(), call(perf, ivi, 0xC, 0));
+        for (int message : new int[] {0x3, 0x6, 0x8, 0xC}) {
+            assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(perf, ivi, message, 2),
+                    "message " + message + " of the hidden gpu");
+        }
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(perf, ivi, 0x7, 2, 200_000));
+        assertArrayEquals(words(0, 400_000), call(perf, ivi, 0x8, 1), "its domain 1 is the board's little");
+
+        assertArrayEquals(words(0), call(perf, ivi, 0xA, 1, 1));
+        assertArrayEquals(words(0), call(perf, guest1, 0x7, LITTLE, 1_000_000));
+        assertEvent(ivi, LEVEL_CHANGED_HEADER, words(1, 1, 1_000_000));
+        assertEquals(List.of(BIG_NAME, "cpu_little"), perf.resources(ivi).stream().map(r -> r.name()).toList());
+        assertEquals(List.of(new ResourceVotes(new BoardResource(ResourceKind.PERFORMANCE_DOMAINS, "cpu_little",
+                "board/little"), "level 1000000", Map.of(1, "level 1000000"))), perf.votes());
     }
 
     private static void assertEvent(FakeAgent agent, int header, byte[] payload) throws InterruptedException {

@@ -19,7 +19,8 @@ import org.scmi.pinctrl.PinResources.PinEntry;
  * <p><b>Permissions.</b> Every agent may use every pin until a trusted agent denies it one; a
  * group's permission is that of each of its pins. A denied agent gets DENIED for requests and
  * changes of the pin, and loses the requests it held on it. Permissions are the platform's, not
- * the agent's: its own reset does not undo them, only a trusted agent allowing the pin again.
+ * the agent's: its own reset does not undo them, only a trusted agent allowing the pin again or
+ * resetting the agent's permissions (BASE_RESET_AGENT_CONFIGURATION with its permissions flag).
  *
  * <p>Kept in the platform's {@link AgentStateStore}: per agent {@value #REQUEST_PIN} or
  * {@value #REQUEST_GROUP} followed by the setting key; under the platform (agent 0)

@@ -122,8 +122,8 @@ final class PinSettings {
                 group.driver().selectFunction(group.key(),
                         Optional.of(functions.get(group)).filter(key -> !key.isEmpty()));
             } catch (ScmiException e) {
-                LOG.warn("Group {} ({}) not restored after agent {} was reset: {}", group.id(),
-                        group.group().name(), agentId, e.getMessage());
+                LOG.warn("Group {} ({}) not restored after agent {} was reset: {}", group.name(),
+                        group.settingKey(), agentId, e.getMessage());
             }
         }
         for (PinEntry pin : resources.pins().entries()) {
@@ -138,7 +138,7 @@ final class PinSettings {
                 try {
                     pin.driver().configure(pin.key(), restore);
                 } catch (ScmiException e) {
-                    LOG.warn("Pin {} ({}) not restored after agent {} was reset: {}", pin.id(), pin.pin().name(),
+                    LOG.warn("Pin {} ({}) not restored after agent {} was reset: {}", pin.name(), pin.settingKey(),
                             agentId, e.getMessage());
                 }
             }

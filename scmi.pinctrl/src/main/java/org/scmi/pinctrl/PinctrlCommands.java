@@ -13,7 +13,8 @@ import org.scmi.pinctrl.PinResources.PinEntry;
 
 /**
  * Shell command (scope {@code scmi}) that shows how agents share the pins: who holds each pin, who
- * was denied it, and who changed what last (the values an agent's reset puts back).
+ * was denied it, and who changed what last (the values an agent's reset puts back). Pins and
+ * groups are listed under the board's ids, those of an agent that sees the whole board.
  */
 @Component(service = PinctrlCommands.class, property = {
     "osgi.command.scope=scmi",
@@ -30,21 +31,25 @@ public final class PinctrlCommands {
     @Descriptor("show, for every pin and group, the agent holding it (PINCTRL_REQUEST), the agents denied it "
             + "(PINCTRL_SET_PERMISSIONS) and the agents whose changes an agent reset would put back")
     public String pinHolders() {
-        PinResources resources = protocol.resources();
+        PinResources resources = protocol.board();
         PinClaims claims = protocol.claims();
         PinSettings settings = protocol.settings();
         StringBuilder table = new StringBuilder(String.format("%-4s %-20s %-8s %-10s %s%n", "PIN", "NAME", "HELD BY",
                 "DENIED TO", "CHANGED BY"));
-        for (PinEntry pin : resources.pins().entries()) {
+        List<PinEntry> pins = resources.pins().entries();
+        for (int id = 0; id < pins.size(); id++) {
+            PinEntry pin = pins.get(id);
             List<Integer> denied = claims.deniedAgents(pin);
-            table.append(String.format("%-4d %-20s %-8s %-10s %s%n", pin.id(), pin.pin().name(),
+            table.append(String.format("%-4d %-20s %-8s %-10s %s%n", id, pin.pin().name(),
                     claims.holder(pin, resources).map(String::valueOf).orElse("-"),
                     denied.isEmpty() ? "-" : denied.stream().map(String::valueOf).collect(Collectors.joining(",")),
                     changes(settings.configOwners(pin))));
         }
         table.append(String.format("%n%-5s %-20s %s%n", "GROUP", "NAME", "FUNCTION SET BY"));
-        for (GroupEntry group : resources.groups().entries()) {
-            table.append(String.format("%-5d %-20s %s%n", group.id(), group.group().name(),
+        List<GroupEntry> groups = resources.groups().entries();
+        for (int id = 0; id < groups.size(); id++) {
+            GroupEntry group = groups.get(id);
+            table.append(String.format("%-5d %-20s %s%n", id, group.group().name(),
                     settings.functionOwner(group).map(String::valueOf).orElse("-")));
         }
         return table.toString();

@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -19,12 +21,14 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
+import org.scmi.api.BoardResource;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.Payload;
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.ScmiRequest;
+import org.scmi.api.ResourceVotes;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.pinctrl.PinConfig;
 import org.scmi.api.pinctrl.PinConfigRange;
@@ -36,6 +40,7 @@ import org.scmi.api.state.AgentStateStore;
 import org.scmi.pinctrl.PinResources.FunctionEntry;
 import org.scmi.pinctrl.PinResources.GroupEntry;
 import org.scmi.pinctrl.PinResources.PinEntry;
+import org.scmi.pinctrl.PinResources.View;
 import org.scmi.support.BoundDriver;
 import org.scmi.support.DirectoryReference;
 import org.scmi.support.DriverBindings;
@@ -56,6 +61,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Sharing between agents is written down in {@link PinSettings} (last change wins, an agent's
  * reset puts back what it changed) and {@link PinClaims} (exclusive use by request, permissions).
+ * Agents see the pins, groups and functions their profile lists, under their own ids
+ * ({@link PinResources.View}); PINCTRL_SET_PERMISSIONS is for agents the platform trusts
+ * ({@link Agent#trusted()}, from the agent's profile), and an untrusted agent sees no other agent.
  *
  * <p>Threads: commands run on the caller's thread. Changes (configure, request, release,
  * permissions, an agent's reset) are serialised by one lock, held while the driver works, so that
@@ -97,7 +105,6 @@ public final class PinctrlProtocol implements ScmiProtocol {
     private final Object changes = new Object();
     private volatile PinResources resources = PinResources.EMPTY;
     private volatile Duration driverGrace;
-    private volatile Set<String> trustedAgents;
 
     /** @param store where agents' settings and requests are kept, so that they outlive this bundle */
     @Activate
@@ -111,7 +118,6 @@ public final class PinctrlProtocol implements ScmiProtocol {
     @Modified
     void modified(PinctrlProtocolConfig config) {
         driverGrace = Duration.ofMillis(Math.max(0, config.driverGraceMillis()));
-        trustedAgents = Set.of(config.trustedAgents());
     }
 
     @Override
@@ -132,9 +138,18 @@ public final class PinctrlProtocol implements ScmiProtocol {
     /** Puts back what the agent changed and ends its requests; the permissions it was given stay. */
     @Override
     public void resetAgent(int agentId) {
+        resetAgent(agentId, false);
+    }
+
+    /** With {@code resetPermissions} (a trusted agent's request), the pins denied the agent are allowed again. */
+    @Override
+    public void resetAgent(int agentId, boolean resetPermissions) {
         synchronized (changes) {
             settings.forget(agentId, resources);
             store.clear(agentId, PINCTRL_PROTOCOL_ID);
+            if (resetPermissions) {
+                claims.permit(agentId, resources.pins().entries(), true, resources);
+            }
         }
     }
 
@@ -172,8 +187,40 @@ public final class PinctrlProtocol implements ScmiProtocol {
     }
 
     /** Every pin, group and function of every driver, for the administrator. */
-    PinResources resources() {
+    PinResources board() {
         return resources;
+    }
+
+    @Override
+    public List<BoardResource> resources() {
+        return resources.boardResources();
+    }
+
+    @Override
+    public List<BoardResource> resources(Agent agent) {
+        View view = view(agent);
+        return Stream.of(view.pins().boardResources(), view.groups().boardResources(),
+                view.functions().boardResources()).flatMap(List::stream).toList();
+    }
+
+    /** Per pin: the agent holding it and those whose config changes a reset puts back; per group: who set its function. */
+    @Override
+    public List<ResourceVotes> votes() {
+        PinResources board = resources;
+        List<ResourceVotes> votes = new ArrayList<>(board.pins().votes(pin -> pinVotes(pin, board),
+                pin -> "function " + pin.driver().pinFunction(pin.key()).orElse("none")));
+        votes.addAll(board.groups().votes(group -> settings.functionOwner(group)
+                        .map(agentId -> Map.of(agentId, "set its function")).orElse(Map.of()),
+                group -> "function " + group.driver().function(group.key()).orElse("none")));
+        return votes;
+    }
+
+    private Map<Integer, String> pinVotes(PinEntry pin, PinResources board) {
+        Map<Integer, String> votes = new TreeMap<>();
+        settings.configOwners(pin).forEach((agentId, types) -> votes.put(agentId, "set "
+                + types.stream().map(PinConfigTypes::name).collect(Collectors.joining(" "))));
+        claims.holder(pin, board).ifPresent(agentId -> votes.merge(agentId, "holds it", (set, held) -> held + ", " + set));
+        return votes;
     }
 
     PinClaims claims() {
@@ -185,19 +232,18 @@ public final class PinctrlProtocol implements ScmiProtocol {
     }
 
     /** The pins, groups and functions {@code agent} sees: the one place every lookup goes through. */
-    private PinResources view(Agent agent) {
-        return resources;
+    private View view(Agent agent) {
+        return resources.seenBy(agent.view());
     }
 
-    /** The entry a command names, waiting for its driver while it is away. */
-    private <E extends NumberedResources.Listed<PinControlDriver>> E present(Agent agent,
-            Function<PinResources, ? extends NumberedResources<PinControlDriver, E>> list, int id)
-            throws ScmiException {
-        return drivers.present(() -> list.apply(view(agent)), id, driverGrace);
+    /** The entry, with its driver: waits for it while it is away. */
+    private <E extends NumberedResources.Listed<PinControlDriver>> E present(E entry,
+            Function<PinResources, ? extends NumberedResources<E>> list) throws ScmiException {
+        return drivers.present(entry, () -> list.apply(resources), driverGrace);
     }
 
     private void protocolAttributes(ScmiRequest request, Reply reply) throws ScmiException {
-        PinResources view = view(request.agent());
+        View view = view(request.agent());
         reply.u32((view.groups().count() & COUNT_MASK) << GROUP_COUNT_SHIFT | view.pins().count() & COUNT_MASK)
                 .u32(view.functions().count() & COUNT_MASK);
     }
@@ -205,7 +251,7 @@ public final class PinctrlProtocol implements ScmiProtocol {
     private void attributes(ScmiRequest request, Reply reply) throws ScmiException {
         int id = identifier(request.parameters());
         Kind kind = selector(request.parameters().u32(), 0, ~SELECTOR_MASK, Kind.PIN, Kind.GROUP, Kind.FUNCTION);
-        PinResources view = view(request.agent());
+        View view = view(request.agent());
         String name;
         int elements;
         switch (kind) {
@@ -221,7 +267,7 @@ public final class PinctrlProtocol implements ScmiProtocol {
             default -> {
                 FunctionEntry function = view.functions().get(id);
                 name = function.function().name();
-                elements = function.groups().size();
+                elements = view.groupsOf(function).size();
             }
         }
         reply.u32((name.length() >= Reply.SHORT_NAME ? ATTR_EXTENDED_NAME : 0) | elements & ATTR_ELEMENTS_MASK)
@@ -233,10 +279,10 @@ public final class PinctrlProtocol implements ScmiProtocol {
         int id = identifier(parameters);
         Kind kind = selector(parameters.u32(), 0, ~SELECTOR_MASK, Kind.GROUP, Kind.FUNCTION);
         int index = parameters.u32();
-        PinResources view = view(request.agent());
+        View view = view(request.agent());
         List<Integer> associations = kind == Kind.GROUP
-                ? view.groups().get(id).pins().stream().map(PinEntry::id).toList()
-                : view.functions().get(id).groups().stream().map(GroupEntry::id).toList();
+                ? view.groups().get(id).pins().stream().map(view.pins()::idOf).toList()
+                : view.groupsOf(view.functions().get(id)).stream().map(view.groups()::idOf).toList();
         if (Integer.compareUnsigned(index, associations.size()) >= 0) {
             throw invalid(kind.noun() + " " + id + " has " + associations.size() + " associations, index "
                     + Integer.toUnsignedString(index) + " asked");
@@ -254,18 +300,19 @@ public final class PinctrlProtocol implements ScmiProtocol {
             throw invalid("config flag " + flag + " is reserved");
         }
         Agent agent = request.agent();
-        List<PinEntry> pins = view(agent).pinsOf(kind, id);
+        View view = view(agent);
+        List<PinEntry> pins = view.pinsOf(kind, id);
         int type = attributes & BYTE_MASK;
         if (flag == GET_ONE && !PinConfigTypes.defined(type)) {
             throw invalid("config type " + type + " is reserved");
         }
-        int function = kind == Kind.PIN ? pinFunction(agent, present(agent, PinResources::pins, id))
-                : groupFunction(agent, present(agent, PinResources::groups, id));
+        int function = kind == Kind.PIN ? pinFunction(view, present(view.pins().get(id), PinResources::pins))
+                : groupFunction(view, present(view.groups().get(id), PinResources::groups));
         reply.u32(function);
         List<PinConfig> configs = switch (flag) {
-            case GET_ONE -> List.of(commonConfig(agent, pins, type).orElseThrow(() -> new ScmiException(
+            case GET_ONE -> List.of(commonConfig(pins, type).orElseThrow(() -> new ScmiException(
                     ScmiStatus.NOT_SUPPORTED, kind.noun() + " " + id + " has no single " + PinConfigTypes.name(type))));
-            case GET_ALL -> commonConfigs(agent, pins);
+            case GET_ALL -> commonConfigs(pins);
             default -> List.of();
         };
         int skip = flag == GET_ALL ? attributes >>> GET_SKIP_SHIFT & BYTE_MASK : 0;
@@ -276,28 +323,31 @@ public final class PinctrlProtocol implements ScmiProtocol {
                 (out, i, config) -> out.u32(config.type()).u32((int) config.value()));
     }
 
-    /** The id of the function the pin carries, or {@link PinctrlMessages#NO_FUNCTION}. */
-    private int pinFunction(Agent agent, PinEntry pin) throws ScmiException {
-        return functionId(agent, pin.owner(), pin.driver().pinFunction(pin.key()));
+    /**
+     * The agent's id of the function the pin carries, or {@link PinctrlMessages#NO_FUNCTION} (also
+     * for a function the agent does not see).
+     */
+    private static int pinFunction(View view, PinEntry pin) throws ScmiException {
+        return functionId(view, pin.owner(), pin.driver().pinFunction(pin.key()));
     }
 
-    private int groupFunction(Agent agent, GroupEntry group) throws ScmiException {
-        return functionId(agent, group.owner(), group.driver().function(group.key()));
+    private static int groupFunction(View view, GroupEntry group) throws ScmiException {
+        return functionId(view, group.owner(), group.driver().function(group.key()));
     }
 
-    private int functionId(Agent agent, BoundDriver<PinControlDriver> owner, Optional<String> functionKey) {
-        return functionKey.flatMap(key -> view(agent).functions().find(owner.settingKey(key)))
-                .map(FunctionEntry::id).orElse(NO_FUNCTION);
+    private static int functionId(View view, BoundDriver<PinControlDriver> owner, Optional<String> functionKey) {
+        return functionKey.flatMap(key -> view.functions().find(owner.settingKey(key)))
+                .map(view.functions()::idOf).orElse(NO_FUNCTION);
     }
 
     /** The value of {@code type} that every pin has, if they all have the type and agree on it. */
-    private Optional<PinConfig> commonConfig(Agent agent, List<PinEntry> pins, int type) throws ScmiException {
+    private Optional<PinConfig> commonConfig(List<PinEntry> pins, int type) throws ScmiException {
         Long common = null;
         for (PinEntry listed : pins) {
             if (!listed.pin().has(type)) {
                 return Optional.empty();
             }
-            PinEntry pin = present(agent, PinResources::pins, listed.id());
+            PinEntry pin = present(listed, PinResources::pins);
             long value = pin.driver().config(pin.key(), type);
             if (common != null && common != value) {
                 return Optional.empty();
@@ -308,10 +358,10 @@ public final class PinctrlProtocol implements ScmiProtocol {
     }
 
     /** Every config the pins agree on, in ascending type order. */
-    private List<PinConfig> commonConfigs(Agent agent, List<PinEntry> pins) throws ScmiException {
+    private List<PinConfig> commonConfigs(List<PinEntry> pins) throws ScmiException {
         List<PinConfig> configs = new ArrayList<>();
         for (int type : pins.getFirst().pin().configs().keySet()) {
-            commonConfig(agent, pins, type).ifPresent(configs::add);
+            commonConfig(pins, type).ifPresent(configs::add);
         }
         return configs;
     }
@@ -333,7 +383,7 @@ public final class PinctrlProtocol implements ScmiProtocol {
         }
         boolean selectFunction = (attributes & CONFIGURE_FUNCTION_VALID) != 0;
         Agent agent = request.agent();
-        PinResources view = view(agent);
+        View view = view(agent);
         List<PinEntry> pins = view.pinsOf(kind, id);
         List<PinConfig> configs = readConfigs(parameters, count);
         if (configs.isEmpty() && !selectFunction) {
@@ -348,11 +398,12 @@ public final class PinctrlProtocol implements ScmiProtocol {
         synchronized (changes) {
             permitChange(agent, pins, kind, id);
             if (selectFunction) {
-                GroupEntry group = present(agent, PinResources::groups, id);
-                settings.select(agent.id(), group, function.map(FunctionEntry::key), view.groups().entries());
+                GroupEntry group = present(view.groups().get(id), PinResources::groups);
+                // Every group of the driver, seen or not: the hardware may take a function from any of them.
+                settings.select(agent.id(), group, function.map(FunctionEntry::key), resources.groups().entries());
             }
             for (PinEntry listed : configs.isEmpty() ? List.<PinEntry>of() : pins) {
-                settings.configure(agent.id(), present(agent, PinResources::pins, listed.id()), configs);
+                settings.configure(agent.id(), present(listed, PinResources::pins), configs);
             }
         }
         LOG.info("Agent {} ({}): {} {} ({}){}{}", agent.id(), agent.name(), kind.noun(), id, name(view, kind, id),
@@ -383,14 +434,14 @@ public final class PinctrlProtocol implements ScmiProtocol {
      * pin (refused later: this platform has no function of single pins). INVALID_PARAMETERS for a
      * function that does not list the group.
      */
-    private static Optional<FunctionEntry> function(PinResources view, Kind kind, int id, int functionId)
+    private static Optional<FunctionEntry> function(View view, Kind kind, int id, int functionId)
             throws ScmiException {
         if (kind == Kind.PIN || functionId == NO_FUNCTION) {
             return Optional.empty();
         }
         GroupEntry group = view.groups().get(id);
         if (Integer.compareUnsigned(functionId, view.functions().count()) >= 0
-                || !view.functions().get(functionId).groups().contains(group)) {
+                || !view.groupsOf(view.functions().get(functionId)).contains(group)) {
             throw invalid("function " + Integer.toUnsignedString(functionId) + " cannot be selected on group " + id);
         }
         return Optional.of(view.functions().get(functionId));
@@ -402,7 +453,7 @@ public final class PinctrlProtocol implements ScmiProtocol {
             for (PinEntry pin : pins) {
                 PinConfigRange range = pin.pin().configs().get(config.type());
                 if (range != null && !range.contains(config.value())) {
-                    throw invalid(PinConfigTypes.name(config.type()) + " of pin " + pin.id() + " takes " + range
+                    throw invalid(PinConfigTypes.name(config.type()) + " of pin " + pin.name() + " takes " + range
                             + ", not " + config.value());
                 }
             }
@@ -414,19 +465,22 @@ public final class PinctrlProtocol implements ScmiProtocol {
         for (PinConfig config : configs) {
             for (PinEntry pin : pins) {
                 if (!pin.pin().has(config.type()) || PinConfigTypes.readOnly(config.type())) {
-                    throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "pin " + pin.id() + " cannot set "
+                    throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "pin " + pin.name() + " cannot set "
                             + PinConfigTypes.name(config.type()));
                 }
             }
         }
     }
 
-    /** DENIED unless the agent may change every pin: not denied any, none held by another agent. */
+    /**
+     * DENIED unless the agent may change every pin: not denied any, none held by another agent
+     * (through any group, seen by this agent or not).
+     */
     private void permitChange(Agent agent, List<PinEntry> pins, Kind kind, int id) throws ScmiException {
         if (claims.denied(agent.id(), pins)) {
             throw new ScmiException(ScmiStatus.DENIED, "agent " + agent.id() + " was denied " + kind.noun() + " " + id);
         }
-        Optional<Integer> holder = claims.otherHolder(agent.id(), pins, view(agent));
+        Optional<Integer> holder = claims.otherHolder(agent.id(), pins, resources);
         if (holder.isPresent()) {
             throw new ScmiException(ScmiStatus.DENIED, kind.noun() + " " + id + " is held by agent " + holder.get());
         }
@@ -436,14 +490,14 @@ public final class PinctrlProtocol implements ScmiProtocol {
         int id = identifier(request.parameters());
         Kind kind = selector(request.parameters().u32(), 0, ~SELECTOR_MASK, Kind.PIN, Kind.GROUP);
         Agent agent = request.agent();
-        PinResources view = view(agent);
+        View view = view(agent);
         List<PinEntry> pins = view.pinsOf(kind, id);
         synchronized (changes) {
             if (claims.denied(agent.id(), pins)) {
                 throw new ScmiException(ScmiStatus.DENIED, "agent " + agent.id() + " was denied " + kind.noun() + " "
                         + id);
             }
-            Optional<Integer> holder = claims.otherHolder(agent.id(), pins, view);
+            Optional<Integer> holder = claims.otherHolder(agent.id(), pins, resources);
             if (holder.isPresent()) {
                 throw new ScmiException(ScmiStatus.IN_USE, kind.noun() + " " + id + " is held by agent "
                         + holder.get());
@@ -479,21 +533,23 @@ public final class PinctrlProtocol implements ScmiProtocol {
         Kind kind = selector(flags, 0, PERMISSION_RESERVED, Kind.PIN, Kind.GROUP);
         boolean allow = (flags & PERMISSION_ALLOW) != 0;
         Agent caller = request.agent();
-        Agent target = directory.agent(agentId).orElseThrow(() -> new ScmiException(ScmiStatus.NOT_FOUND,
-                "no agent " + Integer.toUnsignedString(agentId)));
-        PinResources view = view(caller);
+        // An agent its profile does not trust sees no other agent (as in Base): their ids are NOT_FOUND.
+        boolean trusted = caller.trusted();
+        Agent target = (trusted || agentId == caller.id() ? directory.agent(agentId) : Optional.<Agent>empty())
+                .orElseThrow(() -> new ScmiException(ScmiStatus.NOT_FOUND, "no agent " + Integer.toUnsignedString(agentId)));
+        View view = view(caller);
         List<PinEntry> pins = view.pinsOf(kind, id);
-        if (!trustedAgents.contains(caller.name())) {
+        if (!trusted) {
             throw new ScmiException(ScmiStatus.DENIED, "agent " + caller.id() + " is not trusted to set pin permissions");
         }
         synchronized (changes) {
-            claims.permit(target.id(), pins, allow, view);
+            claims.permit(target.id(), pins, allow, resources);
         }
         LOG.info("Agent {} ({}) {} agent {} ({}) {} {} ({})", caller.id(), caller.name(), allow ? "allowed" : "denied",
                 target.id(), target.name(), kind.noun(), id, name(view, kind, id));
     }
 
-    private static String name(PinResources view, Kind kind, int id) throws ScmiException {
+    private static String name(View view, Kind kind, int id) throws ScmiException {
         return switch (kind) {
             case PIN -> view.pins().get(id).pin().name();
             case GROUP -> view.groups().get(id).group().name();
@@ -501,7 +557,7 @@ public final class PinctrlProtocol implements ScmiProtocol {
         };
     }
 
-    private static String settingKey(PinResources view, Kind kind, int id) throws ScmiException {
+    private static String settingKey(View view, Kind kind, int id) throws ScmiException {
         return kind == Kind.PIN ? view.pins().get(id).settingKey() : view.groups().get(id).settingKey();
     }
 
@@ -515,7 +571,7 @@ public final class PinctrlProtocol implements ScmiProtocol {
 
         @Override
         public void configChanged(String pinKey, int type) {
-            resources.pins().find(owner.driver(), pinKey).ifPresent(pin -> {
+            resources.pins().find(owner, pinKey).ifPresent(pin -> {
                 synchronized (changes) {
                     settings.overridden(pin, type);
                 }

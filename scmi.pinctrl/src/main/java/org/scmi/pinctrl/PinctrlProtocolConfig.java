@@ -4,8 +4,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(name = "SCMI pin control protocol",
-        description = "Who may set pin permissions, and how the Pin control protocol behaves while a pin "
-                + "controller driver is replaced.")
+        description = "How the Pin control protocol behaves while a pin controller driver is replaced. Who may "
+                + "set pin permissions is the agent profiles' 'trusted'.")
 @interface PinctrlProtocolConfig {
 
     @AttributeDefinition(name = "Grace period for an absent driver (ms)",
@@ -13,9 +13,4 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                     + "known pin while its bundle is updated, stopped and started or refreshed, before answering "
                     + "HARDWARE_ERROR.", min = "0")
     int driverGraceMillis() default 2000;
-
-    @AttributeDefinition(name = "Agents trusted with pin permissions",
-            description = "Names of the agents that may use PINCTRL_SET_PERMISSIONS to allow or deny other "
-                    + "agents pins and groups. Every other agent gets DENIED.", required = false)
-    String[] trustedAgents() default {};
 }

@@ -7,7 +7,7 @@ final class Configs {
     private Configs() {
     }
 
-    static PinctrlProtocolConfig pinctrl(int driverGraceMillis, String... trustedAgents) {
+    static PinctrlProtocolConfig pinctrl(int driverGraceMillis) {
         return new PinctrlProtocolConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -17,11 +17,6 @@ final class Configs {
             @Override
             public int driverGraceMillis() {
                 return driverGraceMillis;
-            }
-
-            @Override
-            public String[] trustedAgents() {
-                return trustedAgents.clone();
             }
         };
     }

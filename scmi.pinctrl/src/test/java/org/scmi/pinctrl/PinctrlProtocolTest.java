@@ -10,15 +10,19 @@ import static org.scmi.api.testing.Le.words;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scmi.api.BoardResource;
 import org.scmi.api.MessageHandler;
+import org.scmi.api.ResourceKind;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.pinctrl.PinControlDriver;
 import org.scmi.api.testing.FakeAgent;
 import org.scmi.api.testing.FakeDirectory;
 import org.scmi.api.testing.Le;
+import org.scmi.api.testing.Views;
 import org.scmi.board.sim.pinctrl.PinCommands;
 import org.scmi.board.sim.pinctrl.SimulatedPinController;
 import org.scmi.board.sim.testing.BoardFileConfigs;
@@ -74,7 +78,15 @@ class PinctrlProtocolTest {
 
     private final AgentStates store = new AgentStates();
     private final FakeAgent guest = new FakeAgent(1, true);
-    private final FakeAgent other = new FakeAgent(2, "trusted", false);
+    private final FakeAgent other = new FakeAgent(2, "trusted", false, true);
+    /**
+     * Pins 0 GPIO_9, 1 GPIO_8, 2 GPIO_0; group 0 uart0_alt_grp (uart0_grp is listed but GPIO_1 is
+     * not); function 0 uart0 on its one seen group (spi0 is listed but none of its groups is seen).
+     */
+    private final FakeAgent viewer = new FakeAgent(3, "ivi", true, Views.listing(Map.of(
+            ResourceKind.PINS, List.of("GPIO_9", "GPIO_8", "GPIO_0"),
+            ResourceKind.PIN_GROUPS, List.of("uart0_alt_grp", "uart0_grp"),
+            ResourceKind.PIN_FUNCTIONS, List.of("spi0", "sim/uart0"))));
     private SimulatedPinController board;
     private PinctrlProtocol pinctrl;
 
@@ -85,8 +97,8 @@ class PinctrlProtocolTest {
     }
 
     private PinctrlProtocol protocol() {
-        PinctrlProtocol protocol = new PinctrlProtocol(Configs.pinctrl(GRACE_MILLIS, "trusted"), store);
-        protocol.bindAgentDirectory(new FakeDirectory(guest, other));
+        PinctrlProtocol protocol = new PinctrlProtocol(Configs.pinctrl(GRACE_MILLIS), store);
+        protocol.bindAgentDirectory(new FakeDirectory(guest, other, viewer));
         protocol.bindDriver(board, Map.of(PinControlDriver.DRIVER_KEY, "sim", "service.id", 1L));
         return protocol;
     }
@@ -294,8 +306,69 @@ class PinctrlProtocolTest {
     }
 
     @Test
+    void aProfileShowsItsPinsGroupsAndFunctionsUnderItsOwnIds() {
+        assertArrayEquals(words(0, 1 << 16 | 3, 1), call(pinctrl, viewer, PROTOCOL_ATTRIBUTES));
+        assertArrayEquals(Le.bytes().u32(0).u32(1).name("GPIO_9", 16).toArray(), call(pinctrl, viewer, ATTRIBUTES, 0, PIN));
+        assertArrayEquals(Le.bytes().u32(0).u32(1).name("GPIO_0", 16).toArray(), call(pinctrl, viewer, ATTRIBUTES, 2, PIN));
+        assertArrayEquals(Le.bytes().u32(0).u32(2).name("uart0_alt_grp", 16).toArray(),
+                call(pinctrl, viewer, ATTRIBUTES, 0, GROUP));
+        assertArrayEquals(Le.bytes().u32(0).u32(1).name("uart0", 16).toArray(),
+                call(pinctrl, viewer, ATTRIBUTES, 0, FUNCTION), "one group of uart0 is seen");
+        assertArrayEquals(Le.bytes().u32(0).u32(0).name("GPIO_8", 64).toArray(), call(pinctrl, viewer, NAME_GET, 1, PIN));
+        // Hidden ids do not exist, in every message.
+        assertStatus(ScmiStatus.NOT_FOUND, call(pinctrl, viewer, ATTRIBUTES, 3, PIN));
+        assertStatus(ScmiStatus.NOT_FOUND, call(pinctrl, viewer, ATTRIBUTES, 1, GROUP));
+        assertStatus(ScmiStatus.NOT_FOUND, call(pinctrl, viewer, NAME_GET, 1, FUNCTION));
+        assertStatus(ScmiStatus.NOT_FOUND, call(pinctrl, viewer, SETTINGS_GET, 3, DRIVE_STRENGTH));
+        assertStatus(ScmiStatus.NOT_FOUND, configure(viewer, 3, NONE, PIN, DRIVE_STRENGTH, 8));
+        assertStatus(ScmiStatus.NOT_FOUND, call(pinctrl, viewer, REQUEST, 1, GROUP));
+        // Associations name the viewer's own ids: GPIO_8 is its pin 1, GPIO_9 its pin 0.
+        assertArrayEquals(Le.hex("00000000 02000000 0100 0000"), call(pinctrl, viewer, LIST_ASSOCIATIONS, 0, GROUP, 0));
+        assertArrayEquals(Le.hex("00000000 01000000 0000"), call(pinctrl, viewer, LIST_ASSOCIATIONS, 0, FUNCTION, 0));
+        assertEquals(List.of("GPIO_9", "GPIO_8", "GPIO_0", "uart0_alt_grp", "uart0"),
+                pinctrl.resources(viewer).stream().map(BoardResource::name).toList());
+
+        // uart0 is selected on the board's uart0_alt_grp under the viewer's ids.
+        assertArrayEquals(words(0), call(pinctrl, viewer, SETTINGS_CONFIGURE, 0, 0, GROUP | FUNCTION_VALID));
+        assertArrayEquals(words(0, 0, 0), call(pinctrl, viewer, SETTINGS_GET, 0, 1 << 16 | GET_FUNCTION_ONLY));
+        assertArrayEquals(words(0, UART0, 0),
+                call(pinctrl, guest, SETTINGS_GET, UART0_ALT_GRP, 1 << 16 | GET_FUNCTION_ONLY));
+        assertArrayEquals(words(0), configure(guest, 9, NONE, PIN, DRIVE_STRENGTH, 8));
+        assertArrayEquals(words(0, 0, 1, DRIVE_STRENGTH, 8), call(pinctrl, viewer, SETTINGS_GET, 0, DRIVE_STRENGTH));
+        // GPIO_2 carries i2c0 (selected by the board), a function this agent does not see: for it, none.
+        FakeAgent pinOnly = new FakeAgent(5, "pin-only", false, Views.listing(ResourceKind.PINS, "GPIO_2"));
+        assertArrayEquals(words(0, 1, 0), call(pinctrl, pinOnly, PROTOCOL_ATTRIBUTES));
+        assertArrayEquals(words(0, NONE, 1, DRIVE_STRENGTH, 4), call(pinctrl, pinOnly, SETTINGS_GET, 0, DRIVE_STRENGTH));
+        assertArrayEquals(words(0, I2C0, 1, DRIVE_STRENGTH, 4), call(pinctrl, guest, SETTINGS_GET, 2, DRIVE_STRENGTH));
+    }
+
+    @Test
+    void aPinHeldThroughAGroupAnotherAgentDoesNotSeeStaysHeld() {
+        assertArrayEquals(words(0), call(pinctrl, guest, REQUEST, UART0_GRP, GROUP));
+        assertStatus(ScmiStatus.IN_USE, call(pinctrl, viewer, REQUEST, 2, PIN));
+        assertStatus(ScmiStatus.DENIED, configure(viewer, 2, NONE, PIN, DRIVE_STRENGTH, 8));
+        assertArrayEquals(words(0), call(pinctrl, guest, RELEASE, UART0_GRP, GROUP));
+        assertArrayEquals(words(0), call(pinctrl, viewer, REQUEST, 2, PIN));
+        assertStatus(ScmiStatus.IN_USE, call(pinctrl, guest, REQUEST, UART0_GRP, GROUP));
+        assertEquals(List.of("GPIO_0 (function none): 3=holds it"), pinctrl.votes().stream()
+                .map(votes -> votes.resource().name() + " (" + votes.state() + "): " + votes.votes().entrySet()
+                        .stream().map(vote -> vote.getKey() + "=" + vote.getValue()).toList().getFirst())
+                .toList());
+    }
+
+    @Test
+    void aTrustedProfileMaySetPermissions() {
+        FakeAgent admin = new FakeAgent(4, "admin", false, Views.TRUSTED);
+        assertArrayEquals(words(0), call(pinctrl, admin, SET_PERMISSIONS, 3, 0, PIN));
+        assertStatus(ScmiStatus.DENIED, call(pinctrl, viewer, REQUEST, 2, PIN));
+        assertStatus(ScmiStatus.NOT_FOUND, call(pinctrl, viewer, SET_PERMISSIONS, 1, 0, PIN));
+    }
+
+    @Test
     void onlyATrustedAgentSetsPermissions() {
-        assertStatus(ScmiStatus.DENIED, call(pinctrl, guest, SET_PERMISSIONS, 2, 0, PIN));
+        assertStatus(ScmiStatus.DENIED, call(pinctrl, guest, SET_PERMISSIONS, 1, 0, PIN));
+        assertStatus(ScmiStatus.NOT_FOUND, call(pinctrl, guest, SET_PERMISSIONS, 2, 0, PIN),
+                "an untrusted agent sees no other agent");
         assertArrayEquals(words(0), call(pinctrl, guest, REQUEST, 0, PIN));
         assertArrayEquals(words(0), call(pinctrl, other, SET_PERMISSIONS, 1, 0, PIN));
         assertStatus(ScmiStatus.DENIED, configure(guest, 0, NONE, PIN, DRIVE_STRENGTH, 8));
@@ -304,13 +377,19 @@ class PinctrlProtocolTest {
         assertStatus(ScmiStatus.INVALID_PARAMETERS, call(pinctrl, guest, RELEASE, 0, PIN), "the denial ended the request");
         assertArrayEquals(words(0, NONE, 1, DRIVE_STRENGTH, 4), call(pinctrl, guest, SETTINGS_GET, 0, DRIVE_STRENGTH));
         assertArrayEquals(words(0), configure(guest, 1, NONE, PIN, DRIVE_STRENGTH, 8));
-        // The agent's own reset does not undo what the platform decided.
+        // The agent's own reset does not undo what the platform decided, nor its permissions flag (untrusted).
         pinctrl.resetAgent(1);
+        pinctrl.resetAgent(1, false);
         assertStatus(ScmiStatus.DENIED, configure(guest, 0, NONE, PIN, DRIVE_STRENGTH, 8));
         assertArrayEquals(words(0), call(pinctrl, other, SET_PERMISSIONS, 1, UART0_GRP, GROUP | ALLOW));
         assertArrayEquals(words(0), configure(guest, 0, NONE, PIN, DRIVE_STRENGTH, 8));
+        // A trusted agent's reset of its permissions does.
+        assertArrayEquals(words(0), call(pinctrl, other, SET_PERMISSIONS, 1, UART0_GRP, GROUP));
+        pinctrl.resetAgent(1, true);
+        assertArrayEquals(words(0), configure(guest, 0, NONE, PIN, DRIVE_STRENGTH, 8));
+        assertArrayEquals(words(0), call(pinctrl, guest, REQUEST, UART0_GRP, GROUP));
 
-        assertStatus(ScmiStatus.NOT_FOUND, call(pinctrl, other, SET_PERMISSIONS, 3, 0, PIN));
+        assertStatus(ScmiStatus.NOT_FOUND, call(pinctrl, other, SET_PERMISSIONS, 7, 0, PIN));
         assertStatus(ScmiStatus.NOT_FOUND, call(pinctrl, other, SET_PERMISSIONS, 0, 0, PIN));
         assertStatus(ScmiStatus.NOT_FOUND, call(pinctrl, other, SET_PERMISSIONS, 1, 16, PIN));
         assertStatus(ScmiStatus.INVALID_PARAMETERS, call(pinctrl, other, SET_PERMISSIONS, 1, 0, FUNCTION));

@@ -1,6 +1,7 @@
 package org.scmi.power;
 
 import java.util.List;
+import org.scmi.api.ResourceKind;
 import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerDomainDriver;
 import org.scmi.support.BoundDriver;
@@ -11,27 +12,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The domains of every driver as one numbered list (immutable snapshot): drivers ordered by their
- * key, each driver's domains in its own order, ids = positions (the rule documented in
- * {@code org.scmi.api.power}). A keyed driver that went away (its bundle being updated) keeps its
+ * key, each driver's domains in its own order, the board's ids = positions (the rule documented in
+ * {@code org.scmi.api.power}); each agent sees its own numbering of it ({@link #seenBy}). A keyed driver that went away (its bundle being updated) keeps its
  * place: its domains stay listed without a driver, so no other domain's id moves under a guest,
  * and commands that need the hardware wait for the driver to come back.
  */
-final class PowerDomains extends NumberedResources<PowerDomainDriver, PowerDomains.Entry> {
+final class PowerDomains extends NumberedResources<PowerDomains.Entry> {
     private static final Logger LOG = LoggerFactory.getLogger(PowerDomains.class);
 
-    /** A domain with its id and the driver that owns it. */
-    record Entry(int id, BoundDriver<PowerDomainDriver> owner, PowerDomain domain)
+    /** A domain with the driver that owns it. */
+    record Entry(BoundDriver<PowerDomainDriver> owner, PowerDomain domain)
             implements NumberedResources.Listed<PowerDomainDriver> {
         @Override
         public String key() {
             return domain.key();
+        }
+
+        @Override
+        public String name() {
+            return domain.name();
         }
     }
 
     static final PowerDomains EMPTY = new PowerDomains(List.of());
 
     private PowerDomains(List<Entry> entries) {
-        super(entries, "power domain");
+        super(entries, ResourceKind.POWER_DOMAINS);
     }
 
     /** @param listings the drivers' places in list order */

@@ -1,7 +1,7 @@
 package org.scmi.power;
 
 import org.scmi.api.Reply;
-import org.scmi.api.ScmiHeader;
+import org.scmi.api.ScmiException;
 
 /**
  * Wire facts of the Power domain management protocol (0x11, v3.1): message and notification ids,
@@ -53,11 +53,6 @@ final class PowerMessages {
     static final int NOTIFY_LENGTH = 8;
 
     private PowerMessages() {
-    }
-
-    /** Header word of a power notification. */
-    static int notificationHeader(int notificationId) {
-        return ScmiHeader.notification(POWER_PROTOCOL_ID, notificationId).encode();
     }
 
     /**

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,11 +23,13 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
+import org.scmi.api.BoardResource;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.ScmiRequest;
+import org.scmi.api.ResourceVotes;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerDomainDriver;
@@ -34,9 +37,11 @@ import org.scmi.api.power.PowerDomainListener;
 import org.scmi.api.power.PowerState;
 import org.scmi.api.state.AgentStateStore;
 import org.scmi.power.PowerDomains.Entry;
+import org.scmi.support.AgentResources;
 import org.scmi.support.BoundDriver;
 import org.scmi.support.DirectoryReference;
 import org.scmi.support.DriverBindings;
+import org.scmi.support.ResourceNotifications;
 import org.scmi.support.SharedSetting;
 import org.scmi.support.Subscriptions;
 import org.slf4j.Logger;
@@ -60,6 +65,10 @@ import org.slf4j.LoggerFactory;
  * the driver is done. An asynchronous one is answered at once and runs on a virtual thread; its
  * completion reaches the agent as POWER_STATE_CHANGED (the protocol has no delayed response).
  * Driver listeners may call in from any thread.
+ *
+ * <p>Agents see the domains their profile lists, under their own ids ({@code PowerDomains.seenBy}):
+ * every domain id an agent sends, every count and every notification goes through its view.
+ * Shared domains are arbitrated as the sharing rule above says.
  *
  * <p>Live updates: what agents set up (votes, subscriptions) is kept in the platform's
  * {@link AgentStateStore}, so a new instance of this bundle carries on where the old one stopped.
@@ -109,7 +118,7 @@ public final class PowerProtocol implements ScmiProtocol {
         this.store = store;
         this.votes = new SharedSetting<>(store, POWER_PROTOCOL_ID, VOTE, BASELINE, directory::agentIds,
                 Integer::toHexString, stored -> Integer.parseUnsignedInt(stored, HEX));
-        this.events = new PowerEvents(store, directory::get, directory::agentIds);
+        this.events = new PowerEvents(store, directory, () -> domains);
         modified(config);
     }
 
@@ -148,10 +157,26 @@ public final class PowerProtocol implements ScmiProtocol {
     @Override
     public void resetAgent(int agentId) {
         List<SharedSetting.Withdrawal<Entry, Integer>> withdrawn = votes.withdrawAll(agentId, domains.entries(),
-                PowerProtocol::hardware, (domain, e) -> LOG.warn("Power domain {} ({}) not moved after agent {} was "
-                        + "reset: {}", domain.id(), domain.domain().name(), agentId, e.getMessage()));
+                PowerProtocol::hardware, (domain, e) -> LOG.warn("Power domain {} not moved after agent {} was "
+                        + "reset: {}", domain.name(), agentId, e.getMessage()));
         store.clear(agentId, POWER_PROTOCOL_ID);
         withdrawn.forEach(withdrawal -> events.changed(withdrawal.resource(), withdrawal.change()));
+    }
+
+    @Override
+    public List<BoardResource> resources() {
+        return domains.boardResources();
+    }
+
+    @Override
+    public List<BoardResource> resources(Agent agent) {
+        return domains.seenBy(agent).boardResources();
+    }
+
+    @Override
+    public List<ResourceVotes> votes() {
+        return domains.votes(votes, PowerState::describe,
+                domain -> PowerState.describe(domain.driver().state(domain.key())));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -185,16 +210,22 @@ public final class PowerProtocol implements ScmiProtocol {
         directory.unbind(agents);
     }
 
-    private Entry present(int domainId) throws ScmiException {
-        return drivers.present(() -> domains, domainId, driverGrace);
+    /** The domain an agent's command names, with its driver (waiting for a driver that is away). */
+    private Entry present(ScmiRequest request, int domainId) throws ScmiException {
+        return drivers.present(() -> domains, request.agent(), domainId, driverGrace);
+    }
+
+    /** The domains the agent that sent the request sees, under its ids. */
+    private AgentResources<Entry> seen(ScmiRequest request) {
+        return domains.seenBy(request.agent());
     }
 
     private void protocolAttributes(ScmiRequest request, Reply reply) throws ScmiException {
-        reply.u32(domains.count() & DOMAIN_COUNT_MASK).u32(NO_STATISTICS).u32(NO_STATISTICS).u32(NO_STATISTICS);
+        reply.u32(seen(request).count() & DOMAIN_COUNT_MASK).u32(NO_STATISTICS).u32(NO_STATISTICS).u32(NO_STATISTICS);
     }
 
     private void domainAttributes(ScmiRequest request, Reply reply) throws ScmiException {
-        PowerDomain domain = domains.get(request.parameters().u32()).domain();
+        PowerDomain domain = seen(request).get(request.parameters().u32()).domain();
         boolean events = request.agent().hasEventChannel();
         int attributes = (events ? ATTR_STATE_NOTIFY | ATTR_CHANGE_REQUESTED_NOTIFY : 0)
                 | (events && domain.asynchronousSet() ? ATTR_ASYNC_SET : 0)
@@ -205,20 +236,21 @@ public final class PowerProtocol implements ScmiProtocol {
 
     private void stateSet(ScmiRequest request, Reply reply) throws ScmiException {
         int flags = request.parameters().u32();
-        Entry entry = present(request.parameters().u32());
+        int domainId = request.parameters().u32();
+        Entry entry = present(request, domainId);
         int state = request.parameters().u32();
         if ((flags & ~SET_ASYNC) != 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved flags set: 0x" + Integer.toHexString(flags));
         }
         if (!PowerState.isWellFormed(state) || entry.domain().rank(state) < 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, String.format("domain %d has no state 0x%08x",
-                    entry.id(), state));
+                    domainId, state));
         }
         Agent agent = request.agent();
         boolean asynchronous = (flags & SET_ASYNC) != 0;
         if (asynchronous ? !agent.hasEventChannel() || !entry.domain().asynchronousSet()
                 : !entry.domain().synchronousSet()) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "domain " + entry.id() + " cannot be set "
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "domain " + domainId + " cannot be set "
                     + (asynchronous ? "asynchronously" : "synchronously") + " by this agent");
         }
         events.changeRequested(agent.id(), entry, state);
@@ -237,13 +269,13 @@ public final class PowerProtocol implements ScmiProtocol {
         try {
             events.changed(entry, votes.vote(agentId, entry.settingKey(), state, hardware(entry)));
         } catch (ScmiException e) {
-            LOG.warn("Agent {}: asynchronous state 0x{} of power domain {} ({}) failed: {}", agentId,
-                    Integer.toHexString(state), entry.id(), entry.domain().name(), e.getMessage());
+            LOG.warn("Agent {}: asynchronous state 0x{} of power domain {} failed: {}", agentId,
+                    Integer.toHexString(state), entry.name(), e.getMessage());
         }
     }
 
     private void stateGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = present(request.parameters().u32());
+        Entry entry = present(request, request.parameters().u32());
         reply.u32(votes.view(request.agent().id(), entry.settingKey(), hardware(entry)));
     }
 
@@ -268,17 +300,17 @@ public final class PowerProtocol implements ScmiProtocol {
     }
 
     private void stateNotify(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = domains.get(request.parameters().u32());
+        Entry entry = seen(request).get(request.parameters().u32());
         events.subscribeStateChanged(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void changeRequestedNotify(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = domains.get(request.parameters().u32());
+        Entry entry = seen(request).get(request.parameters().u32());
         events.subscribeChangeRequested(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void domainNameGet(ScmiRequest request, Reply reply) throws ScmiException {
-        PowerDomain domain = domains.get(request.parameters().u32()).domain();
+        PowerDomain domain = seen(request).get(request.parameters().u32()).domain();
         reply.u32(NAME_FLAGS).name(domain.name(), Reply.EXTENDED_NAME);
     }
 
@@ -292,7 +324,7 @@ public final class PowerProtocol implements ScmiProtocol {
 
         @Override
         public void stateChanged(String domainKey, int state) {
-            domains.find(owner.driver(), domainKey).ifPresent(entry -> {
+            ownDomain(domainKey).ifPresent(entry -> {
                 votes.overridden(entry.settingKey());
                 events.changedByPlatform(entry, state);
             });
@@ -300,8 +332,13 @@ public final class PowerProtocol implements ScmiProtocol {
 
         @Override
         public void stateChangeRequested(String domainKey, int state) {
-            domains.find(owner.driver(), domainKey)
-                    .ifPresent(entry -> events.changeRequested(PowerEvents.PLATFORM, entry, state));
+            ownDomain(domainKey).ifPresent(entry -> events.changeRequested(ResourceNotifications.PLATFORM, entry,
+                    state));
+        }
+
+        /** The domain this driver lists under the key, while this driver is the one bound. */
+        private Optional<Entry> ownDomain(String domainKey) {
+            return domains.find(owner, domainKey);
         }
     }
 }

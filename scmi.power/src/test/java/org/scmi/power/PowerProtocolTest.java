@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scmi.api.ResourceKind;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.power.PowerDomain;
 import org.scmi.api.power.PowerDomainDriver;
@@ -23,6 +24,7 @@ import org.scmi.api.power.PowerState;
 import org.scmi.api.testing.FakeAgent;
 import org.scmi.api.testing.FakeDirectory;
 import org.scmi.api.testing.Le;
+import org.scmi.api.testing.Views;
 import org.scmi.core.AgentStates;
 
 class PowerProtocolTest {
@@ -227,6 +229,38 @@ class PowerProtocolTest {
         assertArrayEquals(words(0, PowerState.OFF), call(power, guest1, 0x5, 1));
         power.resetAgent(2);
         assertEquals(List.of("vpu=1", "vpu=40000000", "vpu=0"), board.sets, "back to the state found at start");
+    }
+
+    @Test
+    void anAgentSeesOnlyTheDomainsItsProfileListsUnderItsOwnIds() throws InterruptedException {
+        FakeAgent vpuOnly = new FakeAgent(4, "vpu", true, Views.listing(ResourceKind.POWER_DOMAINS, "vpu_pd"));
+        power.bindAgentDirectory(new FakeDirectory(guest1, guest2, vpuOnly));
+        assertArrayEquals(words(0, 1, 0, 0, 0), call(power, vpuOnly, 0x1));
+        assertArrayEquals(Le.bytes().status(ScmiStatus.SUCCESS).u32(0).name("vpu_pd", 64).toArray(),
+                call(power, vpuOnly, 0x8, 0));
+        for (int message : new int[] {0x3, 0x5, 0x8}) {
+            assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(power, vpuOnly, message, 1),
+                    "message " + message + " of a domain it does not see");
+        }
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(power, vpuOnly, 0x4, 0, 1, PowerState.OFF));
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(power, vpuOnly, 0x6, 1, 1));
+
+        assertArrayEquals(words(0), call(power, vpuOnly, 0x6, 0, 1));
+        call(power, guest1, 0x4, 0, 1, RETENTION);
+        assertArrayEquals(words(1, 0, RETENTION), vpuOnly.await().payload(), "vpu_pd is its domain 0");
+        call(power, guest1, 0x4, 0, 0, PowerState.OFF);
+        assertEquals(List.of(), vpuOnly.drain(), "gpu_pd does not exist for it");
+        assertEquals(List.of("vpu_pd"), power.resources(vpuOnly).stream().map(r -> r.name()).toList());
+    }
+
+    @Test
+    void votesShowWhoHoldsWhat() {
+        call(power, guest1, 0x4, 0, 1, PowerState.ON);
+        call(power, guest2, 0x4, 0, 1, PowerState.OFF);
+        assertEquals(1, power.votes().size());
+        assertEquals("vpu_pd", power.votes().getFirst().resource().name());
+        assertEquals("on", power.votes().getFirst().state());
+        assertEquals(Map.of(1, "on", 2, "off"), power.votes().getFirst().votes());
     }
 
     @Test

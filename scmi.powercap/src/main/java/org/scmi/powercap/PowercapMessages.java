@@ -1,7 +1,6 @@
 package org.scmi.powercap;
 
 import org.scmi.api.Reply;
-import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
 
 /**
@@ -75,10 +74,6 @@ final class PowercapMessages {
     static final int MEASUREMENTS_NOTIFY_LENGTH = 16;
 
     private PowercapMessages() {
-    }
-
-    static int notificationHeader(int notificationId) {
-        return ScmiHeader.notification(POWERCAP_PROTOCOL_ID, notificationId).encode();
     }
 
     /** POWERCAP_CAP_CHANGED: agent_id, domain_id, power_cap, pai; Linux drops any other size. */

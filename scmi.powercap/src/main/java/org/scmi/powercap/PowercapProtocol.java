@@ -22,12 +22,14 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
+import org.scmi.api.BoardResource;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.Payload;
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiProtocol;
+import org.scmi.api.ResourceVotes;
 import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.powercap.PowercapDriver;
@@ -35,10 +37,12 @@ import org.scmi.api.powercap.PowercapListener;
 import org.scmi.api.powercap.PowercapRange;
 import org.scmi.api.powercap.PowercapZone;
 import org.scmi.api.state.AgentStateStore;
+import org.scmi.support.AgentResources;
 import org.scmi.support.BoundDriver;
 import org.scmi.support.DirectoryReference;
 import org.scmi.support.DriverBindings;
 import org.scmi.support.FastChannels;
+import org.scmi.support.ResourceNotifications;
 import org.scmi.support.Subscriptions;
 import org.scmi.powercap.PowercapSettings.Change;
 import org.scmi.powercap.PowercapZones.Entry;
@@ -62,6 +66,10 @@ import org.slf4j.LoggerFactory;
  * {@link AgentStateStore}, so a new instance of this bundle carries on where the old one stopped. A
  * keyed driver that goes away keeps its zones' ids; commands that need the hardware wait for it up
  * to the configured grace period, then answer HARDWARE_ERROR. Descriptions need no driver.
+ *
+ * <p>Agents see the zones their profile lists, under their own ids: every lookup of a zone by id
+ * and every count goes through {@link #zones(Agent)}, every notification through
+ * {@link PowercapEvents}. A zone whose parent the agent does not see is a root zone for it.
  */
 @Component(service = ScmiProtocol.class, configurationPid = PowercapProtocol.PID,
         property = {ScmiProtocol.PROTOCOL_ID + ":Integer=24", ScmiProtocol.EVENTS + ":Boolean=true"})
@@ -106,7 +114,7 @@ public final class PowercapProtocol implements ScmiProtocol {
         this.config = config;
         this.store = store;
         this.settings = new PowercapSettings(store, directory::agentIds);
-        this.events = new PowercapEvents(store, directory::get, directory::agentIds, this::zones);
+        this.events = new PowercapEvents(store, directory, () -> zones);
     }
 
     @Modified
@@ -148,6 +156,23 @@ public final class PowercapProtocol implements ScmiProtocol {
         restored.forEach(events::capChanged);
     }
 
+    @Override
+    public List<BoardResource> resources() {
+        return zones.boardResources();
+    }
+
+    @Override
+    public List<BoardResource> resources(Agent agent) {
+        return zones(agent).boardResources();
+    }
+
+    /** Per zone: each agent's cap, the platform's own included. */
+    @Override
+    public List<ResourceVotes> votes() {
+        return zones.votes(settings.caps(), cap -> Integer.toUnsignedString(cap) + " uW",
+                zone -> Integer.toUnsignedString(zone.driver().cap(zone.key())) + " uW");
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindDriver(PowercapDriver driver, Map<String, Object> properties) {
@@ -180,14 +205,13 @@ public final class PowercapProtocol implements ScmiProtocol {
     }
 
     /** The zones as {@code agent} sees them: every lookup, count and notification goes through here. */
-    private PowercapZones zones(Agent agent) {
-        return zones;
+    private AgentResources<Entry> zones(Agent agent) {
+        return zones.seenBy(agent);
     }
 
     /** The zone a command names, with its driver present (waiting for it during an update). */
     private Entry present(ScmiRequest request, int zoneId) throws ScmiException {
-        return drivers.present(() -> zones(request.agent()), zoneId,
-                Duration.ofMillis(Math.max(0, config.driverGraceMillis())));
+        return drivers.present(zones(request.agent()).get(zoneId), () -> zones, Duration.ofMillis(Math.max(0, config.driverGraceMillis())));
     }
 
     /** Whether {@code agent} may set this zone's cap asynchronously. */
@@ -201,7 +225,9 @@ public final class PowercapProtocol implements ScmiProtocol {
     }
 
     private void domainAttributes(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = zones(request.agent()).get(request.parameters().u32());
+        int zoneId = request.parameters().u32();
+        AgentResources<Entry> seen = zones(request.agent());
+        Entry entry = seen.get(zoneId);
         PowercapZone zone = entry.zone();
         boolean events = request.agent().hasEventChannel();
         int attributes = (events ? ATTR_CAP_NOTIFY : 0)
@@ -215,7 +241,7 @@ public final class PowercapProtocol implements ScmiProtocol {
         reply.u32(attributes).name(zone.name(), Reply.SHORT_NAME);
         range(reply, zone.averagingInterval());
         range(reply, zone.cap());
-        reply.u32(zone.sustainablePowerMicrowatts()).u32(zone.accuracyMilliPercent()).u32(entry.parentId());
+        reply.u32(zone.sustainablePowerMicrowatts()).u32(zone.accuracyMilliPercent()).u32(PowercapZones.parentId(seen, zoneId, entry));
     }
 
     private static void range(Reply reply, PowercapRange range) throws ScmiException {
@@ -229,7 +255,8 @@ public final class PowercapProtocol implements ScmiProtocol {
 
     private void capSet(ScmiRequest request, Reply reply) throws ScmiException {
         Payload parameters = request.parameters();
-        Entry entry = present(request, parameters.u32());
+        int zoneId = parameters.u32();
+        Entry entry = present(request, zoneId);
         int flags = parameters.u32();
         int cap = parameters.u32();
         if ((flags & SET_FLAGS_RESERVED) != 0) {
@@ -237,17 +264,17 @@ public final class PowercapProtocol implements ScmiProtocol {
         }
         PowercapZone zone = entry.zone();
         if (!zone.cap().configurable()) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "the cap of zone " + entry.id() + " is fixed");
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "the cap of zone " + entry.name() + " is fixed");
         }
         boolean async = (flags & SET_ASYNC) != 0;
         Agent agent = request.agent();
         if (async && !asynchronous(agent, zone)) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "zone " + entry.id()
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "zone " + entry.name()
                     + " cannot be capped asynchronously by this agent");
         }
         if (cap != NO_CAP && !zone.cap().contains(cap)) {
             throw new ScmiException(ScmiStatus.OUT_OF_RANGE, Integer.toUnsignedString(cap)
-                    + " µW is not a cap of zone " + entry.id() + " (" + zone.cap() + ")");
+                    + " µW is not a cap of zone " + entry.name() + " (" + zone.cap() + ")");
         }
         if (!async) {
             events.capChanged(settings.setCap(agent.id(), entry, cap));
@@ -255,7 +282,7 @@ public final class PowercapProtocol implements ScmiProtocol {
         }
         String pendingKey = agent.id() + "/" + entry.settingKey();
         if (!pending.add(pendingKey)) {
-            throw new ScmiException(ScmiStatus.BUSY, "a cap change of zone " + entry.id() + " is pending");
+            throw new ScmiException(ScmiStatus.BUSY, "a cap change of zone " + entry.name() + " is pending");
         }
         boolean delayedResponse = (flags & SET_IGNORE_DELAYED_RESPONSE) == 0;
         int delayedHeader = ScmiHeader.delayedResponseFor(request.header());
@@ -265,10 +292,10 @@ public final class PowercapProtocol implements ScmiProtocol {
                 try {
                     Change change = settings.setCap(agent.id(), entry, cap);
                     events.capChanged(change);
-                    completion = capSetCompleted(entry.id(), change.capAfter());
+                    completion = capSetCompleted(zoneId, change.capAfter());
                 } catch (ScmiException e) {
                     LOG.warn("Agent {}: asynchronous cap {} µW of zone {} ({}) failed: {}", agent.id(), cap,
-                            entry.id(), zone.name(), e.getMessage());
+                            entry.settingKey(), zone.name(), e.getMessage());
                     completion = capSetFailed(e.status());
                 } finally {
                     // Before the delayed response: the agent may send its next cap as soon as it has it.
@@ -299,12 +326,12 @@ public final class PowercapProtocol implements ScmiProtocol {
         }
         PowercapRange intervals = entry.zone().averagingInterval();
         if (!intervals.configurable()) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "the averaging interval of zone " + entry.id()
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "the averaging interval of zone " + entry.name()
                     + " is fixed");
         }
         if (!intervals.contains(pai)) {
             throw new ScmiException(ScmiStatus.OUT_OF_RANGE, Integer.toUnsignedString(pai)
-                    + " µs is not an averaging interval of zone " + entry.id() + " (" + intervals + ")");
+                    + " µs is not an averaging interval of zone " + entry.name() + " (" + intervals + ")");
         }
         events.capChanged(settings.setAveragingInterval(request.agent().id(), entry, pai));
     }
@@ -344,7 +371,7 @@ public final class PowercapProtocol implements ScmiProtocol {
 
     private static Entry monitored(Entry entry) throws ScmiException {
         if (!entry.zone().monitored()) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "zone " + entry.id() + " does not measure its power");
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "zone " + entry.name() + " does not measure its power");
         }
         return entry;
     }
@@ -359,27 +386,27 @@ public final class PowercapProtocol implements ScmiProtocol {
 
         @Override
         public void capChanged(String zoneKey, int cap) {
-            zones.find(owner.driver(), zoneKey).ifPresent(entry -> {
+            zones.find(owner, zoneKey).ifPresent(entry -> {
                 try {
                     changes.execute(() -> enforcePlatformCap(entry, cap));
                 } catch (RejectedExecutionException e) {
                     LOG.debug("Powercap protocol stopping: the platform's cap of zone {} is left to the driver",
-                            entry.id());
+                            entry.settingKey());
                 }
             });
         }
 
         @Override
         public void measured(String zoneKey, int power) {
-            zones.find(owner.driver(), zoneKey).ifPresent(entry -> events.measured(entry, power));
+            zones.find(owner, zoneKey).ifPresent(entry -> events.measured(entry, power));
         }
 
         private void enforcePlatformCap(Entry entry, int cap) {
             try {
                 Change change = settings.platformCap(entry, cap);
-                events.capChanged(PowercapEvents.PLATFORM, entry, change.capAfter(), change.paiAfter());
+                events.capChanged(ResourceNotifications.PLATFORM, entry, change.capAfter(), change.paiAfter());
             } catch (ScmiException e) {
-                LOG.warn("Powercap zone {} ({}): the platform's cap of {} µW not enforced: {}", entry.id(),
+                LOG.warn("Powercap zone {} ({}): the platform's cap of {} µW not enforced: {}", entry.settingKey(),
                         entry.zone().name(), cap, e.getMessage());
             }
         }

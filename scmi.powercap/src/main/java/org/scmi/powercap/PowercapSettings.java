@@ -169,7 +169,7 @@ final class PowercapSettings {
     }
 
     private static void notRestored(int agentId, Entry zone, ScmiException e) {
-        LOG.warn("Powercap zone {} ({}) not fully restored after agent {} was reset: {}", zone.id(),
+        LOG.warn("Powercap zone {} ({}) not fully restored after agent {} was reset: {}", zone.settingKey(),
                 zone.zone().name(), agentId, e.getMessage());
     }
 
@@ -196,5 +196,10 @@ final class PowercapSettings {
                 return LOWEST_CAP;
             }
         };
+    }
+
+    /** The caps agents and the platform voted for, for administration. */
+    SharedSetting<Integer> caps() {
+        return caps;
     }
 }

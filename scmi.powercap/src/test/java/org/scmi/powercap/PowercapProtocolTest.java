@@ -9,6 +9,7 @@ import static org.scmi.api.testing.Dispatch.call;
 import static org.scmi.api.testing.Le.words;
 
 import java.lang.annotation.Annotation;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +18,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scmi.api.ResourceKind;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.powercap.PowercapDriver;
 import org.scmi.api.powercap.PowercapRange;
 import org.scmi.api.powercap.PowercapZone;
 import org.scmi.api.testing.FakeAgent;
+import org.scmi.api.testing.Views;
 import org.scmi.api.testing.Le;
 import org.scmi.api.testing.FakeDirectory;
 import org.scmi.core.AgentStates;
@@ -297,6 +300,42 @@ class PowercapProtocolTest {
         powercap.bindDriver(board, Map.of(PowercapDriver.DRIVER_KEY, "board", "service.id", 12L));
         powercap.resetAgent(1);
         assertEvent(guest2, CAP_CHANGED_HEADER, words(1, SOC, 0, 100_000));
+    }
+
+    @Test
+    void anAgentSeesOnlyTheZonesItsProfileListsUnderItsOwnIds() throws InterruptedException {
+        FakeAgent ivi = new FakeAgent(4, "ivi", true, Views.listing(ResourceKind.POWERCAP_DOMAINS, CPU_NAME, "soc"));
+        FakeAgent cpuOnly = new FakeAgent(5, "cpu", true, Views.listing(ResourceKind.POWERCAP_DOMAINS, CPU_NAME));
+        powercap.bindAgentDirectory(new FakeDirectory(guest1, guest2, noEvents, ivi, cpuOnly));
+        assertArrayEquals(words(0, 2), call(powercap, ivi, 0x1));
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(powercap, ivi, 0x3, 2), "fixed is hidden");
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(powercap, ivi, 0x4, 2));
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(powercap, ivi, 0x5, 2, 0, 3 * WATT));
+        assertArrayEquals(words(ROOT), parent(call(powercap, ivi, 0x3, 0)), "soc comes after cpu: cpu is a root zone");
+        assertArrayEquals(words(ROOT), parent(call(powercap, cpuOnly, 0x3, 0)), "soc is hidden: cpu is a root zone");
+
+        assertArrayEquals(words(0), call(powercap, ivi, 0xA, 1, 1));
+        assertArrayEquals(words(0), call(powercap, cpuOnly, 0xA, 0, 1));
+        assertArrayEquals(words(0), call(powercap, guest1, 0x7, SOC, 0, 500_000));
+        assertEvent(ivi, CAP_CHANGED_HEADER, words(1, 1, 0, 500_000));
+        assertEquals(List.of(), cpuOnly.drain(), "soc does not exist for it");
+        assertEquals(List.of(CPU_NAME, "soc"), powercap.resources(ivi).stream().map(r -> r.name()).toList());
+    }
+
+    /** The delayed response of an asynchronous cap names the zone by the agent's own id, as its command did. */
+    @Test
+    void anAsynchronousCapThroughAProfileIsCompletedUnderTheAgentsOwnZoneId() throws InterruptedException {
+        FakeAgent ivi = new FakeAgent(4, "ivi", true, Views.listing(ResourceKind.POWERCAP_DOMAINS, CPU_NAME, "soc"));
+        powercap.bindAgentDirectory(new FakeDirectory(guest1, guest2, noEvents, ivi));
+        int ivisSoc = 1;
+        assertArrayEquals(words(0), call(powercap, ivi, 0x5, ivisSoc, 2, 6 * WATT));
+        assertEvent(ivi, CAP_SET_DELAYED_HEADER, words(0, ivisSoc, 6 * WATT));
+        assertArrayEquals(words(0, 6 * WATT), call(powercap, ivi, 0x4, ivisSoc), "its soc zone is capped");
+    }
+
+    /** The parent_id word of a POWERCAP_DOMAIN_ATTRIBUTES reply. */
+    private static byte[] parent(byte[] reply) {
+        return Arrays.copyOfRange(reply, reply.length - 4, reply.length);
     }
 
     private static void assertEvent(FakeAgent agent, int header, byte[] payload) throws InterruptedException {

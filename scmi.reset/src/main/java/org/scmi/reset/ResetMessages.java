@@ -1,7 +1,7 @@
 package org.scmi.reset;
 
 import org.scmi.api.Reply;
-import org.scmi.api.ScmiHeader;
+import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
 
 /**
@@ -53,10 +53,6 @@ final class ResetMessages {
     static final int NOTIFY_LENGTH = 8;
 
     private ResetMessages() {
-    }
-
-    static int notificationHeader() {
-        return ScmiHeader.notification(RESET_PROTOCOL_ID, RESET_ISSUED).encode();
     }
 
     /** Payload of RESET_ISSUED: agent_id, domain_id, reset_state; Linux drops any other size. */

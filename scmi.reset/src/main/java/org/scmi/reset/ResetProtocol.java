@@ -4,6 +4,7 @@ import static org.scmi.reset.ResetMessages.*;
 
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -21,21 +22,25 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
+import org.scmi.api.BoardResource;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.ScmiRequest;
+import org.scmi.api.ResourceVotes;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.reset.ResetDomain;
 import org.scmi.api.reset.ResetDriver;
 import org.scmi.api.reset.ResetListener;
 import org.scmi.api.reset.ResetStates;
 import org.scmi.api.state.AgentStateStore;
+import org.scmi.support.AgentResources;
 import org.scmi.support.BoundDriver;
 import org.scmi.support.DirectoryReference;
 import org.scmi.support.DriverBindings;
+import org.scmi.support.ResourceNotifications;
 import org.scmi.support.SharedSetting;
 import org.scmi.support.Subscriptions;
 import org.scmi.reset.ResetDomains.Entry;
@@ -59,8 +64,9 @@ import org.slf4j.LoggerFactory;
  * asynchronous reset is answered at once, runs on a virtual thread and completes with RESET_COMPLETE
  * on the agent's event channel. Driver listeners may call in from any thread.
  *
- * <p>Every lookup of a domain by id, every count and every notification goes through
- * {@link #domains(Agent)}, the one place an agent's view of the domains comes from.
+ * <p>Agents see the domains their profile lists, under their own ids: every lookup of a domain by
+ * id, every count goes through {@link #domains(Agent)}, the one place an agent's view of the
+ * domains comes from, and every notification through {@link ResetEvents}.
  */
 @Component(service = ScmiProtocol.class, configurationPid = ResetProtocol.PID,
         property = {ScmiProtocol.PROTOCOL_ID + ":Integer=22", ScmiProtocol.EVENTS + ":Boolean=true"})
@@ -101,7 +107,7 @@ public final class ResetProtocol implements ScmiProtocol {
         this.store = store;
         this.holds = new SharedSetting<>(store, RESET_PROTOCOL_ID, ASSERT, BASELINE, directory::agentIds,
                 asserted -> asserted ? "1" : "0", "1"::equals);
-        this.events = new ResetEvents(store, directory::get, directory::agentIds, this::domains);
+        this.events = new ResetEvents(store, directory, () -> domains);
         modified(config);
     }
 
@@ -140,9 +146,26 @@ public final class ResetProtocol implements ScmiProtocol {
     @Override
     public void resetAgent(int agentId) {
         holds.withdrawAll(agentId, domains.entries(), domain -> line(domain, ResetStates.ARCHITECTURAL_COLD),
-                (domain, e) -> LOG.warn("Reset domain {} ({}) not released after agent {} was reset: {}", domain.id(),
-                        domain.domain().name(), agentId, e.getMessage()));
+                (domain, e) -> LOG.warn("Reset domain {} not released after agent {} was reset: {}", domain.name(),
+                        agentId, e.getMessage()));
         store.clear(agentId, RESET_PROTOCOL_ID);
+    }
+
+    @Override
+    public List<BoardResource> resources() {
+        return domains.boardResources();
+    }
+
+    @Override
+    public List<BoardResource> resources(Agent agent) {
+        return domains(agent).boardResources();
+    }
+
+    /** Per domain: the agents holding its line asserted or released. */
+    @Override
+    public List<ResourceVotes> votes() {
+        return domains.votes(holds, asserted -> asserted ? "asserted" : "released",
+                domain -> domain.driver().asserted(domain.key()) ? "asserted" : "released");
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -177,12 +200,13 @@ public final class ResetProtocol implements ScmiProtocol {
     }
 
     /** The domains as {@code agent} sees them: every lookup, count and notification starts here. */
-    private ResetDomains domains(Agent agent) {
-        return domains;
+    private AgentResources<Entry> domains(Agent agent) {
+        return domains.seenBy(agent);
     }
 
-    private Entry present(Agent agent, Entry entry) throws ScmiException {
-        return drivers.present(() -> domains(agent), entry.id(), driverGrace);
+    /** The domain, with its driver: waits for it while it is away. */
+    private Entry present(Entry entry) throws ScmiException {
+        return drivers.present(entry, () -> domains, driverGrace);
     }
 
     private void protocolAttributes(ScmiRequest request, Reply reply) throws ScmiException {
@@ -201,7 +225,8 @@ public final class ResetProtocol implements ScmiProtocol {
 
     private void reset(ScmiRequest request, Reply reply) throws ScmiException {
         Agent agent = request.agent();
-        Entry listed = domains(agent).get(request.parameters().u32());
+        int domainId = request.parameters().u32();
+        Entry listed = domains(agent).get(domainId);
         int flags = request.parameters().u32();
         int resetState = request.parameters().u32();
         boolean autonomous = (flags & FLAG_AUTONOMOUS) != 0;
@@ -213,13 +238,13 @@ public final class ResetProtocol implements ScmiProtocol {
         if (!listed.domain().accepts(resetState)) {
             throw new ScmiException(ResetStates.isVendor(resetState) ? ScmiStatus.NOT_SUPPORTED
                     : ScmiStatus.INVALID_PARAMETERS, String.format("reset domain %d has no reset state 0x%08x",
-                            listed.id(), resetState));
+                            domainId, resetState));
         }
         if (asynchronous && !(listed.domain().asynchronous() && agent.hasEventChannel())) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "reset domain " + listed.id()
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "reset domain " + domainId
                     + " cannot be reset asynchronously by this agent");
         }
-        Entry entry = present(agent, listed);
+        Entry entry = present(listed);
         if (!autonomous) {
             boolean assertLine = (flags & FLAG_ASSERT) != 0;
             holds.vote(agent.id(), entry.settingKey(), assertLine, line(entry, resetState));
@@ -232,7 +257,7 @@ public final class ResetProtocol implements ScmiProtocol {
             int delayedHeader = ScmiHeader.delayedResponseFor(request.header());
             try {
                 asynchronousResets.execute(() -> agent.sendEvent(delayedHeader,
-                        resetComplete(completeAsynchronously(agent.id(), entry, resetState), listed.id())));
+                        resetComplete(completeAsynchronously(agent.id(), entry, resetState), domainId)));
             } catch (RejectedExecutionException e) {
                 throw new ScmiException(ScmiStatus.BUSY, "reset protocol stopping");
             }
@@ -244,8 +269,8 @@ public final class ResetProtocol implements ScmiProtocol {
             resetLine(agentId, entry, resetState);
             return ScmiStatus.SUCCESS;
         } catch (ScmiException e) {
-            LOG.warn("Agent {}: asynchronous reset of domain {} ({}) failed: {}", agentId, entry.id(),
-                    entry.domain().name(), e.getMessage());
+            LOG.warn("Agent {}: asynchronous reset of domain {} failed: {}", agentId, entry.name(),
+                    e.getMessage());
             return e.status();
         }
     }
@@ -303,8 +328,8 @@ public final class ResetProtocol implements ScmiProtocol {
 
         @Override
         public void resetIssued(String domainKey, int resetState) {
-            domains.find(owner.driver(), domainKey)
-                    .ifPresent(entry -> events.resetIssued(ResetEvents.PLATFORM, entry, resetState));
+            domains.find(owner, domainKey)
+                    .ifPresent(entry -> events.resetIssued(ResourceNotifications.PLATFORM, entry, resetState));
         }
     }
 }

@@ -13,6 +13,9 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scmi.api.BoardResource;
+import org.scmi.api.ResourceKind;
+import org.scmi.api.ResourceVotes;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.reset.ResetDomain;
 import org.scmi.api.reset.ResetDriver;
@@ -20,6 +23,7 @@ import org.scmi.api.testing.Dispatch;
 import org.scmi.api.testing.FakeAgent;
 import org.scmi.api.testing.FakeDirectory;
 import org.scmi.api.testing.Le;
+import org.scmi.api.testing.Views;
 import org.scmi.core.AgentStates;
 
 class ResetProtocolTest {
@@ -155,5 +159,49 @@ class ResetProtocolTest {
         updated.resetAgent(2);
         assertEquals(false, board.asserted("uart"), "the hold outlived the instance and the agent reset released it");
         updated.deactivate();
+    }
+
+    @Test
+    void anAgentSeesOnlyTheDomainsItsProfileListsUnderItsOwnIds() throws Exception {
+        FakeAgent ivi = new FakeAgent(4, "ivi", true, Views.listing(ResourceKind.RESET_DOMAINS, LONG_NAME, "gpu_rst"));
+        reset.bindAgentDirectory(new FakeDirectory(guest1, guest2, noEvents, ivi));
+        assertArrayEquals(words(0, 2), call(reset, ivi, 0x1));
+        assertArrayEquals(Le.bytes().u32(0).u32(0).name(LONG_NAME, 64).toArray(), call(reset, ivi, 0x6, 0));
+        assertArrayEquals(Le.bytes().u32(0).u32(0).name("gpu_rst", 64).toArray(), call(reset, ivi, 0x6, 1));
+        for (int message : new int[] {0x3, 0x6}) {
+            assertArrayEquals(words(NOT_FOUND), call(reset, ivi, message, 2), "message " + message + " of a hidden domain");
+        }
+        assertArrayEquals(words(NOT_FOUND), call(reset, ivi, 0x4, 2, 0x1, 0));
+        assertArrayEquals(words(NOT_FOUND), call(reset, ivi, 0x5, 2, 1));
+        assertArrayEquals(words(0), call(reset, ivi, 0x4, 0, 0x1, 0x8000_0005));
+        assertEquals(List.of("reset dpu 0x80000005"), board.calls, "its domain 0 is the board's dpu");
+
+        assertArrayEquals(words(0), Dispatch.callWithRoom(reset, ivi, 128, 0x4, 1, 0x5, 0));
+        assertArrayEquals(words(0, 1), ivi.await().payload(), "RESET_COMPLETE names its own domain id");
+        assertEquals(List.of("gpu_rst", LONG_NAME), reset.resources().stream().map(r -> r.name()).toList().subList(1, 3));
+        assertEquals(List.of(LONG_NAME, "gpu_rst"), reset.resources(ivi).stream().map(r -> r.name()).toList());
+    }
+
+    @Test
+    void resetIssuedNamesTheDomainByTheReceiversIdAndSkipsAgentsThatDoNotSeeIt() throws Exception {
+        FakeAgent gpuOnly = new FakeAgent(4, "gpu", true, Views.listing(ResourceKind.RESET_DOMAINS, "gpu_rst"));
+        reset.bindAgentDirectory(new FakeDirectory(guest1, guest2, noEvents, gpuOnly));
+        assertArrayEquals(words(0), call(reset, gpuOnly, 0x5, 0, 1));
+        assertArrayEquals(words(0), call(reset, guest2, 0x5, 1, 1));
+        call(reset, guest1, 0x4, 1, 0x1, 0);
+        assertArrayEquals(words(1, 0, 0), gpuOnly.await().payload(), "gpu_rst is its domain 0");
+        assertArrayEquals(words(1, 1, 0), guest2.await().payload(), "and guest 2's domain 1");
+        assertArrayEquals(words(0), call(reset, guest2, 0x5, 0, 1));
+        board.listeners.forEach(listener -> listener.resetIssued("uart", 0));
+        assertArrayEquals(words(0, 0, 0), guest2.await().payload());
+        assertEquals(List.of(), gpuOnly.drain(), "uart_rst does not exist for it");
+    }
+
+    @Test
+    void theShellSeesWhoHoldsEachLine() {
+        call(reset, guest1, 0x4, 0, 0x2, 0);
+        call(reset, guest2, 0x4, 0, 0x0, 0);
+        assertEquals(List.of(new ResourceVotes(new BoardResource(ResourceKind.RESET_DOMAINS, "uart_rst", "board/uart"),
+                "asserted", Map.of(1, "asserted", 2, "released"))), reset.votes());
     }
 }

@@ -52,8 +52,12 @@ final class AsyncReads {
         this.reader = reader;
     }
 
-    /** Starts a read; BUSY when the agent already has {@link #MAX_PENDING} reads outstanding. */
-    void start(ScmiRequest request, Sensor sensor, boolean timestamps) throws ScmiException {
+    /**
+     * Starts a read; BUSY when the agent already has {@link #MAX_PENDING} reads outstanding.
+     *
+     * @param sensorId the id the agent asked for, which the delayed response repeats
+     */
+    void start(ScmiRequest request, int sensorId, Sensor sensor, boolean timestamps) throws ScmiException {
         Agent agent = request.agent();
         AtomicInteger outstanding = pending.computeIfAbsent(agent.id(), id -> new AtomicInteger());
         if (outstanding.incrementAndGet() > MAX_PENDING) {
@@ -70,16 +74,17 @@ final class AsyncReads {
             }
         }, readers).orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS).whenComplete((reading, failure) -> {
             outstanding.decrementAndGet();
-            byte[] payload = failure == null ? success(sensor, reading, timestamps) : failure(sensor, failure);
+            byte[] payload = failure == null ? success(sensorId, sensor, reading, timestamps)
+                    : failure(sensor, failure);
             if (!agent.sendEvent(header, payload)) {
-                LOG.debug("agent {} did not take the delayed reading of sensor {}", agent.id(), sensor.id());
+                LOG.debug("agent {} did not take the delayed reading of sensor {}", agent.id(), sensor.uid());
             }
         });
     }
 
-    private static byte[] success(Sensor sensor, SensorReading reading, boolean timestamps) {
+    private static byte[] success(int sensorId, Sensor sensor, SensorReading reading, boolean timestamps) {
         return EventPayload.of(DELAYED_HEADER_SIZE + ReadingCodec.size(sensor.info()), payload -> {
-            payload.u32(ScmiStatus.SUCCESS.code()).u32(sensor.id());
+            payload.u32(ScmiStatus.SUCCESS.code()).u32(sensorId);
             ReadingCodec.write(payload, reading, timestamps);
         });
     }

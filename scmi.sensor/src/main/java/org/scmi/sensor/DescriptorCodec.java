@@ -61,10 +61,11 @@ final class DescriptorCodec {
     /**
      * Writes a sensor descriptor.
      *
+     * @param sensorId the id the agent knows the sensor by
      * @param async offer asynchronous reads (the agent can receive delayed responses)
      * @param notifications offer continuous update notifications (the agent can receive them)
      */
-    static void writeSensor(Reply reply, Sensor sensor, boolean async, boolean notifications)
+    static void writeSensor(Reply reply, int sensorId, Sensor sensor, boolean async, boolean notifications)
             throws ScmiException {
         SensorInfo info = sensor.info();
         int low = info.tripPoints() & TRIP_POINTS_MASK;
@@ -87,7 +88,7 @@ final class DescriptorCodec {
         if (!info.axes().isEmpty()) {
             high |= info.axes().size() << AXES_SHIFT | MULTI_AXIS;
         }
-        reply.u32(sensor.id()).u32(low).u32(high).name(info.name(), Reply.SHORT_NAME);
+        reply.u32(sensorId).u32(low).u32(high).name(info.name(), Reply.SHORT_NAME);
         if (extended(info)) {
             reply.u32(info.powerMicrowatts());
             if (info.axes().isEmpty()) {

@@ -5,16 +5,27 @@ import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.sensor.SensorDriver;
 import org.scmi.api.sensor.SensorInfo;
+import org.scmi.support.NumberedResources;
 
 /**
- * A sensor in the merged list.
+ * A sensor in the merged list. Its id is its position in the list an agent sees ({@link
+ * SensorList#seenBy}), never a property of the sensor.
  *
- * @param id SCMI sensor id: the position in the list
  * @param uid key across drivers: driver key, '/', sensor key; agents' settings are kept by it
  * @param driver the driver that reads it, or null while that driver is away
  * @param info what the driver said about it
  */
-record Sensor(int id, String uid, SensorDriver driver, SensorInfo info) {
+record Sensor(String uid, SensorDriver driver, SensorInfo info) implements NumberedResources.Named {
+
+    @Override
+    public String name() {
+        return info.name();
+    }
+
+    @Override
+    public String settingKey() {
+        return uid;
+    }
 
     /**
      * Reads the sensor on the calling thread into {@code sample} and checks the driver's answer

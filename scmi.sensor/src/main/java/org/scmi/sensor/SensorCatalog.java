@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The drivers' sensors merged into one numbered list. Drivers are ordered by key, each driver's
- * sensors in its own order; a sensor's id is its position. A driver that goes away (a bundle being
+ * sensors in its own order; a sensor's board id is its position, and each agent numbers the
+ * sensors its profile lists ({@link SensorList#seenBy}). A driver that goes away (a bundle being
  * updated) keeps its place: its sensors stay listed, and reads of them wait for a driver with the
  * same key to return, so the ids of every other sensor do not move under a guest that already
  * enumerated them.
@@ -30,7 +31,7 @@ final class SensorCatalog {
     }
 
     private final Map<String, Listing> listings = new TreeMap<>();
-    private volatile List<Sensor> sensors = List.of();
+    private volatile SensorList sensors = SensorList.EMPTY;
 
     /** Adds a driver; false if a different driver with the same key is present. */
     synchronized boolean add(SensorDriver driver) {
@@ -63,12 +64,13 @@ final class SensorCatalog {
         }
     }
 
-    List<Sensor> sensors() {
+    /** The current snapshot: the board's list, and each agent's view of it. */
+    SensorList sensors() {
         return sensors;
     }
 
     Optional<Sensor> byUid(String uid) {
-        return sensors.stream().filter(s -> s.uid().equals(uid)).findFirst();
+        return sensors.find(uid);
     }
 
     /** The present sensor a driver calls by its key. */
@@ -83,14 +85,13 @@ final class SensorCatalog {
                 if (merged.size() == MAX_SENSORS) {
                     LOG.error("more than {} sensors; sensor {} and later ones are not listed", MAX_SENSORS,
                             uid(entry.getKey(), info.key()));
-                    sensors = List.copyOf(merged);
+                    sensors = new SensorList(merged);
                     return;
                 }
-                merged.add(new Sensor(merged.size(), uid(entry.getKey(), info.key()), entry.getValue().driver(),
-                        info));
+                merged.add(new Sensor(uid(entry.getKey(), info.key()), entry.getValue().driver(), info));
             }
         }
-        sensors = List.copyOf(merged);
+        sensors = new SensorList(merged);
     }
 
     private static List<SensorInfo> sensorsOf(SensorDriver driver) {

@@ -28,11 +28,14 @@ import org.scmi.api.ScmiRequest;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.sensor.SensorAxis;
 import org.scmi.api.sensor.SensorInfo;
+import org.scmi.support.AgentResources;
 import org.scmi.support.DriverArrivals;
 import org.scmi.support.Paging;
 
 /**
- * The Sensor management protocol's messages, one handler per message id. Settings are per agent;
+ * The Sensor management protocol's messages, one handler per message id. Each agent sees the
+ * sensors its profile lists, under its own ids: every sensor id, count and list goes through its
+ * view ({@link SensorList#seenBy}). Settings are per agent;
  * notifications and asynchronous reads exist only for agents with an event channel. A read of a
  * sensor whose driver is away (its bundle being replaced) waits for the driver up to the grace
  * period; every other message is answered from the sensor's description and the agent's settings.
@@ -86,12 +89,12 @@ final class SensorHandlers {
     private void protocolAttributes(ScmiRequest request, Reply reply) throws ScmiException {
         int maxAsync = request.agent().hasEventChannel() ? AsyncReads.MAX_PENDING : 0;
         // No sensor shared memory: address low, address high and length are 0.
-        reply.u32(catalog.sensors().size() | maxAsync << MAX_ASYNC_SHIFT).u32(0).u32(0).u32(0);
+        reply.u32(seen(request).count() | maxAsync << MAX_ASYNC_SHIFT).u32(0).u32(0).u32(0);
     }
 
     private void descriptionGet(ScmiRequest request, Reply reply) throws ScmiException {
         int index = request.parameters().u32();
-        List<Sensor> sensors = catalog.sensors();
+        List<Sensor> sensors = seen(request).entries();
         // With no sensors, index 0 answers an empty list: the client's enumeration then ends cleanly.
         if (Integer.compareUnsigned(index, sensors.size()) >= 0 && !(index == 0 && sensors.isEmpty())) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "sensor index " + Integer.toUnsignedString(index)
@@ -99,14 +102,14 @@ final class SensorHandlers {
         }
         boolean events = request.agent().hasEventChannel();
         Paging.write(reply, LIST_COUNTS, sensors, index, sensor -> DescriptorCodec.size(sensor.info()),
-                (out, i, sensor) -> DescriptorCodec.writeSensor(out, sensor, events, events));
+                (out, i, sensor) -> DescriptorCodec.writeSensor(out, i, sensor, events, events));
     }
 
     private void tripPointNotify(ScmiRequest request, Reply reply) throws ScmiException {
-        Sensor sensor = sensor(request.parameters());
+        Sensor sensor = sensor(request);
         boolean enable = notifyControl(request.parameters());
         if (sensor.info().tripPoints() == 0) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "sensor " + sensor.id() + " has no trip points");
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "sensor " + sensor.name() + " has no trip points");
         }
         settings.update(request.agent().id(), sensor, s -> s.withTripNotify(enable));
         monitor.refresh(request.agent().id(), sensor);
@@ -114,7 +117,7 @@ final class SensorHandlers {
 
     private void tripPointConfig(ScmiRequest request, Reply reply) throws ScmiException {
         Payload parameters = request.parameters();
-        Sensor sensor = sensor(parameters);
+        Sensor sensor = sensor(request);
         int control = parameters.u32();
         long threshold = parameters.u64();
         // The order of checks of every command: the id, then reserved bits, then what the sensor supports.
@@ -123,12 +126,12 @@ final class SensorHandlers {
                     "reserved trip_ctrl bits set: 0x%08x", control));
         }
         if (sensor.info().tripPoints() == 0) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "sensor " + sensor.id() + " has no trip points");
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "sensor " + sensor.name() + " has no trip points");
         }
         int tripId = (control >>> SensorMessages.TRIP_ID_SHIFT) & SensorMessages.TRIP_ID_MASK;
         if (tripId >= sensor.info().tripPoints()) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "trip point " + tripId + " of sensor "
-                    + sensor.id() + " which has " + sensor.info().tripPoints());
+                    + sensor.name() + " which has " + sensor.info().tripPoints());
         }
         TripPoint tripPoint = new TripPoint(control & SensorMessages.TRIP_MODE_MASK, threshold);
         settings.update(request.agent().id(), sensor, s -> s.withTripPoint(tripId, tripPoint));
@@ -159,7 +162,8 @@ final class SensorHandlers {
 
     private void readingGet(Agent agent, int header, Payload parameters, int version, Reply reply)
             throws ScmiException {
-        Sensor sensor = sensor(parameters);
+        int sensorId = parameters.u32();
+        Sensor sensor = catalog.sensors().seenBy(agent).get(sensorId);
         int flags = parameters.u32();
         if ((flags & ~SensorMessages.READ_ASYNC) != 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, String.format("reserved read flags: 0x%08x",
@@ -167,16 +171,17 @@ final class SensorHandlers {
         }
         boolean async = (flags & SensorMessages.READ_ASYNC) != 0;
         if (async && !(sensor.info().slowRead() && agent.hasEventChannel())) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "sensor " + sensor.id()
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "sensor " + sensor.name()
                     + " is not read asynchronously");
         }
         SensorSettings current = settings.get(agent.id(), sensor);
         if (!current.enabled()) {
-            throw new ScmiException(ScmiStatus.PROTOCOL_ERROR, "sensor " + sensor.id() + " is disabled");
+            throw new ScmiException(ScmiStatus.PROTOCOL_ERROR, "sensor " + sensor.name() + " is disabled");
         }
         sensor = withDriver(sensor);
         if (async) {
-            asyncReads.start(new ScmiRequest(agent, header, parameters, version), sensor, current.timestamps());
+            asyncReads.start(new ScmiRequest(agent, header, parameters, version), sensorId, sensor,
+                    current.timestamps());
             return;
         }
         ReadingWriter sample = samples.take();
@@ -189,14 +194,14 @@ final class SensorHandlers {
     }
 
     private void axisDescriptionGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Sensor sensor = sensor(request.parameters());
+        Sensor sensor = sensor(request);
         int index = axisIndex(sensor, request.parameters());
         Paging.write(reply, AXIS_LIST_COUNTS, sensor.info().axes(), index, DescriptorCodec::axisSize,
                 DescriptorCodec::writeAxis);
     }
 
     private void listUpdateIntervals(ScmiRequest request, Reply reply) throws ScmiException {
-        Sensor sensor = sensor(request.parameters());
+        Sensor sensor = sensor(request);
         int index = request.parameters().u32();
         List<Duration> intervals = sensor.info().updateIntervals();
         if (Integer.compareUnsigned(index, intervals.size()) >= 0) {
@@ -208,13 +213,13 @@ final class SensorHandlers {
     }
 
     private void configGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Sensor sensor = sensor(request.parameters());
+        Sensor sensor = sensor(request);
         SensorSettings current = settings.get(request.agent().id(), sensor);
         reply.u32(SensorConfig.encode(current.enabled(), current.timestamps(), current.interval()));
     }
 
     private void configSet(ScmiRequest request, Reply reply) throws ScmiException {
-        Sensor sensor = sensor(request.parameters());
+        Sensor sensor = sensor(request);
         int word = request.parameters().u32();
         if ((word & SensorConfig.SET_RESERVED) != 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, String.format(
@@ -222,7 +227,7 @@ final class SensorHandlers {
         }
         boolean timestamps = (word & SensorConfig.TIMESTAMPS) != 0;
         if (timestamps && !sensor.info().timestamped()) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "sensor " + sensor.id() + " has no timestamps");
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "sensor " + sensor.name() + " has no timestamps");
         }
         IntervalCodec.Scaled requested = SensorConfig.requestedInterval(word);
         Duration interval = requested == null ? null
@@ -235,32 +240,32 @@ final class SensorHandlers {
     }
 
     private void continuousUpdateNotify(ScmiRequest request, Reply reply) throws ScmiException {
-        Sensor sensor = sensor(request.parameters());
+        Sensor sensor = sensor(request);
         boolean enable = notifyControl(request.parameters());
         settings.update(request.agent().id(), sensor, s -> s.withContinuousNotify(enable));
         monitor.refresh(request.agent().id(), sensor);
     }
 
     private void nameGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Sensor sensor = sensor(request.parameters());
+        Sensor sensor = sensor(request);
         reply.u32(NAME_FLAGS).name(sensor.info().name(), Reply.EXTENDED_NAME);
     }
 
     private void axisNameGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Sensor sensor = sensor(request.parameters());
+        Sensor sensor = sensor(request);
         int index = axisIndex(sensor, request.parameters());
         Paging.write(reply, AXIS_LIST_COUNTS, sensor.info().axes(), index, axis -> DescriptorCodec.AXIS_NAME_SIZE,
                 DescriptorCodec::writeAxisName);
     }
 
-    /** Reads a sensor_id parameter: NOT_FOUND unless it names a listed sensor. */
-    private Sensor sensor(Payload parameters) throws ScmiException {
-        int id = parameters.u32();
-        List<Sensor> sensors = catalog.sensors();
-        if (Integer.compareUnsigned(id, sensors.size()) >= 0) {
-            throw new ScmiException(ScmiStatus.NOT_FOUND, "no sensor " + Integer.toUnsignedString(id));
-        }
-        return sensors.get(id);
+    /** The sensors the agent that sent the request sees, under its ids. */
+    private AgentResources<Sensor> seen(ScmiRequest request) {
+        return catalog.sensors().seenBy(request.agent());
+    }
+
+    /** Reads a sensor_id parameter: NOT_FOUND unless it names a sensor the agent sees. */
+    private Sensor sensor(ScmiRequest request) throws ScmiException {
+        return seen(request).get(request.parameters().u32());
     }
 
     /** The sensor with its driver: waits for a driver that is away, up to the grace period; HARDWARE_ERROR after. */
@@ -277,7 +282,7 @@ final class SensorHandlers {
         int index = parameters.u32();
         List<SensorAxis> axes = sensor.info().axes();
         if (axes.isEmpty()) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "sensor " + sensor.id() + " has no axes");
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "sensor " + sensor.name() + " has no axes");
         }
         if (Integer.compareUnsigned(index, axes.size()) >= 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "axis " + Integer.toUnsignedString(index)

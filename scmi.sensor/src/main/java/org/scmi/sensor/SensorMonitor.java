@@ -184,7 +184,7 @@ final class SensorMonitor {
                 for (Map.Entry<Integer, TripPoint> trip : agentSettings.tripPoints().entrySet()) {
                     int crossing = trip.getValue().crossing(before, value);
                     if (crossing != 0) {
-                        notifier.tripPoint(agentId, sensor.id(), trip.getKey(), crossing > 0);
+                        notifier.tripPoint(agentId, sensor, trip.getKey(), crossing > 0);
                     }
                 }
             }

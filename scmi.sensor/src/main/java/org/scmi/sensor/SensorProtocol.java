@@ -13,8 +13,10 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
+import java.util.List;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
+import org.scmi.api.BoardResource;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.sensor.SensorDriver;
@@ -23,6 +25,7 @@ import org.scmi.api.sensor.SensorReading;
 import org.scmi.api.state.AgentStateStore;
 import org.scmi.support.DirectoryReference;
 import org.scmi.support.DriverArrivals;
+import org.scmi.support.ResourceNotifications;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * agent reads it asynchronously (the read runs on a virtual thread and completes with a delayed
  * response). A timer thread schedules the sampling for continuous updates and trip points; the
  * samples themselves run on virtual threads. Drivers may call the listener from any thread.
+ *
+ * <p>Agents see the sensors their profile lists, under their own ids ({@link SensorList#seenBy}):
+ * every sensor id, count, list and notification goes through the agent's view.
  *
  * <p>Live updates: agents' settings (enables, intervals, notifications, trip points) and each
  * sensor's last value are kept in the platform's {@link AgentStateStore}; a new instance of this
@@ -66,7 +72,8 @@ public final class SensorProtocol implements ScmiProtocol {
     public SensorProtocol(SensorProtocolConfig config, @Reference AgentStateStore store) {
         modified(config);
         settings = new SettingsStore(store, directory::agentIds);
-        Notifier notifier = new Notifier(directory::agent);
+        Notifier notifier = new Notifier(new ResourceNotifications<>(store, SensorMessages.PROTOCOL_ID, directory,
+                catalog::sensors));
         monitor = new SensorMonitor(catalog, settings, store, notifier, timer, readers);
         AsyncReads asyncReads = new AsyncReads(readers, AsyncReads.DEADLINE, monitor::read);
         handlers = new SensorHandlers(catalog, settings, monitor, asyncReads, arrivals, () -> driverGrace);
@@ -91,7 +98,7 @@ public final class SensorProtocol implements ScmiProtocol {
             driver.addListener(driverEvents);
             arrivals.arrived();
             monitor.resume();
-            LOG.info("sensor driver '{}' added: {} sensors listed", driver.key(), catalog.sensors().size());
+            LOG.info("sensor driver '{}' added: {} sensors listed", driver.key(), catalog.sensors().entries().size());
         }
     }
 
@@ -138,6 +145,16 @@ public final class SensorProtocol implements ScmiProtocol {
         settings.forget(agentId);
     }
 
+    @Override
+    public List<BoardResource> resources() {
+        return catalog.sensors().boardResources();
+    }
+
+    @Override
+    public List<BoardResource> resources(Agent agent) {
+        return catalog.sensors().seenBy(agent).boardResources();
+    }
+
     /** The listener every driver gets. */
     private final class DriverEvents implements SensorListener {
         @Override
@@ -151,7 +168,7 @@ public final class SensorProtocol implements ScmiProtocol {
         public void sensorsChanged(SensorDriver driver) {
             catalog.refresh(driver);
             LOG.info("sensor driver '{}' changed its sensors: {} sensors listed", driver.key(),
-                    catalog.sensors().size());
+                    catalog.sensors().entries().size());
         }
     }
 }

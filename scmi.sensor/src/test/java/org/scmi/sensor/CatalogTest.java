@@ -8,12 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.scmi.api.AgentView;
 
 class CatalogTest {
     private final SensorCatalog catalog = new SensorCatalog();
 
     private List<String> uids() {
-        return catalog.sensors().stream().map(Sensor::uid).toList();
+        return catalog.sensors().entries().stream().map(Sensor::uid).toList();
     }
 
     @Test
@@ -22,7 +23,7 @@ class CatalogTest {
         catalog.add(new FakeDriver("host", Sensors.VOLT, Sensors.SLOW));
         assertEquals(List.of("host/volt", "host/slow", "sim/temp", "sim/accel"), uids());
         for (int i = 0; i < 4; i++) {
-            assertEquals(i, catalog.sensors().get(i).id());
+            assertEquals(i, catalog.sensors().seenBy(AgentView.EVERYTHING).idOf(catalog.sensors().entries().get(i)));
         }
     }
 
@@ -33,7 +34,7 @@ class CatalogTest {
         catalog.add(new FakeDriver("b", Sensors.VOLT));
         other.add(new FakeDriver("b", Sensors.VOLT));
         other.add(new FakeDriver("a", Sensors.TEMP));
-        assertEquals(uids(), other.sensors().stream().map(Sensor::uid).toList());
+        assertEquals(uids(), other.sensors().entries().stream().map(Sensor::uid).toList());
     }
 
     @Test
@@ -44,10 +45,10 @@ class CatalogTest {
         catalog.add(sim);
         catalog.remove(host);
         assertEquals(List.of("host/volt", "sim/temp"), uids());
-        assertNull(catalog.sensors().getFirst().driver());
+        assertNull(catalog.sensors().entries().getFirst().driver());
         FakeDriver updated = new FakeDriver("host", Sensors.VOLT);
         assertTrue(catalog.add(updated));
-        assertSame(updated, catalog.sensors().getFirst().driver());
+        assertSame(updated, catalog.sensors().entries().getFirst().driver());
     }
 
     @Test
@@ -56,7 +57,7 @@ class CatalogTest {
         catalog.add(first);
         assertFalse(catalog.add(new FakeDriver("sim", Sensors.VOLT)));
         assertEquals(List.of("sim/temp"), uids());
-        assertSame(first, catalog.sensors().getFirst().driver());
+        assertSame(first, catalog.sensors().entries().getFirst().driver());
     }
 
     @Test
@@ -67,6 +68,6 @@ class CatalogTest {
         catalog.refresh(sim);
         assertEquals(List.of("sim/temp", "sim/volt"), uids());
         assertTrue(catalog.of(sim, "volt").isPresent());
-        assertEquals(2, catalog.sensors().size());
+        assertEquals(2, catalog.sensors().entries().size());
     }
 }

@@ -68,8 +68,12 @@ final class Harness implements AutoCloseable {
     }
 
     FakeAgent agent(int id, boolean eventChannel) {
-        FakeAgent agent = new FakeAgent(id, eventChannel);
-        agents.put(id, agent);
+        return agent(new FakeAgent(id, eventChannel));
+    }
+
+    /** An agent the directory knows, with the view its test gives it. */
+    FakeAgent agent(FakeAgent agent) {
+        agents.put(agent.id(), agent);
         return agent;
     }
 

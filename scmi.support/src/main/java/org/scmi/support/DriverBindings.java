@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.scmi.api.Agent;
 import org.scmi.api.ScmiException;
 import org.scmi.support.DriverListings.Listing;
 
@@ -74,19 +75,30 @@ public final class DriverBindings<D, R> {
     }
 
     /**
-     * The resource a command names, with its driver: waits for a driver that is away, up to the
-     * grace period ({@link DriverArrivals#awaitDriver}); HARDWARE_ERROR if it does not come back.
+     * The resource an agent's command names by its id, with its driver: NOT_FOUND for an id the
+     * agent does not have; waits for a driver that is away, up to the grace period ({@link
+     * DriverArrivals#awaitDriver}); HARDWARE_ERROR if it does not come back.
      *
      * @param current the protocol's snapshot, read again on each look (a returning driver replaces it)
      */
-    public <E extends NumberedResources.Listed<D>> E present(Supplier<? extends NumberedResources<D, E>> current,
-            int id, Duration grace) throws ScmiException {
-        NumberedResources<D, E> resources = current.get();
-        E entry = resources.get(id);
+    public <E extends NumberedResources.Listed<D>> E present(Supplier<? extends NumberedResources<E>> current,
+            Agent agent, int id, Duration grace) throws ScmiException {
+        return present(current.get().seenBy(agent).get(id), current, grace);
+    }
+
+    /**
+     * The resource, with its driver: for a protocol that looked the agent's id up itself (a view
+     * built from several kinds); waits for a driver that is away as {@link #present(Supplier,
+     * Agent, int, Duration)} does.
+     *
+     * @param entry the resource, from the agent's view of {@code current}
+     */
+    public <E extends NumberedResources.Listed<D>> E present(E entry, Supplier<? extends NumberedResources<E>> current,
+            Duration grace) throws ScmiException {
         if (entry.present()) {
             return entry;
         }
         return arrivals.awaitDriver(() -> current.get().find(entry.settingKey()).filter(E::present).orElse(null),
-                grace, "driver " + entry.owner().key() + " of " + resources.noun() + " " + id);
+                grace, "driver " + entry.owner().key() + " of " + current.get().noun() + " " + entry.name());
     }
 }

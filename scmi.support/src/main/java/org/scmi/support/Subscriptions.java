@@ -1,18 +1,14 @@
 package org.scmi.support;
 
 import java.util.List;
-import java.util.function.Function;
-import java.util.function.IntFunction;
 import java.util.function.Supplier;
-import org.scmi.api.Agent;
-import org.scmi.api.AgentDirectory;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.state.AgentStateStore;
 
 /**
- * Which agents asked for one kind of notification on which resources, and sending that notification
- * to exactly them. Kept in the platform's {@link AgentStateStore} under
+ * Which agents asked for one kind of notification on which resources ({@link
+ * ResourceNotifications} sends them). Kept in the platform's {@link AgentStateStore} under
  * {@code <prefix><resource key>}, where the resource key is the stable
  * {@code <driver key>/<resource key>}, so a subscription outlives an update of the protocol bundle
  * and a restart of the resource's driver. Thread-safe: the store is.
@@ -57,38 +53,13 @@ public final class Subscriptions {
         store.put(agentId, protocolId, prefix + resourceKey, enabled ? ON : null);
     }
 
+    /** Whether the agent subscribed to the resource. */
+    public boolean isSet(int agentId, String resourceKey) {
+        return store.get(agentId, protocolId, prefix + resourceKey) != null;
+    }
+
     /** Subscribed agents in id order. */
     public List<Integer> agents(String resourceKey) {
-        return agents.get().stream()
-                .filter(agentId -> store.get(agentId, protocolId, prefix + resourceKey) != null)
-                .sorted().toList();
-    }
-
-    /**
-     * Queues the notification for every subscriber of the resource that has an event channel;
-     * subscribers the directory no longer knows are skipped.
-     */
-    public void deliver(AgentDirectory directory, String resourceKey, int header, byte[] payload) {
-        for (int subscriber : agents(resourceKey)) {
-            directory.agent(subscriber).filter(Agent::hasEventChannel).ifPresent(a -> a.sendEvent(header, payload));
-        }
-    }
-
-    /**
-     * Queues a notification for one agent about one resource, named by the id the agent knows it
-     * under; nothing if there is no directory, the agent is not in it, has no event channel or does
-     * not see the resource.
-     *
-     * @param view the resources as one agent sees them
-     * @param payload the payload for the resource id the agent knows
-     */
-    public static void sendTo(AgentDirectory directory, int agentId,
-            Function<Agent, ? extends NumberedResources<?, ?>> view, String settingKey, int header,
-            IntFunction<byte[]> payload) {
-        if (directory == null) {
-            return;
-        }
-        directory.agent(agentId).filter(Agent::hasEventChannel).ifPresent(agent -> view.apply(agent)
-                .find(settingKey).ifPresent(seen -> agent.sendEvent(header, payload.apply(seen.id()))));
+        return agents.get().stream().filter(agentId -> isSet(agentId, resourceKey)).sorted().toList();
     }
 }

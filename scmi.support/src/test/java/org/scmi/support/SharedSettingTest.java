@@ -65,10 +65,9 @@ class SharedSettingTest {
             return new Supply(key, new BoundDriver<>("driver", "board", 5).away());
         }
 
-        /** Votes are kept by key; the id plays no part. */
         @Override
-        public int id() {
-            return 0;
+        public String name() {
+            return key;
         }
     }
 

@@ -1,22 +1,17 @@
 package org.scmi.support;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.scmi.api.testing.FakeAgent;
-import org.scmi.api.testing.FakeDirectory;
 import org.scmi.api.testing.MemoryStateStore;
 
 class SubscriptionsTest {
     private static final int PROTOCOL = 0x14;
     private final MemoryStateStore store = new MemoryStateStore();
-    private final FakeAgent first = new FakeAgent(1, true);
-    private final FakeAgent second = new FakeAgent(2, true);
-    private final FakeAgent withoutChannel = new FakeAgent(3, false);
     private final List<Integer> configured = List.of(3, 2, 1);
     private final Subscriptions rates = new Subscriptions(store, PROTOCOL, "notify/rate/", () -> configured);
 
@@ -45,18 +40,7 @@ class SubscriptionsTest {
         rates.set(1, "board/cpu", true);
         assertEquals(List.of(1), new Subscriptions(store, PROTOCOL, "notify/rate/", () -> configured)
                 .agents("board/cpu"));
-    }
-
-    @Test
-    void deliveryReachesSubscribersWithAnEventChannelThatTheDirectoryKnows() {
-        rates.set(1, "board/cpu", true);
-        rates.set(3, "board/cpu", true);
-        rates.set(2, "board/cpu", true);
-        byte[] payload = {1, 2, 3, 4};
-        rates.deliver(new FakeDirectory(first, withoutChannel), "board/cpu", 0x5A14, payload);
-        FakeAgent.Event event = first.drain().getFirst();
-        assertEquals(0x5A14, event.header());
-        assertArrayEquals(payload, event.payload());
-        assertTrue(second.drain().isEmpty(), "agent 2 is not in the directory");
+        assertTrue(rates.isSet(1, "board/cpu"));
+        assertFalse(rates.isSet(2, "board/cpu"));
     }
 }

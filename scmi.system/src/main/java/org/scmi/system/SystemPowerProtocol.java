@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Policy for SYSTEM_POWER_STATE_SET.</b> Checked in this order: reserved flag bits and states
  * the protocol does not define are INVALID_PARAMETERS; POWER_UP is NOT_SUPPORTED (the system runs
- * whenever an agent can ask); an agent the platform does not trust ({@link Agent#trusted()}, the one
- * source of trust) is DENIED, since every state changes the whole board under every other agent; a
+ * whenever an agent can ask); an agent the platform does not trust ({@link Agent#trusted()}: its
+ * agent profile says {@code trusted}; the one source of trust) is DENIED, since every state changes the whole board under every other agent; a
  * transition the board's {@link SystemPowerDriver} cannot carry out, or no driver at all, is
  * NOT_SUPPORTED. Every request, granted or not, is logged and kept for the shell
  * ({@code systemPower}). A granted request is told to every other subscribed agent; a forceful one
@@ -58,6 +58,9 @@ import org.slf4j.LoggerFactory;
  * {@link AgentStateStore}, so an update of this bundle carries it out all the same.
  *
  * <p>Subscriptions are kept in the store too ({@value #SUBSCRIPTION}), so they outlive the bundle.
+ * Only agents whose profile shows them system power are told anything; an untrusted agent, which
+ * sees no other agent, is told of another agent's granted request as a request of the platform
+ * (agent 0).
  *
  * <p>Threads: commands and the shell run on their callers' threads; the board is asked on a virtual
  * thread of this protocol, which also waits out a graceful timeout.
@@ -81,6 +84,7 @@ public final class SystemPowerProtocol implements ScmiProtocol {
         NOTIFIED("notified"),
         NOT_SUBSCRIBED("not subscribed to SYSTEM_POWER_STATE_NOTIFIER"),
         NO_EVENT_CHANNEL("no event channel"),
+        HIDDEN("its profile does not show it system power"),
         NOT_CONNECTED("not connected");
 
         private final String text;
@@ -343,18 +347,23 @@ public final class SystemPowerProtocol implements ScmiProtocol {
             return told;
         }
         Set<Integer> subscribed = Set.copyOf(subscriptions.agents(SYSTEM));
+        // An untrusted agent sees no other agent: another agent's request reaches it as the platform's.
         byte[] payload = stateNotifier(fromAgent, graceful, state.value(), timeoutMillis);
+        byte[] fromPlatform = stateNotifier(PLATFORM, graceful, state.value(), timeoutMillis);
         for (Agent agent : agents.agents()) {
             if (!chosen.test(agent)) {
                 continue;
             }
             Delivery delivery;
-            if (!subscribed.contains(agent.id())) {
+            if (!agent.view().allows(SYSTEM_PROTOCOL_ID)) {
+                delivery = Delivery.HIDDEN;
+            } else if (!subscribed.contains(agent.id())) {
                 delivery = Delivery.NOT_SUBSCRIBED;
             } else if (!agent.hasEventChannel()) {
                 delivery = Delivery.NO_EVENT_CHANNEL;
             } else {
-                delivery = agent.sendEvent(notificationHeader(), payload) ? Delivery.NOTIFIED : Delivery.NOT_CONNECTED;
+                delivery = agent.sendEvent(notificationHeader(), agent.trusted() ? payload : fromPlatform)
+                        ? Delivery.NOTIFIED : Delivery.NOT_CONNECTED;
             }
             told.add(new Told(agent, delivery));
         }

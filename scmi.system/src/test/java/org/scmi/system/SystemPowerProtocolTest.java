@@ -17,12 +17,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scmi.api.ResourceKind;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.system.SystemPowerDriver;
 import org.scmi.api.system.SystemState;
 import org.scmi.api.testing.Eventually;
 import org.scmi.api.testing.FakeAgent;
 import org.scmi.api.testing.FakeDirectory;
+import org.scmi.api.testing.Views;
 import org.scmi.core.AgentStates;
 
 class SystemPowerProtocolTest {
@@ -121,7 +123,7 @@ class SystemPowerProtocolTest {
         assertArrayEquals(words(0), call(system, trusted, 0x3, 0, 1));
         FakeAgent.Event told = guest.await();
         assertEquals(NOTIFIER_HEADER, told.header());
-        assertArrayEquals(words(1, 0, 1, 0), told.payload());
+        assertArrayEquals(words(0, 0, 1, 0), told.payload(), "an untrusted agent sees no other agent: the platform asks");
         assertEquals(List.of(), trusted.drain(), "the requester is not told");
         assertEquals(List.of(), other.drain(), "not subscribed");
         assertTrue(Eventually.within(Duration.ofSeconds(2), () -> entered.equals(List.of(SystemState.COLD_RESET))));
@@ -131,7 +133,7 @@ class SystemPowerProtocolTest {
     void aGracefulRequestReachesTheBoardAfterItsTimeoutEvenAcrossAnUpdate() throws Exception {
         call(system, guest, 0x5, 1);
         assertArrayEquals(words(0), call(system, trusted, 0x3, 1, 0));
-        assertArrayEquals(words(1, 1, 0, GRACEFUL_TIMEOUT), guest.await().payload());
+        assertArrayEquals(words(0, 1, 0, GRACEFUL_TIMEOUT), guest.await().payload());
         system.deactivate();
         assertEquals(List.of(), entered, "still waiting for the timeout");
         system = create();
@@ -156,5 +158,22 @@ class SystemPowerProtocolTest {
         call(system, guest, 0x5, 0);
         new SystemPowerCommands(system).systemPower(-1, "suspend", "graceful", "2");
         assertEquals(List.of(), guest.drain(), "unsubscribed");
+    }
+
+    /** Trust and what an agent is told come from its profile. */
+    @Test
+    void theProfileSaysWhoIsTrustedWhoIsToldAndWhomTheyAreToldOf() throws Exception {
+        FakeAgent admin = new FakeAgent(5, "admin", true, Views.TRUSTED);
+        FakeAgent hidden = new FakeAgent(6, "sensors", true, Views.listing(ResourceKind.SENSORS, "soc_temp"));
+        system.bindAgentDirectory(new FakeDirectory(trusted, guest, other, noEvents, admin, hidden));
+        call(system, admin, 0x5, 1);
+        call(system, hidden, 0x5, 1);
+        call(system, guest, 0x5, 1);
+        assertArrayEquals(words(0), call(system, trusted, 0x3, 1, 1));
+        assertArrayEquals(words(1, 1, 1, GRACEFUL_TIMEOUT), admin.await().payload(), "a trusted agent sees who asked");
+        assertArrayEquals(words(0, 1, 1, GRACEFUL_TIMEOUT), guest.await().payload());
+        assertEquals(List.of(), hidden.drain(), "its profile does not show it system power");
+        assertTrue(system.record().stream().anyMatch(entry -> entry.contains(
+                "sensors (agent 6) its profile does not show it system power")), system.record().toString());
     }
 }

@@ -1,6 +1,7 @@
 package org.scmi.voltage;
 
 import java.util.List;
+import org.scmi.api.ResourceKind;
 import org.scmi.support.BoundDriver;
 import org.scmi.support.DriverListings.Listing;
 import org.scmi.support.NumberedResources;
@@ -11,26 +12,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The voltage domains of every driver as one numbered list (immutable snapshot): drivers ordered by
- * their key, each driver's domains in its own order, ids = positions (the rule documented in
- * {@code org.scmi.api.voltage}). A keyed driver that went away keeps its place, so no other domain's
+ * their key, each driver's domains in its own order, the board's ids = positions (the rule
+ * documented in {@code org.scmi.api.voltage}); each agent sees its own numbering of it
+ * ({@link #seenBy}). A keyed driver that went away keeps its place, so no other domain's
  * id moves under a guest, and commands that need the hardware wait for it to come back.
  */
-final class VoltageDomains extends NumberedResources<VoltageDriver, VoltageDomains.Entry> {
+final class VoltageDomains extends NumberedResources<VoltageDomains.Entry> {
     private static final Logger LOG = LoggerFactory.getLogger(VoltageDomains.class);
 
-    /** A domain with its id and the driver that owns it. */
-    record Entry(int id, BoundDriver<VoltageDriver> owner, VoltageDomain domain)
+    /** A domain with the driver that owns it. */
+    record Entry(BoundDriver<VoltageDriver> owner, VoltageDomain domain)
             implements NumberedResources.Listed<VoltageDriver> {
         @Override
         public String key() {
             return domain.key();
+        }
+
+        @Override
+        public String name() {
+            return domain.name();
         }
     }
 
     static final VoltageDomains EMPTY = new VoltageDomains(List.of());
 
     private VoltageDomains(List<Entry> entries) {
-        super(entries, "voltage domain");
+        super(entries, ResourceKind.VOLTAGE_DOMAINS);
     }
 
     /** @param listings the drivers' places in list order */

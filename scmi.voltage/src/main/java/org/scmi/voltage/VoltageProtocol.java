@@ -4,7 +4,9 @@ import static org.scmi.voltage.VoltageMessages.*;
 
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -21,14 +23,17 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.scmi.api.Agent;
 import org.scmi.api.AgentDirectory;
+import org.scmi.api.BoardResource;
 import org.scmi.api.MessageHandler;
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.ScmiRequest;
+import org.scmi.api.ResourceVotes;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.state.AgentStateStore;
+import org.scmi.support.AgentResources;
 import org.scmi.support.BoundDriver;
 import org.scmi.support.DirectoryReference;
 import org.scmi.support.DriverBindings;
@@ -62,8 +67,10 @@ import org.slf4j.LoggerFactory;
  * asynchronous VOLTAGE_LEVEL_SET is answered at once, runs on a virtual thread and completes with a
  * delayed response on the agent's event channel. Driver listeners may call in from any thread.
  *
- * <p>Every lookup of a domain by id and every count goes through {@link #domains(Agent)}, the one
- * place an agent's view of the domains comes from.
+ * <p>Agents see the domains their profile lists, under their own ids: every lookup of a domain by
+ * id and every count goes through {@link #domains(Agent)}, the one place an agent's view of the
+ * domains comes from; the delayed response of an asynchronous level set names the domain by the id
+ * the agent sent.
  */
 @Component(service = ScmiProtocol.class, configurationPid = VoltageProtocol.PID,
         property = {ScmiProtocol.PROTOCOL_ID + ":Integer=23", ScmiProtocol.EVENTS + ":Boolean=true"})
@@ -143,11 +150,34 @@ public final class VoltageProtocol implements ScmiProtocol {
     /** Withdraws the agent's votes, then forgets everything it set up through this protocol. */
     @Override
     public void resetAgent(int agentId) {
-        BiConsumer<Entry, ScmiException> failed = (domain, e) -> LOG.warn("Voltage domain {} ({}) not restored "
-                + "after agent {} was reset: {}", domain.id(), domain.domain().name(), agentId, e.getMessage());
+        BiConsumer<Entry, ScmiException> failed = (domain, e) -> LOG.warn("Voltage domain {} not restored "
+                + "after agent {} was reset: {}", domain.name(), agentId, e.getMessage());
         modes.withdrawAll(agentId, domains.entries(), VoltageProtocol::mode, failed);
         levels.withdrawAll(agentId, domains.entries(), VoltageProtocol::level, failed);
         store.clear(agentId, VOLTAGE_PROTOCOL_ID);
+    }
+
+    @Override
+    public List<BoardResource> resources() {
+        return domains.boardResources();
+    }
+
+    @Override
+    public List<BoardResource> resources(Agent agent) {
+        return domains(agent).boardResources();
+    }
+
+    /** Per domain: each agent's vote on the supply being on and on its level. */
+    @Override
+    public List<ResourceVotes> votes() {
+        return domains.votes(domain -> {
+            Map<Integer, String> votes = new TreeMap<>();
+            modes.votes(domain.settingKey()).forEach((agentId, on) -> votes.put(agentId, on ? "on" : "off"));
+            levels.votes(domain.settingKey()).forEach((agentId, level) -> votes.merge(agentId, level + " uV",
+                    (mode, asked) -> mode + ", " + asked));
+            return votes;
+        }, domain -> (domain.driver().on(domain.key()) ? "on, " : "off, ") + domain.driver().level(domain.key())
+                + " uV");
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -182,12 +212,18 @@ public final class VoltageProtocol implements ScmiProtocol {
     }
 
     /** The domains as {@code agent} sees them: every lookup and count starts here. */
-    private VoltageDomains domains(Agent agent) {
-        return domains;
+    private AgentResources<Entry> domains(Agent agent) {
+        return domains.seenBy(agent);
     }
 
-    private Entry present(Agent agent, int domainId) throws ScmiException {
-        return drivers.present(() -> domains(agent), domainId, driverGrace);
+    /** The domain, with its driver: waits for it while it is away. */
+    private Entry present(Entry entry) throws ScmiException {
+        return drivers.present(entry, () -> domains, driverGrace);
+    }
+
+    /** The domain an agent's command names, with its driver. */
+    private Entry present(ScmiRequest request) throws ScmiException {
+        return present(domains(request.agent()).get(request.parameters().u32()));
     }
 
     private void protocolAttributes(ScmiRequest request, Reply reply) throws ScmiException {
@@ -202,7 +238,8 @@ public final class VoltageProtocol implements ScmiProtocol {
     }
 
     private void describeLevels(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = domains(request.agent()).get(request.parameters().u32());
+        int domainId = request.parameters().u32();
+        Entry entry = domains(request.agent()).get(domainId);
         int index = request.parameters().u32();
         switch (entry.domain().levels()) {
             case VoltageLevels.Range range -> {
@@ -214,7 +251,7 @@ public final class VoltageProtocol implements ScmiProtocol {
             case VoltageLevels.Discrete discrete -> {
                 int count = discrete.microvolts().size();
                 if (Integer.compareUnsigned(index, count) >= 0) {
-                    throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "voltage domain " + entry.id() + " has " + count
+                    throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "voltage domain " + domainId + " has " + count
                             + " levels, index " + Integer.toUnsignedString(index) + " asked");
                 }
                 Paging.write(reply, LEVEL_LIST_COUNTS, discrete.microvolts(), index, level -> Integer.BYTES,
@@ -237,18 +274,19 @@ public final class VoltageProtocol implements ScmiProtocol {
         if (config != CONFIG_ON && config != CONFIG_OFF) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved mode 0x" + Integer.toHexString(config));
         }
-        Entry entry = present(agent, listed.id());
+        Entry entry = present(listed);
         modes.vote(agent.id(), entry.settingKey(), config == CONFIG_ON, mode(entry));
     }
 
     private void configGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = present(request.agent(), domains(request.agent()).get(request.parameters().u32()).id());
+        Entry entry = present(request);
         reply.u32(modes.view(request.agent().id(), entry.settingKey(), mode(entry)) ? CONFIG_ON : CONFIG_OFF);
     }
 
     private void levelSet(ScmiRequest request, Reply reply) throws ScmiException {
         Agent agent = request.agent();
-        Entry listed = domains(agent).get(request.parameters().u32());
+        int domainId = request.parameters().u32();
+        Entry listed = domains(agent).get(domainId);
         int flags = request.parameters().u32();
         int microvolts = request.parameters().u32();
         if ((flags & ~SET_ASYNC) != 0) {
@@ -256,41 +294,45 @@ public final class VoltageProtocol implements ScmiProtocol {
         }
         boolean asynchronous = flags == SET_ASYNC;
         if (asynchronous && !(agent.hasEventChannel() && listed.domain().asynchronousLevelSet())) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "voltage domain " + listed.id()
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "voltage domain " + domainId
                     + " cannot be set asynchronously by this agent");
         }
         if (!listed.domain().levels().supports(microvolts)) {
-            throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "voltage domain " + listed.id() + " cannot be set to "
+            throw new ScmiException(ScmiStatus.OUT_OF_RANGE, "voltage domain " + domainId + " cannot be set to "
                     + microvolts + " uV");
         }
-        Entry entry = present(agent, listed.id());
+        Entry entry = present(listed);
         if (!asynchronous) {
             levels.vote(agent.id(), entry.settingKey(), microvolts, level(entry));
             return;
         }
         int delayedHeader = ScmiHeader.delayedResponseFor(request.header());
         try {
-            asynchronousSets.execute(() -> agent.sendEvent(delayedHeader, completeAsynchronously(agent.id(), entry,
-                    microvolts)));
+            asynchronousSets.execute(() -> agent.sendEvent(delayedHeader, completeAsynchronously(agent.id(), domainId,
+                    entry, microvolts)));
         } catch (RejectedExecutionException e) {
             throw new ScmiException(ScmiStatus.BUSY, "voltage protocol stopping");
         }
     }
 
-    /** The delayed response of an asynchronous level set, once the supply is at its level. */
-    private byte[] completeAsynchronously(int agentId, Entry entry, int microvolts) {
+    /**
+     * The delayed response of an asynchronous level set, once the supply is at its level.
+     *
+     * @param domainId the domain's id as the agent knows it
+     */
+    private byte[] completeAsynchronously(int agentId, int domainId, Entry entry, int microvolts) {
         try {
             levels.vote(agentId, entry.settingKey(), microvolts, level(entry));
-            return levelSetComplete(ScmiStatus.SUCCESS, entry.id(), entry.driver().level(entry.key()));
+            return levelSetComplete(ScmiStatus.SUCCESS, domainId, entry.driver().level(entry.key()));
         } catch (ScmiException e) {
-            LOG.warn("Agent {}: asynchronous level {} uV of voltage domain {} ({}) failed: {}", agentId, microvolts,
-                    entry.id(), entry.domain().name(), e.getMessage());
-            return levelSetComplete(e.status(), entry.id(), 0);
+            LOG.warn("Agent {}: asynchronous level {} uV of voltage domain {} failed: {}", agentId, microvolts,
+                    entry.name(), e.getMessage());
+            return levelSetComplete(e.status(), domainId, 0);
         }
     }
 
     private void levelGet(ScmiRequest request, Reply reply) throws ScmiException {
-        Entry entry = present(request.agent(), domains(request.agent()).get(request.parameters().u32()).id());
+        Entry entry = present(request);
         reply.u32(entry.driver().level(entry.key()));
     }
 
@@ -349,12 +391,12 @@ public final class VoltageProtocol implements ScmiProtocol {
 
         @Override
         public void levelChanged(String domainKey, int microvolts) {
-            domains.find(owner.driver(), domainKey).ifPresent(entry -> levels.overridden(entry.settingKey()));
+            domains.find(owner, domainKey).ifPresent(entry -> levels.overridden(entry.settingKey()));
         }
 
         @Override
         public void onChanged(String domainKey, boolean on) {
-            domains.find(owner.driver(), domainKey).ifPresent(entry -> modes.overridden(entry.settingKey()));
+            domains.find(owner, domainKey).ifPresent(entry -> modes.overridden(entry.settingKey()));
         }
     }
 }

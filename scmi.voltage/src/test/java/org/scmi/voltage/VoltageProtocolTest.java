@@ -13,11 +13,15 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scmi.api.BoardResource;
+import org.scmi.api.ResourceKind;
+import org.scmi.api.ResourceVotes;
 import org.scmi.api.ScmiStatus;
 import org.scmi.api.testing.Dispatch;
 import org.scmi.api.testing.FakeAgent;
 import org.scmi.api.testing.FakeDirectory;
 import org.scmi.api.testing.Le;
+import org.scmi.api.testing.Views;
 import org.scmi.api.voltage.VoltageDomain;
 import org.scmi.api.voltage.VoltageDriver;
 import org.scmi.api.voltage.VoltageLevels;
@@ -175,5 +179,36 @@ class VoltageProtocolTest {
         call(voltage, guest1, 0x5, 0, 0);
         board.platformSwitches("cpu", true);
         assertArrayEquals(words(0, 7), call(voltage, guest1, 0x6, 0), "guest 1 reads the platform's state again");
+    }
+
+    @Test
+    void anAgentSeesOnlyTheDomainsItsProfileListsUnderItsOwnIds() throws Exception {
+        FakeAgent io = new FakeAgent(4, "io", true, Views.listing(ResourceKind.VOLTAGE_DOMAINS, "vdd_io_long_supply_name"));
+        voltage.bindAgentDirectory(new FakeDirectory(guest1, guest2, noEvents, io));
+        assertArrayEquals(words(0, 1), call(voltage, io, 0x1));
+        assertArrayEquals(Le.bytes().u32(0).u32(0).name("vdd_io_long_supply_name", 64).toArray(), call(voltage, io, 0x9, 0));
+        for (int message : new int[] {0x3, 0x6, 0x8, 0x9}) {
+            assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(voltage, io, message, 1),
+                    "message " + message + " of a hidden domain");
+        }
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(voltage, io, 0x4, 1, 0));
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(voltage, io, 0x5, 1, 0));
+        assertArrayEquals(words(ScmiStatus.NOT_FOUND.code()), call(voltage, io, 0x7, 1, 0, MANY.get(1)));
+        assertEquals(List.of(), board.calls);
+
+        assertArrayEquals(words(0), call(voltage, io, 0x7, 0, 1, 2_500_000));
+        assertArrayEquals(words(0, 0, 2_500_000), io.await().payload(), "the delayed response names its own domain 0");
+        assertEquals(List.of("vdd_io_long_supply_name"), voltage.resources(io).stream().map(r -> r.name()).toList());
+        assertEquals(2, voltage.resources().size());
+    }
+
+    @Test
+    void theShellSeesEachAgentsVotes() {
+        call(voltage, guest1, 0x5, 0, 7);
+        call(voltage, guest1, 0x7, 0, 0, MANY.get(3));
+        call(voltage, guest2, 0x7, 0, 0, MANY.get(2));
+        assertEquals(List.of(new ResourceVotes(new BoardResource(ResourceKind.VOLTAGE_DOMAINS, "vdd_cpu", "board/cpu"),
+                "on, " + MANY.get(3) + " uV", Map.of(1, "on, " + MANY.get(3) + " uV", 2, MANY.get(2) + " uV"))),
+                voltage.votes());
     }
 }

@@ -62,8 +62,9 @@ public final class GuestCommands {
         this.sessions = sessions;
     }
 
-    @Descriptor("list the guests (SCMI agents) known since start: agent id, name, transport key, whether connected, "
-            + "negotiated virtio features, requests, errors and events waiting for the guest")
+    @Descriptor("list the guests (SCMI agents): agent id, name, profile, transport key, whether connected (gone: "
+            + "gone for good, its agent released), negotiated virtio features, requests, errors and events waiting "
+            + "for the guest")
     public String guests() {
         List<GuestSessions> backends = sessions;
         if (backends.isEmpty()) {
@@ -80,11 +81,12 @@ public final class GuestCommands {
     }
 
     static String guestTable(List<GuestSession> guests) {
-        Table table = new Table("ID", "NAME", "TRANSPORT KEY", "CONNECTED", "FEATURES", "REQUESTS", "ERRORS",
-                "PENDING EVENTS");
+        Table table = new Table("ID", "NAME", "PROFILE", "TRANSPORT KEY", "CONNECTED", "FEATURES", "REQUESTS",
+                "ERRORS", "PENDING EVENTS");
         for (GuestSession guest : guests) {
-            table.row(guest.agentId(), guest.name(), guest.key(), guest.connected() ? "yes" : "no",
-                    FeatureNames.describe(guest.features()), guest.requests(), guest.errors(), guest.pendingEvents());
+            table.row(guest.agentId(), guest.name(), guest.profile().isEmpty() ? "-" : guest.profile(), guest.key(),
+                    guest.connected() ? "yes" : guest.gone() ? "gone" : "no", FeatureNames.describe(guest.features()),
+                    guest.requests(), guest.errors(), guest.pendingEvents());
         }
         return table.toString();
     }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import org.osgi.service.component.annotations.Component;
 import org.scmi.api.Agent;
 import org.scmi.api.MessageObserver;
+import org.scmi.api.ProtocolNames;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
 import org.slf4j.Logger;

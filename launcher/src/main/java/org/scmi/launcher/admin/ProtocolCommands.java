@@ -14,6 +14,7 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.scmi.api.ProtocolNames;
 import org.scmi.api.ScmiProtocol;
 import org.scmi.api.ScmiStatus;
 

@@ -70,8 +70,9 @@ class AdminSocketIT {
                     .status());
 
             List<String> guestRow = row(admin("scmi:guests"), "1");
-            assertEquals(List.of("1", "guest0", "vhost-user:" + guestSocket, "yes"), guestRow.subList(0, 4));
-            assertEquals("5", guestRow.get(5), "requests of guest 1");
+            assertEquals(List.of("1", "guest0", "-", "vhost-user:" + guestSocket, "yes"), guestRow.subList(0, 5),
+                    "no profile: the guest sees the whole board");
+            assertEquals("5", guestRow.get(6), "requests of guest 1");
 
             List<String> base = row(admin("stats"), "0x10");
             assertEquals(List.of("0x10", "base", "4", "1"), base.subList(0, 4));
@@ -92,7 +93,7 @@ class AdminSocketIT {
             assertEquals("tracing stopped\n", admin("trace off"));
 
             assertEquals("guest 1 disconnected\n", admin("disconnect 1"));
-            assertTrue(awaitOutput("guests", guests -> row(guests, "1").get(3).equals("no")), admin("guests"));
+            assertTrue(awaitOutput("guests", guests -> row(guests, "1").get(4).equals("no")), admin("guests"));
         }
     }
 

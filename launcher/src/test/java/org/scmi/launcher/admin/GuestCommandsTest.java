@@ -45,20 +45,23 @@ class GuestCommandsTest {
     }
 
     private final Backend backend = new Backend(
-            new GuestSession(2, "guest1", "vhost-user:/run/scmi/guest1.sock", false, 0, 7, 0, 0),
+            new GuestSession(2, "guest1", "vhost-user:/run/scmi/guest1.sock", false, 0, 7, 0, 0, "", false),
             new GuestSession(1, "guest0", "vhost-user:/run/scmi/guest0.sock", true,
-                    VERSION_1 | EVENT_IDX | P2A_CHANNELS | 1L << 40, 1234, 2, 3));
+                    VERSION_1 | EVENT_IDX | P2A_CHANNELS | 1L << 40, 1234, 2, 3, "ivi", false),
+            new GuestSession(3, "domU", "xen:domU/0", false, 0, 82, 0, 0, "", true));
     private final GuestCommands commands = new GuestCommands(null, List.of(backend));
 
     @Test
     void guestsInAgentIdOrderWithNamedFeatures() {
         assertEquals("""
-                ID  NAME    TRANSPORT KEY                     CONNECTED  FEATURES                                \
-                REQUESTS  ERRORS  PENDING EVENTS
-                1   guest0  vhost-user:/run/scmi/guest0.sock  yes        bit40,VERSION_1,EVENT_IDX,P2A_CHANNELS  \
-                1234      2       3
-                2   guest1  vhost-user:/run/scmi/guest1.sock  no         -                                       \
-                7         0       0
+                ID  NAME    PROFILE  TRANSPORT KEY                     CONNECTED  \
+                FEATURES                                REQUESTS  ERRORS  PENDING EVENTS
+                1   guest0  ivi      vhost-user:/run/scmi/guest0.sock  yes        \
+                bit40,VERSION_1,EVENT_IDX,P2A_CHANNELS  1234      2       3
+                2   guest1  -        vhost-user:/run/scmi/guest1.sock  no         \
+                -                                       7         0       0
+                3   domU    -        xen:domU/0                        gone       \
+                -                                       82        0       0
                 """, commands.guests());
     }
 

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.scmi.api.ProtocolNames;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
 

@@ -43,7 +43,7 @@ public final class Bench {
     private static final int COST_DEPTH = 8;
 
     private record Options(Path home, Duration run, Duration warmUp, boolean pin, int guests, double rate,
-            int starts, Duration startTimeout, boolean summary) {
+            int starts, Duration startTimeout, boolean summary, Path config) {
         /** With --guests: each side of the scale benchmark is measured this long unless --seconds says. */
         private static final Duration SCALE_RUN = Duration.ofSeconds(20);
         private static final Duration SCALE_WARM_UP = Duration.ofSeconds(5);
@@ -59,6 +59,7 @@ public final class Bench {
             int starts = 5;
             Duration startTimeout = ServerProcess.START_TIMEOUT;
             boolean summary = false;
+            Path config = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--home" -> home = Path.of(value(args, ++i));
@@ -70,11 +71,13 @@ public final class Bench {
                     case "--starts" -> starts = positive(args[i], value(args, ++i));
                     case "--start-timeout" -> startTimeout = seconds(value(args, ++i));
                     case "--summary" -> summary = true;
+                    case "--config" -> config = Path.of(value(args, ++i)).toAbsolutePath();
                     case "-h", "--help" -> {
                         System.out.println("""
                                 usage: ./bench [--seconds S] [--warmup S] [--starts N] [--start-timeout S] [--no-pinning]
                                                [--summary]
-                                       ./bench --guests N [--rate R] [--seconds S] [--warmup S] [--no-pinning] [--summary]
+                                       ./bench --guests N [--rate R] [--config FILE] [--seconds S] [--warmup S] [--no-pinning]
+                                               [--summary]
                                   --seconds S    length of each measured run (default 2; with --guests: of the lone
                                                  guest's and of all guests' sending, each, default 20)
                                   --warmup S     unmeasured run before each measured one (default 0.3; with --guests:
@@ -89,6 +92,9 @@ public final class Bench {
                                                  reading a sensor at a steady rate, against one guest alone; the
                                                  server's memory and threads as guests connect
                                   --rate R       commands per second of each guest with --guests (default 100)
+                                  --config FILE  with --guests: the server's configuration file (./scmi-server
+                                                 --config), e.g. agent profiles with a default profile that
+                                                 lists the sensor the guests read
                                   --summary      print key=value lines for scripts instead of the Markdown report""");
                         System.exit(0);
                     }
@@ -99,7 +105,7 @@ public final class Bench {
             return new Options(home.toAbsolutePath().normalize(),
                     run != null ? run : scale ? SCALE_RUN : Duration.ofSeconds(2),
                     warmUp != null ? warmUp : scale ? SCALE_WARM_UP : Duration.ofMillis(300), pin, guests, rate,
-                    starts, startTimeout, summary);
+                    starts, startTimeout, summary, config);
         }
 
         private static int positive(String option, String text) {
@@ -143,7 +149,7 @@ public final class Bench {
         try {
             if (options.guests() > 0) {
                 ScaleBench.run(options.home(), folder, new ScaleBench.Settings(options.guests(), options.rate(),
-                        options.run(), options.warmUp(), options.pin()), options.summary());
+                        options.run(), options.warmUp(), options.pin(), options.config()), options.summary());
             } else {
                 run(options, folder);
             }

@@ -48,8 +48,9 @@ final class ScaleBench {
      * @param rate commands per second of each guest
      * @param measured measured time of each side (lone, all)
      * @param warmUp least time all guests send before anything is measured
+     * @param config the server's configuration file, or null for none
      */
-    record Settings(int guests, double rate, Duration measured, Duration warmUp, boolean pin) {
+    record Settings(int guests, double rate, Duration measured, Duration warmUp, boolean pin, Path config) {
         long periodNanos() {
             return Math.round(1e9 / rate);
         }
@@ -65,10 +66,13 @@ final class ScaleBench {
         for (int i = 0; i < settings.guests(); i++) {
             paths.add(sockets.resolve("guest" + i + ".sock"));
         }
-        Bench.progress("starting the server with ./scmi-server --guests " + settings.guests());
-        try (ServerProcess server = ServerProcess.start("scmi-server", List.of("bash",
-                home.resolve("scmi-server").toString(), "--guests", Integer.toString(settings.guests()),
-                "--socket-dir", sockets.toString()), Map.of());
+        List<String> command = new ArrayList<>(List.of("bash", home.resolve("scmi-server").toString(), "--guests",
+                Integer.toString(settings.guests()), "--socket-dir", sockets.toString()));
+        if (settings.config() != null) {
+            command.addAll(List.of("--config", settings.config().toString()));
+        }
+        Bench.progress("starting the server with ./scmi-server " + String.join(" ", command.subList(2, command.size())));
+        try (ServerProcess server = ServerProcess.start("scmi-server", command, Map.of());
                 ExecutorService vcpus = Executors.newFixedThreadPool(settings.guests(),
                         Thread.ofPlatform().name("guest ", 0).factory())) {
             paths.forEach(server::awaitListening);
@@ -79,9 +83,11 @@ final class ScaleBench {
                 CpuPinning.pin(pid, CpuPinning.backendCpus(cpus));
                 CpuPinning.pin(ProcessHandle.current().pid(), CpuPinning.GUEST_CPUS);
             }
-            ScaleReport report = new ScaleReport(settings, Bench.machineLine(cpus), pinned
-                    ? "Guests on CPU " + CpuPinning.GUEST_CPUS + ", the server on CPUs " + CpuPinning.backendCpus(cpus)
-                            + " (taskset)." : "No CPU pinning.");
+            String placement = pinned ? "Guests on CPU " + CpuPinning.GUEST_CPUS + ", the server on CPUs "
+                    + CpuPinning.backendCpus(cpus) + " (taskset)." : "No CPU pinning.";
+            String configured = settings.config() == null ? ""
+                    : " Server configuration: " + settings.config().getFileName() + ".";
+            ScaleReport report = new ScaleReport(settings, Bench.machineLine(cpus), placement + configured);
             List<PacedGuest> guests = new ArrayList<>();
             try {
                 connect(settings, paths, pid, vcpus, guests, report);

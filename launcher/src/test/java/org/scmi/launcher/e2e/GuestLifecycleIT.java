@@ -89,11 +89,10 @@ class GuestLifecycleIT {
                 ExecutorService drivers = Executors.newFixedThreadPool(2)) {
             assertIdentity(a, AGENT_A, GUEST_A);
             assertIdentity(b, AGENT_B, GUEST_B);
-            a.call(BASE, PROTOCOL_ATTRIBUTES, ONE_WORD_REPLY).assertValues(Le.words(PROTOCOL_COUNT | 2 << BASE_AGENTS_SHIFT));
-            a.call(BASE, BASE_DISCOVER_AGENT, AGENT_REPLY, AGENT_B)
-                    .assertValues(Le.words(AGENT_B).name(GUEST_B, SHORT_NAME));
-            b.call(BASE, BASE_DISCOVER_AGENT, AGENT_REPLY, AGENT_A)
-                    .assertValues(Le.words(AGENT_A).name(GUEST_A, SHORT_NAME));
+            // Without profiles no guest is trusted: each sees only itself and the platform.
+            a.call(BASE, PROTOCOL_ATTRIBUTES, ONE_WORD_REPLY).assertValues(Le.words(PROTOCOL_COUNT | 1 << BASE_AGENTS_SHIFT));
+            a.call(BASE, BASE_DISCOVER_AGENT, AGENT_REPLY, AGENT_B).assertStatus(ScmiStatus.NOT_FOUND);
+            b.call(BASE, BASE_DISCOVER_AGENT, AGENT_REPLY, AGENT_A).assertStatus(ScmiStatus.NOT_FOUND);
 
             // Both guests at full speed at once: each answer on the right guest's ring, for the right agent.
             Future<?> trafficA = drivers.submit(() -> traffic(a, AGENT_A, GUEST_A));

@@ -20,11 +20,12 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.ScmiStatus;
+import org.scmi.linux.LinuxException;
 
 /**
  * The whole Pin control protocol (0x19, v1.0) through the running server, with two guests: every
  * message with its errors, byte for byte; association and settings lists paged in Linux's 128 bytes
- * and in smaller buffers; exclusive use between the guests, permissions from a trusted guest, the
+ * and in smaller buffers; exclusive use between the guests, permissions from a guest its profile trusts, the
  * platform's own changes from the shell and an agent's reset. The protocol has no notifications and
  * no delayed responses: no guest ever gets an event.
  */
@@ -94,6 +95,8 @@ class PinctrlProtocolIT extends TwoGuests {
     /** 16-bit ids in the 128 bytes Linux posts: (128 - 4) / 2. */
     private static final int IDS_PER_LINUX_REPLY = 62;
     private static final byte[] NOTHING = new byte[0];
+    /** A profile for guest B, trusted, that sees every pin, group and function. */
+    private static final String TRUSTED_PROFILE = "org.scmi.agent~guest-b";
 
     @Override
     String board() {
@@ -250,14 +253,21 @@ class PinctrlProtocolIT extends TwoGuests {
         configure(a, 1, PIN, DRIVE_STRENGTH, 8).assertValues(NOTHING);
     }
 
-    /** Only a guest the configuration trusts sets permissions; a denied guest may read but not change. */
+    /**
+     * Only a guest its agent profile trusts sets permissions, and only it sees the other guest; a
+     * denied guest may read but not change.
+     */
     @Test
     void permissionsFromATrustedGuest() throws Exception {
-        b.call(PINCTRL, SET_PERMISSIONS, STATUS_ONLY, AGENT_A, 0, PIN).assertStatus(ScmiStatus.DENIED);
-        String trusted = server.admin("configSet org.scmi.pinctrl trustedAgents guest-b");
+        b.call(PINCTRL, SET_PERMISSIONS, STATUS_ONLY, AGENT_A, 0, PIN).assertStatus(ScmiStatus.NOT_FOUND);
+        b.call(PINCTRL, SET_PERMISSIONS, STATUS_ONLY, AGENT_B, 0, PIN).assertStatus(ScmiStatus.DENIED);
         try {
-            assertTrue(trusted.contains("trustedAgents"), trusted);
-            awaitTrust(b);
+            for (String kind : new String[] {"pins", "pinGroups", "pinFunctions"}) {
+                // Quoted: the shell would expand a bare * to the names of the files in its working folder.
+                server.admin("configSet " + TRUSTED_PROFILE + " " + kind + " '*'");
+            }
+            server.admin("configSet " + TRUSTED_PROFILE + " trusted true");
+            reconnectUntilTrusted();
             b.call(PINCTRL, SET_PERMISSIONS, STATUS_ONLY, AGENT_A, LOW_GRP, GROUP).assertValues(NOTHING);
             configure(a, 1, PIN, DRIVE_STRENGTH, 8).assertStatus(ScmiStatus.DENIED);
             a.call(PINCTRL, REQUEST, STATUS_ONLY, 0, PIN).assertStatus(ScmiStatus.DENIED);
@@ -274,7 +284,12 @@ class PinctrlProtocolIT extends TwoGuests {
             b.call(PINCTRL, SET_PERMISSIONS, STATUS_ONLY, AGENT_A, LOW_GRP, GROUP | ALLOW).assertValues(NOTHING);
             configure(a, 1, PIN, DRIVE_STRENGTH, 8).assertValues(NOTHING);
         } finally {
-            server.admin("configDelete org.scmi.pinctrl");
+            server.admin("configDelete " + TRUSTED_PROFILE);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (server.admin("profiles").contains(TRUSTED_PROFILE)) {
+                assertTrue(System.nanoTime() < deadline, "the trusted profile was never withdrawn");
+                Thread.sleep(50);
+            }
         }
     }
 
@@ -297,12 +312,34 @@ class PinctrlProtocolIT extends TwoGuests {
     }
 
     /** Configuration Admin hands the change to the protocol on its own thread: waits until it is in force. */
-    private static void awaitTrust(ScmiGuest guest) throws Exception {
+    /**
+     * Connects guest B again until the profile that trusts it has reached the server: a profile
+     * applies when a guest's driver starts the device.
+     */
+    private void reconnectUntilTrusted() throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (guest.call(PINCTRL, SET_PERMISSIONS, STATUS_ONLY, AGENT_A, 0, PIN | ALLOW).status()
-                == ScmiStatus.DENIED.code()) {
-            assertTrue(System.nanoTime() < deadline, "the trusted agent's configuration never took effect");
-            Thread.sleep(20);
+        while (b.call(PINCTRL, SET_PERMISSIONS, STATUS_ONLY, AGENT_A, 0, PIN | ALLOW).status()
+                != ScmiStatus.SUCCESS.code()) {
+            assertTrue(System.nanoTime() < deadline, "the trusted agent's profile never took effect: "
+                    + server.admin("profiles") + server.admin("guests"));
+            Thread.sleep(50);
+            // The field is what the test's clean-up closes: it never holds a closed guest.
+            ScmiGuest old = b;
+            b = null;
+            old.close();
+            b = connectBOnceTheOldConnectionIsGone(deadline);
+        }
+    }
+
+    /** The server refuses a second guest for a connected agent until it has seen the first one go. */
+    private ScmiGuest connectBOnceTheOldConnectionIsGone(long deadline) throws Exception {
+        while (true) {
+            try {
+                return server.connectB();
+            } catch (LinuxException refused) {
+                assertTrue(System.nanoTime() < deadline, "guest B could not connect again: " + refused);
+                Thread.sleep(50);
+            }
         }
     }
 

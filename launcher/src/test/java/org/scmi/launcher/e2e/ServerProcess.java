@@ -216,19 +216,33 @@ public final class ServerProcess implements AutoCloseable {
         awaitReady(line -> line.endsWith(expected), expected, timeout);
     }
 
-    /** Waits for the line saying something is ready; fails with the output so far if it never comes. */
+    /**
+     * Waits for the line saying something is ready; fails with the output so far if it never comes,
+     * and stops the process then: a test that fails here never gets a server to close, and a server
+     * left running would slow every later test down.
+     */
     private void awaitReady(Predicate<String> ready, String expected, Duration timeout) {
         if (!awaitLine(ready, timeout)) {
+            boolean alive = process.isAlive();
+            close();
             throw new AssertionError(name + " did not print '" + expected + "' within " + timeout
-                    + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")") + "; output:\n"
+                    + (alive ? "" : " (exited with " + process.exitValue() + ")") + "; output:\n"
                     + String.join("\n", output()));
         }
     }
 
     /** Waits until a line of output matches (or the process has ended and none did). */
     public boolean awaitLine(Predicate<String> matching, Duration timeout) {
+        return awaitLine(0, matching, timeout);
+    }
+
+    /**
+     * Waits until a line printed after the first {@code skipped} lines matches (or the process has
+     * ended and none did): for something the server prints again and again.
+     */
+    public boolean awaitLine(int skipped, Predicate<String> matching, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        int checked = 0;
+        int checked = skipped;
         synchronized (this) {
             while (true) {
                 for (; checked < lines.size(); checked++) {

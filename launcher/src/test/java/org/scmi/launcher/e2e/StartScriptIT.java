@@ -33,6 +33,8 @@ class StartScriptIT {
     private static final int BASE_VERSION = 0x2_0001;
     /** The script's exit status for a bad command line. */
     private static final int USAGE_ERROR = 2;
+    /** The server's exit status when its configuration does not hold. */
+    private static final int CONFIGURATION_ERROR = 2;
     /** The JVM's exit status after an OutOfMemoryError (-XX:+ExitOnOutOfMemoryError). */
     private static final int OUT_OF_MEMORY_EXIT = 3;
     private static final Duration QUICK = Duration.ofSeconds(10);
@@ -161,6 +163,44 @@ class StartScriptIT {
                     String.join("\n", server.output()));
             assertTrue(server.output().stream().anyMatch(line -> line.contains("Terminating due to "
                     + "java.lang.OutOfMemoryError")), String.join("\n", server.output()));
+        }
+    }
+
+    @Test
+    void aConfigurationFileThatIsNotValidJsonStopsTheServer() throws Exception {
+        assertStopsOnConfiguration("{ \"org.scmi.agent~ivi\": { clocks: [\"cpu_clk\"] } }", "is not valid JSON");
+    }
+
+    @Test
+    void aConfigurationNamedTwiceStopsTheServer() throws Exception {
+        assertStopsOnConfiguration("""
+                { "org.scmi.agent~ivi": { "clocks": ["cpu_clk"] },
+                  "org.scmi.agent~ivi": { "clocks": ["gpu_clk"] } }""", "'org.scmi.agent~ivi' appears twice");
+    }
+
+    @Test
+    void profilesThatDoNotHoldAgainstTheBoardStopTheServerNamingEachProblem() throws Exception {
+        assertStopsOnConfiguration("""
+                { "org.scmi.agent~ivi": { "clocks": ["cpu_clk", "gpu_clkk"], "powerDomains": ["gpu_pd"],
+                                          "exclusive": ["gpu_pd"] },
+                  "org.scmi.agent~cluster": { "powerDomains": ["sim/gpu"] } }""",
+                "org.scmi.agent~ivi: clocks: the board has no clock 'gpu_clkk'",
+                "org.scmi.agent~cluster: power domain 'sim/gpu' is exclusive to org.scmi.agent~ivi");
+    }
+
+    /** Starts the script on a configuration file that does not hold: it exits 2, saying why, and serves nobody. */
+    private void assertStopsOnConfiguration(String json, String... reasons) throws Exception {
+        Path config = Files.writeString(folder.resolve("bad.json"), json);
+        Path socket = folder.resolve("vm0.sock");
+        try (ServerProcess server = run("--config", config.toString(), "--socket-path", socket.toString())) {
+            assertEquals(CONFIGURATION_ERROR, server.awaitExit(ServerProcess.START_TIMEOUT.plus(QUICK)),
+                    String.join("\n", server.output()));
+            String output = String.join("\n", server.output());
+            for (String reason : reasons) {
+                assertTrue(output.contains(reason), reason + " missing from:\n" + output);
+            }
+            assertTrue(output.contains("the server stops rather than serve guests without it"), output);
+            assertFalse(Files.exists(socket), "no socket left behind");
         }
     }
 

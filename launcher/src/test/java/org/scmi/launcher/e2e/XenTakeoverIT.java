@@ -12,15 +12,19 @@ import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,8 +46,8 @@ import org.scmi.transport.xen.xenstore.XenStore;
  * is to {@code /dev/xen}, and is killed with SIGKILL in the middle of the guests' command streams,
  * stopped with SIGTERM, and started again. Every command is answered exactly once, each guest's
  * device reads back as it was, the xenbus state never leaves Connected, and each guest keeps its
- * one IOREQ server. Removing the devices on request, or on stop when so configured, takes them
- * away for good.
+ * one IOREQ server; with a state file each is the same agent, by its domain's name. Removing the
+ * devices on request, or on stop when so configured, takes them away for good.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class XenTakeoverIT {
@@ -56,6 +60,8 @@ class XenTakeoverIT {
     private static final int COMMANDS_PER_PHASE = 25;
     private static final String SERVING = "serving virtio-scmi to Xen guests found under";
     private static final int ANSWER_PREFIX = 8;
+    /** What the server logs as a guest comes up: its identity, its agent id and name. */
+    private static final Pattern CONNECTED = Pattern.compile("guest (xen:[^ ]+) connected as agent (\\d+) ");
 
     @TempDir
     Path folder;
@@ -275,6 +281,47 @@ class XenTakeoverIT {
                     .filter(line -> line.contains(" ERROR ") || line.contains("not ready")).toList();
             assertEquals(List.of(), problems, "server log");
         }
+    }
+
+    /**
+     * With a state file, a guest taken over after a crash is the agent it was, named by its
+     * domain's name: the same id, although the new server takes the guests over in domain id order
+     * and the first server saw them come up in the other order.
+     */
+    @Test
+    void withAStateFileAGuestTakenOverAfterACrashIsTheSameAgentByName() throws Exception {
+        Path config = Files.writeString(folder.resolve("scmi-server.json"),
+                "{ \"org.scmi.core.state\": { \"file\": \"" + folder.resolve("agents.state") + "\" } }");
+        String withState = "-Dscmi.config.file=" + config;
+        ServerProcess first = startServer(withState);
+        for (int domid : new int[] {8, 7}) {
+            SimulatedGuest.boot(toolstack, domid, true, BOOT_TIMEOUT_MS);
+            assertTrue(toolstack.awaitBackendState(domid, XenAbi.XENBUS_STATE_CONNECTED, BOOT_TIMEOUT_MS));
+        }
+        Map<String, String> agents = agentsConnected(first);
+        assertEquals(Map.of("xen:sim-guest-8/0", "1", "xen:sim-guest-7/0", "2"), agents, "in the order they came up");
+
+        assertEquals(137, first.kill(), "SIGKILL");
+        ServerProcess second = startServer(withState);
+        for (int domid : new int[] {7, 8}) {
+            assertTrue(second.awaitLine(line -> line.contains("took over virtio device xen:" + domid + "/0"),
+                    Duration.ofMillis(BOOT_TIMEOUT_MS)), String.join("\n", second.output()));
+        }
+        assertTrue(second.awaitLine(line -> CONNECTED.matcher(line).find() && line.contains("sim-guest-8"),
+                Duration.ofMillis(BOOT_TIMEOUT_MS)), String.join("\n", second.output()));
+        assertEquals(agents, agentsConnected(second), "each guest is the agent it was");
+    }
+
+    /** Each Xen guest's identity and the agent id it was served as, from a server's log. */
+    private static Map<String, String> agentsConnected(ServerProcess server) {
+        Map<String, String> agents = new TreeMap<>();
+        for (String line : server.output()) {
+            Matcher connected = CONNECTED.matcher(line);
+            if (connected.find()) {
+                agents.put(connected.group(1), connected.group(2));
+            }
+        }
+        return agents;
     }
 
     @Test

@@ -49,7 +49,7 @@ public final class SimulatedPlatform implements AutoCloseable {
 
     private final Path board;
     private final AgentStates store = new AgentStates();
-    private final AgentRegistry agents = new AgentRegistry(store);
+    private final AgentRegistry agents = AgentRegistry.unrestricted(store);
     private final List<Object> drivers = new ArrayList<>();
     private final List<ScmiProtocol> protocols = new ArrayList<>();
     private final ScmiDevice device;

@@ -20,6 +20,15 @@ public final class PowerState {
     private PowerState() {
     }
 
+    /** "on", "off", or the state word in hex: how people read a state (logs, the shell). */
+    public static String describe(int state) {
+        return switch (state) {
+            case ON -> "on";
+            case OFF -> "off";
+            default -> String.format("0x%08x", state);
+        };
+    }
+
     /** Whether {@code state} leaves the reserved bits clear. */
     public static boolean isWellFormed(int state) {
         return (state & RESERVED_MASK) == 0;

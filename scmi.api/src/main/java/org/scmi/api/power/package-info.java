@@ -13,12 +13,16 @@
  * keys are unique within a driver and name a domain for as long as the configuration says so:
  * the protocol keys per-agent settings and subscriptions by driver key and domain key.
  *
+ * <p><b>Ids agents see.</b> The board's ids above are what profiles and administrators see; each
+ * agent sees the domains its profile lists, numbered in the profile's order (see
+ * {@code org.scmi.api.AgentView}).
+ *
  * <p><b>Threads.</b> Driver calls may block (a slow power switch); the protocol makes them from the
  * thread of the command, or from a virtual thread of its own for an asynchronous set. Listener
  * calls may come from any thread and never block.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.scmi.api.power;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,6 +7,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.scmi.api.Agent;
+import org.scmi.api.AgentView;
 
 /**
  * An agent that keeps what a protocol sends it on its event channel. Sending to an agent without
@@ -20,7 +21,7 @@ public final class FakeAgent implements Agent {
     private final int id;
     private final String name;
     private final boolean eventChannel;
-    private final boolean trusted;
+    private final AgentView view;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private volatile Consumer<Event> reaction = event -> {
     };
@@ -31,15 +32,20 @@ public final class FakeAgent implements Agent {
     }
 
     public FakeAgent(int id, String name, boolean eventChannel) {
-        this(id, name, eventChannel, false);
+        this(id, name, eventChannel, AgentView.EVERYTHING);
     }
 
-    /** An agent the platform trusts, or not. */
+    /** An agent that sees the whole board, trusted by its profile or not. */
     public FakeAgent(int id, String name, boolean eventChannel, boolean trusted) {
+        this(id, name, eventChannel, trusted ? Views.TRUSTED : AgentView.EVERYTHING);
+    }
+
+    /** An agent whose profile gives it {@code view}. */
+    public FakeAgent(int id, String name, boolean eventChannel, AgentView view) {
         this.id = id;
         this.name = name;
         this.eventChannel = eventChannel;
-        this.trusted = trusted;
+        this.view = view;
     }
 
     @Override
@@ -58,8 +64,8 @@ public final class FakeAgent implements Agent {
     }
 
     @Override
-    public boolean trusted() {
-        return trusted;
+    public AgentView view() {
+        return view;
     }
 
     @Override

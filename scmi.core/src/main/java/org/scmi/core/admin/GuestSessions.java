@@ -11,12 +11,23 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface GuestSessions {
 
-    /** One guest's session as the administrator sees it. */
+    /**
+     * One agent's guest as the administrator sees it.
+     *
+     * @param key the transport identity of the guest that connected last (a socket, a Xen domain
+     *     name and device)
+     * @param profile the profile the agent's view comes from (its own or the default), or empty
+     * @param gone whether the guest is gone for good and its agent left the directory (its id is
+     *     kept for it until another guest needs one)
+     */
     record GuestSession(int agentId, String name, String key, boolean connected, long features,
-            long requests, long errors, int pendingEvents) {
+            long requests, long errors, int pendingEvents, String profile, boolean gone) {
     }
 
-    /** Every guest known since the server started, connected or not, in agent id order. */
+    /**
+     * Every agent, connected or not (profiles' agents, guests that may reconnect), then the guests
+     * gone for good whose ids are still kept for them, in agent id order.
+     */
     List<GuestSession> sessions();
 
     /**

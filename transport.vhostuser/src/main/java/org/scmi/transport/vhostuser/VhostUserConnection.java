@@ -9,6 +9,7 @@ import org.scmi.transport.vhostuser.VhostUserCodec.VringAddress;
 import org.scmi.transport.vhostuser.VhostUserCodec.VringFile;
 import org.scmi.transport.vhostuser.VhostUserCodec.VringState;
 import org.scmi.virtio.device.GuestIdentity;
+import org.scmi.virtio.device.GuestRefusedException;
 import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.device.VirtioDevice;
@@ -79,6 +80,8 @@ final class VhostUserConnection implements GuestTransport {
     /** Guarded by this: the socket is still open (shutdown from other threads is safe). */
     private boolean socketOpen = true;
     private volatile boolean disconnecting;
+    /** Whether the server stops serving the guest (its socket is closed), rather than the guest leaving. */
+    private volatile boolean detaching;
 
     /**
      * @param poller runs the handlers of the socket and of the kicks
@@ -134,6 +137,8 @@ final class VhostUserConnection implements GuestTransport {
             } finally {
                 message.closeFds();
             }
+        } catch (GuestRefusedException e) {
+            LOG.info("guest {}: not served (see the refusal above); disconnecting", name());
         } catch (ProtocolViolation e) {
             LOG.error("guest {}: {}; disconnecting", name(), e.getMessage());
             tearDown();
@@ -163,6 +168,17 @@ final class VhostUserConnection implements GuestTransport {
                 Linux.shutdown(socket);
             }
         }
+    }
+
+    /**
+     * Ends the connection because the server stops serving the guest (the socket's configuration
+     * is withdrawn, the transport or the server stops): as {@link #disconnect}, but the guest has
+     * not left, so its device session is detached, not closed (see
+     * {@link VirtioDeviceSession#detach}).
+     */
+    void detach() {
+        detaching = true;
+        disconnect();
     }
 
     // ------------------------------------------------------------------ GuestTransport (device threads)
@@ -690,7 +706,11 @@ final class VhostUserConnection implements GuestTransport {
                 }
             }
             try {
-                session.close();
+                if (detaching) {
+                    session.detach();
+                } else {
+                    session.close();
+                }
             } catch (RuntimeException e) {
                 LOG.warn("guest {}: device session failed to close", name(), e);
             }

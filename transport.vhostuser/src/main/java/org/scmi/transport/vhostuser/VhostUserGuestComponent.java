@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Deactivation (configuration deleted or changed, backend gone, bundle stopped) stops watching
  * the listening socket, disconnects the connection and waits until it is torn down, then closes
- * the socket and removes the socket file.
+ * the socket and removes the socket file. The guest has not left then: its device session is
+ * detached, so what its agent holds stays.
  */
 @Component(configurationPid = GuestConfiguration.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = GuestConfiguration.class, factory = true)
@@ -132,7 +133,7 @@ public final class VhostUserGuestComponent {
             watch = listening;
             listening = null;
             if (connection != null) {
-                connection.disconnect();
+                connection.detach();
             }
         }
         listener.shutdown(); // an accept under way returns

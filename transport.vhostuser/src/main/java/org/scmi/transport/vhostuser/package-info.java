@@ -7,9 +7,10 @@
  * {@code org.scmi.transport.vhostuser.guest}:
  * <ul>
  * <li>{@code socketPath} (required): the Unix socket to listen on. It is the guest's identity:
- * a QEMU reconnecting on it is the same SCMI agent.</li>
- * <li>{@code agentName} (optional): the SCMI agent name; default the socket file name without its
- * extension.</li>
+ * a QEMU reconnecting on it is the same SCMI agent, and a disconnect is never the guest's end (what
+ * it holds is kept for its next connection unless its agent profile says otherwise).</li>
+ * <li>{@code agentName} (optional): the SCMI agent name, which agent profiles are matched by;
+ * default the socket file name without its extension.</li>
  * <li>{@code backend.target} (optional, standard DS): filter selecting the virtio device backend;
  * default {@code (virtio.device.id=32)}.</li>
  * </ul>

@@ -29,6 +29,7 @@ public interface VirtioDevice {
      *
      * @param guest who the guest is (its agent identity)
      * @param transport how the device reaches the guest
+     * @throws GuestRefusedException if the device does not serve this guest
      */
     VirtioDeviceSession open(GuestIdentity guest, GuestTransport transport);
 }

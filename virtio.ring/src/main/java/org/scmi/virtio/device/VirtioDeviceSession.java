@@ -33,7 +33,18 @@ public interface VirtioDeviceSession extends AutoCloseable {
     /** Resets the device: all queues stop, negotiated state is forgotten, the guest stays known. */
     void reset();
 
-    /** The guest is gone: release everything. */
+    /** The guest left (it disconnected, or is gone for good): release everything. */
     @Override
     void close();
+
+    /**
+     * The transport stops serving the guest, which has not left: the server is stopping, or hands
+     * the guest to the next server process. Ends the session as {@link #close} does, but the guest
+     * stays what it was: nothing it set up on the device is released.
+     *
+     * @since 2.2
+     */
+    default void detach() {
+        close();
+    }
 }

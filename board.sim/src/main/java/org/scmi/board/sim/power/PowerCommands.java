@@ -4,6 +4,7 @@ import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.scmi.api.power.PowerState;
 
 /** Shell commands (scope {@code scmi}) to look at and switch the simulated power domains. */
 @Component(service = PowerCommands.class, property = {
@@ -25,7 +26,7 @@ public final class PowerCommands {
                 "DELAY", "STATES"));
         for (SimulatedDomain domain : board.all()) {
             table.append(String.format("%-12s %-24s %-12s %-8s %s%n", domain.domain().key(), domain.domain().name(),
-                    StateWords.describe(domain.state()), domain.transition().toMillis() + " ms",
+                    PowerState.describe(domain.state()), domain.transition().toMillis() + " ms",
                     StateWords.describe(domain.domain().states())));
         }
         return table.toString();
@@ -45,6 +46,6 @@ public final class PowerCommands {
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
-        return target.domain().name() + " is now " + StateWords.describe(target.state());
+        return target.domain().name() + " is now " + PowerState.describe(target.state());
     }
 }

@@ -33,16 +33,7 @@ final class StateWords {
         return (int) value;
     }
 
-    /** "on", "off", or the state word in hex. */
-    static String describe(int state) {
-        return switch (state) {
-            case PowerState.ON -> "on";
-            case PowerState.OFF -> "off";
-            default -> String.format("0x%08x", state);
-        };
-    }
-
     static String describe(List<Integer> states) {
-        return states.stream().map(StateWords::describe).collect(Collectors.joining(", "));
+        return states.stream().map(PowerState::describe).collect(Collectors.joining(", "));
     }
 }

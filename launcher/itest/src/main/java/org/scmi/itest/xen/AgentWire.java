@@ -27,7 +27,11 @@ final class AgentWire {
     static final int THIS_AGENT = 0xFFFF_FFFF;
 
     static final int POWER_DOMAIN_ATTRIBUTES = 0x3;
+    static final int POWER_STATE_SET = 0x4;
     static final int POWER_STATE_GET = 0x5;
+    /** Power state words: on, and off (context lost). */
+    static final int POWER_ON = 0;
+    static final int POWER_OFF = 0x4000_0000;
 
     static final int CLOCK_ATTRIBUTES = 0x3;
     static final int CLOCK_RATE_SET = 0x5;

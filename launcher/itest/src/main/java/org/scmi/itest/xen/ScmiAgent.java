@@ -10,6 +10,7 @@ import java.util.Arrays;
 import org.scmi.api.Payload;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
+import org.scmi.transport.xen.sim.guest.SimulatedGuest;
 
 /**
  * A guest's SCMI driver in miniature, over any virtio-scmi channel: numbers its commands with
@@ -37,6 +38,21 @@ final class ScmiAgent {
     ScmiAgent(String name, Channel channel) {
         this.name = name;
         this.channel = channel;
+    }
+
+    /** The agent of a simulated Xen guest, its commands answered within {@code replyTimeoutMillis}. */
+    static ScmiAgent of(SimulatedGuest guest, long replyTimeoutMillis) {
+        return new ScmiAgent("guest " + guest.domid(), new Channel() {
+            @Override
+            public byte[] exchange(byte[] command) throws InterruptedException {
+                return guest.exchange(command, SimulatedGuest.MESSAGE_BYTES, replyTimeoutMillis);
+            }
+
+            @Override
+            public byte[] awaitEvent(long timeoutMillis) throws InterruptedException {
+                return guest.awaitEvent(timeoutMillis);
+            }
+        });
     }
 
     /** A command's bytes: the header word, then the parameters, little-endian. */

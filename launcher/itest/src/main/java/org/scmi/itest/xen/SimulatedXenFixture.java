@@ -86,6 +86,12 @@ final class SimulatedXenFixture implements AutoCloseable {
         return SimulatedGuest.boot(toolstack, domid, grants, timeoutMillis);
     }
 
+    /** {@link #bootGuest(int, boolean, long)} of a domain named {@code name} with VM UUID {@code uuid}. */
+    SimulatedGuest bootGuest(int domid, String name, String uuid, boolean grants, long timeoutMillis)
+            throws Exception {
+        return SimulatedGuest.boot(toolstack, domid, name, uuid, grants, timeoutMillis);
+    }
+
     @Override
     public void close() throws Exception {
         store.close();

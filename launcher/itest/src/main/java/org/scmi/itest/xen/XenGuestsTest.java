@@ -96,17 +96,7 @@ class XenGuestsTest {
     }
 
     private static ScmiAgent agent(SimulatedGuest guest) {
-        return new ScmiAgent("guest " + guest.domid(), new ScmiAgent.Channel() {
-            @Override
-            public byte[] exchange(byte[] command) throws InterruptedException {
-                return guest.exchange(command, SimulatedGuest.MESSAGE_BYTES, REPLY_TIMEOUT_MS);
-            }
-
-            @Override
-            public byte[] awaitEvent(long timeoutMillis) throws InterruptedException {
-                return guest.awaitEvent(timeoutMillis);
-            }
-        });
+        return ScmiAgent.of(guest, REPLY_TIMEOUT_MS);
     }
 
     @Test

@@ -81,6 +81,16 @@ public final class XenSimulation implements AutoCloseable {
         }
     }
 
+    /** Creates guest {@code domid} named {@code name} with VM UUID {@code uuid} paused, waits for the backend, boots its driver. */
+    public SimulatedGuest bootGuest(int domid, String name, String uuid, boolean grants, long timeoutMillis)
+            throws IOException, InterruptedException {
+        try {
+            return SimulatedGuest.boot(toolstack, domid, name, uuid, grants, timeoutMillis);
+        } catch (LinuxException e) {
+            throw new IOException("creating simulated guest " + domid, e);
+        }
+    }
+
     @Override
     public void close() {
         devices.close();

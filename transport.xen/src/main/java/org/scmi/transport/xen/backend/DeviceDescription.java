@@ -2,6 +2,7 @@ package org.scmi.transport.xen.backend;
 
 import org.scmi.transport.xen.abi.VirtioMmio;
 import org.scmi.transport.xen.abi.XenAbi;
+import org.scmi.virtio.device.GuestIdentity;
 
 /**
  * One virtio-mmio device of a guest, as XenStore (libxl) or the static dom0less configuration
@@ -37,9 +38,21 @@ public record DeviceDescription(int frontendDomid, int devid, long base, int irq
         return base + VirtioMmio.REGION_SIZE - 1;
     }
 
-    /** The agent identity key: stable for this guest domain and device. */
+    /** Names the device in logs: domain id and device index, as {@code xl} and XenStore show them. */
     public String key() {
         return "xen:" + frontendDomid + "/" + devid;
+    }
+
+    /**
+     * Who the guest is: named by its domain's name (or VM UUID), never by its domain id, which
+     * changes each time the domain is created. Its session ends only when the device goes away
+     * (the domain is destroyed, the device removed): the guest is then gone for good.
+     *
+     * @param name the domain's name
+     * @param uuid the domain's VM UUID, or empty
+     */
+    public GuestIdentity identity(String name, String uuid) {
+        return new GuestIdentity("xen:" + name + "/" + devid, name, uuid, true);
     }
 
     /** Parses a number as xl/libxl write it: decimal, or hexadecimal with 0x. */

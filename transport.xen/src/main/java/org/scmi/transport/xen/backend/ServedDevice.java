@@ -206,6 +206,17 @@ final class ServedDevice implements MmioHost {
         record.close();
     }
 
+    /**
+     * Stops as {@link #close} does, but for the next server process: the guest has not left, so
+     * its device is detached (its agent keeps what it holds).
+     */
+    void handOver() {
+        worker.close();
+        device.detach();
+        releaseNotifications();
+        record.close();
+    }
+
     private void releaseNotifications() {
         kicks.forEach(QueueKick::close);
         kicks.clear();

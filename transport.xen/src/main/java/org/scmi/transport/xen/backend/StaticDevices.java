@@ -16,9 +16,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Devices described in configuration instead of XenStore (dom0less guests, or a host without
  * xenstored), one entry per device: {@code domid=5,base=0x2000000,irq=33,grant_usage=1} with
- * optional {@code devid=0} and {@code name=guest-name}. A device whose guest cannot be served yet
- * (the domain is still being built) is retried until it can. A device a previous server process
- * recorded is taken over; a recorded static device that is no longer configured is forgotten.
+ * optional {@code devid=0} and {@code name=guest-name}. The name is the guest's identity (the
+ * agent profile it gets), as a domain's name is for guests found in XenStore; without one the
+ * guest is named {@code dom<domid>}. A device whose guest cannot be served yet (the domain is
+ * still being built) is retried until it can; one the device refuses (no profile for it) is not.
+ * A device a previous server process recorded is taken over; a recorded static device that is no
+ * longer configured is forgotten.
  */
 public final class StaticDevices implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StaticDevices.class);
@@ -99,7 +102,7 @@ public final class StaticDevices implements AutoCloseable {
 
     private void serve(Entry entry, boolean first) {
         try {
-            backend.serve(entry.description(), entry.name(), StateRecords.Source.STATIC, driverOk -> LOG.info(
+            backend.serve(entry.description(), entry.name(), "", StateRecords.Source.STATIC, driverOk -> LOG.info(
                     "{}: driver {}", entry.description().key(), driverOk ? "ready" : "not ready"));
         } catch (XenException e) {
             if (first) {

@@ -12,7 +12,6 @@ import java.util.Set;
 import org.scmi.transport.xen.hypervisor.IoreqServer;
 import org.scmi.transport.xen.hypervisor.XenException;
 import org.scmi.transport.xen.hypervisor.XenHypervisor;
-import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.VirtioDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,12 +73,16 @@ public final class XenBackend implements AutoCloseable {
      * Starts serving a device: taken over if a previous server process recorded it, else new.
      * The guest's IOREQ server is taken over or created with its first device.
      *
-     * @param name the agent name for the guest
+     * @param name the guest's name (its domain's name, or a static device's {@code name=}): the
+     *     guest's identity, which stays the same when the domain is destroyed and created again
+     *     with a new domain id
+     * @param uuid the domain's VM UUID, or empty
      * @param source who describes the device (only that source may later give it up)
      * @throws XenException if the hypervisor refused (the guest is left as it was)
+     * @throws org.scmi.virtio.device.GuestRefusedException if the device has no place for the guest
      */
-    public synchronized void serve(DeviceDescription description, String name, StateRecords.Source source,
-            DeviceStateListener listener) throws XenException {
+    public synchronized void serve(DeviceDescription description, String name, String uuid,
+            StateRecords.Source source, DeviceStateListener listener) throws XenException {
         if (closed) {
             throw new IllegalStateException("the Xen backend is closed");
         }
@@ -96,8 +99,8 @@ public final class XenBackend implements AutoCloseable {
         ServedDevice device = null;
         try {
             record = records.device(description, source, deviceBackend.queueCount());
-            device = new ServedDevice(description, new GuestIdentity(description.key(), name), hypervisor,
-                    deviceBackend, listener, record, guest.ioreqServer(), guest.localPorts(), kernelQueueNotify);
+            device = new ServedDevice(description, description.identity(name, uuid), hypervisor, deviceBackend,
+                    listener, record, guest.ioreqServer(), guest.localPorts(), kernelQueueNotify);
             guest.add(device, takeOver);
         } catch (XenException | RuntimeException e) {
             abandon(guest, created, device, record, description, takeOver);
@@ -123,7 +126,9 @@ public final class XenBackend implements AutoCloseable {
     /** Undoes a failed {@link #serve}: a device taken over keeps its record, a new one loses it. */
     private void abandon(XenGuestDevice guest, boolean created, ServedDevice device, StateRecords.DeviceRecord record,
             DeviceDescription description, boolean takeOver) {
-        if (device != null) {
+        if (device != null && takeOver) {
+            device.handOver(); // the guest is still there, waiting for a server to take it over
+        } else if (device != null) {
             device.close();
         } else if (record != null) {
             record.close();

@@ -424,7 +424,7 @@ final class XenGuestDevice {
     void handOver() {
         stopThread();
         for (ServedDevice device : devices) {
-            device.close();
+            device.handOver();
         }
         devices = NO_DEVICES;
         channels.close();

@@ -3,12 +3,14 @@ package org.scmi.transport.xen.backend;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.hypervisor.XenException;
 import org.scmi.transport.xen.xenstore.XenStore;
@@ -35,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * guest that restarts gets a new directory and is served again. Keys that do not parse close the
  * device with a log line naming the key.
  *
+ * <p><b>Who a guest is.</b> A guest is named by its domain's name ({@code /local/domain/<id>/name})
+ * and carries its VM UUID ({@code /local/domain/<id>/vm} = {@code /vm/<uuid>}), never its domain
+ * id: a domain destroyed and created again gets a new id but keeps its name and UUID, so it is the
+ * same agent with the same id. Its device going away means the guest is gone for good: what its
+ * agent held is released.
+ *
  * <p><b>Taking over.</b> A device in InitWait or Connected was set up by a server process before
  * this one. If that process left its record, the device is taken over: nothing is written over
  * its state but what the driver's state says (Connected once DRIVER_OK, else InitWait). Without a
@@ -47,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class XenStoreDevices implements AutoCloseable {
     /** libxl's {@code type} for virtio-scmi. */
     private static final String SCMI_TYPE = XenAbi.virtioDeviceType(VirtioDeviceIds.SCMI);
+    private static final Pattern VM_UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Logger LOG = LoggerFactory.getLogger(XenStoreDevices.class);
     /** How long a hand-over waits for queued xenbus state writes. */
     private static final long STATE_WRITES_SECONDS = 5;
@@ -189,11 +199,17 @@ public final class XenStoreDevices implements AutoCloseable {
 
     /** Serves a device; false (logged once) if the hypervisor refused. */
     private boolean serve(String path, DeviceDescription description) throws XenStoreException {
-        String name = store.read("/local/domain/" + description.frontendDomid() + "/name")
-                .orElse("dom" + description.frontendDomid());
+        String domain = "/local/domain/" + description.frontendDomid();
+        Optional<String> name = store.read(domain + "/name");
+        if (name.isEmpty()) {
+            LOG.warn("{}: {}/name is not readable; the guest is named by its domain id, which changes when the "
+                    + "domain is created again", path, domain);
+        }
+        String uuid = vmUuid(domain);
         try {
-            backend.serve(description, name, StateRecords.Source.XENSTORE, driverOk -> stateWriter.execute(
-                    () -> writeState(path, driverOk ? XenAbi.XENBUS_STATE_CONNECTED : XenAbi.XENBUS_STATE_INIT_WAIT)));
+            backend.serve(description, name.orElse("dom" + description.frontendDomid()), uuid,
+                    StateRecords.Source.XENSTORE, driverOk -> stateWriter.execute(() -> writeState(path,
+                            driverOk ? XenAbi.XENBUS_STATE_CONNECTED : XenAbi.XENBUS_STATE_INIT_WAIT)));
         } catch (XenException | RuntimeException e) {
             if (refused.add(path)) {
                 LOG.error("{}: cannot serve guest {}: {}", path, description.frontendDomid(), e.getMessage());
@@ -205,6 +221,20 @@ public final class XenStoreDevices implements AutoCloseable {
         refused.remove(path);
         served.put(path, description);
         return true;
+    }
+
+    /**
+     * The domain's VM UUID, or empty: libxl writes {@code <domain>/vm = /vm/<uuid>} and
+     * {@code /vm/<uuid>/uuid}. A backend not allowed to read them (a driver domain) gets none.
+     */
+    private String vmUuid(String domain) throws XenStoreException {
+        Optional<String> vm = store.read(domain + "/vm");
+        if (vm.isEmpty()) {
+            return "";
+        }
+        Optional<String> uuid = store.read(vm.get().trim() + "/uuid");
+        String found = uuid.orElse(vm.get().trim().substring(vm.get().trim().lastIndexOf('/') + 1)).trim();
+        return VM_UUID.matcher(found).matches() ? found.toLowerCase(Locale.ROOT) : "";
     }
 
     /** Reads and checks the keys libxl wrote; a bad one is named in the exception. */

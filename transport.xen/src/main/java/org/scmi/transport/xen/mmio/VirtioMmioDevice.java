@@ -460,16 +460,33 @@ public final class VirtioMmioDevice implements GuestTransport {
     }
 
     /**
-     * Stops serving: the session closes and every mapping is released. The register file is left
-     * as it is, for a server process that takes the device over (or for its owner to delete).
+     * Stops serving because the guest left (its device is removed for good): the session closes and
+     * every mapping is released. The register file is left as it is, for a server process that takes
+     * the device over (or for its owner to delete).
      */
-    public synchronized void close() {
+    public void close() {
+        end(true);
+    }
+
+    /**
+     * Stops serving as {@link #close} does, but the guest has not left (the server stops, or hands
+     * the device to the next process): its session is detached, so its agent keeps what it holds.
+     */
+    public void detach() {
+        end(false);
+    }
+
+    private synchronized void end(boolean guestLeft) {
         if (closed) {
             return;
         }
         closed = true;
         try {
-            session.close();
+            if (guestLeft) {
+                session.close();
+            } else {
+                session.detach();
+            }
         } finally {
             for (int queue = 0; queue < queueMemory.length; queue++) {
                 closeMemory(queue);

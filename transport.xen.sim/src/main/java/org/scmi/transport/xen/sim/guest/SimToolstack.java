@@ -2,6 +2,7 @@ package org.scmi.transport.xen.sim.guest;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.scmi.linux.LinuxException;
@@ -50,13 +51,27 @@ public final class SimToolstack {
         return "/local/domain/" + backendDomid + "/backend/virtio/" + domid + "/" + devid;
     }
 
-    /** Creates a paused guest with one virtio-scmi device (devid 0). */
+    /** Creates a paused guest with one virtio-scmi device (devid 0) and a fresh VM UUID, as xl does by default. */
     public SimDomain create(int domid, String name, int vcpus, long ramBytes, boolean grants)
+            throws XenStoreException, LinuxException {
+        return create(domid, name, UUID.randomUUID().toString(), vcpus, ramBytes, grants);
+    }
+
+    /**
+     * Creates a paused guest with one virtio-scmi device (devid 0) and the VM UUID given (xl.cfg
+     * {@code uuid=}): libxl's {@code /local/domain/<domid>/vm} names {@code /vm/<uuid>}, which holds
+     * the UUID and the name.
+     */
+    public SimDomain create(int domid, String name, String uuid, int vcpus, long ramBytes, boolean grants)
             throws XenStoreException, LinuxException {
         SimDomain domain = hypervisor.createDomain(domid, vcpus, ramBytes);
         String backend = backendPath(domid, 0);
         String frontend = "/local/domain/" + domid + "/device/virtio/0";
+        String vm = "/vm/" + uuid;
         store.transaction(ops -> {
+            ops.write("/local/domain/" + domid + "/vm", vm);
+            ops.write(vm + "/uuid", uuid);
+            ops.write(vm + "/name", name);
             ops.write("/local/domain/" + domid + "/name", name);
             ops.write("/local/domain/" + domid + "/domid", Integer.toString(domid));
             ops.write(backend + "/frontend", frontend);
@@ -133,7 +148,11 @@ public final class SimToolstack {
             });
             closed = awaitBackendState(domid, XenAbi.XENBUS_STATE_CLOSED, closeTimeoutMillis);
         }
+        Optional<String> vm = store.read("/local/domain/" + domid + "/vm");
         hypervisor.destroyDomain(domid);
+        if (vm.isPresent()) {
+            store.rm(vm.get());
+        }
         store.rm(backend);
         store.rm("/local/domain/" + backendDomid + "/backend/virtio/" + domid);
         store.rm("/local/domain/" + domid);

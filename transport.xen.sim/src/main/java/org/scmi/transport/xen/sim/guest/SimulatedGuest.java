@@ -1,6 +1,7 @@
 package org.scmi.transport.xen.sim.guest;
 
 import java.util.List;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
@@ -61,7 +62,14 @@ public final class SimulatedGuest implements AutoCloseable {
      */
     public static SimulatedGuest boot(SimToolstack toolstack, int domid, boolean grants, long timeoutMillis)
             throws XenStoreException, LinuxException, InterruptedException {
-        SimulatedGuest guest = create(toolstack, domid, grants);
+        return boot(toolstack, domid, "sim-guest-" + domid, UUID.randomUUID().toString(), grants, timeoutMillis);
+    }
+
+    /** Creates the guest named {@code name} with VM UUID {@code uuid} paused, waits for the backend, boots its driver. */
+    public static SimulatedGuest boot(SimToolstack toolstack, int domid, String name, String uuid, boolean grants,
+            long timeoutMillis) throws XenStoreException, LinuxException, InterruptedException {
+        SimulatedGuest guest = new SimulatedGuest(toolstack,
+                toolstack.create(domid, name, uuid, VCPUS, RAM_BYTES, grants), grants, UnaryOperator.identity());
         if (!toolstack.awaitBackendState(domid, XenAbi.XENBUS_STATE_INIT_WAIT, timeoutMillis)) {
             throw new IllegalStateException("backend of guest " + domid + " did not reach InitWait");
         }

@@ -24,6 +24,7 @@ import org.scmi.transport.xen.backend.DeviceDescription;
 import org.scmi.transport.xen.sim.EchoDeviceBackend;
 import org.scmi.transport.xen.sim.SimGuestFault;
 import org.scmi.transport.xen.sim.XenSimulation;
+import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.ring.driver.DmaMapping;
 
 /**
@@ -86,8 +87,11 @@ class XenSimulationEndToEndTest {
         assertTrue(Eventually.within(Duration.ofMillis(REPLY_TIMEOUT),
                 () -> xen.hypervisor().interruptsRaisedBySetIrqLevel() >= 20), () -> "interrupts through "
                 + "set_irq_level: " + xen.hypervisor().interruptsRaisedBySetIrqLevel());
-        assertEquals("xen:5/0", device.sessions().get(0).guest().key());
-        assertEquals("sim-guest-5", device.sessions().get(0).guest().name());
+        GuestIdentity identity = device.sessions().get(0).guest();
+        assertEquals("xen:sim-guest-5/0", identity.key(), "named by the domain's name, not its id");
+        assertEquals("sim-guest-5", identity.name());
+        assertTrue(identity.uuid().matches("[0-9a-f-]{36}"), "the VM UUID libxl writes under /vm");
+        assertTrue(identity.goneWhenClosed(), "the device goes away only with the domain");
         // only the two queues' rings stay mapped between requests: every buffer grant was released
         assertEquals(0, xen.backend().guestErrors(description(5)).orElseThrow());
         assertEquals(6, xen.backend().mappingCount(description(5)).orElseThrow());
@@ -122,6 +126,18 @@ class XenSimulationEndToEndTest {
         assertServedRoundTrip(guest, 2);
         assertEquals(1, device.sessions().size(), "the session was reset, not reopened");
         assertTrue(device.sessions().get(0).resets() >= 2);
+    }
+
+    @Test
+    void aDomainCreatedAgainUnderANewIdIsTheSameGuest() throws Exception {
+        String uuid = "6f1c3a52-0b7e-4d1a-9f1e-2a8c4b3d5e71";
+        xen.bootGuest(11, "ivi", uuid, true, BOOT_TIMEOUT);
+        assertTrue(xen.toolstack().destroy(11));
+        xen.bootGuest(12, "ivi", uuid, true, BOOT_TIMEOUT);
+        GuestIdentity first = device.sessions().get(0).guest();
+        GuestIdentity again = device.sessions().get(1).guest();
+        assertEquals(first, again, "same name and VM UUID: the same identity, whatever the domain id");
+        assertEquals(new GuestIdentity("xen:ivi/0", "ivi", uuid, true), again);
     }
 
     @Test

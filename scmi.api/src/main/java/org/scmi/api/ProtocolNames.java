@@ -1,11 +1,18 @@
-package org.scmi.launcher.admin;
+package org.scmi.api;
 
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 
-/** The protocols the SCMI specification defines, by id, with the short names the shell accepts. */
-final class ProtocolNames {
+/**
+ * The protocols the SCMI specification defines, by id, with the short names people use for them
+ * (the shell, agent profiles).
+ */
+public final class ProtocolNames {
+    /** Base: every agent uses it; the first id a protocol can have. */
+    public static final int BASE = 0x10;
+    /** The first id after Base: the first protocol an agent may be allowed or denied. */
+    public static final int FIRST_PROTOCOL = 0x11;
     private static final Map<Integer, String> NAMES = Map.of(
             0x10, "base",
             0x11, "power",
@@ -22,17 +29,17 @@ final class ProtocolNames {
     }
 
     /** The short name of a protocol id, or {@code -} for an id the specification does not define. */
-    static String name(int protocolId) {
+    public static String name(int protocolId) {
         return NAMES.getOrDefault(protocolId, "-");
     }
 
     /** {@code 0x15} as the shell shows protocol ids. */
-    static String hex(int protocolId) {
+    public static String hex(int protocolId) {
         return String.format("0x%02x", protocolId);
     }
 
     /** A protocol id from a short name, a hexadecimal {@code 0x..} or a decimal number. */
-    static OptionalInt parse(String text) {
+    public static OptionalInt parse(String text) {
         String key = text.trim().toLowerCase(Locale.ROOT);
         for (Map.Entry<Integer, String> entry : NAMES.entrySet()) {
             if (entry.getValue().equals(key)) {
@@ -48,7 +55,7 @@ final class ProtocolNames {
     }
 
     /** The accepted names, for error messages. */
-    static String known() {
+    public static String known() {
         return String.join(", ", NAMES.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getValue() + " (" + hex(e.getKey()) + ")").toList());
     }
