@@ -17,10 +17,17 @@ final class IntervalCodec {
     private static final int NANO_EXPONENT = -9;
     private static final int MAX_EXPONENT = 15;
 
+    /** Seconds past which a Duration cannot count: the wire reaches 65535 × 10^15. */
+    private static final BigDecimal LONGEST_SECONDS = BigDecimal.valueOf(Long.MAX_VALUE);
+
     /** An interval as a count and a power of ten. */
     record Scaled(int seconds, int exponent) {
+        /** The interval; one longer than a Duration holds is the longest Duration, longer than any sensor's. */
         Duration toDuration() {
             BigDecimal value = BigDecimal.valueOf(seconds).scaleByPowerOfTen(exponent);
+            if (value.compareTo(LONGEST_SECONDS) >= 0) {
+                return Duration.ofSeconds(Long.MAX_VALUE);
+            }
             BigDecimal whole = new BigDecimal(value.toBigInteger());
             return Duration.ofSeconds(whole.longValueExact(),
                     value.subtract(whole).scaleByPowerOfTen(9).longValue());

@@ -55,6 +55,16 @@ class ConfigTest {
     }
 
     @Test
+    void theLongestIntervalTheWireCarriesRoundsLikeAnyOther() throws ScmiException {
+        // 65535 x 10^15 s, past what a Duration counts: nearest and down give the longest (1 s), up none.
+        harness.call(guest, 0xA, 0, config(0xFFFF, 15, 2, 1));
+        assertArrayEquals(Le.words(ONE_SECOND_ENABLED), harness.call(guest, 0x9, 0));
+        harness.call(guest, 0xA, 0, config(0xFFFF, 15, 0, 1));
+        assertArrayEquals(Le.words(ONE_SECOND_ENABLED), harness.call(guest, 0x9, 0));
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0xA, 0, config(0xFFFF, 15, 1, 1));
+    }
+
+    @Test
     void configSetErrors() {
         harness.fails(ScmiStatus.NOT_FOUND, guest, 0xA, 4, 1);
         harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0xA, 0, 1 << 2);

@@ -30,4 +30,10 @@ class IntervalCodecTest {
         assertEquals(-3, IntervalCodec.exponent(0x1D));
         assertEquals(15, IntervalCodec.exponent(0x0F));
     }
+
+    @Test
+    void anIntervalLongerThanADurationHoldsIsTheLongestDuration() {
+        assertEquals(Duration.ofSeconds(Long.MAX_VALUE), new IntervalCodec.Scaled(0xFFFF, 15).toDuration());
+        assertEquals(Duration.ofSeconds(6_553_500_000_000_000_000L), new IntervalCodec.Scaled(0xFFFF, 14).toDuration());
+    }
 }
