@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
 import org.scmi.virtio.device.GuestIdentity;
@@ -49,18 +48,27 @@ class ScmiCommandsFuzzTest {
 
     private static SimulatedPlatform platform;
 
-    @BeforeAll
-    static void start() throws Exception {
-        platform = new SimulatedPlatform();
+    /**
+     * Made by the first input, not in {@code @BeforeAll}: Jazzer instruments the classes loaded once
+     * fuzzing starts, and the protocols' classes loaded before it would give it no coverage to follow.
+     */
+    private static SimulatedPlatform platform() throws Exception {
+        if (platform == null) {
+            platform = new SimulatedPlatform();
+        }
+        return platform;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        platform.close();
+        if (platform != null) {
+            platform.close();
+        }
     }
 
     @FuzzTest(maxDuration = "10m")
-    void commands(FuzzedDataProvider data) {
+    void commands(FuzzedDataProvider data) throws Exception {
+        SimulatedPlatform platform = platform();
         Guest guest = new Guest();
         try (Arena arena = Arena.ofShared()) {
             DriverMemory memory = DriverMemory.allocate(arena, RAM, 1 << 20);

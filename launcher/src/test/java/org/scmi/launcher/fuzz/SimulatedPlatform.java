@@ -39,11 +39,12 @@ public final class SimulatedPlatform implements AutoCloseable {
     private static final List<String> BOARD_PARTS = List.of("org.scmi.board.sim.clock.SimulatedClocks",
             "org.scmi.board.sim.power.SimulatedPowerDomains", "org.scmi.board.sim.sensor.SimulatedSensors",
             "org.scmi.board.sim.system.SimulatedSystem", "org.scmi.board.sim.reset.SimulatedResets",
-            "org.scmi.board.sim.voltage.SimulatedVoltages", "org.scmi.board.sim.pinctrl.SimulatedPinController");
+            "org.scmi.board.sim.voltage.SimulatedVoltages", "org.scmi.board.sim.pinctrl.SimulatedPinController",
+            "org.scmi.board.sim.perf.SimulatedPerfDomains", "org.scmi.board.sim.powercap.SimulatedPowercap");
     private static final List<String> PROTOCOLS = List.of("org.scmi.base.BaseProtocol",
             "org.scmi.power.PowerProtocol", "org.scmi.system.SystemPowerProtocol", "org.scmi.clock.ClockProtocol",
             "org.scmi.sensor.SensorProtocol", "org.scmi.reset.ResetProtocol", "org.scmi.voltage.VoltageProtocol",
-            "org.scmi.pinctrl.PinctrlProtocol");
+            "org.scmi.pinctrl.PinctrlProtocol", "org.scmi.perf.PerfProtocol", "org.scmi.powercap.PowercapProtocol");
     private static final String BUILT_IN_BOARD = "/org/scmi/board/sim/default-board.json";
     private static final List<String> DELAYS = List.of("delayMs", "readDelayMs");
 
@@ -145,13 +146,26 @@ public final class SimulatedPlatform implements AutoCloseable {
         }
     }
 
+    /**
+     * Activates a component by its constructor (configuration, state store, and any further
+     * reference a board part already made, such as the powercap zones' performance domains).
+     */
     private Object activate(String className, Map<String, Object> overrides) throws ReflectiveOperationException {
         Class<?> type = Class.forName(className);
         Constructor<?> constructor = Arrays.stream(type.getConstructors())
-                .filter(c -> c.getParameterCount() == 2 && c.getParameterTypes()[1] == AgentStateStore.class)
-                .findFirst().orElseThrow(() -> new NoSuchMethodException(className + "(Config, AgentStateStore)"));
+                .filter(c -> c.getParameterCount() >= 2 && c.getParameterTypes()[1] == AgentStateStore.class)
+                .findFirst().orElseThrow(() -> new NoSuchMethodException(className + "(Config, AgentStateStore, ...)"));
+        Class<?>[] parameters = constructor.getParameterTypes();
+        Object[] arguments = new Object[parameters.length];
+        arguments[0] = defaults(parameters[0], overrides);
+        arguments[1] = store;
+        for (int i = 2; i < parameters.length; i++) {
+            Class<?> wanted = parameters[i];
+            arguments[i] = drivers.stream().filter(wanted::isInstance).findFirst()
+                    .orElseThrow(() -> new NoSuchMethodException(className + " needs a " + wanted.getName()));
+        }
         try {
-            return constructor.newInstance(defaults(constructor.getParameterTypes()[0], overrides), store);
+            return constructor.newInstance(arguments);
         } catch (InvocationTargetException e) {
             throw new IllegalStateException(className + " did not activate", e.getCause());
         }
