@@ -17,6 +17,8 @@ record CommandLineOptions(Map<String, Dictionary<String, Object>> configurations
     static final String LOG_LEVEL = "scmi.log.level";
     /** Number of simulated Xen guests: configures one simulated hypervisor with that many guests. */
     static final String XEN_SIM_GUESTS = "scmi.xen.sim";
+    /** Commands per second each simulated Xen guest sends (a steady mix); absent: none. */
+    static final String XEN_SIM_RATE = "scmi.xen.sim.rate";
 
     /** Factory PID of one vhost-user guest; the configuration name is the guest's position. */
     static final String VHOST_USER_GUEST_FACTORY_PID = "org.scmi.transport.vhostuser.guest";
@@ -45,6 +47,10 @@ record CommandLineOptions(Map<String, Dictionary<String, Object>> configurations
         if (xenGuests != null && !xenGuests.isBlank()) {
             Dictionary<String, Object> xen = new Hashtable<>();
             xen.put("guests", xenGuests.trim());
+            String rate = frameworkProperty.apply(XEN_SIM_RATE);
+            if (rate != null && !rate.isBlank()) {
+                xen.put("commands.per.second", rate.trim());
+            }
             configurations.put(XEN_SIM_CONFIGURATION, xen);
         }
         return new CommandLineOptions(configurations);

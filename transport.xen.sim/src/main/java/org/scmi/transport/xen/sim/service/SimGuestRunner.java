@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.scmi.api.Payload;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
@@ -11,6 +12,7 @@ import org.scmi.api.ScmiStatus;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.sim.guest.SimToolstack;
 import org.scmi.transport.xen.sim.guest.SimulatedGuest;
+import org.scmi.transport.xen.sim.guest.SteadyLoad;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +20,12 @@ import org.slf4j.LoggerFactory;
  * A simulated guest kept running in the server (for trying the Xen path without Xen): it is
  * created paused, boots once a backend announced its device (InitWait, however long that takes),
  * asks the Base protocol what the platform is (the first messages Linux's SCMI core sends), logs
- * the answers, and then logs every notification the platform sends it until stopped. Stopping
- * interrupts its thread wherever it waits; the domain itself goes with the hypervisor.
+ * the answers, and then either logs every notification the platform sends it until stopped, or,
+ * with a command rate, runs a {@link SteadyLoad} at that rate until stopped (a command whose time
+ * comes while the one before is unanswered waits for it; none is sent twice to catch up).
+ * Stopping interrupts its thread wherever it waits; the domain itself goes with the hypervisor.
+ *
+ * <p>Threads: one thread of its own drives the guest; {@link #status} is read from the shell's.
  */
 final class SimGuestRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimGuestRunner.class);
@@ -29,19 +35,25 @@ final class SimGuestRunner implements AutoCloseable {
     private static final int DISCOVER_LIST_PROTOCOLS = 0x6;
     private static final int VENDOR_NAME_BYTES = 16;
     private static final long REPLY_TIMEOUT_MILLIS = 5_000;
+    /** How long a command of the steady load waits: Linux's virtio-scmi default for synchronous replies. */
+    private static final long LOAD_REPLY_TIMEOUT_MILLIS = 60_000;
 
     private final SimToolstack toolstack;
     private final int domid;
     private final boolean grants;
+    private final int commandsPerSecond;
+    private final SteadyLoad load = new SteadyLoad();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile String state = "created";
     private volatile SimulatedGuest guest;
     private int token;
 
-    SimGuestRunner(SimToolstack toolstack, int domid, boolean grants) {
+    SimGuestRunner(SimToolstack toolstack, int domid, boolean grants, int commandsPerSecond) {
         this.toolstack = toolstack;
         this.domid = domid;
         this.grants = grants;
+        this.commandsPerSecond = commandsPerSecond;
         this.thread = Thread.ofPlatform().daemon().name("xen-sim-guest-" + domid).start(this::run);
     }
 
@@ -53,19 +65,60 @@ final class SimGuestRunner implements AutoCloseable {
             LOG.info("simulated guest {}: virtio-scmi device up ({} addressing)", domid,
                     grants ? "grant" : "guest-physical");
             discoverPlatform();
-            while (running) {
-                byte[] event = guest.awaitEvent(Long.MAX_VALUE);
-                if (event != null) {
-                    LOG.info("simulated guest {}: platform message {}", domid,
-                            ScmiHeader.decode(ByteBuffer.wrap(event).order(ByteOrder.LITTLE_ENDIAN).getInt()));
-                }
+            if (commandsPerSecond > 0) {
+                runLoad();
+            } else {
+                state = "listening";
+                logNotifications();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             if (running) {
+                state = "stopped: " + e;
                 LOG.error("simulated guest {} stopped: {}", domid, e.toString());
             }
+        }
+    }
+
+    private void logNotifications() throws InterruptedException {
+        while (running) {
+            byte[] event = guest.awaitEvent(Long.MAX_VALUE);
+            if (event != null) {
+                LOG.info("simulated guest {}: platform message {}", domid,
+                        ScmiHeader.decode(ByteBuffer.wrap(event).order(ByteOrder.LITTLE_ENDIAN).getInt()));
+            }
+        }
+    }
+
+    private void runLoad() throws Exception {
+        SteadyLoad.Channel channel = new SteadyLoad.Channel() {
+            @Override
+            public byte[] exchange(byte[] request, int responseCapacity) throws InterruptedException {
+                return guest.exchange(request, responseCapacity, LOAD_REPLY_TIMEOUT_MILLIS);
+            }
+
+            @Override
+            public byte[] pollEvent() throws InterruptedException {
+                return guest.awaitEvent(0);
+            }
+        };
+        load.subscribe(channel);
+        state = "sending " + commandsPerSecond + "/s";
+        long period = TimeUnit.SECONDS.toNanos(1) / commandsPerSecond;
+        long next = System.nanoTime();
+        while (running && !load.broken()) {
+            load.step(channel);
+            next += period;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } else {
+                next = System.nanoTime();
+            }
+        }
+        if (load.broken()) {
+            state = "stopped: " + load.counts().firstFailure();
         }
     }
 
@@ -104,6 +157,10 @@ final class SimGuestRunner implements AutoCloseable {
             throw new IllegalStateException("Base message " + messageId + ": status " + status);
         }
         return payload;
+    }
+
+    SimGuestStatus status() {
+        return new SimGuestStatus(domid, state, load.counts());
     }
 
     /** Stops the guest's thread (the domain goes with the hypervisor). */
