@@ -112,16 +112,8 @@ final class ScaleReport {
     double kibPerGuest(ToLongFunction<ProcessMemory> kib) {
         List<Map.Entry<Integer, ProcessMemory>> points = connected.entrySet().stream().filter(e -> e.getKey() > 0)
                 .toList();
-        double meanX = points.stream().mapToDouble(Map.Entry::getKey).average().orElse(Double.NaN);
-        double meanY = points.stream().mapToDouble(e -> kib.applyAsLong(e.getValue())).average().orElse(Double.NaN);
-        double covariance = 0;
-        double variance = 0;
-        for (Map.Entry<Integer, ProcessMemory> point : points) {
-            double dx = point.getKey() - meanX;
-            covariance += dx * (kib.applyAsLong(point.getValue()) - meanY);
-            variance += dx * dx;
-        }
-        return covariance / variance;
+        return LeastSquares.slope(points.stream().mapToDouble(Map.Entry::getKey).toArray(),
+                points.stream().mapToDouble(e -> kib.applyAsLong(e.getValue())).toArray());
     }
 
     private ProcessMemory allConnected() {
