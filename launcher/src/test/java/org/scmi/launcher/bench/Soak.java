@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -320,9 +319,5 @@ final class Soak {
     static double rssSlopeMibPerHour(List<Sample> samples) {
         return LeastSquares.slope(samples.stream().mapToDouble(s -> s.seconds() / SECONDS_PER_HOUR).toArray(),
                 samples.stream().mapToDouble(s -> mib(s.memory().residentKiB())).toArray());
-    }
-
-    static String number(double value) {
-        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.3f", value).replaceFirst("\\.?0+$", "") : "nan";
     }
 }

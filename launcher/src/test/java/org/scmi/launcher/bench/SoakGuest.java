@@ -33,7 +33,6 @@ final class SoakGuest {
     private volatile boolean running = true;
     private volatile CountDownLatch reconnectRequest;
     private volatile String fault;
-    private long reconnects;
     private ScmiGuest guest;
     private SteadyLoad.Channel channel;
 
@@ -84,7 +83,6 @@ final class SoakGuest {
                 if (request != null) {
                     guest.close();
                     connect();
-                    reconnects++;
                     reconnectRequest = null;
                     request.countDown();
                 }
@@ -132,9 +130,5 @@ final class SoakGuest {
         }
         return new SteadyLoad.Counts(counts.commands(), counts.failed() + 1, counts.notifications(),
                 counts.firstFailure() != null ? counts.firstFailure() : "guest " + index + ": " + fault);
-    }
-
-    long reconnects() {
-        return reconnects;
     }
 }

@@ -238,9 +238,9 @@ final class SoakReport {
         keys.put("soak.failed", Long.toString(failed()));
         keys.put("soak.notifications_raised", Long.toString(raised));
         keys.put("soak.guests_missing_notifications", Integer.toString(missedNotifications().size()));
-        keys.put("soak.rss_first_mib", Soak.number(Soak.mib(first.memory().residentKiB())));
-        keys.put("soak.rss_last_mib", Soak.number(Soak.mib(last.memory().residentKiB())));
-        keys.put("soak.rss_slope_mib_per_hour", Soak.number(slope()));
+        keys.put("soak.rss_first_mib", Report.summaryNumber(Soak.mib(first.memory().residentKiB())));
+        keys.put("soak.rss_last_mib", Report.summaryNumber(Soak.mib(last.memory().residentKiB())));
+        keys.put("soak.rss_slope_mib_per_hour", Report.summaryNumber(slope()));
         keys.put("soak.rss_slope_checked", Boolean.toString(slopeChecked()));
         keys.put("soak.threads_first", Long.toString(first.memory().threads()));
         keys.put("soak.threads_baseline_max", Long.toString(baselineThreads()));
