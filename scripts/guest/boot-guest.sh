@@ -82,9 +82,24 @@ done
 MACHINE=(-M virt,memory-backend=ram -cpu max,pauth-impdef=on -smp "${SCMI_GUEST_SMP:-2}" -m "$MEM"
          -object memory-backend-memfd,id=ram,size="$MEM",share=on -nic none)
 
-# The device tree QEMU generates for exactly this machine, plus the SCMI node.
+# The CPUs' performance domains (scmi-cpufreq finds a CPU's domain in its power-domains entry named
+# "perf"): the first half of the CPUs of the device tree $1 run in the server's performance domain 0, the
+# others in domain 1, as the built-in board's little and big clusters; a single CPU is in domain 0.
+cpu_performance_domains() {
+  local cpus total index=0 cpu
+  cpus=$(sed -n 's/^\t\t\(cpu@[0-9a-f]*\) {$/\1/p' "$1")
+  total=$(wc -w <<< "$cpus")
+  for cpu in $cpus; do
+    printf '&{/cpus/%s} { power-domains = <&scmi_performance %d>; power-domain-names = "perf"; };\n' \
+      "$cpu" $((index * 2 / total))
+    index=$((index + 1))
+  done
+}
+
+# The device tree QEMU generates for exactly this machine, plus the SCMI node and the CPUs' domains.
 qemu-system-aarch64 "${MACHINE[@]}" -machine dumpdtb="$TMP/virt.dtb" >/dev/null
-{ dtc -q -I dtb -O dts "$TMP/virt.dtb"; cat "$HERE/scmi-guest.dtsi"; } > "$TMP/guest.dts"
+dtc -q -I dtb -O dts -o "$TMP/virt.dts" "$TMP/virt.dtb"
+{ cat "$TMP/virt.dts" "$HERE/scmi-guest.dtsi"; cpu_performance_domains "$TMP/virt.dts"; } > "$TMP/guest.dts"
 dtc -q -I dts -O dtb -o "$TMP/guest.dtb" "$TMP/guest.dts"
 
 case $DEVICE in

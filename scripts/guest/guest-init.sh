@@ -3,7 +3,8 @@
 # /init of the SCMI probe guest (arm64, busybox only; packed by prepare-guest.sh).
 #
 # Loads the SCMI virtio transport and the SCMI consumer drivers, waits for the SCMI core to probe the
-# device, then reports what the kernel found as machine-readable console lines
+# device, then reports what the kernel found (and sets a performance level and a power cap, as a
+# guest's governors would) as machine-readable console lines
 #   SCMI-PROBE: <topic> key=value ...
 # followed by the kernel's own SCMI/virtio messages as "SCMI-DMESG: <line>", and powers the VM off.
 # The last line is always "SCMI-PROBE: done".
@@ -241,6 +242,63 @@ report_pinctrl() {
     done
 }
 
+# Performance domains through cpufreq: scmi-cpufreq's policies, whose frequencies are the server's
+# performance levels (Linux runs a domain at level x sustained frequency / sustained level).
+# scaling_cur_freq is the policy's view, cpuinfo_cur_freq asks the server (PERFORMANCE_LEVEL_GET).
+report_cpufreq() {
+  for policy in /sys/devices/system/cpu/cpufreq/policy*; do
+    [ -e "$policy/scaling_driver" ] || continue
+    report "cpufreq_policy name=${policy##*/} driver=$(cat "$policy/scaling_driver") cpus=$(tr ' ' , < "$policy/related_cpus") governor=$(cat "$policy/scaling_governor") frequencies=$(tr -s ' ' , < "$policy/scaling_available_frequencies" | sed 's/,$//') cur=$(read_value "$policy/scaling_cur_freq") hw=$(read_value "$policy/cpuinfo_cur_freq") latency_ns=$(cat "$policy/cpuinfo_transition_latency")"
+  done
+}
+
+# A level set from the guest: the userspace governor, then scaling_setspeed at the policy's lowest
+# frequency (its highest if it runs at the lowest already), which reaches the server as a
+# PERFORMANCE_LEVEL_SET; cpuinfo_cur_freq reads the level back from the server.
+set_cpufreq_level() {
+  for policy in /sys/devices/system/cpu/cpufreq/policy*; do
+    [ -e "$policy/scaling_driver" ] || continue
+    if ! echo userspace 2>/tmp/cpufreq-error > "$policy/scaling_governor"; then
+      report "cpufreq_set policy=${policy##*/} error=\"$(tr '\n' ' ' < /tmp/cpufreq-error)\""
+      continue
+    fi
+    frequencies=$(cat "$policy/scaling_available_frequencies")
+    target=${frequencies%% *}
+    [ "$target" = "$(cat "$policy/scaling_cur_freq")" ] && target=$(echo $frequencies | awk '{ print $NF }')
+    if echo "$target" 2>/tmp/cpufreq-error > "$policy/scaling_setspeed"; then
+      report "cpufreq_set policy=${policy##*/} requested=$target cur=$(read_value "$policy/scaling_cur_freq") hw=$(read_value "$policy/cpuinfo_cur_freq")"
+    else
+      report "cpufreq_set policy=${policy##*/} requested=$target error=\"$(tr '\n' ' ' < /tmp/cpufreq-error)\""
+    fi
+  done
+}
+
+# Power capping zones of the powercap framework: arm_scmi_powercap registers the server's zones under
+# the control type arm-scmi (arm-scmi:0, its children arm-scmi:0:0, ...).
+report_powercap() {
+  for zone in /sys/class/powercap/arm-scmi:*; do
+    [ -e "$zone/name" ] || continue
+    report "powercap_zone zone=${zone##*/} name=$(cat "$zone/name") enabled=$(read_value "$zone/enabled") limit_uw=$(read_value "$zone/constraint_0_power_limit_uw") min_uw=$(read_value "$zone/constraint_0_min_power_uw") max_uw=$(read_value "$zone/constraint_0_max_power_uw") window_us=$(read_value "$zone/constraint_0_time_window_us") power_uw=$(read_value "$zone/power_uw")"
+  done
+}
+
+# A cap set from the guest: the first enabled zone's limit lowered halfway to its minimum (to 100 mW),
+# which reaches the server as a POWERCAP_CAP_SET (asynchronous, with a delayed response, where the zone
+# offers it); the limit read back is the cap in effect.
+set_powercap_limit() {
+  for zone in /sys/class/powercap/arm-scmi:*; do
+    [ "$(cat "$zone/enabled" 2>/dev/null)" = 1 ] || continue
+    limit=$(cat "$zone/constraint_0_power_limit_uw")
+    target=$(( (limit + $(cat "$zone/constraint_0_min_power_uw")) / 2 / 100000 * 100000 ))
+    if echo "$target" 2>/tmp/powercap-error > "$zone/constraint_0_power_limit_uw"; then
+      report "powercap_set zone=${zone##*/} requested=$target limit_uw=$(read_value "$zone/constraint_0_power_limit_uw")"
+    else
+      report "powercap_set zone=${zone##*/} requested=$target error=\"$(tr '\n' ' ' < /tmp/powercap-error)\""
+    fi
+    return
+  done
+}
+
 watch_hwmon() {
   seconds=$(cmdline_value scmi_watch 0)
   [ "$seconds" -gt 0 ] 2>/dev/null || return
@@ -333,6 +391,10 @@ report_power_domains
 report_resets
 report_regulators
 report_pinctrl
+report_cpufreq
+set_cpufreq_level
+report_powercap
+set_powercap_limit
 watch_hwmon
 await_system_power_request
 report_scmi_messages 12 16 17

@@ -8,8 +8,9 @@
 #      CACHE, so the host's dpkg database, architectures and package lists are not touched;
 #   3. builds, out of tree, the SCMI modules Debian's configuration leaves out: the virtio transport
 #      (refusing pre-1.0 devices, as the kernel's default configuration does), scmi-hwmon, scmi_iio,
-#      scmi_power_control, scmi-regulator and pinctrl-scmi (the SCMI core with every protocol, clock,
-#      power/performance domain and reset drivers are built in);
+#      scmi_power_control, scmi-regulator, pinctrl-scmi, scmi-cpufreq, and arm_scmi_powercap with the
+#      powercap framework it needs (the SCMI core with every protocol, clock, power/performance domain
+#      and reset drivers are built in);
 #   4. packs busybox, those modules with everything they depend on, and guest-init.sh (as /init) into
 #      CACHE/initrd.img.
 #
@@ -158,6 +159,9 @@ unpack_kernel() {
       "linux-source-$KERNEL_SERIES/drivers/hwmon/scmi-hwmon.c" \
       "linux-source-$KERNEL_SERIES/drivers/iio/common/scmi_sensors/scmi_iio.c" \
       "linux-source-$KERNEL_SERIES/drivers/regulator/scmi-regulator.c" \
+      "linux-source-$KERNEL_SERIES/drivers/cpufreq/scmi-cpufreq.c" \
+      "linux-source-$KERNEL_SERIES/drivers/powercap/powercap_sys.c" \
+      "linux-source-$KERNEL_SERIES/drivers/powercap/arm_scmi_powercap.c" \
       "${PINCTRL_SOURCES[@]/#/linux-source-$KERNEL_SERIES/}"
 }
 
@@ -190,10 +194,30 @@ pinctrl-scmi-y := drivers/pinctrl/pinctrl-scmi.o
 # The kernel's Kconfig default for the virtio transport: only VIRTIO_F_VERSION_1 devices.
 ccflags-y += -DCONFIG_ARM_SCMI_TRANSPORT_VIRTIO_VERSION1_COMPLIANCE=1
 KBUILD
-  say "building scmi_transport_virtio, scmi-hwmon, scmi_iio, scmi_power_control, scmi-regulator, pinctrl-scmi for $KRELEASE"
+  add_perf_powercap_sources "$build"
+  say "building scmi_transport_virtio, scmi-hwmon, scmi_iio, scmi_power_control, scmi-regulator, pinctrl-scmi, scmi-cpufreq, powercap_sys and arm_scmi_powercap for $KRELEASE"
   # No BTF for out-of-tree modules: it would need pahole and the kernel's vmlinux.
   make -s -C "$WORK/root/usr/src/linux-headers-$KRELEASE" M="$build" -j"$(nproc)" \
     CONFIG_DEBUG_INFO_BTF_MODULES= modules >&2
+}
+
+# Performance domains and power capping: Debian 6.12 builds neither scmi-cpufreq (ARM_SCMI_CPUFREQ is
+# off) nor the powercap framework (POWERCAP is off) that arm_scmi_powercap registers its zones with.
+# The framework is a built-in-only option; as a module it needs the licence its source leaves to the
+# kernel image, given here in a file of its own.
+add_perf_powercap_sources() {
+  local build=$1
+  mkdir -p "$build/drivers/cpufreq" "$build/drivers/powercap"
+  cp "$WORK/src/drivers/cpufreq/scmi-cpufreq.c" "$build/drivers/cpufreq/"
+  cp "$WORK/src/drivers/powercap/powercap_sys.c" "$WORK/src/drivers/powercap/arm_scmi_powercap.c" \
+    "$build/drivers/powercap/"
+  printf '%s\n' '#include <linux/module.h>' 'MODULE_LICENSE("GPL");' > "$build/drivers/powercap/powercap_licence.c"
+  cat >> "$build/Kbuild" <<'KBUILD'
+obj-m += scmi-cpufreq.o powercap_sys.o arm_scmi_powercap.o
+scmi-cpufreq-y := drivers/cpufreq/scmi-cpufreq.o
+powercap_sys-y := drivers/powercap/powercap_sys.o drivers/powercap/powercap_licence.o
+arm_scmi_powercap-y := drivers/powercap/arm_scmi_powercap.o
+KBUILD
 }
 
 # Prints the "depends=" list of a module file, one name a line.
@@ -214,6 +238,8 @@ GUEST_MODULES="virtio_mmio scmi_transport_virtio scmi_hwmon scmi_iio scmi_power_
 GUEST_MODULES+=" scmi_regulator"
 # Pin control (protocol 0x19).
 GUEST_MODULES+=" pinctrl_scmi"
+# Performance domains (cpufreq, with the userspace governor the probe sets levels with) and power capping.
+GUEST_MODULES+=" scmi_cpufreq cpufreq_userspace arm_scmi_powercap"
 add_module() {
   local name=$1 file dep
   grep -qx "$name" "$MODULES/load-order" && return

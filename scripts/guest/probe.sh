@@ -3,9 +3,11 @@
 #
 # Starts ./scmi-server on a temporary vhost-user socket, boots the arm64 probe guest against it
 # (boot-guest.sh), stops the server with SIGTERM and checks what the guest's own SCMI driver found:
-# the base protocol must have probed, and the guest's SCMI kernel messages must show no error. Prints
-# a summary (base version, vendor, protocols, clocks, power domains, sensors, resets, regulators,
-# system power). Once the guest has reported, the probe asks it to shut down from the server's admin
+# the base protocol must have probed, and the guest's SCMI kernel messages must show no error;
+# scmi-cpufreq must have registered a policy whose level the guest set shows in the server's trace, and
+# the powercap framework must show the server's zones. Prints a summary (base version, vendor,
+# protocols, clocks, power domains, sensors, resets, regulators, system power, pins, cpufreq policies,
+# powercap zones). Once the guest has reported, the probe asks it to shut down from the server's admin
 # shell (systemPower shutdown graceful all) and checks that its scmi_power_control reacted. The first
 # run prepares the guest with prepare-guest.sh (root, via sudo; about a minute).
 #
@@ -98,6 +100,14 @@ for ((tenth = 0; ; tenth++)); do
 done
 say "server listening"
 
+# The server traces every performance and powercap command, so that the levels the guest sets show in
+# its log (checked below).
+source "$REPO/scripts/java25.sh"
+for protocol in perf powercap; do
+  find_java25 && "$JAVA" "$REPO/scripts/AdminCommand.java" "$ADMIN_SOCKET" trace protocol $protocol on >/dev/null ||
+    say "could not turn the server's $protocol trace on"
+done
+
 # --- the guest probe ---------------------------------------------------------------------------
 # The guest waits up to POWER_REQUEST_WAIT seconds after its report for the platform's shutdown request.
 POWER_REQUEST_WAIT=60
@@ -114,7 +124,6 @@ set -e
 # --- system power: the platform asks the guest to shut down ----------------------------------------
 # Sent only once the guest said it is ready (its scmi_power_control subscribed while it probed), so the
 # request cannot arrive before the guest listens; the admin shell's answer says who was told.
-source "$REPO/scripts/java25.sh"
 while kill -0 "$BOOT_PID" 2>/dev/null && ! grep -q '^SCMI-PROBE: system_power_ready' "$GUEST_LOG" 2>/dev/null; do
   sleep 0.2
 done
@@ -200,6 +209,29 @@ if grep -qx 'SCMI-PROBE: protocol=0x19 implemented=yes' "$GUEST_LOG"; then
   grep -qE 'PinctrlProtocol -- Agent [0-9]+ .*: group [0-9]+ \([^)]*\) function [^ ]+' "$SERVER_LOG" ||
     FAILURES+=("the server applied no function for the guest")
 fi
+# Performance domains: scmi-cpufreq must have registered a policy, and each level the guest set must
+# have been set (read back from the server) and traced by the server as a PERFORMANCE_LEVEL_SET
+# (message 0x07: domain_id, then the level, little-endian).
+grep -q '^SCMI-PROBE: cpufreq_policy .* driver=scmi ' "$GUEST_LOG" ||
+  FAILURES+=("scmi-cpufreq registered no cpufreq policy (no 'SCMI-PROBE: cpufreq_policy ... driver=scmi')")
+le_bytes() { printf '%02x %02x %02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$2"; }
+while IFS= read -r line; do
+  policy=$(field policy "$line") requested=$(field requested "$line") hw=$(field hw "$line")
+  if [[ $line == *" error="* ]] || [ -z "$requested" ]; then
+    FAILURES+=("cpufreq: setting $policy failed: ${line#* error=}")
+  elif [ "$hw" != "$requested" ]; then
+    FAILURES+=("cpufreq: $policy was set to $requested kHz but the server reports $hw kHz")
+  elif ! grep -qE "protocol 0x13 \(perf\) message 0x07 .*: SUCCESS, 8 bytes in \[([0-9a-f]{2} ){4}$(le_bytes "$requested")\]" "$SERVER_LOG"; then
+    FAILURES+=("cpufreq: the server's trace shows no PERFORMANCE_LEVEL_SET of level $requested for $policy")
+  fi
+done < <(grep '^SCMI-PROBE: cpufreq_set ' "$GUEST_LOG" || true)
+# Power capping: the powercap framework must show the server's zones; a cap the guest set must stick.
+grep -q '^SCMI-PROBE: powercap_zone ' "$GUEST_LOG" ||
+  FAILURES+=("the powercap framework shows no arm-scmi zone (no 'SCMI-PROBE: powercap_zone')")
+while IFS= read -r line; do
+  FAILURES+=("powercap: ${line#SCMI-PROBE: }")
+done < <(grep -E '^SCMI-PROBE: powercap_set .* error=' "$GUEST_LOG" || true)
 
 # --- summary -----------------------------------------------------------------------------------
 # "name=value" pairs of the given topic lines, joined by ", ".
@@ -241,6 +273,8 @@ if grep -qx 'SCMI-PROBE: base=ok' "$GUEST_LOG"; then
   echo "regulators:     $(sed -n 's/^SCMI-PROBE: regulator name=\([^ ]*\) microvolts=\([^ ]*\) state=\([^ ]*\)/\1=\2 uV (\3)/p' "$GUEST_LOG" | joined)"
   echo "system power:   $(sed -n 's/^SCMI-PROBE: system_power reacted=\(.*\)/reacted=\1/p' "$GUEST_LOG" | head -n 1)${ADMIN_LOG:+; admin: $(head -n 1 "$ADMIN_LOG" 2>/dev/null)}"
   pinctrl_summary
+  echo "cpufreq:        $(sed -n 's/^SCMI-PROBE: cpufreq_policy name=\([^ ]*\) driver=\([^ ]*\) cpus=\([^ ]*\) .*frequencies=\([0-9]*\)[^ ]*,\([0-9]*\) .*/\1 (cpus \3 via \2) \4..\5 kHz/p' "$GUEST_LOG" | joined)$(sed -n 's/^SCMI-PROBE: cpufreq_set policy=\([^ ]*\) requested=\([0-9]*\) .*hw=\([0-9]*\).*/\1 set to \3 kHz/p' "$GUEST_LOG" | paste -sd, - | sed 's/,/, /g; s/^./; &/')"
+  echo "powercap:       $(sed -n 's/^SCMI-PROBE: powercap_zone zone=\([^ ]*\) name=\([^ ]*\) enabled=\([^ ]*\) limit_uw=\([^ ]*\) .*power_uw=\([^ ]*\)/\2 (\1) enabled=\3 limit=\4 uW power=\5 uW/p' "$GUEST_LOG" | joined)$(sed -n 's/^SCMI-PROBE: powercap_set zone=\([^ ]*\) requested=\([0-9]*\) limit_uw=\([0-9]*\)/\1 capped at \3 uW/p' "$GUEST_LOG" | sed 's/^/; /')"
 fi
 
 if [ ${#FAILURES[@]} -gt 0 ]; then

@@ -22,6 +22,18 @@ public final class Reply {
         this.bytes = ByteBuffer.allocate(Math.max(0, capacity)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /**
+     * A payload of exactly these little-endian 32-bit words, such as a notification or a delayed
+     * response, which has a fixed size rather than a buffer the agent posted.
+     */
+    public static byte[] words(int... words) {
+        ByteBuffer payload = ByteBuffer.allocate(words.length * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int word : words) {
+            payload.putInt(word);
+        }
+        return payload.array();
+    }
+
     /** Bytes the agent's buffer can still take. */
     public int remaining() {
         return bytes.remaining();

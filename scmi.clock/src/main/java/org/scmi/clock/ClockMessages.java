@@ -91,8 +91,6 @@ final class ClockMessages {
     static final int PERMIT_PARENT = 1 << 30;
     static final int PERMIT_RATE = 1 << 29;
 
-    /** notify_enable bit 0; bits 31:1 reserved. */
-    static final int NOTIFY_ENABLE = 1;
     /** CLOCK_NAME_GET flags word: reserved, zero. */
     static final int NAME_FLAGS = 0;
 

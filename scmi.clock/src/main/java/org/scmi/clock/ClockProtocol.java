@@ -42,6 +42,7 @@ import org.scmi.support.BoundDriver;
 import org.scmi.support.DirectoryReference;
 import org.scmi.support.DriverBindings;
 import org.scmi.support.Paging;
+import org.scmi.support.Subscriptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -337,21 +338,12 @@ public final class ClockProtocol implements ScmiProtocol {
 
     private void rateNotify(ScmiRequest request, Reply reply) throws ScmiException {
         Entry entry = clocks.get(request.parameters().u32());
-        events.subscribeRateChanged(request.agent().id(), entry, notifyEnable(request));
+        events.subscribeRateChanged(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void changeRequestedNotify(ScmiRequest request, Reply reply) throws ScmiException {
         Entry entry = clocks.get(request.parameters().u32());
-        events.subscribeChangeRequested(request.agent().id(), entry, notifyEnable(request));
-    }
-
-    private static boolean notifyEnable(ScmiRequest request) throws ScmiException {
-        int enable = request.parameters().u32();
-        if ((enable & ~NOTIFY_ENABLE) != 0) {
-            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved notify_enable bits: 0x"
-                    + Integer.toHexString(enable));
-        }
-        return enable == NOTIFY_ENABLE;
+        events.subscribeChangeRequested(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void possibleParentsGet(ScmiRequest request, Reply reply) throws ScmiException {

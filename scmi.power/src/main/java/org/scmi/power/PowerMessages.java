@@ -1,7 +1,6 @@
 package org.scmi.power;
 
 import org.scmi.api.Reply;
-import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 
 /**
@@ -43,8 +42,6 @@ final class PowerMessages {
 
     /** POWER_STATE_SET flags bit 0: asynchronous; bits 31:1 reserved. */
     static final int SET_ASYNC = 1;
-    /** notify_enable bit 0; bits 31:1 reserved. */
-    static final int NOTIFY_ENABLE = 1;
     /** POWER_DOMAIN_NAME_GET flags word: reserved, zero. */
     static final int NAME_FLAGS = 0;
 
@@ -55,9 +52,6 @@ final class PowerMessages {
     /** domain_id, notify_enable. */
     static final int NOTIFY_LENGTH = 8;
 
-    /** Both power notifications: agent_id, domain_id, power_state; Linux drops any other size. */
-    static final int NOTIFICATION_LENGTH = 12;
-
     private PowerMessages() {
     }
 
@@ -66,12 +60,11 @@ final class PowerMessages {
         return ScmiHeader.notification(POWER_PROTOCOL_ID, notificationId).encode();
     }
 
-    /** Payload of POWER_STATE_CHANGED and POWER_STATE_CHANGE_REQUESTED. */
+    /**
+     * Payload of POWER_STATE_CHANGED and POWER_STATE_CHANGE_REQUESTED: agent_id, domain_id,
+     * power_state; Linux drops any other size.
+     */
     static byte[] notificationPayload(int agentId, int domainId, int state) {
-        try {
-            return new Reply(NOTIFICATION_LENGTH).u32(agentId).u32(domainId).u32(state).toByteArray();
-        } catch (ScmiException e) {
-            throw new IllegalStateException("notification larger than its fixed size", e);
-        }
+        return Reply.words(agentId, domainId, state);
     }
 }

@@ -38,6 +38,7 @@ import org.scmi.support.BoundDriver;
 import org.scmi.support.DirectoryReference;
 import org.scmi.support.DriverBindings;
 import org.scmi.support.SharedSetting;
+import org.scmi.support.Subscriptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -268,21 +269,12 @@ public final class PowerProtocol implements ScmiProtocol {
 
     private void stateNotify(ScmiRequest request, Reply reply) throws ScmiException {
         Entry entry = domains.get(request.parameters().u32());
-        events.subscribeStateChanged(request.agent().id(), entry, notifyEnable(request));
+        events.subscribeStateChanged(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void changeRequestedNotify(ScmiRequest request, Reply reply) throws ScmiException {
         Entry entry = domains.get(request.parameters().u32());
-        events.subscribeChangeRequested(request.agent().id(), entry, notifyEnable(request));
-    }
-
-    private static boolean notifyEnable(ScmiRequest request) throws ScmiException {
-        int enable = request.parameters().u32();
-        if ((enable & ~NOTIFY_ENABLE) != 0) {
-            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved notify_enable bits: 0x"
-                    + Integer.toHexString(enable));
-        }
-        return enable == NOTIFY_ENABLE;
+        events.subscribeChangeRequested(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void domainNameGet(ScmiRequest request, Reply reply) throws ScmiException {

@@ -1,7 +1,6 @@
 package org.scmi.reset;
 
 import org.scmi.api.Reply;
-import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 import org.scmi.api.ScmiStatus;
 
@@ -43,8 +42,6 @@ final class ResetMessages {
     static final int FLAG_ASYNC = 1 << 2;
     static final int FLAGS_RESERVED = ~(FLAG_AUTONOMOUS | FLAG_ASSERT | FLAG_ASYNC);
 
-    /** notify_enable bit 0; bits 31:1 reserved. */
-    static final int NOTIFY_ENABLE = 1;
     /** RESET_DOMAIN_NAME_GET flags word: reserved, zero. */
     static final int NAME_FLAGS = 0;
 
@@ -55,11 +52,6 @@ final class ResetMessages {
     /** domain_id, notify_enable. */
     static final int NOTIFY_LENGTH = 8;
 
-    /** RESET_ISSUED: agent_id, domain_id, reset_state; Linux drops any other size. */
-    static final int NOTIFICATION_LENGTH = 12;
-    /** RESET_COMPLETE, the delayed response of an asynchronous RESET: status, domain_id. */
-    static final int DELAYED_RESPONSE_LENGTH = 8;
-
     private ResetMessages() {
     }
 
@@ -67,25 +59,16 @@ final class ResetMessages {
         return ScmiHeader.notification(RESET_PROTOCOL_ID, RESET_ISSUED).encode();
     }
 
-    /** Payload of RESET_ISSUED. */
+    /** Payload of RESET_ISSUED: agent_id, domain_id, reset_state; Linux drops any other size. */
     static byte[] resetIssued(int agentId, int domainId, int resetState) {
-        try {
-            return new Reply(NOTIFICATION_LENGTH).u32(agentId).u32(domainId).u32(resetState).toByteArray();
-        } catch (ScmiException e) {
-            throw new IllegalStateException("notification larger than its fixed size", e);
-        }
+        return Reply.words(agentId, domainId, resetState);
     }
 
-    /** A RESET_COMPLETE delayed response: the status, and the domain when it succeeded. */
+    /**
+     * RESET_COMPLETE, the delayed response of an asynchronous RESET: the status, and the domain
+     * when it succeeded.
+     */
     static byte[] resetComplete(ScmiStatus status, int domainId) {
-        try {
-            Reply reply = new Reply(DELAYED_RESPONSE_LENGTH).u32(status.code());
-            if (status == ScmiStatus.SUCCESS) {
-                reply.u32(domainId);
-            }
-            return reply.toByteArray();
-        } catch (ScmiException e) {
-            throw new IllegalStateException("delayed response larger than its fixed size", e);
-        }
+        return status == ScmiStatus.SUCCESS ? Reply.words(status.code(), domainId) : Reply.words(status.code());
     }
 }

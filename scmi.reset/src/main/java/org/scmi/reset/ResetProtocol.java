@@ -37,6 +37,7 @@ import org.scmi.support.BoundDriver;
 import org.scmi.support.DirectoryReference;
 import org.scmi.support.DriverBindings;
 import org.scmi.support.SharedSetting;
+import org.scmi.support.Subscriptions;
 import org.scmi.reset.ResetDomains.Entry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -284,12 +285,7 @@ public final class ResetProtocol implements ScmiProtocol {
 
     private void resetNotify(ScmiRequest request, Reply reply) throws ScmiException {
         Entry entry = domains(request.agent()).get(request.parameters().u32());
-        int enable = request.parameters().u32();
-        if ((enable & ~NOTIFY_ENABLE) != 0) {
-            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved notify_enable bits: 0x"
-                    + Integer.toHexString(enable));
-        }
-        events.subscribe(request.agent().id(), entry, enable == NOTIFY_ENABLE);
+        events.subscribe(request.agent().id(), entry, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void domainNameGet(ScmiRequest request, Reply reply) throws ScmiException {

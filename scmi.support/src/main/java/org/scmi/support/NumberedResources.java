@@ -25,6 +25,9 @@ public abstract class NumberedResources<D, E extends NumberedResources.Listed<D>
 
     /** A listed resource with the place of the driver that owns it. */
     public interface Listed<D> {
+        /** The resource's id: its position in the list. */
+        int id();
+
         BoundDriver<D> owner();
 
         /** The resource's key within its driver. */

@@ -203,6 +203,23 @@ public final class SharedSetting<T> {
         return withdrawn;
     }
 
+    /**
+     * The platform moved the resource by itself and the votes still count (a platform that votes
+     * too, as a powercap zone's own cap does): puts the hardware back to the outcome of the votes if
+     * it is not there.
+     *
+     * @return the value the hardware has now
+     */
+    public T enforce(String resourceKey, Hardware<T> hardware) throws ScmiException {
+        synchronized (lock(resourceKey)) {
+            T outcome = outcome(resourceKey, hardware);
+            if (!outcome.equals(hardware.read())) {
+                hardware.write(outcome);
+            }
+            return outcome;
+        }
+    }
+
     /** The platform changed the resource itself: every vote and the baseline are forgotten. */
     public void overridden(String resourceKey) {
         synchronized (lock(resourceKey)) {

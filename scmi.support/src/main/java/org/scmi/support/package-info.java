@@ -1,8 +1,9 @@
 /**
  * Helpers protocol bundles share: binding drivers and waiting for one during a live update,
  * merging drivers' resources into one stable id list, the reference to the agent directory,
- * per-agent subscriptions and votes for shared settings kept in the
- * {@link org.scmi.api.state.AgentStateStore}, multi-part lists.
+ * per-agent subscriptions, settings and votes for shared settings kept in the
+ * {@link org.scmi.api.state.AgentStateStore} with a lock per resource, multi-part lists, the answer
+ * to DESCRIBE_FASTCHANNEL where there are no fast channels.
  *
  * <p>Not an API: no bundle imports this package. Each protocol bundle embeds the classes it uses
  * (bnd {@code -conditionalpackage: org.scmi.support.*}), so it runs the helper version it was

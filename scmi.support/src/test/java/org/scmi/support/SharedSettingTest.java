@@ -64,6 +64,12 @@ class SharedSettingTest {
         static Supply away(String key) {
             return new Supply(key, new BoundDriver<>("driver", "board", 5).away());
         }
+
+        /** Votes are kept by key; the id plays no part. */
+        @Override
+        public int id() {
+            return 0;
+        }
     }
 
     private SharedSetting<Integer> levels() {
@@ -88,6 +94,16 @@ class SharedSettingTest {
         assertEquals(850, levels.view(3, "board/cpu", board.level("cpu")));
         assertEquals(700, levels.view(1, "board/gpu", board.level("gpu")), "no vote: the hardware");
         assertEquals(Map.of(1, 800, 2, 1000, 3, 850), levels.votes("board/cpu"));
+    }
+
+    @Test
+    void hardwareThePlatformMovedIsPutBackToTheOutcomeOfTheVotes() throws ScmiException {
+        levels.vote(1, "board/cpu", 1000, board.level("cpu"));
+        board.levels.put("cpu", 600);
+        assertEquals(1000, levels.enforce("board/cpu", board.level("cpu")));
+        assertEquals(1000, board.levels.get("cpu"));
+        assertEquals(700, levels.enforce("board/gpu", board.level("gpu")), "no votes: the hardware stays");
+        assertEquals(List.of("cpu=1000", "cpu=1000"), board.writes);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package org.scmi.system;
 
 import org.scmi.api.Reply;
-import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
 
 /**
@@ -29,8 +28,6 @@ final class SystemMessages {
 
     /** SYSTEM_POWER_STATE_SET and notifier flags bit 0: graceful (1) or forceful (0); bits 31:1 reserved. */
     static final int GRACEFUL = 1;
-    /** notify_enable bit 0; bits 31:1 reserved. */
-    static final int NOTIFY_ENABLE = 1;
     /** The notifier's timeout of a forceful request. */
     static final int NO_TIMEOUT = 0;
 
@@ -39,9 +36,6 @@ final class SystemMessages {
     /** notify_enable. */
     static final int NOTIFY_LENGTH = 4;
 
-    /** SYSTEM_POWER_STATE_NOTIFIER of v2: agent_id, flags, system_state, timeout; Linux drops any other size. */
-    static final int NOTIFICATION_LENGTH = 16;
-
     private SystemMessages() {
     }
 
@@ -49,13 +43,11 @@ final class SystemMessages {
         return ScmiHeader.notification(SYSTEM_PROTOCOL_ID, STATE_NOTIFIER).encode();
     }
 
-    /** Payload of SYSTEM_POWER_STATE_NOTIFIER. */
+    /**
+     * Payload of SYSTEM_POWER_STATE_NOTIFIER of v2: agent_id, flags, system_state, timeout; Linux
+     * drops any other size.
+     */
     static byte[] stateNotifier(int agentId, boolean graceful, int systemState, int timeoutMillis) {
-        try {
-            return new Reply(NOTIFICATION_LENGTH).u32(agentId).u32(graceful ? GRACEFUL : 0).u32(systemState)
-                    .u32(graceful ? timeoutMillis : NO_TIMEOUT).toByteArray();
-        } catch (ScmiException e) {
-            throw new IllegalStateException("notification larger than its fixed size", e);
-        }
+        return Reply.words(agentId, graceful ? GRACEFUL : 0, systemState, graceful ? timeoutMillis : NO_TIMEOUT);
     }
 }

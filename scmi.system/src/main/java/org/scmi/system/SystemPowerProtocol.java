@@ -226,12 +226,7 @@ public final class SystemPowerProtocol implements ScmiProtocol {
     }
 
     private void stateNotify(ScmiRequest request, Reply reply) throws ScmiException {
-        int enable = request.parameters().u32();
-        if ((enable & ~NOTIFY_ENABLE) != 0) {
-            throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "reserved notify_enable bits: 0x"
-                    + Integer.toHexString(enable));
-        }
-        subscriptions.set(request.agent().id(), SYSTEM, enable == NOTIFY_ENABLE);
+        subscriptions.set(request.agent().id(), SYSTEM, Subscriptions.enabled(request.parameters().u32()));
     }
 
     private void stateSet(ScmiRequest request, Reply reply) throws ScmiException {

@@ -1,7 +1,6 @@
 package org.scmi.voltage;
 
 import org.scmi.api.Reply;
-import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiStatus;
 import org.scmi.support.Paging;
 
@@ -56,22 +55,15 @@ final class VoltageMessages {
     /** domain_id, flags, voltage_level. */
     static final int LEVEL_SET_LENGTH = 12;
 
-    /** The VOLTAGE_LEVEL_SET delayed response: status, domain_id, voltage_level. */
-    static final int DELAYED_RESPONSE_LENGTH = 12;
-
     private VoltageMessages() {
     }
 
-    /** A VOLTAGE_LEVEL_SET delayed response: the status, and on success the domain and its level now. */
+    /**
+     * The VOLTAGE_LEVEL_SET delayed response: the status, and on success the domain and its level
+     * now (status, domain_id, voltage_level).
+     */
     static byte[] levelSetComplete(ScmiStatus status, int domainId, int microvolts) {
-        try {
-            Reply reply = new Reply(DELAYED_RESPONSE_LENGTH).u32(status.code());
-            if (status == ScmiStatus.SUCCESS) {
-                reply.u32(domainId).u32(microvolts);
-            }
-            return reply.toByteArray();
-        } catch (ScmiException e) {
-            throw new IllegalStateException("delayed response larger than its fixed size", e);
-        }
+        return status == ScmiStatus.SUCCESS ? Reply.words(status.code(), domainId, microvolts)
+                : Reply.words(status.code());
     }
 }

@@ -17,8 +17,10 @@ import static org.scmi.launcher.e2e.Scmi.BASE_SET_PROTOCOL_PERMISSIONS;
 import static org.scmi.launcher.e2e.Scmi.CLOCK;
 import static org.scmi.launcher.e2e.Scmi.LINUX_RESPONSE_BUFFER;
 import static org.scmi.launcher.e2e.Scmi.NEGOTIATE_PROTOCOL_VERSION;
+import static org.scmi.launcher.e2e.Scmi.PERF;
 import static org.scmi.launcher.e2e.Scmi.PINCTRL;
 import static org.scmi.launcher.e2e.Scmi.POWER;
+import static org.scmi.launcher.e2e.Scmi.POWERCAP;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_MESSAGE_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
@@ -49,7 +51,7 @@ class BaseProtocolIT extends OneGuest {
     private static final int BASE_VERSION = 0x2_0001;
     private static final int BASE_LOWEST_VERSION = 0x2_0000;
     /** Every protocol the server registers besides Base, in the ascending order Base lists them. */
-    private static final int[] PROTOCOLS = {POWER, SYSTEM, CLOCK, SENSOR, RESET, VOLTAGE, PINCTRL};
+    private static final int[] PROTOCOLS = {POWER, SYSTEM, PERF, CLOCK, SENSOR, RESET, VOLTAGE, POWERCAP, PINCTRL};
     private static final String VENDOR = "SCMI-OSGi";
     private static final String SUB_VENDOR = "Java";
     private static final int IMPLEMENTATION_VERSION = 0x1_0000;
@@ -238,7 +240,7 @@ class BaseProtocolIT extends OneGuest {
 
     @Test
     void unknownProtocolsAreNotSupported() throws Exception {
-        for (int protocol : new int[] {0x00, 0x13, 0x18, 0x80, 0xFF}) {
+        for (int protocol : new int[] {0x00, 0x1A, 0x80, 0xFF}) {
             guest.call(protocol, PROTOCOL_VERSION, ONE_WORD_REPLY).assertStatus(ScmiStatus.NOT_SUPPORTED);
         }
     }

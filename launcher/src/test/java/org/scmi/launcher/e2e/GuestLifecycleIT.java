@@ -43,8 +43,11 @@ class GuestLifecycleIT {
     private static final String GUEST_B = "guest-b";
     private static final int AGENT_B = 2;
     private static final int BASE_VERSION = 0x2_0001;
-    /** Power, system power, clock, sensor, reset, voltage and pin control: the protocols Base counts. */
-    private static final int PROTOCOL_COUNT = 7;
+    /**
+     * Power, system power, performance, clock, sensor, reset, voltage, powercap and pin control:
+     * the protocols Base counts.
+     */
+    private static final int PROTOCOL_COUNT = 9;
     private static final int BASE_LOWEST_VERSION = 0x2_0000;
     /** Built-in board: sensor 0 (soc_temp) reads at once; sensor 3 (board_power) is read asynchronously. */
     private static final int FAST_SENSOR = 0;

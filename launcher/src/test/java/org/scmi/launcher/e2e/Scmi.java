@@ -12,10 +12,12 @@ public final class Scmi {
     public static final int BASE = 0x10;
     public static final int POWER = 0x11;
     public static final int SYSTEM = 0x12;
+    public static final int PERF = 0x13;
     public static final int CLOCK = 0x14;
     public static final int SENSOR = 0x15;
     public static final int RESET = 0x16;
     public static final int VOLTAGE = 0x17;
+    public static final int POWERCAP = 0x18;
     public static final int PINCTRL = 0x19;
 
     /** Messages every protocol has. */
@@ -162,6 +164,67 @@ public final class Scmi {
     public static final int SENSOR_READ_ASYNC = 1;
     /** sensor_config bit 0: the sensor is enabled. */
     public static final int SENSOR_ENABLED = 1;
+
+    public static final int PERF_DOMAIN_ATTRIBUTES = 0x3;
+    public static final int PERF_DESCRIBE_LEVELS = 0x4;
+    public static final int PERF_LIMITS_SET = 0x5;
+    public static final int PERF_LIMITS_GET = 0x6;
+    public static final int PERF_LEVEL_SET = 0x7;
+    public static final int PERF_LEVEL_GET = 0x8;
+    public static final int PERF_NOTIFY_LIMITS = 0x9;
+    public static final int PERF_NOTIFY_LEVEL = 0xA;
+    public static final int PERF_DESCRIBE_FASTCHANNEL = 0xB;
+    public static final int PERF_DOMAIN_NAME_GET = 0xC;
+    /** Notifications PERFORMANCE_LIMITS_CHANGED (agent_id, domain_id, range_max, range_min) and PERFORMANCE_LEVEL_CHANGED (agent_id, domain_id, level). */
+    public static final int PERF_LIMITS_CHANGED = 0x0;
+    public static final int PERF_LEVEL_CHANGED = 0x1;
+    /** PROTOCOL_ATTRIBUTES of Performance: bits 15:0 domains, 16 power in mW, 17 power in µW. */
+    public static final int PERF_POWER_IN_MICROWATTS = 1 << 17;
+    /**
+     * PERFORMANCE_DOMAIN_ATTRIBUTES bits: 31 limits settable, 30 level settable, 29 limits and 28
+     * level notifications, 27 fast channels, 26 extended name, 25 level indexing.
+     */
+    public static final int PERF_SET_LIMITS = 1 << 31;
+    public static final int PERF_SET_LEVEL = 1 << 30;
+    public static final int PERF_LIMITS_NOTIFICATIONS = 1 << 29;
+    public static final int PERF_LEVEL_NOTIFICATIONS = 1 << 28;
+    public static final int PERF_EXTENDED_NAME = 1 << 26;
+    /** num_levels of PERFORMANCE_DESCRIBE_LEVELS: returned 11:0, remaining 31:16. */
+    public static final int PERF_LEVELS_REMAINING_SHIFT = 16;
+    /** A v4 level descriptor: level, power cost, latency, indicative frequency, level index. */
+    public static final int PERF_LEVEL_DESCRIPTOR = 20;
+
+    public static final int POWERCAP_DOMAIN_ATTRIBUTES = 0x3;
+    public static final int POWERCAP_CAP_GET = 0x4;
+    public static final int POWERCAP_CAP_SET = 0x5;
+    public static final int POWERCAP_PAI_GET = 0x6;
+    public static final int POWERCAP_PAI_SET = 0x7;
+    public static final int POWERCAP_DOMAIN_NAME_GET = 0x8;
+    public static final int POWERCAP_MEASUREMENTS_GET = 0x9;
+    public static final int POWERCAP_CAP_NOTIFY = 0xA;
+    public static final int POWERCAP_MEASUREMENTS_NOTIFY = 0xB;
+    public static final int POWERCAP_DESCRIBE_FASTCHANNEL = 0xC;
+    /** Notifications POWERCAP_CAP_CHANGED (agent_id, domain_id, power_cap, pai) and POWERCAP_MEASUREMENTS_CHANGED (agent_id, domain_id, power). */
+    public static final int POWERCAP_CAP_CHANGED = 0x0;
+    public static final int POWERCAP_MEASUREMENTS_CHANGED = 0x1;
+    /**
+     * POWERCAP_DOMAIN_ATTRIBUTES bits: 31 cap and 30 measurement notifications, 29 asynchronous cap
+     * set, 28 extended name, 27 cap and 25 PAI configurable, 26 monitoring, 24:23 unit (1 µW), 22
+     * fast channels.
+     */
+    public static final int POWERCAP_CAP_NOTIFICATIONS = 1 << 31;
+    public static final int POWERCAP_MEASUREMENT_NOTIFICATIONS = 1 << 30;
+    public static final int POWERCAP_ASYNC_CAP_SET = 1 << 29;
+    public static final int POWERCAP_EXTENDED_NAME = 1 << 28;
+    public static final int POWERCAP_CAP_CONFIGURABLE = 1 << 27;
+    public static final int POWERCAP_MONITORING = 1 << 26;
+    public static final int POWERCAP_PAI_CONFIGURABLE = 1 << 25;
+    public static final int POWERCAP_MICROWATTS = 1 << 23;
+    /** parent_id of a root zone. */
+    public static final int POWERCAP_ROOT = 0xFFFF_FFFF;
+    /** POWERCAP_CAP_SET flags: bit 0 no delayed response, bit 1 asynchronous. */
+    public static final int POWERCAP_SET_IGNORE_DELAYED_RESPONSE = 1;
+    public static final int POWERCAP_SET_ASYNC = 1 << 1;
 
     /** A response starts with the command's header and the status word. */
     public static final int RESPONSE_PREFIX = 8;

@@ -16,11 +16,17 @@
  * ({@code vote/} + domain). Clock: subscriptions ({@code notify/rate/}, {@code notify/request/} +
  * clock), its vote to run or stop a clock ({@code enable/}), the rate and parent it set while it
  * owns them ({@code rate/}, {@code parent/}). Sensor: its settings of each sensor, trip points
- * included ({@code config/} + sensor). Resources are named by their stable keys
+ * included ({@code config/} + sensor). Performance: subscriptions ({@code notify/limits/},
+ * {@code notify/level/} + domain), the level it asked for ({@code level/}) and its own limits
+ * ({@code limits/}). Powercap: subscriptions ({@code notify/cap/}, and {@code notify/measurements/}
+ * with the thresholds), the cap it wants ({@code cap/}) and the interval it set while it owns it
+ * ({@code pai/}). Resources are named by their stable keys
  * ({@code <driver key>/<resource key>}), never by their SCMI ids.</li>
  * <li>Per protocol under the platform (agent 0): what the protocol needs to undo agents' settings
  * (the state a domain had before the first vote, a clock's rate, parent and running state before
- * any agent changed them; a sensor's last value, for trip points), and the simulated board's
+ * any agent changed them; a sensor's last value, for trip points; a performance domain's level before
+ * the first request and the platform's limits as last seen; a zone's own cap, the cap it had before
+ * the first vote and its interval before any agent), and the simulated board's
  * hardware state under keys starting {@code sim/}.</li>
  * <li>Negotiated protocol versions and agent identities stay in the device bundle itself.</li>
  * <li>Hardware state lives in the drivers (the hardware); the simulated board keeps its own in the

@@ -34,4 +34,9 @@ public final class EntryNames {
         }
         return new Named(name, key);
     }
+
+    /** Whether an entry taken so far has this key (a reference to an earlier entry). */
+    public boolean hasKey(String key) {
+        return keys.contains(key);
+    }
 }

@@ -51,10 +51,12 @@ public final class SimulatedSensors implements SensorDriver {
 
     /** The board file setting every part of the simulated board reads; described here once for the bundle. */
     @ObjectClassDefinition(id = BoardFile.PID, name = "Simulated board",
-            description = "Clocks, power domains and sensors of the simulated board, from a JSON board file")
+            description = "Clocks, power domains, sensors, system power, reset lines, supplies, pins, performance "
+                    + "domains and powercap zones of the simulated board, from a JSON board file")
     public @interface Config {
-        @AttributeDefinition(name = "Board file", description = "Path of a JSON file with \"clocks\", "
-                + "\"powerDomains\" and \"sensors\" arrays; empty for the built-in board")
+        @AttributeDefinition(name = "Board file", description = "Path of a JSON board file (\"clocks\", "
+                + "\"powerDomains\", \"sensors\", \"systemPower\", \"resetDomains\", \"voltageDomains\", the pin "
+                + "arrays, \"performanceDomains\", \"powercapZones\"); empty for the built-in board")
         String file() default "";
     }
 

@@ -12,16 +12,16 @@ import org.scmi.api.ScmiStatus;
 /**
  * Guests sending continuously, one thread each, as Linux does while it reads its sensors and
  * clocks: a sensor read, a clock rate get, a power state get, a system power state get, a reset
- * domain's attributes, a supply's level, a pin's drive strength and a BASE_DISCOVER_AGENT of itself
- * per round. The first guest also switches a clock rate, a power domain and a supply's level every
- * few rounds, and keeps an asynchronous reset of a domain under way (a new one as soon as the last
- * completed), so that every guest subscribed to them receives notifications, the first guest
- * delayed responses, and a swap of the reset protocol finds a reset in progress. Every answer is
- * checked: what failed (any status but SUCCESS, a wrong agent id, an answer lost or doubled) is
- * recorded, and the asynchronous resets accepted are counted, for the delayed responses that must
- * follow. The timelines (when each request was served, how long it took) hold the reads and gets
- * only: the switches are there to raise notifications, and take as long as the simulated hardware
- * does.
+ * domain's attributes, a supply's level, a pin's drive strength, a performance level get, a power
+ * cap get and a BASE_DISCOVER_AGENT of itself per round. The first guest also switches a clock
+ * rate, a power domain, a supply's level, a performance level and a power cap every few rounds, and
+ * keeps an asynchronous reset of a domain under way (a new one as soon as the last completed), so
+ * that every guest subscribed to them receives notifications, the first guest delayed responses,
+ * and a swap of the reset protocol finds a reset in progress. Every answer is checked: what failed
+ * (any status but SUCCESS, a wrong agent id, an answer lost or doubled) is recorded, and the
+ * asynchronous resets accepted are counted, for the delayed responses that must follow. The
+ * timelines (when each request was served, how long it took) hold the reads and gets only: the
+ * switches are there to raise notifications, and take as long as the simulated hardware does.
  */
 final class GuestLoad {
     static final int SOC_TEMP = 0;
@@ -38,6 +38,13 @@ final class GuestLoad {
     static final int CPU_SUPPLY = 0;
     static final int CPU_SUPPLY_LOW = 800_000;
     static final int CPU_SUPPLY_HIGH = 1_000_000;
+    static final int BIG_CLUSTER = 1;
+    static final int BIG_LOW = 1_000_000;
+    static final int BIG_HIGH = 1_800_000;
+    static final int SOC_ZONE = 0;
+    /** Caps below and at the built-in board's own 6 W: each switch changes the cap in effect. */
+    static final int SOC_LOW_CAP = 5_000_000;
+    static final int SOC_HIGH_CAP = 6_000_000;
     private static final int SWITCH_EVERY = 20;
     private static final long PAUSE_NANOS = 200_000;
 
@@ -134,6 +141,8 @@ final class GuestLoad {
                 expect(guest, timeline, Scmi.SYSTEM, Scmi.SYSTEM_POWER_STATE_GET);
                 expect(guest, timeline, Scmi.RESET, Scmi.RESET_DOMAIN_ATTRIBUTES, GPU_RESET);
                 expect(guest, timeline, Scmi.VOLTAGE, Scmi.VOLTAGE_LEVEL_GET, CPU_SUPPLY);
+                expect(guest, timeline, Scmi.PERF, Scmi.PERF_LEVEL_GET, BIG_CLUSTER);
+                expect(guest, timeline, Scmi.POWERCAP, Scmi.POWERCAP_CAP_GET, SOC_ZONE);
                 expect(guest, timeline, Scmi.PINCTRL, Scmi.PINCTRL_SETTINGS_GET, READ_PIN, Scmi.DRIVE_STRENGTH);
                 LiveGuest.Answer self = expect(guest, timeline, Scmi.BASE, Scmi.BASE_DISCOVER_AGENT, Scmi.CALLER);
                 if (self.succeeded() && self.word(0) != agentId) {
@@ -146,6 +155,9 @@ final class GuestLoad {
                             high ? Scmi.POWER_ON : Scmi.POWER_OFF);
                     expect(guest, null, Scmi.VOLTAGE, Scmi.VOLTAGE_LEVEL_SET, CPU_SUPPLY, 0,
                             high ? CPU_SUPPLY_HIGH : CPU_SUPPLY_LOW);
+                    expect(guest, null, Scmi.PERF, Scmi.PERF_LEVEL_SET, BIG_CLUSTER, high ? BIG_HIGH : BIG_LOW);
+                    expect(guest, null, Scmi.POWERCAP, Scmi.POWERCAP_CAP_SET, SOC_ZONE, 0,
+                            high ? SOC_HIGH_CAP : SOC_LOW_CAP);
                 }
                 boolean resetCompleted = guest.events(Scmi.RESET_COMPLETE) - completedBefore
                         >= asynchronousResets(guest);

@@ -22,15 +22,19 @@ import org.scmi.core.admin.GuestSessions;
 /**
  * Guests connected over vhost-user with what a Linux guest sets up: continuous updates of a
  * sensor at 100 ms, rate notifications of a clock, state notifications of a power domain, reset
- * notifications of a reset domain, the platform's system power requests, Base error
- * notifications, and settings of their own (a sensor's update interval, a vote for a power
- * domain's state, a vote to run or stop a clock, a hold on a reset line, votes for a supply's
- * state and level, a pin held for itself with a drive strength of its own). {@link #swapUnderLoad}
- * swaps a bundle while they all send, and reports what they saw.
+ * notifications of a reset domain, the platform's system power requests, level notifications of a
+ * performance domain, cap notifications of a powercap zone, Base error notifications, and settings
+ * of their own (a sensor's update interval, a vote for a power domain's state, a vote to run or
+ * stop a clock, a hold on a reset line, votes for a supply's state and level, a pin held for itself
+ * with a drive strength of its own, limits of their own on a performance domain).
+ * {@link #swapUnderLoad} swaps a bundle while they all send, and reports what they saw.
  */
 final class LiveRig implements AutoCloseable {
     static final int PLL_CLOCK = 1;
     static final int VPU_DOMAIN = 1;
+    static final int LITTLE_CLUSTER = 0;
+    /** The highest level each guest allows itself on the little cluster: a setting of its own. */
+    static final List<Integer> LITTLE_MAX_LIMITS = List.of(1_200_000, 1_000_000, 800_000);
     /** Guest i holds GPIO_(8 + i) of the built-in board, with a drive strength of its own. */
     static final int FIRST_HELD_PIN = 8;
     /** SENSOR_CONFIG_SET: enabled, interval 1 × 10^-1 s, the platform rounds to the nearest. */
@@ -42,7 +46,8 @@ final class LiveRig implements AutoCloseable {
     static final int IO_SUPPLY_LOW = 1_800_000;
     static final int IO_SUPPLY_STEP = 100_000;
     static final List<Integer> NOTIFICATIONS = List.of(Scmi.SENSOR_UPDATE, Scmi.CLOCK_RATE_CHANGED,
-            Scmi.POWER_STATE_CHANGED, Scmi.RESET_ISSUED, Scmi.SYSTEM_POWER_STATE_NOTIFIER);
+            Scmi.POWER_STATE_CHANGED, Scmi.RESET_ISSUED, Scmi.SYSTEM_POWER_STATE_NOTIFIER, Scmi.PERF_LEVEL_CHANGED,
+            Scmi.POWERCAP_CAP_CHANGED);
     /** What the administrator types to ask every guest to reboot: each subscriber is told. */
     static final String REBOOT_REQUEST = "scmi:systemPower reboot forceful all";
     private static final String BASE_ERROR_SUBSCRIPTION = "notify/errors";
@@ -115,6 +120,9 @@ final class LiveRig implements AutoCloseable {
         guest.expect(Scmi.BASE, Scmi.BASE_NOTIFY_ERRORS, Scmi.NOTIFY_ON);
         guest.expect(Scmi.POWER, Scmi.POWER_STATE_SET, 0, VPU_DOMAIN, index == 1 ? Scmi.POWER_ON : Scmi.POWER_OFF);
         guest.expect(Scmi.CLOCK, Scmi.CLOCK_CONFIG_SET, PLL_CLOCK, index == 2 ? 0 : 1, 0);
+        guest.expect(Scmi.PERF, Scmi.PERF_NOTIFY_LEVEL, GuestLoad.BIG_CLUSTER, Scmi.NOTIFY_ON);
+        guest.expect(Scmi.POWERCAP, Scmi.POWERCAP_CAP_NOTIFY, GuestLoad.SOC_ZONE, Scmi.NOTIFY_ON);
+        guest.expect(Scmi.PERF, Scmi.PERF_LIMITS_SET, LITTLE_CLUSTER, LITTLE_MAX_LIMITS.get(index), 0);
         guest.expect(Scmi.PINCTRL, Scmi.PINCTRL_REQUEST, FIRST_HELD_PIN + index, Scmi.PIN);
         guest.expect(Scmi.PINCTRL, Scmi.PINCTRL_SETTINGS_CONFIGURE, FIRST_HELD_PIN + index, Scmi.NO_FUNCTION,
                 Scmi.PIN | 1 << 2, Scmi.DRIVE_STRENGTH, 6 + 2 * index);
@@ -155,7 +163,9 @@ final class LiveRig implements AutoCloseable {
                             .values()),
                     "held pin " + hex.formatHex(guest.expect(Scmi.PINCTRL, Scmi.PINCTRL_SETTINGS_GET, heldPin,
                             Scmi.DRIVE_STRENGTH).values()),
-                    "next pin request " + guest.call(Scmi.PINCTRL, Scmi.PINCTRL_REQUEST, nextPin, Scmi.PIN).status()));
+                    "next pin request " + guest.call(Scmi.PINCTRL, Scmi.PINCTRL_REQUEST, nextPin, Scmi.PIN).status(),
+                    "little limits " + hex.formatHex(guest.expect(Scmi.PERF, Scmi.PERF_LIMITS_GET, LITTLE_CLUSTER)
+                            .values())));
         }
         return settings;
     }
@@ -170,8 +180,7 @@ final class LiveRig implements AutoCloseable {
         Bundle bundle = Swaps.bundle(context, symbolicName);
         GuestLoad load = new GuestLoad(guests, agentIds);
         List<String> failures = new ArrayList<>();
-        Map<LiveGuest, Long> resetsCompleted = new LinkedHashMap<>();
-        guests.forEach(guest -> resetsCompleted.put(guest, guest.events(Scmi.RESET_COMPLETE)));
+        Map<LiveGuest, Long> resetsCompleted = resetsCompleted();
         long swapStart;
         long swapEnd;
         load.start();
@@ -251,11 +260,20 @@ final class LiveRig implements AutoCloseable {
         }
     }
 
+    /** How many RESET_COMPLETE each guest received so far: what a load's resets are counted from. */
+    Map<LiveGuest, Long> resetsCompleted() {
+        Map<LiveGuest, Long> completed = new LinkedHashMap<>();
+        guests.forEach(guest -> completed.put(guest, guest.events(Scmi.RESET_COMPLETE)));
+        return completed;
+    }
+
     /**
      * Waits until each guest received a RESET_COMPLETE for every asynchronous reset it started, and
-     * no more; returns the mismatches and every delayed response that did not report SUCCESS.
+     * no more; returns the mismatches and every delayed response that did not report SUCCESS. A
+     * load that ends leaves its last resets under way: the next load counts only its own once this
+     * returned.
      */
-    private List<String> awaitDelayedResponses(GuestLoad load, Map<LiveGuest, Long> before) throws Exception {
+    List<String> awaitDelayedResponses(GuestLoad load, Map<LiveGuest, Long> before) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NOTIFICATION_WAIT_MS);
         List<String> wrong = new ArrayList<>();
         do {

@@ -14,6 +14,8 @@ final class Scmi {
     static final int SYSTEM = 0x12;
     static final int RESET = 0x16;
     static final int VOLTAGE = 0x17;
+    static final int PERF = 0x13;
+    static final int POWERCAP = 0x18;
     static final int PINCTRL = 0x19;
 
     static final int PROTOCOL_VERSION = 0x0;
@@ -42,6 +44,14 @@ final class Scmi {
     static final int VOLTAGE_CONFIG_GET = 0x6;
     static final int VOLTAGE_LEVEL_SET = 0x7;
     static final int VOLTAGE_LEVEL_GET = 0x8;
+    static final int PERF_LIMITS_SET = 0x5;
+    static final int PERF_LIMITS_GET = 0x6;
+    static final int PERF_LEVEL_SET = 0x7;
+    static final int PERF_LEVEL_GET = 0x8;
+    static final int PERF_NOTIFY_LEVEL = 0xA;
+    static final int POWERCAP_CAP_GET = 0x4;
+    static final int POWERCAP_CAP_SET = 0x5;
+    static final int POWERCAP_CAP_NOTIFY = 0xA;
     static final int PINCTRL_SETTINGS_GET = 0x5;
     static final int PINCTRL_SETTINGS_CONFIGURE = 0x6;
     static final int PINCTRL_REQUEST = 0x7;
@@ -58,6 +68,8 @@ final class Scmi {
     static final int RESET_ISSUED = event(RESET, 0x0);
     /** RESET_COMPLETE, the delayed response of an asynchronous RESET. */
     static final int RESET_COMPLETE = delayedResponse(RESET, RESET_COMMAND);
+    static final int PERF_LEVEL_CHANGED = event(PERF, 0x1);
+    static final int POWERCAP_CAP_CHANGED = event(POWERCAP, 0x0);
 
     /** BASE_DISCOVER_AGENT agent_id meaning "the caller". */
     static final int CALLER = 0xFFFF_FFFF;

@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,17 +41,18 @@ class SwapBenchmarkTest extends LiveRigTest {
         report.add("Swap benchmark: `update` of each bundle under load, " + ROUNDS + " times each, " + GUESTS
                 + " vhost-user guests sending continuously (sensor read, clock rate get, power state get, "
                 + "system power state get, reset domain attributes, supply level get, pin settings get, "
-                + "agent discovery; notifications subscribed; waits are of these requests)");
+                + "performance level get, power cap get, agent discovery; notifications subscribed; waits are of "
+                + "these requests)");
         report.add("run " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " on " + machine());
         report.add(String.format(Locale.ROOT, "without updates: %d requests in %d ms, p99 %.2f ms, longest %.2f ms",
                 baseline.requests(), BASELINE_MS, millis(baseline.p99Nanos()), millis(baseline.longestNanos())));
         report.add("served during = requests in progress while the update ran (from `update` until the bundle's "
                 + "services are back); vs no update = longest wait / longest wait without updates");
         report.add("");
-        report.add(String.format("%-12s %8s %14s %18s %13s %9s", "BUNDLE", "UPDATES", "SERVED DURING",
+        report.add(String.format("%-14s %8s %14s %18s %13s %9s", "BUNDLE", "UPDATES", "SERVED DURING",
                 "LONGEST WAIT (ms)", "VS NO UPDATE", "FAILURES"));
         for (String bundle : List.of("scmi.base", "scmi.power", "scmi.clock", "scmi.sensor", "scmi.system",
-                "scmi.reset", "scmi.voltage", "scmi.pinctrl", "board.sim")) {
+                "scmi.reset", "scmi.voltage", "scmi.perf", "scmi.powercap", "scmi.pinctrl", "board.sim")) {
             long served = 0;
             long longest = 0;
             int failed = 0;
@@ -61,7 +63,7 @@ class SwapBenchmarkTest extends LiveRigTest {
                 failed += result.failures().size();
                 result.failures().forEach(failure -> failures.add(bundle + ": " + failure));
             }
-            report.add(String.format(Locale.ROOT, "%-12s %8d %14d %18.2f %12.1fx %9d", bundle, ROUNDS, served,
+            report.add(String.format(Locale.ROOT, "%-14s %8d %14d %18.2f %12.1fx %9d", bundle, ROUNDS, served,
                     millis(longest), (double) longest / baseline.longestNanos(), failed));
         }
         String table = String.join(System.lineSeparator(), report) + System.lineSeparator();
@@ -70,8 +72,12 @@ class SwapBenchmarkTest extends LiveRigTest {
         assertEquals(List.of(), failures, "updates under load must not fail any request");
     }
 
-    /** The same load without any update, for reference. */
-    private static GuestLoad.Window baseline() throws InterruptedException {
+    /**
+     * The same load without any update, for reference. Its asynchronous resets are awaited, so that
+     * none completes during the first swap's count.
+     */
+    private static GuestLoad.Window baseline() throws Exception {
+        Map<LiveGuest, Long> resetsCompleted = rig.resetsCompleted();
         GuestLoad load = new GuestLoad(rig.guests(), rig.agentIds());
         load.start();
         long start = System.nanoTime();
@@ -79,6 +85,7 @@ class SwapBenchmarkTest extends LiveRigTest {
         long end = System.nanoTime();
         load.stop();
         assertEquals(List.of(), load.failures());
+        assertEquals(List.of(), rig.awaitDelayedResponses(load, resetsCompleted));
         return load.between(start, end);
     }
 

@@ -8,10 +8,12 @@ final class AgentWire {
     static final int BASE = 0x10;
     static final int POWER = 0x11;
     static final int SYSTEM = 0x12;
+    static final int PERF = 0x13;
     static final int CLOCK = 0x14;
     static final int SENSOR = 0x15;
     static final int RESET = 0x16;
     static final int VOLTAGE = 0x17;
+    static final int POWERCAP = 0x18;
     static final int PINCTRL = 0x19;
 
     /** Messages every protocol has. */

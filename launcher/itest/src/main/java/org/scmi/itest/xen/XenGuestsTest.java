@@ -51,7 +51,8 @@ import org.scmi.transport.xen.sim.guest.SimulatedGuest;
 class XenGuestsTest {
     private static final int TIMEOUT_MS = 10_000;
     /** Every protocol the framework runs, as BASE_DISCOVER_LIST_PROTOCOLS lists them. */
-    private static final List<Integer> SERVED = List.of(POWER, SYSTEM, CLOCK, SENSOR, RESET, VOLTAGE, PINCTRL);
+    private static final List<Integer> SERVED = List.of(POWER, SYSTEM, PERF, CLOCK, SENSOR, RESET, VOLTAGE, POWERCAP,
+            PINCTRL);
     private static final long BOOT_TIMEOUT_MS = 5_000;
     private static final long REPLY_TIMEOUT_MS = 5_000;
     private static final long EVENT_TIMEOUT_MS = 3_000;
