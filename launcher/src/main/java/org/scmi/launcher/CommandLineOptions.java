@@ -19,12 +19,23 @@ record CommandLineOptions(Map<String, Dictionary<String, Object>> configurations
     static final String XEN_SIM_GUESTS = "scmi.xen.sim";
     /** Commands per second each simulated Xen guest sends (a steady mix); absent: none. */
     static final String XEN_SIM_RATE = "scmi.xen.sim.rate";
+    /** A folder: host a simulated Xen there for a server in another process (with {@value #XEN_SIM_GUESTS} guests). */
+    static final String XEN_SIM_HOST = "scmi.xen.sim.host";
+    /** The devices socket of a simulated Xen hosted by another process: serve its guests. */
+    static final String XEN_SIM_ATTACH = "scmi.xen.sim.attach";
+    /** "true": stopping the server removes the Xen guests' devices instead of handing them over. */
+    static final String XEN_REMOVE_ON_STOP = "scmi.xen.remove.on.stop";
 
     /** Factory PID of one vhost-user guest; the configuration name is the guest's position. */
     static final String VHOST_USER_GUEST_FACTORY_PID = "org.scmi.transport.vhostuser.guest";
     static final String LOGGING_PID = "org.scmi.logging";
     /** The simulated hypervisor's configuration (factory PID of bundle transport.xen.sim), named after the option. */
     static final String XEN_SIM_CONFIGURATION = "org.scmi.transport.xen.sim~xen-sim";
+    /** A simulated Xen hosted for another process (bundle transport.xen.sim). */
+    static final String XEN_SIM_HOST_CONFIGURATION = "org.scmi.transport.xen.sim.host~xen-sim-host";
+    /** A simulated Xen of another process, attached (bundle transport.xen.sim). */
+    static final String XEN_SIM_ATTACH_CONFIGURATION = "org.scmi.transport.xen.sim.remote~xen-sim-attach";
+    static final String XEN_TRANSPORT_PID = "org.scmi.transport.xen";
 
     static CommandLineOptions from(UnaryOperator<String> frameworkProperty) {
         Map<String, Dictionary<String, Object>> configurations = new LinkedHashMap<>();
@@ -44,7 +55,13 @@ record CommandLineOptions(Map<String, Dictionary<String, Object>> configurations
             configurations.put(LOGGING_PID, logging);
         }
         String xenGuests = frameworkProperty.apply(XEN_SIM_GUESTS);
-        if (xenGuests != null && !xenGuests.isBlank()) {
+        String xenHost = frameworkProperty.apply(XEN_SIM_HOST);
+        if (xenHost != null && !xenHost.isBlank()) {
+            Dictionary<String, Object> host = new Hashtable<>();
+            host.put("folder", xenHost.trim());
+            host.put("guests", xenGuests == null || xenGuests.isBlank() ? "1" : xenGuests.trim());
+            configurations.put(XEN_SIM_HOST_CONFIGURATION, host);
+        } else if (xenGuests != null && !xenGuests.isBlank()) {
             Dictionary<String, Object> xen = new Hashtable<>();
             xen.put("guests", xenGuests.trim());
             String rate = frameworkProperty.apply(XEN_SIM_RATE);
@@ -52,6 +69,17 @@ record CommandLineOptions(Map<String, Dictionary<String, Object>> configurations
                 xen.put("commands.per.second", rate.trim());
             }
             configurations.put(XEN_SIM_CONFIGURATION, xen);
+        }
+        String xenAttach = frameworkProperty.apply(XEN_SIM_ATTACH);
+        if (xenAttach != null && !xenAttach.isBlank()) {
+            Dictionary<String, Object> attach = new Hashtable<>();
+            attach.put("devices.socket", xenAttach.trim());
+            configurations.put(XEN_SIM_ATTACH_CONFIGURATION, attach);
+        }
+        if (Boolean.parseBoolean(frameworkProperty.apply(XEN_REMOVE_ON_STOP))) {
+            Dictionary<String, Object> transport = new Hashtable<>();
+            transport.put("remove.devices.on.stop", Boolean.TRUE);
+            configurations.put(XEN_TRANSPORT_PID, transport);
         }
         return new CommandLineOptions(configurations);
     }

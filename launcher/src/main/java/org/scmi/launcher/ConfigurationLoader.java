@@ -2,7 +2,9 @@ package org.scmi.launcher;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
@@ -39,10 +41,17 @@ public final class ConfigurationLoader {
         apply(configurationAdmin, CommandLineOptions.from(context::getProperty).configurations());
     }
 
+    /** Sets each entry's properties over what its configuration holds already (options win over the file). */
     private static void apply(ConfigurationAdmin configurationAdmin, Map<String, Dictionary<String, Object>> entries) {
         for (Map.Entry<String, Dictionary<String, Object>> entry : entries.entrySet()) {
             try {
-                configuration(configurationAdmin, entry.getKey()).updateIfDifferent(entry.getValue());
+                Configuration configuration = configuration(configurationAdmin, entry.getKey());
+                Dictionary<String, Object> properties = configuration.getProperties() == null ? new Hashtable<>()
+                        : configuration.getProperties();
+                for (String key : Collections.list(entry.getValue().keys())) {
+                    properties.put(key, entry.getValue().get(key));
+                }
+                configuration.updateIfDifferent(properties);
             } catch (IOException | IllegalArgumentException e) {
                 LOG.error("configuration {} not applied: {}", entry.getKey(), e.getMessage());
             }

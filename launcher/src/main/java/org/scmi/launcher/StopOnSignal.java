@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Stops the framework when the JVM is asked to exit (SIGTERM, SIGINT): every component is
  * deactivated in order, so transports close their guests and remove their sockets before the
- * process ends. Without it the JVM would exit with the framework still running.
+ * process ends. Without it the JVM would exit with the framework still running. Xen guests are
+ * not closed but handed over: their devices stay and the next server process takes them over,
+ * so a service manager restarting the server does not take the guests' devices away (unless the
+ * Xen transport is configured to remove them on stop).
  */
 @Component(immediate = true)
 public final class StopOnSignal {
@@ -31,7 +34,8 @@ public final class StopOnSignal {
     }
 
     private static void stop(Framework framework) {
-        LOG.info("stopping: closing every guest");
+        LOG.info("stopping: closing every guest (Xen guests wait for the next server process unless their devices "
+                + "are removed on stop)");
         try {
             framework.stop();
             framework.waitForStop(STOP_TIMEOUT_MS);

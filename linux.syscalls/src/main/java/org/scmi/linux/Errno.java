@@ -4,6 +4,7 @@ package org.scmi.linux;
 public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
+    public static final int ESRCH = 3;
     public static final int EINTR = 4;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
@@ -15,9 +16,12 @@ public final class Errno {
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
     public static final int ENOTTY = 25;
+    public static final int ENOSPC = 28;
     public static final int EPIPE = 32;
     public static final int ENOSYS = 38;
+    public static final int EOPNOTSUPP = 95;
     public static final int ECONNRESET = 104;
+    public static final int ENOTCONN = 107;
     public static final int ECONNREFUSED = 111;
 
     private Errno() {
@@ -27,6 +31,7 @@ public final class Errno {
         return switch (errno) {
             case EPERM -> "EPERM";
             case ENOENT -> "ENOENT";
+            case ESRCH -> "ESRCH";
             case EINTR -> "EINTR";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";
@@ -38,9 +43,12 @@ public final class Errno {
             case ENODEV -> "ENODEV";
             case EINVAL -> "EINVAL";
             case ENOTTY -> "ENOTTY";
+            case ENOSPC -> "ENOSPC";
             case EPIPE -> "EPIPE";
             case ENOSYS -> "ENOSYS";
+            case EOPNOTSUPP -> "EOPNOTSUPP";
             case ECONNRESET -> "ECONNRESET";
+            case ENOTCONN -> "ENOTCONN";
             case ECONNREFUSED -> "ECONNREFUSED";
             default -> "errno " + errno;
         };

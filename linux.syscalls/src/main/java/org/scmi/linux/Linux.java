@@ -36,6 +36,7 @@ public final class Linux {
     public static final int MFD_CLOEXEC = 0x1;
     public static final int AF_UNIX = 1;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
     public static final int SCM_RIGHTS = 1;
@@ -613,6 +614,64 @@ public final class Linux {
                 throw new LinuxException("connect " + path, errno);
             }
             return fd;
+        } catch (LinuxException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * The address of a datagram socket: a file system path, or a name in the abstract namespace
+     * when it starts with {@code @} (as NOTIFY_SOCKET may be), sized as connect(2) and bind(2) take it.
+     */
+    private static MemorySegment datagramAddress(Arena arena, String path) {
+        MemorySegment address = sockaddr(arena, path);
+        if (!path.startsWith("@")) {
+            return address;
+        }
+        address.set(ValueLayout.JAVA_BYTE, 2, (byte) 0);
+        // Abstract names are not terminated: the address's length is part of the name.
+        return address.asSlice(0, 2 + path.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    /**
+     * Sends one datagram to the Unix datagram socket {@code path} ({@code @name}: abstract
+     * namespace), the way sd_notify(3) talks to a service manager.
+     */
+    public static void sendUnixDatagram(String path, byte[] message) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            MemorySegment address = datagramAddress(arena, path);
+            int fd = check("socket", (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), state);
+            try {
+                check("connect " + path, (int) CONNECT.invokeExact(state, fd, address, (int) address.byteSize()), state);
+                MemorySegment datagram = arena.allocate(Math.max(1, message.length));
+                MemorySegment.copy(message, 0, datagram, ValueLayout.JAVA_BYTE, 0, message.length);
+                write(fd, datagram.asSlice(0, message.length));
+            } finally {
+                close(fd);
+            }
+        } catch (LinuxException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** A Unix datagram socket bound to {@code path} ({@code @name}: abstract namespace), read with read(2). */
+    public static int bindUnixDatagram(String path) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            MemorySegment address = datagramAddress(arena, path);
+            int fd = check("socket", (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), state);
+            try {
+                check("bind " + path, (int) BIND.invokeExact(state, fd, address, (int) address.byteSize()), state);
+                return fd;
+            } catch (LinuxException e) {
+                close(fd);
+                throw e;
+            }
         } catch (LinuxException e) {
             throw e;
         } catch (Throwable t) {

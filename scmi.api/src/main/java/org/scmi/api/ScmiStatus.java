@@ -15,6 +15,9 @@ public enum ScmiStatus {
     PROTOCOL_ERROR(-10),
     IN_USE(-11);
 
+    /** Every status by minus its code: {@code values()} would copy the array on each lookup. */
+    private static final ScmiStatus[] BY_NEGATED_CODE = values();
+
     private final int code;
 
     ScmiStatus(int code) {
@@ -28,6 +31,6 @@ public enum ScmiStatus {
 
     /** The status for a wire value, or {@code null} if the value is not a defined status. */
     public static ScmiStatus of(int code) {
-        return code <= 0 && -code < values().length ? values()[-code] : null;
+        return code <= 0 && -code < BY_NEGATED_CODE.length ? BY_NEGATED_CODE[-code] : null;
     }
 }

@@ -7,7 +7,7 @@
  * this package are the only place request and reply bytes are decoded and encoded.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.scmi.api;
 
 import org.osgi.annotation.bundle.Export;

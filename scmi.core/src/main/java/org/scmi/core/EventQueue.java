@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * {@code notificationLimit} are kept and the oldest goes first. An event larger than the buffer
  * at hand is omitted, and the buffer kept for the next one. The device asks for kicks only while
  * events wait for buffers, so a guest reposting buffers does not wake it for nothing.
+ *
+ * <p>Events wait while the guest's cmdq is being answered ({@link #hold}, {@link #release}): a
+ * handler may finish its work, and send the delayed response, before its own command's response is
+ * in the used ring and the guest has been interrupted for it. A delayed response must not reach the
+ * guest first: Linux then takes the delayed response and rejects the response that follows as an
+ * invalid message, failing the command.
  */
 final class EventQueue extends ServedQueue {
     private static final Logger LOG = LoggerFactory.getLogger(EventQueue.class);
@@ -39,17 +45,17 @@ final class EventQueue extends ServedQueue {
         }
     }
 
-    private final GuestAgent agent;
     private final GuestTransport transport;
     private final GuestFaults faults;
     private final IntSupplier notificationLimit;
     private final ArrayDeque<Event> pending = new ArrayDeque<>();
     private int pendingNotifications;
-    private final DescriptorChain chain = new DescriptorChain();
+    private boolean held;
     private final byte[] header = new byte[VirtioScmi.HEADER_SIZE];
 
-    EventQueue(GuestAgent agent, GuestTransport transport, GuestFaults faults, IntSupplier notificationLimit) {
-        this.agent = agent;
+    EventQueue(GuestAgent agent, GuestTransport transport, GuestFaults faults, IntSupplier notificationLimit,
+            VirtqueueEngines engines) {
+        super(agent, VirtioScmi.EVENTQ, engines);
         this.transport = transport;
         this.faults = faults;
         this.notificationLimit = notificationLimit;
@@ -76,6 +82,19 @@ final class EventQueue extends ServedQueue {
             dropOldest(false);
         }
         pending.addLast(event);
+        if (!held) {
+            serveAvailable();
+        }
+    }
+
+    /** The cmdq is being answered: events wait until {@link #release}. */
+    synchronized void hold() {
+        held = true;
+    }
+
+    /** The cmdq's responses are in the used ring and the guest was interrupted for them: events go. */
+    synchronized void release() {
+        held = false;
         serveAvailable();
     }
 
@@ -99,7 +118,9 @@ final class EventQueue extends ServedQueue {
 
     /** The guest kicked the eventq: it posted buffers. */
     synchronized void notified() {
-        serveAvailable();
+        if (!held) {
+            serveAvailable();
+        }
     }
 
     /** Forgets every queued event (device reset, guest gone). */
@@ -121,8 +142,8 @@ final class EventQueue extends ServedQueue {
         }
         try {
             while (true) {
-                while (!pending.isEmpty() && queue.next(chain)) {
-                    deliverFirst();
+                for (DescriptorChain chain; !pending.isEmpty() && (chain = queue.next()) != null; ) {
+                    deliverFirst(chain);
                 }
                 if (pending.isEmpty()) {
                     queue.disableNotifications(); // nothing to send: no need to hear of new buffers
@@ -142,20 +163,21 @@ final class EventQueue extends ServedQueue {
     }
 
     /** Writes the oldest event into the chain just taken, or omits it if it does not fit. */
-    private void deliverFirst() throws VirtqueueException {
+    private void deliverFirst(DescriptorChain chain) throws VirtqueueException {
         Event event = pending.removeFirst();
         if (event.isNotification()) {
             pendingNotifications--;
         }
-        if (event.size() > chain.writableLength()) {
+        long room = chain.writableLength();
+        if (event.size() > room) {
             queue.undoNext();
-            faults.chainRejected(VirtioScmi.EVENTQ, "buffer of " + chain.writableLength() + " bytes is too small for "
+            faults.chainRejected(VirtioScmi.EVENTQ, "buffer of " + room + " bytes is too small for "
                     + ScmiHeader.decode(event.header()) + " of " + event.size() + " bytes; event omitted");
             return;
         }
         WireWords.put(header, 0, event.header());
         chain.write(0, header, 0, VirtioScmi.HEADER_SIZE);
         chain.write(VirtioScmi.HEADER_SIZE, event.payload(), 0, event.payload().length);
-        queue.addUsed(chain.head(), event.size());
+        queue.addUsed(chain, event.size());
     }
 }

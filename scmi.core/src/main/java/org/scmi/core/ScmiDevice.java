@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -20,6 +21,7 @@ import org.scmi.virtio.device.VirtioDevice;
 import org.scmi.virtio.device.VirtioDeviceIds;
 import org.scmi.virtio.device.VirtioDeviceSession;
 import org.scmi.virtio.ring.VirtioFeatures;
+import org.scmi.virtio.ring.VirtqueueFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +35,11 @@ import org.slf4j.LoggerFactory;
  * must not offer an event channel it has nothing to send on.
  *
  * <p>Live updates: a command for a protocol that is being replaced waits for it up to the
- * configured grace period (see {@link ScmiDispatcher}). Every answered command is shown to the
- * {@link MessageObserver} services registered, if any.
+ * configured grace period (see {@link ScmiDispatcher}). The rings are served by the virtqueue
+ * engine service ({@link VirtqueueFactory}), bound dynamically: when the ring bundle is updated,
+ * every running queue moves to the new engine between two chains, and a queue that starts while
+ * no engine is registered waits for one up to the same grace period. Every answered command is
+ * shown to the {@link MessageObserver} services registered, if any.
  */
 @Component(service = VirtioDevice.class, configurationPid = ScmiDevice.PID,
         property = VirtioDevice.DEVICE_ID + ":Integer=" + VirtioDeviceIds.SCMI)
@@ -56,9 +61,11 @@ public final class ScmiDevice implements VirtioDevice {
 
         @AttributeDefinition(name = "Grace period for an absent protocol (ms)",
                 description = "How long a command waits for a protocol that is being updated, stopped and started "
-                        + "or refreshed before it is answered NOT_SUPPORTED. Keep it well below the guest's "
-                        + "command timeout (Linux over virtio: 60 s by default, arm,max-rx-timeout-ms in the device "
-                        + "tree; the test harness uses 5 s). Protocol ids never registered are answered at once.",
+                        + "or refreshed before it is answered NOT_SUPPORTED, and how long a queue the guest starts "
+                        + "waits for the virtqueue engine while the ring bundle is being replaced. Keep it well "
+                        + "below the guest's command timeout (Linux over virtio: 60 s by default, "
+                        + "arm,max-rx-timeout-ms in the device tree; the test harness uses 5 s). Protocol ids never "
+                        + "registered are answered at once.",
                 min = "0")
         int absent_protocol_grace_ms() default 2000;
     }
@@ -68,23 +75,47 @@ public final class ScmiDevice implements VirtioDevice {
     }
 
     private final AgentRegistry agents;
+    private final AgentStates states;
     private final ScmiDispatcher dispatcher;
+    private final VirtqueueEngines engines;
     private final MessageObservers observers = new MessageObservers();
     private final Map<ScmiProtocol, Registration> registrations = new IdentityHashMap<>();
     private volatile int eventProtocols;
     private volatile int notificationLimit;
 
     @Activate
-    public ScmiDevice(@Reference AgentRegistry agents, Config config) {
+    public ScmiDevice(@Reference AgentRegistry agents, @Reference AgentStates states, Config config) {
         this.agents = agents;
+        this.states = states;
         this.notificationLimit = config.pending_notifications();
-        this.dispatcher = new ScmiDispatcher(Duration.ofMillis(Math.max(0, config.absent_protocol_grace_ms())));
+        this.dispatcher = new ScmiDispatcher(grace(config));
+        this.engines = new VirtqueueEngines(grace(config));
+    }
+
+    private static Duration grace(Config config) {
+        return Duration.ofMillis(Math.max(0, config.absent_protocol_grace_ms()));
     }
 
     @Modified
     void modified(Config config) {
         notificationLimit = config.pending_notifications();
-        dispatcher.setGrace(Duration.ofMillis(Math.max(0, config.absent_protocol_grace_ms())));
+        dispatcher.setGrace(grace(config));
+        engines.setGrace(grace(config));
+    }
+
+    /**
+     * The virtqueue engine. Bound dynamically, so that an update of the ring bundle replaces the
+     * engine under running guests: their queues move to the new one (see {@link VirtqueueEngines}).
+     */
+    @Reference(service = VirtqueueFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "removeEngine")
+    void addEngine(VirtqueueFactory engine) {
+        LOG.info("virtqueue engine: {}", engine.description());
+        engines.bind(engine);
+    }
+
+    void removeEngine(VirtqueueFactory engine) {
+        engines.unbind(engine);
     }
 
     @Reference(service = MessageObserver.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -164,8 +195,8 @@ public final class ScmiDevice implements VirtioDevice {
     @Override
     public VirtioDeviceSession open(GuestIdentity guest, GuestTransport transport) {
         GuestAgent agent = agents.agentFor(guest);
-        ScmiDeviceSession session = new ScmiDeviceSession(agent, transport, dispatcher, ALL_FEATURES,
-                () -> notificationLimit, observers);
+        ScmiDeviceSession session = new ScmiDeviceSession(agent, transport, dispatcher, states, ALL_FEATURES,
+                () -> notificationLimit, observers, engines);
         agent.attach(session, guest.name());
         LOG.info("guest {} connected as {}", guest.key(), agent);
         return session;

@@ -1,12 +1,14 @@
 package org.scmi.core;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.IntSupplier;
 import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.device.VirtioDeviceSession;
-import org.scmi.virtio.ring.SplitQueue;
 import org.scmi.virtio.ring.VirtioFeatures;
 import org.scmi.virtio.ring.VirtqueueException;
+import org.scmi.virtio.ring.VirtqueueFactory;
 
 /**
  * One guest's virtio-scmi device: its cmdq, its eventq and the agent it speaks for.
@@ -16,7 +18,9 @@ import org.scmi.virtio.ring.VirtqueueException;
  * answers with a delayed response rather than blocking. Eventq delivery happens under the event
  * queue's lock on whichever thread sends an event or kicks the eventq (see {@link EventQueue}).
  * The transport's control thread calls the other methods; starting and stopping a queue
- * synchronizes with its processing. Nothing polls: work starts from a kick or an event.
+ * synchronizes with its processing, and so does moving it to a new virtqueue engine, which runs on
+ * the thread that registered the engine (see {@link ServedQueue#moveTo}). Nothing polls: work
+ * starts from a kick or an event.
  */
 final class ScmiDeviceSession implements VirtioDeviceSession {
     private final GuestAgent agent;
@@ -29,15 +33,16 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
     private volatile long features;
     private volatile boolean closed;
 
-    ScmiDeviceSession(GuestAgent agent, GuestTransport transport, ScmiDispatcher dispatcher, long supportedFeatures,
-            IntSupplier notificationLimit, MessageObservers observers) {
+    ScmiDeviceSession(GuestAgent agent, GuestTransport transport, ScmiDispatcher dispatcher, AgentStates states,
+            long supportedFeatures, IntSupplier notificationLimit, MessageObservers observers,
+            VirtqueueEngines engines) {
         this.agent = agent;
         this.transport = transport;
         this.dispatcher = dispatcher;
         this.supportedFeatures = supportedFeatures;
         this.faults = new GuestFaults(agent, transport);
-        this.commands = new CommandQueue(agent, dispatcher, transport, faults, observers);
-        this.events = new EventQueue(agent, transport, faults, notificationLimit);
+        this.events = new EventQueue(agent, transport, faults, notificationLimit, engines);
+        this.commands = new CommandQueue(agent, dispatcher, states, transport, faults, observers, events, engines);
         dispatcher.resetAgent(agent.id()); // a new connection starts with the protocols' own versions
     }
 
@@ -85,34 +90,33 @@ final class ScmiDeviceSession implements VirtioDeviceSession {
     @Override
     public void startQueue(int queueIndex, QueueSetup setup) {
         checkQueue(queueIndex);
-        stopQueue(queueIndex);
-        SplitQueue queue;
         try {
-            if (setup.size() > VirtioScmi.MAX_QUEUE_SIZE) {
-                throw new VirtqueueException("queue size " + setup.size() + " exceeds the device's maximum "
-                        + VirtioScmi.MAX_QUEUE_SIZE);
-            }
-            queue = new SplitQueue(setup, features);
+            served(queueIndex).start(setup, features);
         } catch (VirtqueueException e) {
-            if (queueIndex == VirtioScmi.CMDQ) {
-                commands.failedToStart(setup.nextAvailIndex());
-            } else {
-                events.failedToStart(setup.nextAvailIndex());
-            }
             faults.queueBroken(queueIndex, e.getMessage());
-            return;
         }
-        if (queueIndex == VirtioScmi.CMDQ) {
-            commands.start(queue);
-        } else {
-            events.start(queue);
+    }
+
+    private ServedQueue served(int queueIndex) {
+        return queueIndex == VirtioScmi.CMDQ ? commands : events;
+    }
+
+    /** The engine serving each running queue, by queue name. */
+    Map<String, String> queueEngines() {
+        Map<String, String> engines = new LinkedHashMap<>();
+        for (int queueIndex : new int[] {VirtioScmi.CMDQ, VirtioScmi.EVENTQ}) {
+            VirtqueueFactory engine = served(queueIndex).engine();
+            if (engine != null) {
+                engines.put(VirtioScmi.queueName(queueIndex), engine.description());
+            }
         }
+        return engines;
     }
 
     @Override
     public int stopQueue(int queueIndex) {
         checkQueue(queueIndex);
-        return queueIndex == VirtioScmi.CMDQ ? commands.stop() : events.stop();
+        return served(queueIndex).stop();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.scmi.core;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -38,13 +37,15 @@ import org.slf4j.LoggerFactory;
  * an agent probing every protocol it knows is not slowed down, and so is one whose absence already
  * outlasted a grace period (removed for good, or a version that cannot start), until it returns. A command whose protocol was
  * unregistered while it ran and that did not succeed (the component was deactivated under it) is
- * run again, once the replacement is there, on fresh parameters and a fresh reply: the agent gets
- * exactly one answer, from the replacement. A command that succeeded keeps its answer.
+ * run again, once the replacement is there, on its parameters read again from the start and an emptied
+ * reply: the agent gets exactly one answer, from the replacement. A command that succeeded keeps its
+ * answer.
  *
  * <p>Thread-safe: commands of different agents are dispatched concurrently, while protocols are
  * bound and unbound on OSGi threads. Lookups are array reads, free of locks and allocation; only
  * a command for an absent protocol takes the lock, to wait on the condition signalled when a
- * protocol is added.
+ * protocol is added. The dispatcher allocates nothing for the messages it answers itself; the
+ * caller provides the parameter reader and the reply writer.
  */
 final class ScmiDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(ScmiDispatcher.class);
@@ -123,33 +124,19 @@ final class ScmiDispatcher {
     }
 
     /**
-     * The answer to one command.
-     *
-     * @param status the status code
-     * @param reply the return values, meaningful only if the status is SUCCESS
-     */
-    record Answer(int status, Reply reply) {
-        static Answer failed(ScmiStatus status) {
-            return new Answer(status.code(), new Reply(0));
-        }
-
-        boolean succeeded() {
-            return status == ScmiStatus.SUCCESS.code();
-        }
-    }
-
-    /**
      * Executes one command, waiting for its protocol if it is absent for a live update.
      *
      * @param agent who sent it
      * @param header the command's header word
-     * @param parameters the bytes after the header
-     * @param replyCapacity the most return-value bytes the agent's buffer holds
+     * @param parameters the bytes after the header; read from their start at each run of the command
+     * @param reply where the return values go, as many as the agent's buffer holds; meaningful only
+     *     if the status returned is SUCCESS
+     * @return the status code
      */
-    Answer dispatch(Agent agent, int header, ByteBuffer parameters, int replyCapacity) {
+    int dispatch(Agent agent, int header, Payload parameters, Reply reply) {
         int protocolId = (header >>> ScmiHeader.PROTOCOL_ID_SHIFT) & ScmiHeader.PROTOCOL_ID_MASK;
         if (((header >>> ScmiHeader.TYPE_SHIFT) & ScmiHeader.TYPE_MASK) != MessageType.COMMAND.value()) {
-            return Answer.failed(ScmiStatus.PROTOCOL_ERROR);
+            return ScmiStatus.PROTOCOL_ERROR.code();
         }
         long deadline = 0;
         boolean waited = false;
@@ -157,7 +144,7 @@ final class ScmiDispatcher {
             ScmiProtocol protocol = protocol(protocolId);
             if (protocol == null) {
                 if (known.get(protocolId) == 0) {
-                    return Answer.failed(ScmiStatus.NOT_SUPPORTED);
+                    return ScmiStatus.NOT_SUPPORTED.code();
                 }
                 if (!waited) {
                     deadline = System.nanoTime() + graceNanos;
@@ -170,13 +157,14 @@ final class ScmiDispatcher {
                     LOG.warn("agent {} ({}): protocol 0x{} stayed absent for the {} ms grace period; {} answered "
                             + "NOT_SUPPORTED", agent.id(), agent.name(), Integer.toHexString(protocolId),
                             TimeUnit.NANOSECONDS.toMillis(graceNanos), ScmiHeader.decode(header));
-                    return Answer.failed(ScmiStatus.NOT_SUPPORTED);
+                    return ScmiStatus.NOT_SUPPORTED.code();
                 }
             }
-            Reply reply = new Reply(replyCapacity);
-            int status = execute(protocol, agent, header, new Payload(parameters.duplicate()), reply);
+            parameters.rewind();
+            reply.rewind();
+            int status = execute(protocol, agent, header, parameters, reply);
             if (status == ScmiStatus.SUCCESS.code() || protocol(protocolId) == protocol) {
-                return new Answer(status, reply);
+                return status;
             }
             // The protocol left while the command ran and the command failed: the replacement answers it.
             LOG.info("agent {} ({}): protocol 0x{} went away while {} ran (status {}); running it again on its "

@@ -9,6 +9,8 @@ import org.scmi.virtio.device.GuestTransport;
 /** A transport that records the interrupts, reset requests and disconnects a device session makes. */
 final class RecordingTransport implements GuestTransport {
     final AtomicIntegerArray interrupts = new AtomicIntegerArray(2);
+    /** The queues interrupted, in order. */
+    final List<Integer> interrupted = new CopyOnWriteArrayList<>();
     final List<String> resetReasons = new CopyOnWriteArrayList<>();
     final AtomicInteger disconnects = new AtomicInteger();
 
@@ -20,6 +22,7 @@ final class RecordingTransport implements GuestTransport {
     @Override
     public void notifyGuest(int queueIndex) {
         interrupts.incrementAndGet(queueIndex);
+        interrupted.add(queueIndex);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.lang.annotation.Annotation;
 import java.lang.foreign.Arena;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +27,19 @@ import org.scmi.api.ScmiProtocol;
 import org.scmi.api.ScmiStatus;
 import org.scmi.core.admin.GuestSessions;
 import org.scmi.virtio.device.GuestIdentity;
+import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.device.VirtioDeviceSession;
+import org.scmi.virtio.ring.RingPosition;
 import org.scmi.virtio.ring.SplitRing;
 import org.scmi.virtio.ring.VirtioFeatures;
+import org.scmi.virtio.ring.Virtqueue;
+import org.scmi.virtio.ring.VirtqueueException;
+import org.scmi.virtio.ring.VirtqueueFactory;
 import org.scmi.virtio.ring.driver.DriverMemory;
 import org.scmi.virtio.ring.driver.DriverSplitQueue;
 import org.scmi.virtio.ring.driver.UsedBuffer;
+import org.scmi.virtio.ring.split.SplitQueueFactory;
+import org.scmi.virtio.ring.testing.SteadyStateAllocation;
 
 /** A guest's virtio-scmi device end to end: real rings in guest memory, exact bytes and lengths. */
 class ScmiDeviceSessionTest {
@@ -44,7 +52,7 @@ class ScmiDeviceSessionTest {
 
     private final Arena arena = Arena.ofShared(); // events come from other threads
     private final DriverMemory memory = DriverMemory.allocate(arena, BASE, 4 << 20);
-    private final AgentRegistry agents = new AgentRegistry();
+    private final AgentRegistry agents = new AgentRegistry(new AgentStates());
     private final RecordingTransport transport = new RecordingTransport();
     private final FakeProtocol base = new FakeProtocol(BASE_PROTOCOL, 0x20001)
             .on(0x3, 0, (request, reply) -> reply.name("SCMI-Server", 16))
@@ -55,6 +63,7 @@ class ScmiDeviceSessionTest {
             })
             .on(0x5, 0, (request, reply) -> reply.u64(0x1122334455667788L).u64(1).u64(2));
     private final FakeProtocol sensor = new FakeProtocol(SENSOR_PROTOCOL, 0x30001);
+    private static final VirtqueueFactory SETUP_ENGINE = new SplitQueueFactory();
     private ScmiDevice backend;
     private DriverSplitQueue cmdq;
     private DriverSplitQueue eventq;
@@ -81,7 +90,8 @@ class ScmiDeviceSessionTest {
 
     @BeforeEach
     void setUp() {
-        backend = new ScmiDevice(agents, config(2));
+        backend = new ScmiDevice(agents, new AgentStates(), config(2));
+        backend.addEngine(SETUP_ENGINE);
         backend.addProtocol(base, Map.of(ScmiProtocol.PROTOCOL_ID, BASE_PROTOCOL));
     }
 
@@ -356,6 +366,30 @@ class ScmiDeviceSessionTest {
         assertEquals(1, transport.interrupts.get(VirtioScmi.EVENTQ));
     }
 
+    /**
+     * A handler that finishes at once sends its delayed response while its command is still being
+     * answered: the guest must see the response first (Linux rejects it after the delayed one).
+     */
+    @Test
+    void delayedResponseSentByTheHandlerFollowsItsCommandsResponse() {
+        int command = header(SENSOR_PROTOCOL, 0x6, 0x22);
+        int delayed = ScmiHeader.delayedResponseFor(command);
+        sensor.on(0x6, 0, (request, reply) -> assertTrue(agent().sendEvent(delayed, words(0, 7))));
+        backend.addProtocol(sensor, Map.of(ScmiProtocol.PROTOCOL_ID, SENSOR_PROTOCOL));
+        connect(RING_FEATURES | P2A);
+        int eventBuffer = eventq.add(List.of(), 136);
+        kick(eventq, VirtioScmi.EVENTQ);
+        assertTrue(transport.interrupted.isEmpty(), "nothing to tell the guest yet");
+
+        UsedBuffer response = command(words(command), 128);
+        assertArrayEquals(words(command, 0), response.written());
+        assertEquals(List.of(VirtioScmi.CMDQ, VirtioScmi.EVENTQ), transport.interrupted,
+                "the command's response is signalled before its delayed response");
+        UsedBuffer event = eventq.poll();
+        assertEquals(eventBuffer, event.id());
+        assertArrayEquals(words(delayed, 0, 7), event.written());
+    }
+
     @Test
     void eventsGoStraightIntoPostedBuffers() {
         connect(RING_FEATURES | P2A);
@@ -539,5 +573,104 @@ class ScmiDeviceSessionTest {
         UsedBuffer used = cmdq.poll();
         assertEquals(head, used.id());
         assertArrayEquals(words(header(0x14, 0, 0), 0, 0x30001), used.written(), "the new version answers");
+    }
+
+    @Test
+    void answeringAndObservingACommandAllocatesNothing() throws Exception {
+        connect(RING_FEATURES);
+        long[] parameterBytesSeen = new long[1];
+        backend.addObserver((agent, header, parameters, status, replyLength, elapsedNanos) ->
+                parameterBytesSeen[0] += parameters.remaining() + 1);
+        int head = cmdq.add(List.of(words(header(BASE_PROTOCOL, 0, 0))), 12);
+        long allocated = SteadyStateAllocation.of(() -> {
+            kick(cmdq, VirtioScmi.CMDQ);
+            cmdq.offer(head); // the same chain again, as raw ring writes: the guest side allocates nothing either
+        });
+        int commands = SteadyStateAllocation.WARM_UP + SteadyStateAllocation.MEASURED;
+        assertTrue(allocated < SteadyStateAllocation.MEASURED, allocated + " bytes allocated for "
+                + SteadyStateAllocation.MEASURED + " PROTOCOL_VERSION commands");
+        assertEquals(commands, agents.sessions().getFirst().requests());
+        assertEquals(commands, parameterBytesSeen[0], "an observer saw each command (no parameters)");
+        assertArrayEquals(words(header(BASE_PROTOCOL, 0, 0), 0, 0x20001), cmdq.poll().written(),
+                "the reply is in the guest's buffer");
+    }
+
+    /** An engine of its own name over the split-ring engine, counting the queues it opened. */
+    private static final class NamedEngine implements VirtqueueFactory {
+        private final String name;
+        private final SplitQueueFactory split = new SplitQueueFactory();
+        final List<RingPosition> opened = new CopyOnWriteArrayList<>();
+
+        NamedEngine(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Virtqueue open(QueueSetup setup, long features, RingPosition position) throws VirtqueueException {
+            opened.add(position);
+            return split.open(setup, features, position);
+        }
+
+        @Override
+        public String description() {
+            return name;
+        }
+    }
+
+    @Test
+    void runningQueuesMoveToANewEngineBetweenChains() {
+        NamedEngine first = new NamedEngine("first");
+        NamedEngine second = new NamedEngine("second");
+        backend.addEngine(first);
+        connect(RING_FEATURES | P2A);
+        assertEquals(Map.of("cmdq", "first", "eventq", "first"), agents.queueEngines(1));
+        for (int i = 0; i < 5; i++) {
+            command(words(header(BASE_PROTOCOL, 0, i)), 12);
+        }
+        eventq.add(List.of(), 64);
+        kick(eventq, VirtioScmi.EVENTQ);
+        int waiting = cmdq.add(List.of(words(header(BASE_PROTOCOL, 0, 5))), 12);
+        cmdq.publish(); // available, its kick not delivered yet
+
+        backend.addEngine(second); // as Declarative Services rebinds: the new one first, then the old one goes
+        backend.removeEngine(first);
+        assertEquals(Map.of("cmdq", "second", "eventq", "second"), agents.queueEngines(1));
+        // the eventq had no event to send: it asked for no kicks, and the new engine does not either
+        assertEquals(Set.of(new RingPosition(5, 5, 5, true), new RingPosition(0, 0, 0, false)),
+                Set.copyOf(second.opened), "each queue taken over where it stood");
+
+        session.queueNotified(VirtioScmi.CMDQ);
+        UsedBuffer answered = cmdq.poll();
+        assertEquals(waiting, answered.id());
+        assertArrayEquals(words(header(BASE_PROTOCOL, 0, 5), 0, 0x20001), answered.written());
+        assertNull(cmdq.poll(), "answered once");
+        assertEquals(6, transport.interrupts.get(VirtioScmi.CMDQ), "one interrupt per command, none lost");
+        assertTrue(agent().sendEvent(ScmiHeader.notification(BASE_PROTOCOL, 0x0).encode(), words(1)));
+        assertArrayEquals(words(ScmiHeader.notification(BASE_PROTOCOL, 0x0).encode(), 1), eventq.poll().written(),
+                "the event buffer posted before the move is used by the new engine");
+        assertEquals(6, agents.sessions().getFirst().requests());
+        assertTrue(transport.resetReasons.isEmpty());
+    }
+
+    @Test
+    void aQueueStartingWithoutAnEngineWaitsForOneThenFails() throws Exception {
+        connect(RING_FEATURES);
+        VirtqueueFactory engine = new SplitQueueFactory();
+        backend.removeEngine(SETUP_ENGINE);
+        command(words(header(BASE_PROTOCOL, 0, 0)), 12); // a running queue keeps its engine
+        DriverSplitQueue late = new DriverSplitQueue(memory, 8, true, 256);
+        CompletableFuture<Void> start = CompletableFuture.runAsync(
+                () -> session.startQueue(VirtioScmi.EVENTQ, late.setup()));
+        Thread.sleep(30);
+        backend.addEngine(engine);
+        start.get(1, TimeUnit.SECONDS);
+        assertEquals(engine.description(), agents.queueEngines(1).get("eventq"), "started once the engine came");
+        assertTrue(transport.resetReasons.isEmpty());
+
+        backend.removeEngine(engine);
+        session.startQueue(VirtioScmi.EVENTQ, late.setup()); // waits the 100 ms grace period
+        assertEquals(List.of("eventq: no virtqueue engine is registered (is the virtio.ring bundle active?)"),
+                transport.resetReasons);
+        assertEquals(12, command(words(header(BASE_PROTOCOL, 0, 1)), 12).length(), "the cmdq still serves");
     }
 }

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.scmi.api.MessageHandler;
+import org.scmi.api.Payload;
 import org.scmi.api.Reply;
 import org.scmi.api.ScmiException;
 import org.scmi.api.ScmiHeader;
@@ -38,9 +38,8 @@ class ScmiDispatcherTest {
     }
 
     private int send(TestAgent from, int header, byte[] parameters, int capacity) {
-        ScmiDispatcher.Answer answer = dispatcher.dispatch(from, header, ByteBuffer.wrap(parameters), capacity);
-        reply = answer.reply();
-        return answer.status();
+        reply = new Reply(capacity);
+        return dispatcher.dispatch(from, header, Payload.of(parameters), reply);
     }
 
     private int send(int messageId, byte[] parameters) {

@@ -138,7 +138,7 @@ final class PinctrlMessages {
 
     /** A 16-bit little-endian association id. */
     static void association(Reply reply, int id) throws ScmiException {
-        reply.bytes(new byte[] {(byte) id, (byte) (id >>> Byte.SIZE)});
+        reply.u16(id);
     }
 
     static ScmiException invalid(String reason) {

@@ -261,20 +261,21 @@ public final class PowercapProtocol implements ScmiProtocol {
         int delayedHeader = ScmiHeader.delayedResponseFor(request.header());
         try {
             changes.execute(() -> {
+                byte[] completion;
                 try {
                     Change change = settings.setCap(agent.id(), entry, cap);
                     events.capChanged(change);
-                    if (delayedResponse) {
-                        agent.sendEvent(delayedHeader, capSetCompleted(entry.id(), change.capAfter()));
-                    }
+                    completion = capSetCompleted(entry.id(), change.capAfter());
                 } catch (ScmiException e) {
                     LOG.warn("Agent {}: asynchronous cap {} µW of zone {} ({}) failed: {}", agent.id(), cap,
                             entry.id(), zone.name(), e.getMessage());
-                    if (delayedResponse) {
-                        agent.sendEvent(delayedHeader, capSetFailed(e.status()));
-                    }
+                    completion = capSetFailed(e.status());
                 } finally {
+                    // Before the delayed response: the agent may send its next cap as soon as it has it.
                     pending.remove(pendingKey);
+                }
+                if (delayedResponse) {
+                    agent.sendEvent(delayedHeader, completion);
                 }
             });
         } catch (RejectedExecutionException e) {

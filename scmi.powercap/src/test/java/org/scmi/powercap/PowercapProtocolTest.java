@@ -184,6 +184,19 @@ class PowercapProtocolTest {
         assertArrayEquals(words(0, 4 * WATT), call(powercap, guest1, 0x4, SOC), "the failed cap does not count");
     }
 
+    /** The zone is free for the next cap by the time the agent has the delayed response. */
+    @Test
+    void anAgentMayCapAgainTheMomentItHasTheDelayedResponse() throws Exception {
+        CompletableFuture<byte[]> next = new CompletableFuture<>();
+        guest1.onEvent(event -> {
+            if (event.header() == CAP_SET_DELAYED_HEADER && !next.isDone()) {
+                next.complete(call(powercap, guest1, 0x5, SOC, 3, 4 * WATT));
+            }
+        });
+        assertArrayEquals(words(0), call(powercap, guest1, 0x5, SOC, 2, 6 * WATT));
+        assertArrayEquals(words(0), next.get(5, TimeUnit.SECONDS), "the next cap, sent on the delayed response");
+    }
+
     @Test
     void theAveragingIntervalBelongsToTheLastAgentThatSetIt() throws InterruptedException {
         call(powercap, guest2, 0xA, SOC, 1);

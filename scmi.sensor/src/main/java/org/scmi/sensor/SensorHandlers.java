@@ -115,14 +115,15 @@ final class SensorHandlers {
         Sensor sensor = sensor(parameters);
         int control = parameters.u32();
         long threshold = parameters.u64();
-        if (sensor.info().tripPoints() == 0) {
-            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "sensor " + sensor.id() + " has no trip points");
-        }
-        int tripId = (control >>> SensorMessages.TRIP_ID_SHIFT) & SensorMessages.TRIP_ID_MASK;
+        // The order of checks of every command: the id, then reserved bits, then what the sensor supports.
         if ((control & SensorMessages.TRIP_CTRL_RESERVED) != 0) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, String.format(
                     "reserved trip_ctrl bits set: 0x%08x", control));
         }
+        if (sensor.info().tripPoints() == 0) {
+            throw new ScmiException(ScmiStatus.NOT_SUPPORTED, "sensor " + sensor.id() + " has no trip points");
+        }
+        int tripId = (control >>> SensorMessages.TRIP_ID_SHIFT) & SensorMessages.TRIP_ID_MASK;
         if (tripId >= sensor.info().tripPoints()) {
             throw new ScmiException(ScmiStatus.INVALID_PARAMETERS, "trip point " + tripId + " of sensor "
                     + sensor.id() + " which has " + sensor.info().tripPoints());

@@ -2,10 +2,9 @@ package org.scmi.sensor;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -31,8 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Live updates: the watches themselves belong to this instance, but what they follow does not:
  * agents' settings are in the state store, and so is each sensor's last value (under the platform,
- * {@value #LAST_VALUE}{@code <uid>}), so a new instance {@link #resume resumes} every watch and no
- * trip point crossing is missed across an update.
+ * {@value #LAST_VALUE}{@code <uid>}, put there when this instance {@link #stop stops}, and as they
+ * come by reads still in progress then), so a new instance {@link #resume resumes} every watch and
+ * no trip point crossing is missed across an update.
  *
  * <p>Order: reads overlap (a slow driver answers a sample after a push it did not see), so every
  * read takes a ticket before it asks the driver, and a value whose read began before the newest one
@@ -61,8 +61,10 @@ final class SensorMonitor {
     private final AgentStateStore store;
     private final ConcurrentMap<WatchKey, Watch> watches = new ConcurrentHashMap<>();
     private final AtomicLong tickets = new AtomicLong();
-    /** Per sensor uid, the ticket of the newest observed value; guarded by this. */
-    private final Map<String, Long> newestTickets = new HashMap<>();
+    /** Per sensor uid, its last value and the ticket of the read that gave it. */
+    private final ConcurrentMap<String, LastValue> lastValues = new ConcurrentHashMap<>();
+    /** Set once the instance stops: last values are stored as they come. */
+    private volatile boolean stopped;
 
     SensorMonitor(SensorCatalog catalog, SettingsStore settings, AgentStateStore store, Notifier notifier,
             ScheduledExecutorService timer, Executor readers) {
@@ -106,9 +108,16 @@ final class SensorMonitor {
         });
     }
 
+    /**
+     * Stops every watch and puts each sensor's last value into the state store for the next
+     * instance; values this instance observes from now on (reads still in progress) go there at
+     * once.
+     */
     void stop() {
         watches.values().forEach(watch -> watch.task().cancel(false));
         watches.clear();
+        stopped = true;
+        lastValues.values().forEach(LastValue::save);
     }
 
     /** Reads a sensor from its driver and observes the value (see {@link #pushed}). */
@@ -130,43 +139,101 @@ final class SensorMonitor {
 
     private void observe(Sensor sensor, SensorReading reading, long ticket) {
         long value = reading.value();
-        OptionalLong previous = replaceLastValue(sensor.uid(), value, ticket);
-        if (previous.isEmpty() || previous.getAsLong() == value) {
+        LastValue last = lastValue(sensor.uid());
+        long before;
+        synchronized (last) {
+            if (!last.replace(value, ticket)) {
+                return; // stale, or the first value: nothing was crossed
+            }
+            before = last.previous;
+        }
+        if (before == value) {
             return;
         }
-        long before = previous.getAsLong();
         // An agent with armed trip points has a watch on the sensor (refresh starts one), so a value
         // costs nothing for the agents that do not watch it, however many guests are connected.
+        // Loops, not lambdas: this runs on every read of the sensor.
         for (WatchKey watch : watches.keySet()) {
             if (!watch.uid().equals(sensor.uid())) {
                 continue;
             }
             int agentId = watch.agentId();
-            SensorSettings agentSettings = settings.get(agentId, sensor);
-            if (agentSettings.watchesTripPoints()) {
-                agentSettings.tripPoints().forEach((tripId, tripPoint) -> {
-                    int crossing = tripPoint.crossing(before, value);
+            SensorSettings agentSettings = settings.stored(agentId, sensor.uid());
+            if (agentSettings != null && agentSettings.watchesTripPoints()) {
+                for (Map.Entry<Integer, TripPoint> trip : agentSettings.tripPoints().entrySet()) {
+                    int crossing = trip.getValue().crossing(before, value);
                     if (crossing != 0) {
-                        notifier.tripPoint(agentId, sensor.id(), tripId, crossing > 0);
+                        notifier.tripPoint(agentId, sensor.id(), trip.getKey(), crossing > 0);
                     }
-                });
+                }
             }
         }
     }
 
     /**
-     * Records a sensor's new value and returns the one before; empty for the first value and for a
-     * stale one, which is not recorded.
+     * A sensor's last value as this instance knows it. The state store (under the platform) gets it
+     * when the instance stops, which is when a successor (an updated bundle) takes over, and not on
+     * every read; the first read loads what a predecessor stored. Guarded by itself.
      */
-    private synchronized OptionalLong replaceLastValue(String uid, long value, long ticket) {
-        Long newest = newestTickets.get(uid);
-        if (newest != null && newest > ticket) {
-            return OptionalLong.empty();
+    private final class LastValue {
+        private final String storeKey;
+        private boolean loaded;
+        private boolean known;
+        private long value;
+        /** Whether the store holds {@link #value}. */
+        private boolean stored = true;
+        /** The ticket of the newest observed value. */
+        private long ticket = Long.MIN_VALUE;
+        /** The value before the last {@link #replace} that returned true. */
+        long previous;
+
+        LastValue(String uid) {
+            this.storeKey = LAST_VALUE + uid;
         }
-        newestTickets.put(uid, ticket);
-        String previous = store.get(PLATFORM, SensorMessages.PROTOCOL_ID, LAST_VALUE + uid);
-        store.put(PLATFORM, SensorMessages.PROTOCOL_ID, LAST_VALUE + uid, Long.toString(value));
-        return previous == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(previous));
+
+        /**
+         * Records a new value, unless it is stale (its read began before the newest one observed).
+         *
+         * @return whether there was a value before it, now in {@link #previous}
+         */
+        boolean replace(long newValue, long newTicket) {
+            if (newTicket < ticket) {
+                return false;
+            }
+            ticket = newTicket;
+            if (!loaded) {
+                String kept = store.get(PLATFORM, SensorMessages.PROTOCOL_ID, storeKey);
+                known = kept != null;
+                value = known ? Long.parseLong(kept) : 0;
+                loaded = true;
+            }
+            boolean hadValue = known;
+            previous = value;
+            if (!known || newValue != value) {
+                stored = false;
+            }
+            known = true;
+            value = newValue;
+            if (stopped) {
+                save();
+            }
+            return hadValue;
+        }
+
+        synchronized void save() {
+            if (known && !stored) {
+                store.put(PLATFORM, SensorMessages.PROTOCOL_ID, storeKey, Long.toString(value));
+                stored = true;
+            }
+        }
+    }
+
+    private LastValue lastValue(String uid) {
+        LastValue last = lastValues.get(uid);
+        if (last == null) {
+            last = lastValues.computeIfAbsent(uid, LastValue::new);
+        }
+        return last;
     }
 
     private Watch start(WatchKey key, Duration period) {

@@ -149,6 +149,14 @@ class NotificationTest {
     }
 
     @Test
+    void reservedBitsAreCheckedBeforeTripPointSupportByBothTripPointCommands() {
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0x4, 1, 2);
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0x5, 1, trip(0, 1) | 1 << 2, 0, 0);
+        harness.fails(ScmiStatus.INVALID_PARAMETERS, guest, 0x5, 1, trip(0, 1) | 1 << 12, 0, 0);
+        harness.fails(ScmiStatus.NOT_SUPPORTED, guest, 0x5, 1, trip(0, 1), 0, 0);
+    }
+
+    @Test
     void continuousUpdatesAtTheConfiguredIntervalUntilTurnedOff() throws Exception {
         board.set("accel", 1, 2, 3);
         // 10 ms: seconds 1, exponent -2.
@@ -217,7 +225,12 @@ class NotificationTest {
         harness.call(guest, 0xA, 2, 1 << 16 | 0x1E << 11 | 1 | 1 << 1);
         harness.call(guest, 0xB, 2, 1);
         assertNotNull(guest.next(1000));
+        assertTrue(harness.store.entries(0, SensorMessages.PROTOCOL_ID, SensorMonitor.LAST_VALUE).isEmpty(),
+                "last values stay in memory while the instance runs");
         harness.close();
+        assertEquals(40_000L, Long.parseLong(harness.store.entries(0, SensorMessages.PROTOCOL_ID,
+                SensorMonitor.LAST_VALUE).values().stream().filter(v -> v.equals("40000")).findFirst().orElse("0")),
+                "the stopped instance left the sensor's last value for its successor");
 
         try (Harness updated = new Harness(harness.store, board)) {
             FakeAgent sameGuest = updated.agent(1, true);

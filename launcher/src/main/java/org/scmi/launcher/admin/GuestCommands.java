@@ -22,12 +22,14 @@ import org.scmi.core.admin.GuestSessions;
 import org.scmi.core.admin.GuestSessions.GuestSession;
 
 /**
- * Shell commands (scope {@code scmi}) about guests: who is connected, disconnecting one, and
- * adding or removing a vhost-user guest socket live through its factory configuration.
+ * Shell commands (scope {@code scmi}) about guests: who is connected, which engine serves their
+ * queues, disconnecting one, and adding or removing a vhost-user guest socket live through its
+ * factory configuration.
  */
 @Component(service = GuestCommands.class, property = {
     "osgi.command.scope=scmi",
     "osgi.command.function=guests",
+    "osgi.command.function=queues",
     "osgi.command.function=disconnect",
     "osgi.command.function=guestAdd",
     "osgi.command.function=guestRemove"
@@ -85,6 +87,20 @@ public final class GuestCommands {
                     FeatureNames.describe(guest.features()), guest.requests(), guest.errors(), guest.pendingEvents());
         }
         return table.toString();
+    }
+
+    @Descriptor("list the running virtqueues of the connected guests and the virtqueue engine serving each: after "
+            + "'update' of the virtio.ring bundle they name its new revision")
+    public String queues() {
+        Table table = new Table("ID", "NAME", "QUEUE", "ENGINE");
+        for (GuestSessions backend : sessions) {
+            for (GuestSession guest : backend.sessions()) {
+                backend.queueEngines(guest.agentId()).forEach(
+                        (queue, engine) -> table.row(guest.agentId(), guest.name(), queue, engine));
+            }
+        }
+        return table.isEmpty() ? "no guest has a running queue; type 'guests' to see who is connected\n"
+                : table.toString();
     }
 
     @Descriptor("disconnect a guest (vhost-user: close its connection; its QEMU may reconnect to the same socket "

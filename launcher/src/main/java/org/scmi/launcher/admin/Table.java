@@ -28,6 +28,11 @@ final class Table {
         return this;
     }
 
+    /** Whether the table has no rows. */
+    boolean isEmpty() {
+        return rows.isEmpty();
+    }
+
     @Override
     public String toString() {
         int[] widths = new int[header.length];

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.scmi.core.admin.GuestSessions;
 import org.scmi.core.admin.GuestSessions.GuestSession;
@@ -26,6 +27,11 @@ class GuestCommandsTest {
         @Override
         public List<GuestSession> sessions() {
             return sessions;
+        }
+
+        @Override
+        public Map<String, String> queueEngines(int agentId) {
+            return agentId == 1 ? Map.of("cmdq", "split rings, revision 7.1") : Map.of();
         }
 
         @Override
@@ -54,6 +60,16 @@ class GuestCommandsTest {
                 2   guest1  vhost-user:/run/scmi/guest1.sock  no         -                                       \
                 7         0       0
                 """, commands.guests());
+    }
+
+    @Test
+    void queuesWithTheirEngine() {
+        assertEquals("""
+                ID  NAME    QUEUE  ENGINE
+                1   guest0  cmdq   split rings, revision 7.1
+                """, commands.queues());
+        assertEquals("no guest has a running queue; type 'guests' to see who is connected\n",
+                new GuestCommands(null, List.of()).queues());
     }
 
     @Test

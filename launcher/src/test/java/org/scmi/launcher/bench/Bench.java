@@ -21,8 +21,11 @@ import org.scmi.transport.vhostuser.frontend.VhostUserFrontend.WaitMode;
  * same JVM flags), connects one guest to each, and for Base PROTOCOL_VERSION and a synchronous
  * SENSOR_READING_GET of a fast sensor measures latency percentiles and commands per second at 1
  * and 8 commands in flight, with blocking wake-ups and with busy polling, floor and server back
- * to back for each row. With {@code --guests N} it runs the scale benchmark instead
- * ({@link ScaleBench}). Prints a Markdown report on stdout, progress on stderr.
+ * to back for each row. Then, attached to both JVMs, reads what a command costs the thread that
+ * serves it (bytes allocated, CPU time). Before that, times fresh servers from start to first
+ * answer and their first requests against warm ones ({@link ColdStart}). With {@code --guests N}
+ * it runs the scale benchmark instead ({@link ScaleBench}). Prints a Markdown report on stdout, or with
+ * {@code --summary} the figures as {@code key=value} lines ({@link Summary}); progress on stderr.
  */
 public final class Bench {
     private static final List<Integer> DEPTHS = List.of(1, 8);
@@ -36,9 +39,11 @@ public final class Bench {
     private static final Duration SETTLE = Duration.ofSeconds(6);
     /** Turns taken by floor and server within one row's measured time. */
     private static final int SLICES = 4;
+    /** Commands in flight while the serving threads' costs are read. */
+    private static final int COST_DEPTH = 8;
 
     private record Options(Path home, Duration run, Duration warmUp, boolean pin, int guests, double rate,
-            boolean summary) {
+            int starts, Duration startTimeout, boolean summary) {
         /** With --guests: each side of the scale benchmark is measured this long unless --seconds says. */
         private static final Duration SCALE_RUN = Duration.ofSeconds(20);
         private static final Duration SCALE_WARM_UP = Duration.ofSeconds(5);
@@ -51,6 +56,8 @@ public final class Bench {
             boolean pin = true;
             int guests = 0;
             double rate = SCALE_RATE;
+            int starts = 5;
+            Duration startTimeout = ServerProcess.START_TIMEOUT;
             boolean summary = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -60,10 +67,13 @@ public final class Bench {
                     case "--no-pinning" -> pin = false;
                     case "--guests" -> guests = positive(args[i], value(args, ++i));
                     case "--rate" -> rate = positive(args[i], value(args, ++i));
+                    case "--starts" -> starts = positive(args[i], value(args, ++i));
+                    case "--start-timeout" -> startTimeout = seconds(value(args, ++i));
                     case "--summary" -> summary = true;
                     case "-h", "--help" -> {
                         System.out.println("""
-                                usage: ./bench [--seconds S] [--warmup S] [--no-pinning]
+                                usage: ./bench [--seconds S] [--warmup S] [--starts N] [--start-timeout S] [--no-pinning]
+                                               [--summary]
                                        ./bench --soak [OPTION]...  (the soak: ./soak --help)
                                        ./bench --guests N [--rate R] [--seconds S] [--warmup S] [--no-pinning] [--summary]
                                   --seconds S    length of each measured run (default 2; with --guests: of the lone
@@ -71,26 +81,26 @@ public final class Bench {
                                   --warmup S     unmeasured run before each measured one (default 0.3; with --guests:
                                                  every guest sending before anything is measured, at least
                                                  this (default 5) and on until the JIT compiler is idle)
+                                  --starts N     fresh servers started to time start to first answer (default 5)
+                                  --start-timeout S  longest wait for a server to listen (default: the end-to-end
+                                                 tests' limit; a machine loaded by other work may need minutes)
                                   --no-pinning   leave the guests and the back-ends wherever the scheduler puts them
                                                  (default: guests on CPU 0, back-ends on the other CPUs)
                                   --guests N     the scale benchmark instead: N guests connected at once, each
                                                  reading a sensor at a steady rate, against one guest alone; the
                                                  server's memory and threads as guests connect
                                   --rate R       commands per second of each guest with --guests (default 100)
-                                  --summary      with --guests: key=value lines for scripts instead of Markdown""");
+                                  --summary      print key=value lines for scripts instead of the Markdown report""");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' (try --help)");
                 }
             }
             boolean scale = guests > 0;
-            if (summary && !scale) {
-                throw new IllegalArgumentException("--summary goes with --guests");
-            }
             return new Options(home.toAbsolutePath().normalize(),
                     run != null ? run : scale ? SCALE_RUN : Duration.ofSeconds(2),
                     warmUp != null ? warmUp : scale ? SCALE_WARM_UP : Duration.ofMillis(300), pin, guests, rate,
-                    summary);
+                    starts, startTimeout, summary);
         }
 
         private static Duration seconds(String text) {
@@ -164,19 +174,23 @@ public final class Bench {
     private static void run(Options options, Path folder) throws Exception {
         Path serverSocket = folder.resolve("server.sock");
         Path floorSocket = folder.resolve("floor.sock");
+        int cpus = Runtime.getRuntime().availableProcessors(); // before this JVM is pinned to one
+        boolean pinned = options.pin() && CpuPinning.possible(cpus);
+        progress("starting " + options.starts() + " fresh servers with ./scmi-server");
+        ColdStart coldStart = ColdStart.measure(options.home(), folder, options.starts(), options.startTimeout(), pinned,
+                cpus);
         progress("starting the server with ./scmi-server");
         try (ServerProcess server = ServerProcess.start("scmi-server",
                 List.of("bash", options.home().resolve("scmi-server").toString(), "--socket-path",
                         serverSocket.toString()), Map.of())) {
-            server.awaitListening(serverSocket);
+            server.awaitListening(serverSocket, options.startTimeout());
             ProcessHandle serverJvm = serverJvm(server);
             List<String> jvmFlags = jvmFlags(serverJvm.pid());
             progress("starting the floor back-end with the server's JVM flags " + jvmFlags);
             try (ServerProcess floor = startFloor(jvmFlags, floorSocket)) {
-                floor.awaitListening(floorSocket);
-                int cpus = Runtime.getRuntime().availableProcessors(); // before this JVM is pinned to one
-                boolean pinned = options.pin() && CpuPinning.possible(cpus);
+                floor.awaitListening(floorSocket, options.startTimeout());
                 Report report = new Report(machine(options, jvmFlags, cpus, pinned));
+                report.coldStart(coldStart);
                 if (pinned) {
                     CpuPinning.pin(serverJvm.pid(), CpuPinning.backendCpus(cpus));
                     CpuPinning.pin(floor.handle().pid(), CpuPinning.backendCpus(cpus));
@@ -187,7 +201,13 @@ public final class Bench {
                 if (exit != 0) {
                     throw new IllegalStateException("./scmi-server exited with " + exit + " after SIGTERM");
                 }
-                report.print(System.out);
+                if (options.summary()) {
+                    Summary summary = new Summary();
+                    report.addTo(summary);
+                    summary.print(System.out);
+                } else {
+                    report.print(System.out);
+                }
             }
         }
     }
@@ -218,7 +238,38 @@ public final class Bench {
                 }
             }
             report.memory(connected, ProcessMemory.of(serverPid), ProcessMemory.of(floorPid));
+            progress("attaching to both back-ends to read their serving threads' allocations and CPU time");
+            try (ServingThread serverThread = ServingThread.of(serverPid);
+                    ServingThread floorThread = ServingThread.of(floorPid)) {
+                for (Workload workload : workloads) {
+                    Report.Cost cost = measureCost(options, workload, floor, floorThread, server, serverThread);
+                    report.add(cost);
+                    progress(Report.progress(cost));
+                }
+            }
         }
+    }
+
+    /**
+     * What one command costs the thread that serves it, on each back-end: bytes allocated and CPU
+     * time, over a busy-polling run with {@link #COST_DEPTH} in flight (after the memory readings,
+     * since reading these starts the back-ends' JMX agents).
+     */
+    private static Report.Cost measureCost(Options options, Workload workload, BenchGuest floor,
+            ServingThread floorThread, BenchGuest server, ServingThread serverThread) throws Exception {
+        floor.run(workload, WaitMode.BUSY_POLL, COST_DEPTH, options.warmUp());
+        server.run(workload, WaitMode.BUSY_POLL, COST_DEPTH, options.warmUp());
+        return new Report.Cost(workload, perCommand(options, workload, floor, floorThread),
+                perCommand(options, workload, server, serverThread));
+    }
+
+    private static Report.PerCommand perCommand(Options options, Workload workload, BenchGuest guest,
+            ServingThread thread) throws Exception {
+        ServingThread.Usage before = thread.usage();
+        Measurement run = guest.run(workload, WaitMode.BUSY_POLL, COST_DEPTH, options.run().dividedBy(2));
+        ServingThread.Usage used = thread.usage().since(before);
+        return new Report.PerCommand((double) used.allocatedBytes() / run.commands(),
+                (double) used.cpuNanos() / run.commands());
     }
 
     /**

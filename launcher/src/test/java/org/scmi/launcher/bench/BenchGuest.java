@@ -148,23 +148,52 @@ final class BenchGuest implements AutoCloseable {
 
     private void runBlocking(Workload workload, int inFlight, long end) throws LinuxException {
         while (System.nanoTime() < end) {
-            // One interrupt, when the used idx passes the round's last command.
-            queue.interruptAfter((queue.lastUsedIndex() + inFlight - 1) & U16_MASK);
-            for (int i = 0; i < inFlight; i++) {
-                submit(workload);
-            }
-            int done = 0;
-            while (done < inFlight) {
-                UsedBuffer used = queue.poll();
-                if (used != null) {
-                    complete(workload, used, System.nanoTime());
-                    done++;
-                } else {
-                    awaitInterrupt();
-                }
-            }
+            blockingRound(workload, inFlight);
         }
         interrupts += Linux.eventfdConsume(callFd);
+    }
+
+    /**
+     * Sends {@code count} commands one at a time, one every {@code interval}, each waited for with a
+     * blocking wake-up: a guest that asks a few times a second, as Linux reads a sensor for hwmon.
+     */
+    Measurement paced(Workload workload, int count, Duration interval) throws LinuxException, InterruptedException {
+        Linux.eventfdConsume(callFd);
+        recorded = 0;
+        completed = 0;
+        interrupts = 0;
+        long kicks = frontend.kicks(COMMAND_QUEUE);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long wait = start + i * interval.toNanos() - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(Duration.ofNanos(wait));
+            }
+            blockingRound(workload, 1);
+        }
+        interrupts += Linux.eventfdConsume(callFd);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return Measurement.of(latencies, recorded, completed, seconds, interrupts,
+                frontend.kicks(COMMAND_QUEUE) - kicks);
+    }
+
+    /** Posts {@code inFlight} commands and sleeps until the interrupt after the last of them. */
+    private void blockingRound(Workload workload, int inFlight) throws LinuxException {
+        // One interrupt, when the used idx passes the round's last command.
+        queue.interruptAfter((queue.lastUsedIndex() + inFlight - 1) & U16_MASK);
+        for (int i = 0; i < inFlight; i++) {
+            submit(workload);
+        }
+        int done = 0;
+        while (done < inFlight) {
+            UsedBuffer used = queue.poll();
+            if (used != null) {
+                complete(workload, used, System.nanoTime());
+                done++;
+            } else {
+                awaitInterrupt();
+            }
+        }
     }
 
     private void awaitInterrupt() throws LinuxException {

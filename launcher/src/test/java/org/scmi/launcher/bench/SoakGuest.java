@@ -23,7 +23,7 @@ import org.scmi.transport.xen.sim.guest.SteadyLoad;
  */
 final class SoakGuest {
     /** The front-end's defaults, waiting for an answer as long as Linux's virtio-scmi transport does. */
-    private static final VhostUserFrontend.Options OPTIONS = withTimeout(VhostUserFrontend.Options.defaults(),
+    private static final VhostUserFrontend.Options OPTIONS = VhostUserFrontend.Options.defaults().withTimeout(
             Duration.ofSeconds(60));
     private final int index;
     private final Path socket;
@@ -41,10 +41,6 @@ final class SoakGuest {
         this.socket = socket;
         this.periodNanos = Math.round(1e9 / rate);
         this.thread = Thread.ofPlatform().name("soak guest " + index).unstarted(this::run);
-    }
-
-    private static VhostUserFrontend.Options withTimeout(VhostUserFrontend.Options options, Duration timeout) {
-        return new VhostUserFrontend.Options(options.ramSize(), options.queueSize(), options.driverFeatures(), timeout);
     }
 
     /** Connects, subscribes and starts sending {@code rate} commands a second. */

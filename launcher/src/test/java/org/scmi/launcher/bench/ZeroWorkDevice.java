@@ -2,6 +2,7 @@ package org.scmi.launcher.bench;
 
 import org.scmi.virtio.ring.device.FixedReplyDevice;
 import org.scmi.virtio.ring.device.Responder;
+import org.scmi.virtio.ring.split.SplitQueueFactory;
 
 /**
  * The benchmark's floor: a virtio device offered as virtio-scmi (id 32, the server's feature bits)
@@ -16,6 +17,6 @@ final class ZeroWorkDevice extends FixedReplyDevice {
     private static final int MAX_REPLY = 136;
 
     ZeroWorkDevice() {
-        super(SCMI_FEATURES, MAX_QUEUE_SIZE, () -> Responder.headerThenZeros(MAX_REPLY));
+        super(SCMI_FEATURES, MAX_QUEUE_SIZE, () -> Responder.headerThenZeros(MAX_REPLY), new SplitQueueFactory());
     }
 }

@@ -17,19 +17,12 @@ import static org.scmi.launcher.e2e.Scmi.BASE_SET_PROTOCOL_PERMISSIONS;
 import static org.scmi.launcher.e2e.Scmi.CLOCK;
 import static org.scmi.launcher.e2e.Scmi.LINUX_RESPONSE_BUFFER;
 import static org.scmi.launcher.e2e.Scmi.NEGOTIATE_PROTOCOL_VERSION;
-import static org.scmi.launcher.e2e.Scmi.PERF;
-import static org.scmi.launcher.e2e.Scmi.PINCTRL;
-import static org.scmi.launcher.e2e.Scmi.POWER;
-import static org.scmi.launcher.e2e.Scmi.POWERCAP;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_MESSAGE_ATTRIBUTES;
 import static org.scmi.launcher.e2e.Scmi.PROTOCOL_VERSION;
-import static org.scmi.launcher.e2e.Scmi.RESET;
 import static org.scmi.launcher.e2e.Scmi.RESPONSE_PREFIX;
-import static org.scmi.launcher.e2e.Scmi.SENSOR;
+import static org.scmi.launcher.e2e.Scmi.SERVED_PROTOCOLS;
 import static org.scmi.launcher.e2e.Scmi.SHORT_NAME;
-import static org.scmi.launcher.e2e.Scmi.SYSTEM;
-import static org.scmi.launcher.e2e.Scmi.VOLTAGE;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -50,8 +43,7 @@ class BaseProtocolIT extends OneGuest {
     private static final int AGENT_ID = 1;
     private static final int BASE_VERSION = 0x2_0001;
     private static final int BASE_LOWEST_VERSION = 0x2_0000;
-    /** Every protocol the server registers besides Base, in the ascending order Base lists them. */
-    private static final int[] PROTOCOLS = {POWER, SYSTEM, PERF, CLOCK, SENSOR, RESET, VOLTAGE, POWERCAP, PINCTRL};
+    private static final int[] PROTOCOLS = SERVED_PROTOCOLS;
     private static final String VENDOR = "SCMI-OSGi";
     private static final String SUB_VENDOR = "Java";
     private static final int IMPLEMENTATION_VERSION = 0x1_0000;

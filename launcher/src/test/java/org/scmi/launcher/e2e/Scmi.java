@@ -19,6 +19,8 @@ public final class Scmi {
     public static final int VOLTAGE = 0x17;
     public static final int POWERCAP = 0x18;
     public static final int PINCTRL = 0x19;
+    /** Every protocol the server registers besides Base, in the ascending order Base lists them. */
+    public static final int[] SERVED_PROTOCOLS = {POWER, SYSTEM, PERF, CLOCK, SENSOR, RESET, VOLTAGE, POWERCAP, PINCTRL};
 
     /** Messages every protocol has. */
     public static final int PROTOCOL_VERSION = 0x0;

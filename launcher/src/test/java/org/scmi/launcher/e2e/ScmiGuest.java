@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.scmi.api.ScmiHeader;
 import org.scmi.linux.LinuxException;
 import org.scmi.transport.vhostuser.frontend.VhostUserFrontend;
@@ -24,6 +26,8 @@ public final class ScmiGuest implements AutoCloseable {
     public static final int EVENT_BUFFERS = 16;
 
     private final VhostUserFrontend frontend;
+    /** Commands submitted and not answered yet: chain head to command header. */
+    private final Map<Integer, Integer> unanswered = new HashMap<>();
     private int nextToken;
 
     private ScmiGuest(VhostUserFrontend frontend) {
@@ -86,6 +90,43 @@ public final class ScmiGuest implements AutoCloseable {
             throw new IllegalStateException("device completed chain " + used.id() + ", expected " + head);
         }
         return new Response(header, used.length(), used.written());
+    }
+
+    /**
+     * Posts a command without waiting for its answer (a guest with several commands in flight).
+     *
+     * @return the command's header word
+     */
+    public int submit(int protocolId, int messageId, int responseCapacity, int... parameters) throws LinuxException {
+        int header = commandHeader(protocolId, messageId);
+        byte[] request = Le.words(header).append(Le.words(parameters).bytes()).bytes();
+        unanswered.put(frontend.submit(request, responseCapacity), header);
+        return header;
+    }
+
+    /**
+     * Waits for the answer to one of the {@linkplain #submit submitted} commands.
+     *
+     * @throws IllegalStateException for an answer in a chain that carries no unanswered command
+     *     (answered twice)
+     */
+    public Response awaitAnswer() throws LinuxException {
+        UsedBuffer used = frontend.awaitCompletion();
+        Integer header = unanswered.remove(used.id());
+        if (header == null) {
+            throw new IllegalStateException("answer in chain " + used.id() + ", which carries no unanswered command");
+        }
+        return new Response(header, used.length(), used.written());
+    }
+
+    /** Commands submitted and not answered yet. */
+    public int unansweredCount() {
+        return unanswered.size();
+    }
+
+    /** Reconnects to a restarted server as QEMU does ({@link VhostUserFrontend#reconnect()}). */
+    public void reconnect() throws LinuxException {
+        frontend.reconnect();
     }
 
     /** Waits for the next notification or delayed response, and posts a fresh buffer for the one used. */

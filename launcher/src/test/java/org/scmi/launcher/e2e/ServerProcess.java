@@ -32,14 +32,16 @@ public final class ServerProcess implements AutoCloseable {
     public static final String LISTENING = "listening on ";
     /** What the server prints once its admin shell accepts connections. */
     public static final String ADMIN_LISTENING = "admin shell listening on ";
+    /** A JVM ended by SIGTERM exits with 128 + 15 after its shutdown hooks, however clean the stop was. */
+    public static final int JVM_EXIT_ON_SIGTERM = 143;
     /**
-     * Longest wait for the server to come up: a hang, not a speed limit. JVM and framework start take
-     * about 2 s on idle cores; starting every protocol bundle and board part on a machine shared with
-     * other builds has taken over 30 s.
+     * Longest wait for the server to come up. A start takes about 2 s on an idle machine; these
+     * limits only tell a server that hangs from a slow one, and a machine loaded by other builds
+     * has taken minutes to start one.
      */
-    public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-    /** Longest wait for a clean stop after SIGTERM. */
-    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    public static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    /** Longest wait for a clean stop after SIGTERM (a second or two on an idle machine). */
+    public static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
     private static final Duration OUTPUT_POLL = Duration.ofMillis(10);
 
@@ -113,12 +115,33 @@ public final class ServerProcess implements AutoCloseable {
             }
             if (adminSocket != null) {
                 String ready = ADMIN_LISTENING + adminSocket + " ";
-                server.awaitReady(line -> line.contains(ready), ready);
+                server.awaitReady(line -> line.contains(ready), ready, START_TIMEOUT);
             }
-        } catch (AssertionError e) {
-            // The caller never gets the process to stop: a server that comes up late would outlive the test.
-            server.close();
-            throw e;
+        } catch (AssertionError notReady) {
+            server.close(); // the caller never gets it to close
+            throw notReady;
+        }
+        return server;
+    }
+
+    /**
+     * Starts the runnable JAR with the given framework properties ({@code -Dname=value}) and no
+     * terminal, and waits until it prints a line containing {@code ready}.
+     */
+    public static ServerProcess startJar(List<String> properties, String ready) {
+        List<String> command = new ArrayList<>();
+        command.add(java().toString());
+        command.addAll(JAR_JVM_FLAGS);
+        command.addAll(properties);
+        command.add("-Dgosh.args=--nointeractive");
+        command.add("-jar");
+        command.add(jar().toString());
+        ServerProcess server = start("scmi-server.jar", command, Map.of());
+        try {
+            server.awaitReady(line -> line.contains(ready), ready, START_TIMEOUT);
+        } catch (AssertionError notReady) {
+            server.close(); // the caller never gets it to close
+            throw notReady;
         }
         return server;
     }
@@ -134,8 +157,8 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * A project folder under {@code folder} holding a copy of {@code ./scmi-server} (and the JDK finder
-     * it sources) beside links to the built runnable JAR and simulated-Xen bundle: the script as a
+     * A project folder under {@code folder} holding a copy of {@code ./scmi-server} (with the JDK finder
+     * it sources and the launcher it runs, {@code dist/src/bin/scmi-server}) beside links to the built runnable JAR and simulated-Xen bundle: the script as a
      * user runs it, which never rebuilds because no source lies beside it.
      *
      * @return the new folder, to run {@code bash FOLDER/scmi-server} in
@@ -145,6 +168,8 @@ public final class ServerProcess implements AutoCloseable {
         Files.copy(home().resolve("scmi-server"), scriptHome.resolve("scmi-server"));
         Files.createDirectories(scriptHome.resolve("scripts"));
         Files.copy(home().resolve("scripts/java25.sh"), scriptHome.resolve("scripts/java25.sh"));
+        Files.createDirectories(scriptHome.resolve("dist/src/bin"));
+        Files.copy(home().resolve("dist/src/bin/scmi-server"), scriptHome.resolve("dist/src/bin/scmi-server"));
         Files.createDirectories(scriptHome.resolve("launcher/target"));
         Files.createSymbolicLink(scriptHome.resolve("launcher/target/scmi-server.jar"), jar());
         Files.createSymbolicLink(scriptHome.resolve("launcher/target/transport.xen.sim.jar"),
@@ -203,14 +228,19 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Waits for the line saying that {@code socket} is ready; fails with the output so far if it never comes. */
     public void awaitListening(Path socket) {
+        awaitListening(socket, START_TIMEOUT);
+    }
+
+    /** As {@link #awaitListening(Path)}, waiting at most {@code timeout}. */
+    public void awaitListening(Path socket, Duration timeout) {
         String expected = LISTENING + socket;
-        awaitReady(line -> line.endsWith(expected), expected);
+        awaitReady(line -> line.endsWith(expected), expected, timeout);
     }
 
     /** Waits for the line saying something is ready; fails with the output so far if it never comes. */
-    private void awaitReady(Predicate<String> ready, String expected) {
-        if (!awaitLine(ready, START_TIMEOUT)) {
-            throw new AssertionError(name + " did not print '" + expected + "' within " + START_TIMEOUT
+    private void awaitReady(Predicate<String> ready, String expected, Duration timeout) {
+        if (!awaitLine(ready, timeout)) {
+            throw new AssertionError(name + " did not print '" + expected + "' within " + timeout
                     + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")") + "; output:\n"
                     + String.join("\n", output()));
         }
@@ -259,6 +289,17 @@ public final class ServerProcess implements AutoCloseable {
      */
     public int terminate() {
         process.destroy(); // SIGTERM on Linux
+        return awaitExit(STOP_TIMEOUT);
+    }
+
+    /**
+     * Sends SIGKILL, as a crash or the OOM killer ends a process (no shutdown hook runs), and
+     * waits for the process to end.
+     *
+     * @return its exit code (137)
+     */
+    public int kill() {
+        process.destroyForcibly(); // SIGKILL on Linux
         return awaitExit(STOP_TIMEOUT);
     }
 

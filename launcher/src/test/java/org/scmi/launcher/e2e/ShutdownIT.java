@@ -19,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  * (its QEMU sees the back-end go), every socket stops listening and its file is removed.
  */
 class ShutdownIT {
-    /** A JVM ended by SIGTERM exits with 128 + 15 after its shutdown hooks, however clean the stop was. */
-    private static final int JVM_EXIT_ON_SIGTERM = 143;
     private static final int BASE_VERSION = 0x2_0001;
 
     @TempDir
@@ -34,11 +32,11 @@ class ShutdownIT {
                 ScmiGuest guest = ScmiGuest.connect(connected)) {
             guest.call(BASE, PROTOCOL_VERSION, RESPONSE_PREFIX + 4).assertValues(Le.words(BASE_VERSION));
 
-            assertEquals(JVM_EXIT_ON_SIGTERM, server.terminate(), "exit code");
+            assertEquals(ServerProcess.JVM_EXIT_ON_SIGTERM, server.terminate(), "exit code");
 
             List<String> output = server.output();
             String log = String.join("\n", output);
-            assertTrue(output.stream().anyMatch(line -> line.endsWith("stopping: closing every guest")), log);
+            assertTrue(output.stream().anyMatch(line -> line.contains("stopping: closing every guest")), log);
             for (Path socket : List.of(connected, idle)) {
                 assertTrue(output.stream().anyMatch(line -> line.endsWith("stopped listening on " + socket)), log);
                 assertFalse(Files.exists(socket), socket + " left behind");

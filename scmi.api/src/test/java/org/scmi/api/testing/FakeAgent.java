@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.scmi.api.Agent;
 
 /**
@@ -21,6 +22,8 @@ public final class FakeAgent implements Agent {
     private final boolean eventChannel;
     private final boolean trusted;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private volatile Consumer<Event> reaction = event -> {
+    };
 
     /** An agent named {@code guest<id>}. */
     public FakeAgent(int id, boolean eventChannel) {
@@ -64,7 +67,18 @@ public final class FakeAgent implements Agent {
         if (!eventChannel) {
             throw new AssertionError("event sent to agent " + id + " which has no event channel");
         }
-        return events.add(new Event(header, payload.clone()));
+        Event event = new Event(header, payload.clone());
+        events.add(event);
+        reaction.accept(event);
+        return true;
+    }
+
+    /**
+     * Runs {@code reaction} for each event on the thread that sends it, before the sender goes on:
+     * an agent that acts the moment an event arrives.
+     */
+    public void onEvent(Consumer<Event> reaction) {
+        this.reaction = reaction;
     }
 
     /** Events received so far, in order, leaving them in place. */

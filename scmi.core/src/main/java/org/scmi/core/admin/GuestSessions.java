@@ -1,6 +1,7 @@
 package org.scmi.core.admin;
 
 import java.util.List;
+import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -17,6 +18,14 @@ public interface GuestSessions {
 
     /** Every guest known since the server started, connected or not, in agent id order. */
     List<GuestSession> sessions();
+
+    /**
+     * The virtqueue engine serving each running queue of a connected guest, by queue name ("cmdq",
+     * "eventq"), as the engine describes itself (ring format, bundle and revision): after a live
+     * update of the ring bundle every running queue names the new revision. Empty if the guest is
+     * not connected.
+     */
+    Map<String, String> queueEngines(int agentId);
 
     /**
      * Disconnects a guest through its transport (vhost-user: closes the connection; the socket keeps

@@ -1,9 +1,10 @@
 /**
  * The SCMI core's view of its guests for administration (shell commands, monitoring): every agent
- * since start with its connection and counters, and a way to end a guest's connection.
+ * since start with its connection and counters, the virtqueue engine serving its queues, and a way
+ * to end a guest's connection.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.scmi.core.admin;
 
 import org.osgi.annotation.bundle.Export;

@@ -90,7 +90,12 @@ final class MessageChannel {
 
     /** Sends a reply to {@code request} with {@code payload}. */
     void reply(int request, byte[] payload) throws LinuxException {
+        reply(request, payload, new int[0]);
+    }
+
+    /** Sends a reply to {@code request} with {@code payload} and {@code fds} attached (the caller keeps them). */
+    void reply(int request, byte[] payload, int[] fds) throws LinuxException {
         Linux.sendWithFds(socket, VhostUserCodec.message(request, VhostUserCodec.VERSION | VhostUserCodec.FLAG_REPLY,
-                payload), new int[0]);
+                payload), fds);
     }
 }

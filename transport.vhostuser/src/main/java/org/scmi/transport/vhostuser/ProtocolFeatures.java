@@ -16,16 +16,21 @@ public final class ProtocolFeatures {
     public static final int MQ = 0;
     /** The front-end may set need_reply on any request and gets a u64 status back. */
     public static final int REPLY_ACK = 3;
+    /**
+     * GET_INFLIGHT_FD / SET_INFLIGHT_FD: the back-end records the chains in flight in memory the
+     * front-end keeps, so that a back-end restarted after a crash answers each exactly once.
+     */
+    public static final int INFLIGHT_SHMFD = 12;
     /** RESET_DEVICE replaces the deprecated RESET_OWNER. */
     public static final int RESET_DEVICE = 13;
 
     /**
-     * What this back-end offers. Not CONFIG (virtio-scmi has no config space), not
+     * What this back-end offers. INFLIGHT_SHMFD for split rings; not CONFIG (virtio-scmi has no config space), not
      * CONFIGURE_MEM_SLOTS (one SET_MEM_TABLE per change is enough for a control device), nothing
      * for migration, in-band notifications or a back-end request channel.
      */
     public static final long OFFERED = VirtioFeatures.bit(MQ) | VirtioFeatures.bit(REPLY_ACK)
-            | VirtioFeatures.bit(RESET_DEVICE);
+            | VirtioFeatures.bit(INFLIGHT_SHMFD) | VirtioFeatures.bit(RESET_DEVICE);
 
     private ProtocolFeatures() {
     }

@@ -80,6 +80,15 @@ public final class VhostUserCodec {
     static final int REGION_USER_ADDRESS = 16;
     static final int REGION_MMAP_OFFSET = 24;
 
+    // ------------------------------------------------------------------ inflight description
+
+    /** mmap size (u64), mmap offset (u64), num queues (u16), queue size (u16), padded as QEMU's struct. */
+    public static final int INFLIGHT_SIZE = 24;
+    static final int INFLIGHT_MMAP_SIZE = 0;
+    static final int INFLIGHT_MMAP_OFFSET = 8;
+    static final int INFLIGHT_NUM_QUEUES = 16;
+    static final int INFLIGHT_QUEUE_SIZE = 18;
+
     private VhostUserCodec() {
     }
 
@@ -183,6 +192,25 @@ public final class VhostUserCodec {
      * the same bytes, and where they start in the region's fd.
      */
     public record RegionDescription(long guestAddress, long size, long userAddress, long mmapOffset) {
+    }
+
+    /**
+     * The payload of GET_INFLIGHT_FD and SET_INFLIGHT_FD: where the inflight region lies in its fd
+     * and the queues it covers. The front-end asks with the sizes 0.
+     */
+    public record InflightDescription(long mmapSize, long mmapOffset, int queueCount, int queueSize) {
+
+        public static InflightDescription decode(byte[] payload) {
+            ByteBuffer b = wrap(payload);
+            return new InflightDescription(b.getLong(INFLIGHT_MMAP_SIZE), b.getLong(INFLIGHT_MMAP_OFFSET),
+                    b.getShort(INFLIGHT_NUM_QUEUES) & 0xFFFF, b.getShort(INFLIGHT_QUEUE_SIZE) & 0xFFFF);
+        }
+
+        public byte[] encode() {
+            return allocate(INFLIGHT_SIZE).putLong(INFLIGHT_MMAP_SIZE, mmapSize).putLong(INFLIGHT_MMAP_OFFSET, mmapOffset)
+                    .putShort(INFLIGHT_NUM_QUEUES, (short) queueCount).putShort(INFLIGHT_QUEUE_SIZE, (short) queueSize)
+                    .array();
+        }
     }
 
     /** The SET_MEM_TABLE payload. */

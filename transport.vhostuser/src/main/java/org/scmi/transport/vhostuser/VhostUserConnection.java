@@ -3,6 +3,7 @@ package org.scmi.transport.vhostuser;
 import java.util.List;
 import org.scmi.linux.Linux;
 import org.scmi.linux.LinuxException;
+import org.scmi.transport.vhostuser.VhostUserCodec.InflightDescription;
 import org.scmi.transport.vhostuser.VhostUserCodec.RegionDescription;
 import org.scmi.transport.vhostuser.VhostUserCodec.VringAddress;
 import org.scmi.transport.vhostuser.VhostUserCodec.VringFile;
@@ -41,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * is enabled and the memory table is known; it is stopped before any of those changes and at
  * GET_VRING_BASE, and restarted after the change if it is still complete. Guest memory is unmapped
  * only once no queue uses it.
+ *
+ * <p>Inflight tracking (VHOST_USER_PROTOCOL_F_INFLIGHT_SHMFD): GET_INFLIGHT_FD hands out a new,
+ * zeroed region; once the front-end gives a region back with SET_INFLIGHT_FD, each ring is served
+ * with its queue's {@link InflightRegion.QueueLog}, so the device records what it takes and returns,
+ * and a ring started over a region an earlier back-end used first answers what that back-end left in
+ * flight. The guest is then interrupted once, for answers that back-end published without
+ * signalling.
  */
 final class VhostUserConnection implements GuestTransport {
     private static final Logger LOG = LoggerFactory.getLogger(VhostUserConnection.class);
@@ -62,6 +70,9 @@ final class VhostUserConnection implements GuestTransport {
     private Poller.Watch requests;
     private boolean tornDown;
     private MemoryTable memory;
+    private InflightRegion inflight;
+    /** An fd to attach to the reply being built (GET_INFLIGHT_FD); owned here until sent. */
+    private int replyFd = -1;
     private long ackedFeatures;
     private long protocolFeatures;
     /** Guarded by this: the socket is still open (shutdown from other threads is safe). */
@@ -203,7 +214,13 @@ final class VhostUserConnection implements GuestTransport {
             throw new ProtocolViolation(request + ": " + e.getMessage(), e);
         }
         if (reply != null) {
-            channel.reply(message.header().request(), reply);
+            int[] fds = replyFd >= 0 ? new int[] {replyFd} : new int[0];
+            try {
+                channel.reply(message.header().request(), reply, fds);
+            } finally {
+                Linux.close(replyFd);
+                replyFd = -1;
+            }
         } else if (wantsAck(message)) {
             channel.reply(message.header().request(), VhostUserCodec.encodeU64(ACK_SUCCESS));
         }
@@ -294,6 +311,17 @@ final class VhostUserConnection implements GuestTransport {
                 setVringEnable(state(m));
                 yield null;
             }
+            case GET_INFLIGHT_FD -> {
+                requireProtocolFeature(ProtocolFeatures.INFLIGHT_SHMFD);
+                expect(m, VhostUserCodec.INFLIGHT_SIZE, 0);
+                yield getInflightFd(InflightDescription.decode(m.payload())).encode();
+            }
+            case SET_INFLIGHT_FD -> {
+                requireProtocolFeature(ProtocolFeatures.INFLIGHT_SHMFD);
+                expect(m, VhostUserCodec.INFLIGHT_SIZE, 1);
+                setInflightFd(InflightDescription.decode(m.payload()), m.takeFd());
+                yield null;
+            }
             default -> throw new ProtocolViolation("request not supported by this back-end (no feature offered "
                     + "for it)");
         };
@@ -305,6 +333,12 @@ final class VhostUserConnection implements GuestTransport {
         }
         if (m.fdCount() != fds) {
             throw new ProtocolViolation(m.fdCount() + " fds attached, expected " + fds);
+        }
+    }
+
+    private void requireProtocolFeature(int bit) throws ProtocolViolation {
+        if (!VirtioFeatures.has(protocolFeatures, bit)) {
+            throw new ProtocolViolation("protocol feature " + bit + " was not negotiated");
         }
     }
 
@@ -378,6 +412,11 @@ final class VhostUserConnection implements GuestTransport {
             vring.reset();
         }
         ackedFeatures = 0;
+        if (inflight != null) {
+            // A reset device starts over: the front-end asks for a new region.
+            inflight.close();
+            inflight = null;
+        }
         try {
             session.reset();
         } catch (RuntimeException e) {
@@ -420,6 +459,37 @@ final class VhostUserConnection implements GuestTransport {
         if (old != null) {
             old.close();
         }
+        for (Vring vring : vrings) {
+            reconcile(vring);
+        }
+    }
+
+    /** Allocates a fresh region for the queues the front-end names; the reply carries its fd. */
+    private InflightDescription getInflightFd(InflightDescription wanted) throws ProtocolViolation, LinuxException {
+        int queues = wanted.queueCount();
+        int size = wanted.queueSize();
+        if (queues < 1 || queues > vrings.length || !SplitRing.isValidQueueSize(size)
+                || size > backend.maxQueueSize()) {
+            throw new ProtocolViolation("no inflight region for " + queues + " queues of " + size + " descriptors (1 to "
+                    + vrings.length + " queues of a power of two up to " + backend.maxQueueSize() + ")");
+        }
+        replyFd = InflightRegion.allocate(queues, size);
+        LOG.info("guest {}: inflight region allocated for {} queues of {} descriptors", name(), queues, size);
+        return new InflightDescription(InflightRegion.size(queues, size), 0, queues, size);
+    }
+
+    /** Adopts the front-end's region: every ring from now on records in it (running rings restart). */
+    private void setInflightFd(InflightDescription description, int fd) throws ProtocolViolation, LinuxException {
+        InflightRegion region = InflightRegion.map(fd, description, vrings.length, backend.maxQueueSize());
+        for (Vring vring : vrings) {
+            stop(vring);
+        }
+        if (inflight != null) {
+            inflight.close();
+        }
+        inflight = region;
+        LOG.info("guest {}: inflight tracking in the front-end's region for {} queues of {} descriptors", name(),
+                region.queueCount(), region.queueSize());
         for (Vring vring : vrings) {
             reconcile(vring);
         }
@@ -499,12 +569,13 @@ final class VhostUserConnection implements GuestTransport {
     private void start(Vring vring) throws ProtocolViolation, LinuxException {
         VringAddress a = vring.address;
         String ring = "vring " + vring.index + " ";
+        InflightRegion.QueueLog log = inflightLog(vring);
         QueueSetup setup = new QueueSetup(memory.guestMemory(), vring.size,
                 memory.toGuestAddress(a.descriptor(), SplitRing.descriptorTableSize(vring.size),
                         ring + "descriptor table"),
                 memory.toGuestAddress(a.avail(), SplitRing.availRingSize(vring.size), ring + "available ring"),
                 memory.toGuestAddress(a.used(), SplitRing.usedRingSize(vring.size), ring + "used ring"),
-                vring.base);
+                vring.base, log);
         try {
             session.startQueue(vring.index, setup);
         } catch (RuntimeException e) {
@@ -524,6 +595,23 @@ final class VhostUserConnection implements GuestTransport {
         }, this::disconnect, "guest " + name() + " vring " + queue + " kicks");
         // Chains made available before the ring started were announced by kicks nobody served.
         Linux.eventfdSignal(vring.kickFd);
+        if (log != null && log.resumed()) {
+            // An earlier back-end may have published answers and died before signalling them.
+            vring.call.signal();
+            LOG.info("guest {}: {}resumed from the inflight region", name(), ring);
+        }
+    }
+
+    /** The ring's log in the inflight region, or null without one (or for a ring it does not cover). */
+    private InflightRegion.QueueLog inflightLog(Vring vring) throws ProtocolViolation {
+        if (inflight == null || vring.index >= inflight.queueCount()) {
+            return null;
+        }
+        if (vring.size != inflight.queueSize()) {
+            throw new ProtocolViolation("vring " + vring.index + " has " + vring.size + " descriptors, its inflight "
+                    + "region " + inflight.queueSize());
+        }
+        return inflight.queue(vring.index);
     }
 
     /** Stops the ring if it runs and records where the device stopped. */
@@ -592,6 +680,10 @@ final class VhostUserConnection implements GuestTransport {
         if (memory != null) {
             memory.close();
             memory = null;
+        }
+        if (inflight != null) {
+            inflight.close();
+            inflight = null;
         }
         synchronized (this) {
             socketOpen = false;

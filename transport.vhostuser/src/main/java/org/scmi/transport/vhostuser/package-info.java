@@ -19,9 +19,12 @@
  *
  * <h2>Protocol</h2>
  * The requests QEMU 10 sends for vhost-user-scmi, as QEMU's {@code docs/interop/vhost-user.rst}
- * defines them: features and protocol features (MQ, REPLY_ACK, RESET_DEVICE offered), owner,
- * memory table (each region mapped shared from its fd, unmapped on replacement and disconnect),
- * vring num/addr/base/kick/call/err/enable, GET_VRING_BASE stopping a ring. Anything else, and any
+ * defines them: features and protocol features (MQ, REPLY_ACK, INFLIGHT_SHMFD, RESET_DEVICE
+ * offered), owner, memory table (each region mapped shared from its fd, unmapped on replacement and
+ * disconnect), vring num/addr/base/kick/call/err/enable, GET_VRING_BASE stopping a ring, and
+ * GET/SET_INFLIGHT_FD: the split-ring inflight region ({@link org.scmi.transport.vhostuser.InflightRegion})
+ * in which the device records the chains it takes and returns, so that a server started after a
+ * crash answers what the dead one left in flight exactly once. Anything else, and any
  * malformed request, is logged against the guest and closes the connection cleanly; the socket
  * keeps accepting.
  *

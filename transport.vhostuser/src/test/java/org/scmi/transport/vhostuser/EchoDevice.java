@@ -2,6 +2,7 @@ package org.scmi.transport.vhostuser;
 
 import org.scmi.virtio.ring.device.FixedReplyDevice;
 import org.scmi.virtio.ring.device.Responder;
+import org.scmi.virtio.ring.split.SplitQueueFactory;
 
 /**
  * The device for transport tests: every command chain on queue 0 is answered with its own request
@@ -12,6 +13,6 @@ final class EchoDevice extends FixedReplyDevice {
     static final long FEATURES = SCMI_FEATURES;
 
     EchoDevice() {
-        super(FEATURES, MAX_QUEUE_SIZE, Responder::echo);
+        super(FEATURES, MAX_QUEUE_SIZE, Responder::echo, new SplitQueueFactory());
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.scmi.linux.Linux;
 import org.scmi.linux.LinuxException;
+import org.scmi.transport.vhostuser.VhostUserCodec.InflightDescription;
 import org.scmi.transport.vhostuser.VhostUserCodec.RegionDescription;
 import org.scmi.transport.vhostuser.VhostUserCodec.VringAddress;
 import org.scmi.transport.vhostuser.VhostUserCodec.VringState;
@@ -132,6 +133,20 @@ class MalformedMessageTest {
                         FrontendRequest.SET_PROTOCOL_FEATURES, V1, VhostUserCodec.encodeU64(1L << 9)))),
                 Arguments.of("request of a feature not offered", (Misbehaviour) f -> f.sendRaw(message(
                         FrontendRequest.GET_CONFIG, V1, new byte[12]))),
+                Arguments.of("inflight region asked for more queues than the device has", (Misbehaviour) f -> f.sendRaw(
+                        message(FrontendRequest.GET_INFLIGHT_FD, V1, new InflightDescription(0, 0, 3, 256).encode()))),
+                Arguments.of("inflight region asked for queues of 100", (Misbehaviour) f -> f.sendRaw(message(
+                        FrontendRequest.GET_INFLIGHT_FD, V1, new InflightDescription(0, 0, 2, 100).encode()))),
+                Arguments.of("short GET_INFLIGHT_FD", (Misbehaviour) f -> f.sendRaw(message(
+                        FrontendRequest.GET_INFLIGHT_FD, V1, new byte[20]))),
+                Arguments.of("inflight region too small for its queues", (Misbehaviour) f -> withEventFds(f, message(
+                        FrontendRequest.SET_INFLIGHT_FD, V1, new InflightDescription(64, 0, 2, 256).encode()), 1)),
+                Arguments.of("inflight region that cannot be mapped", (Misbehaviour) f -> withEventFds(f, message(
+                        FrontendRequest.SET_INFLIGHT_FD, V1, new InflightDescription(InflightRegion.size(2, 256), 0, 2,
+                                256).encode()), 1)),
+                Arguments.of("SET_INFLIGHT_FD without its fd", (Misbehaviour) f -> f.sendRaw(message(
+                        FrontendRequest.SET_INFLIGHT_FD, V1, new InflightDescription(InflightRegion.size(2, 256), 0, 2,
+                                256).encode()))),
                 Arguments.of("memory table with more regions than fds", (Misbehaviour) f -> withEventFds(f, message(
                         FrontendRequest.SET_MEM_TABLE, V1, VhostUserCodec.encodeMemoryTable(List.of(ram(f), ram(f)))),
                         1)),

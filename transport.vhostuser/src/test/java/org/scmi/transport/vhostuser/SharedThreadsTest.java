@@ -22,6 +22,7 @@ import org.scmi.transport.vhostuser.frontend.VhostUserFrontend.Options;
 import org.scmi.virtio.ring.device.FixedReplyDevice;
 import org.scmi.virtio.ring.device.Responder;
 import org.scmi.virtio.ring.driver.UsedBuffer;
+import org.scmi.virtio.ring.split.SplitQueueFactory;
 
 /**
  * Many guests on the transport's shared threads, through real sockets, memfd RAM, rings and
@@ -48,7 +49,7 @@ class SharedThreadsTest {
     void listen() throws Exception {
         poller = new Poller(SHRINK_AFTER_MILLIS);
         device = new FixedReplyDevice(EchoDevice.FEATURES, EchoDevice.MAX_QUEUE_SIZE,
-                () -> Responder.answering(this::echoUnlessBlocking));
+                () -> Responder.answering(this::echoUnlessBlocking), new SplitQueueFactory());
         for (int i = 0; i < GUESTS; i++) {
             Path socket = directory.resolve("guest" + i + ".sock");
             sockets.add(socket);

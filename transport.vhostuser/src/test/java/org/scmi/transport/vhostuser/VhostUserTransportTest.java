@@ -74,7 +74,8 @@ class VhostUserTransportTest {
         try (VhostUserFrontend guest = connect()) {
             assertEquals(EchoDevice.FEATURES | 1L << ProtocolFeatures.F_PROTOCOL_FEATURES, guest.backendFeatures());
             assertEquals(VirtioFeatures.bit(ProtocolFeatures.MQ) | VirtioFeatures.bit(ProtocolFeatures.REPLY_ACK)
-                    | VirtioFeatures.bit(ProtocolFeatures.RESET_DEVICE), guest.protocolFeatures());
+                    | VirtioFeatures.bit(ProtocolFeatures.INFLIGHT_SHMFD) | VirtioFeatures.bit(ProtocolFeatures.RESET_DEVICE),
+                    guest.protocolFeatures());
             assertEquals(2, guest.queueNum());
             guest.start();
             FixedReplySession session = device.lastSession();
@@ -85,6 +86,39 @@ class VhostUserTransportTest {
             assertEquals(List.of(String.format("features 0x%x", EchoDevice.FEATURES), "start 0 at 0", "start 1 at 0"),
                     session.calls());
         }
+    }
+
+    /**
+     * A front-end with inflight tracking gets a region at its first start, keeps it across a
+     * back-end restart (the component deactivated and activated again on the same socket), and
+     * goes on with the same rings; every mapping of the region is released when the guest leaves.
+     */
+    @Test
+    void aFrontEndWithInflightTrackingReconnectsToARestartedBackEndWithItsRings() throws Exception {
+        try (VhostUserFrontend guest = VhostUserFrontend.connect(socket.toString(),
+                Options.defaults().withInflightTracking())) {
+            guest.start();
+            assertEquals(2, guest.inflightRegion().queueCount());
+            assertEquals(InflightRegion.size(2, 256), guest.inflightRegion().mmapSize());
+            for (int i = 0; i < 100; i++) {
+                byte[] request = bytes(8, i);
+                assertArrayEquals(request, guest.call(request, 16), "command " + i);
+            }
+            assertEquals(List.of(), guest.inflightHeads(VhostUserFrontend.COMMAND_QUEUE));
+
+            component.deactivate();
+            component = new VhostUserGuestComponent(TestGuests.config(socket, ""), device, poller);
+            guest.reconnect();
+            assertEquals(2, device.sessions().size());
+            assertEquals("start 0 at 100", device.lastSession().calls().get(1));
+            // Past the ring's size: the new back-end continues the same indices.
+            for (int i = 100; i < 400; i++) {
+                byte[] request = bytes(8, i);
+                assertArrayEquals(request, guest.call(request, 16), "command " + i);
+            }
+            assertEquals(List.of(), guest.inflightHeads(VhostUserFrontend.COMMAND_QUEUE));
+        }
+        assertTrue(eventually(() -> TestGuests.mappingsOf("vhost-user-inflight") == 0), "region unmapped");
     }
 
     @Test

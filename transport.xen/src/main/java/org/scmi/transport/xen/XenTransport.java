@@ -2,8 +2,10 @@ package org.scmi.transport.xen;
 
 import java.io.IOException;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -13,7 +15,9 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
+import org.scmi.transport.xen.backend.DeviceDescription;
 import org.scmi.transport.xen.backend.StaticDevices;
+import org.scmi.transport.xen.backend.XenBackend;
 import org.scmi.transport.xen.hypervisor.XenHypervisor;
 import org.scmi.transport.xen.privcmd.PrivcmdHypervisor;
 import org.scmi.virtio.device.VirtioDevice;
@@ -29,10 +33,17 @@ import org.slf4j.LoggerFactory;
  * one comes from the {@code transport.xen.sim} bundle when that is installed and configured.
  * Elsewhere it waits idle. Hypervisors come and go without restarting the transport.
  *
+ * <p>Stopping (the transport's deactivation: the server stops on SIGTERM, the bundle is updated,
+ * or a hypervisor goes) hands every guest over to the next server process by default: the guests'
+ * devices stay, their vCPUs pause at their next register access, and the next process (or the
+ * next version of this bundle) takes them over. With {@code remove.devices.on.stop} it removes
+ * them instead; {@link #remove} removes devices on request.
+ *
  * <p>Threads: the hypervisor services are bound and unbound on SCR's threads, serialised by this
  * object's lock; the guests' own threads are described in {@code backend}.
  */
-@Component(configurationPid = XenTransport.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+@Component(service = XenTransport.class, configurationPid = XenTransport.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = XenTransportConfig.class)
 public final class XenTransport {
     public static final String PID = "org.scmi.transport.xen";
@@ -81,19 +92,41 @@ public final class XenTransport {
         }
     }
 
-    /** Stops serving a hypervisor's guests (its devices are closed) before it goes. */
+    /** Stops serving a hypervisor's guests before it goes: hands them over, or removes them if so configured. */
     synchronized void removeHypervisor(XenHypervisor hypervisor) {
         ServedHypervisor guests = served.remove(hypervisor);
         if (guests != null) {
-            guests.close();
+            guests.stop();
         }
     }
 
-    /** Stops serving every hypervisor's guests. */
+    /** Every device served, by hypervisor description. */
+    synchronized Map<String, List<XenBackend.DeviceView>> devices() {
+        Map<String, List<XenBackend.DeviceView>> devices = new LinkedHashMap<>();
+        served.values().forEach(guests -> devices.put(guests.hypervisor().description(), guests.devices()));
+        return devices;
+    }
+
+    /**
+     * Removes served devices for good: the guests lose them (xenbus state Closed, IOREQ servers
+     * destroyed, records forgotten), as a stop did before hand-over existed.
+     *
+     * @param which the devices to remove
+     * @return how many were removed
+     */
+    synchronized int remove(Predicate<DeviceDescription> which) {
+        int removed = 0;
+        for (ServedHypervisor guests : served.values()) {
+            removed += guests.remove(which);
+        }
+        return removed;
+    }
+
+    /** Stops serving every hypervisor's guests: hands them over, or removes them if so configured. */
     @Deactivate
     synchronized void close() {
         closed = true;
-        served.values().forEach(ServedHypervisor::close);
+        served.values().forEach(ServedHypervisor::stop);
         served.clear();
     }
 }

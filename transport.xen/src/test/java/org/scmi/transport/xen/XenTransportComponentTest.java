@@ -14,6 +14,7 @@ import org.scmi.transport.xen.privcmd.PrivcmdHypervisor;
 import org.scmi.virtio.ring.VirtioFeatures;
 import org.scmi.virtio.ring.device.FixedReplyDevice;
 import org.scmi.virtio.ring.device.Responder;
+import org.scmi.virtio.ring.split.SplitQueueFactory;
 
 /** The DS component as ConfigAdmin would configure it. */
 class XenTransportComponentTest {
@@ -45,7 +46,7 @@ class XenTransportComponentTest {
 
     private XenTransport transport(Map<String, Object> values) {
         FixedReplyDevice device = new FixedReplyDevice(VirtioFeatures.bit(VirtioFeatures.VERSION_1), 64,
-                () -> Responder.answering(request -> request));
+                () -> Responder.answering(request -> request), new SplitQueueFactory());
         return new XenTransport(device, config(values), context(), Map.of());
     }
 

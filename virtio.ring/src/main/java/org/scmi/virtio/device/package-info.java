@@ -6,7 +6,7 @@
  * {@link org.scmi.virtio.device.VirtioDeviceIds}.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.scmi.virtio.device;
 
 import org.osgi.annotation.bundle.Export;

@@ -31,6 +31,18 @@ public final class RegionGuestMemory implements GuestMemory {
 
     @Override
     public MemorySegment segment(long address, long length, boolean writable) throws GuestMemoryException {
+        MemoryRegion region = holding(address, length, writable);
+        return region.mapping().asSlice(address - region.guestAddress(), length);
+    }
+
+    /** Points {@code range} into the region's own mapping: no slice is made. */
+    @Override
+    public void resolve(long address, long length, boolean writable, MappedRange range) throws GuestMemoryException {
+        MemoryRegion region = holding(address, length, writable);
+        range.set(region.mapping(), address - region.guestAddress(), length, null);
+    }
+
+    private MemoryRegion holding(long address, long length, boolean writable) throws GuestMemoryException {
         MemoryRegion region = regionOf(address);
         if (region == null || !region.contains(address, length)) {
             throw new GuestMemoryException(String.format("guest range 0x%x+%d is outside the guest's memory", address,
@@ -39,7 +51,7 @@ public final class RegionGuestMemory implements GuestMemory {
         if (writable && region.readOnly()) {
             throw new GuestMemoryException(String.format("guest range 0x%x+%d is read-only", address, length));
         }
-        return region.mapping().asSlice(address - region.guestAddress(), length);
+        return region;
     }
 
     /** The region whose start is the greatest at or below {@code address}, or null. */

@@ -4,15 +4,16 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The device side of one virtqueue, whatever its ring format (split now; packed rings implement
- * the same contract). Not thread-safe: the owner of the queue serializes every call, and stops
- * calling once the queue is stopped, because the guest memory behind it may be released.
+ * the same contract), opened by a {@link VirtqueueFactory}. Not thread-safe: the owner of the
+ * queue serializes every call, and stops calling once the queue is stopped, because the guest
+ * memory behind it may be released.
  *
  * <p>Serving a queue without missing a notification and without busy polling:
  *
  * <pre>{@code
  * do {
  *     queue.disableNotifications();
- *     while (queue.next(chain)) { ...; queue.addUsed(chain.head(), written); }
+ *     for (DescriptorChain chain; (chain = queue.next()) != null; ) { ...; queue.addUsed(chain, written); }
  *     if (queue.needsInterrupt()) transport.notifyGuest(index);
  * } while (queue.enableNotifications());   // true: the driver added chains meanwhile
  * }</pre>
@@ -28,27 +29,32 @@ public interface Virtqueue {
 
     /**
      * Takes the next chain the driver made available, validating all of it (addresses inside the
-     * guest's memory, indices, loops, indirect tables, readable before writable).
+     * guest's memory, indices, loops, indirect tables, readable before writable) and resolving
+     * each of its buffers once in the guest's memory. Several chains may be in flight at once.
      *
-     * @param chain filled with the chain; its previous contents are discarded
-     * @return false if no chain is available
+     * @return the chain, owned by the queue until it is returned; null if no chain is available
      */
-    boolean next(DescriptorChain chain) throws VirtqueueException;
+    DescriptorChain next() throws VirtqueueException;
 
     /**
      * Puts back the chain the last {@link #next} took, as if it had not been taken: for a device
      * that found the buffer unfit for what it has to send now (an event larger than the buffer)
      * but may use it for the next one.
+     *
+     * @throws IllegalStateException if the last call was not a successful {@link #next}
      */
     void undoNext();
 
     /**
-     * Returns a chain taken by {@link #next} to the driver.
+     * Returns a chain taken by {@link #next} to the driver: completes it in guest memory
+     * ({@link org.scmi.virtio.memory.GuestMemory#chainComplete}), then publishes its used entry.
      *
-     * @param head the chain's head index ({@link DescriptorChain#head()})
-     * @param length bytes the device wrote into the chain's writable buffers
+     * @param chain the chain, which is not valid afterwards
+     * @param written bytes the device wrote into the chain's writable buffers
+     * @throws IllegalArgumentException if the chain is not one of this queue's chains in flight, or
+     *     {@code written} is negative or more than its writable length
      */
-    void addUsed(int head, long length) throws VirtqueueException;
+    void addUsed(DescriptorChain chain, long written) throws VirtqueueException;
 
     /**
      * Whether the driver wants an interrupt for the chains returned since the last call (its
@@ -69,4 +75,13 @@ public interface Virtqueue {
 
     /** Index of the next available entry the device would take (vhost-user GET_VRING_BASE). */
     int nextAvailIndex();
+
+    /**
+     * Where the device stands, for another engine to take the queue over from exactly here
+     * ({@link VirtqueueFactory#open}). Once another engine serves the queue from this position,
+     * this one must not be used any more; if the takeover fails, this one carries on.
+     *
+     * @throws IllegalStateException if chains are in flight: a queue moves only between chains
+     */
+    RingPosition position();
 }

@@ -2,6 +2,7 @@ package org.scmi.board.sim.clock;
 
 import java.time.Duration;
 import org.scmi.api.clock.Clock;
+import org.scmi.board.sim.file.BoardState;
 
 /**
  * One simulated clock: its description, how long a rate or parent change takes, and its rate,
@@ -58,6 +59,6 @@ final class SimulatedClock {
 
     /** The clock as the board file describes it, with its present values: tells one board from another. */
     String describe() {
-        return clock + " change " + change + " rate " + rate + " enabled " + enabled + " parent " + parent;
+        return BoardState.canonical(clock) + " change " + change + " rate " + rate + " enabled " + enabled + " parent " + parent;
     }
 }

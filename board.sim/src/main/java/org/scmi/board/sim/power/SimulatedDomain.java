@@ -2,6 +2,7 @@ package org.scmi.board.sim.power;
 
 import java.time.Duration;
 import org.scmi.api.power.PowerDomain;
+import org.scmi.board.sim.file.BoardState;
 
 /**
  * One simulated power domain: its description, how long a transition takes, and its state.
@@ -39,6 +40,6 @@ final class SimulatedDomain {
 
     /** The domain as the board file describes it, with its present state: tells one board from another. */
     String describe() {
-        return domain + " transition " + transition + " state " + state;
+        return BoardState.canonical(domain) + " transition " + transition + " state " + state;
     }
 }

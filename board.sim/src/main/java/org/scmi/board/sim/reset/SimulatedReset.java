@@ -2,6 +2,7 @@ package org.scmi.board.sim.reset;
 
 import java.time.Duration;
 import org.scmi.api.reset.ResetDomain;
+import org.scmi.board.sim.file.BoardState;
 
 /**
  * One simulated reset line: its description, how long an autonomous reset takes, whether it is
@@ -47,6 +48,6 @@ final class SimulatedReset {
 
     /** The line as the board file describes it: tells one board from another. */
     String describe() {
-        return domain + " delay " + delay + " asserted " + assertedAtStart;
+        return BoardState.canonical(domain) + " delay " + delay + " asserted " + assertedAtStart;
     }
 }

@@ -1,7 +1,6 @@
 package org.scmi.board.sim.sensor;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.scmi.api.sensor.SensorInfo;
 
@@ -15,6 +14,8 @@ final class SimulatedSensor {
     private final SensorInfo info;
     private final List<Signal> signals;
     private final Duration readDelay;
+    /** 10^scale: a physical value divided by it is what the sensor reports. */
+    private final double unit;
     private volatile List<Double> fixed;
 
     SimulatedSensor(SensorInfo info, List<Signal> signals, Duration readDelay) {
@@ -24,6 +25,7 @@ final class SimulatedSensor {
         this.info = info;
         this.signals = List.copyOf(signals);
         this.readDelay = readDelay;
+        this.unit = Math.pow(10, info.scale());
     }
 
     SensorInfo info() {
@@ -34,17 +36,18 @@ final class SimulatedSensor {
         return readDelay;
     }
 
-    /** The physical values {@code seconds} after the board started: fixed ones, or the signals'. */
-    List<Double> valuesAt(double seconds) {
+    /** Number of values: one per axis, or one for a scalar sensor. */
+    int valueCount() {
+        return signals.size();
+    }
+
+    /**
+     * The physical value of axis {@code axis} {@code seconds} after the board started: the fixed
+     * one, or its signal's.
+     */
+    double valueAt(int axis, double seconds) {
         List<Double> held = fixed;
-        if (held != null) {
-            return held;
-        }
-        List<Double> values = new ArrayList<>(signals.size());
-        for (Signal signal : signals) {
-            values.add(signal.at(seconds));
-        }
-        return values;
+        return held != null ? held.get(axis) : signals.get(axis).at(seconds);
     }
 
     /** Holds the sensor at these physical values (one per axis) until {@link #resume()}. */
@@ -66,6 +69,6 @@ final class SimulatedSensor {
 
     /** A physical value as the integer the sensor reports: value / 10^scale, rounded. */
     long raw(double value) {
-        return Math.round(value / Math.pow(10, info.scale()));
+        return Math.round(value / unit);
     }
 }

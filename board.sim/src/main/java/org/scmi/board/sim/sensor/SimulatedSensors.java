@@ -151,9 +151,19 @@ public final class SimulatedSensors implements SensorDriver {
 
     /** A sensor by key or name. */
     Optional<SimulatedSensor> find(String keyOrName) {
+        // Loops, not streams: every read looks its sensor up.
         List<SimulatedSensor> all = sensors;
-        return all.stream().filter(s -> s.info().key().equals(keyOrName)).findFirst()
-                .or(() -> all.stream().filter(s -> s.info().name().equals(keyOrName)).findFirst());
+        for (SimulatedSensor sensor : all) {
+            if (sensor.info().key().equals(keyOrName)) {
+                return Optional.of(sensor);
+            }
+        }
+        for (SimulatedSensor sensor : all) {
+            if (sensor.info().name().equals(keyOrName)) {
+                return Optional.of(sensor);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Holds a sensor at physical values and tells the protocol at once (trip points fire now). */
@@ -174,6 +184,10 @@ public final class SimulatedSensors implements SensorDriver {
     /** The sensor's current values, as the integers it reports. */
     SensorReading reading(SimulatedSensor sensor) {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        return new SensorReading(sensor.valuesAt(seconds).stream().map(sensor::raw).toList(), Instant.now());
+        Long[] raw = new Long[sensor.valueCount()];
+        for (int axis = 0; axis < raw.length; axis++) {
+            raw[axis] = sensor.raw(sensor.valueAt(axis, seconds));
+        }
+        return new SensorReading(List.of(raw), Instant.now());
     }
 }

@@ -2,6 +2,7 @@ package org.scmi.board.sim.voltage;
 
 import java.time.Duration;
 import org.scmi.api.voltage.VoltageDomain;
+import org.scmi.board.sim.file.BoardState;
 
 /**
  * One simulated supply: its description, how long a level change takes, its level and whether it
@@ -50,6 +51,6 @@ final class SimulatedSupply {
 
     /** The supply as the board file describes it: tells one board from another. */
     String describe() {
-        return domain + " delay " + delay + " level " + levelAtStart + " on " + onAtStart;
+        return BoardState.canonical(domain) + " delay " + delay + " level " + levelAtStart + " on " + onAtStart;
     }
 }

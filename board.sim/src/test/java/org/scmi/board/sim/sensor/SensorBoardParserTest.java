@@ -46,7 +46,8 @@ class SensorBoardParserTest {
         assertEquals(7, temp.powerMicrowatts());
         assertEquals(new ValueRange(500, -3, -40_000, 125_000), temp.range().orElseThrow());
         assertEquals(Duration.ofMillis(20), sensors.get(0).readDelay());
-        assertEquals(List.of(45.5), sensors.get(0).valuesAt(12.3), "no amplitude, no noise: the base");
+        assertEquals(1, sensors.get(0).valueCount());
+        assertEquals(45.5, sensors.get(0).valueAt(0, 12.3), "no amplitude, no noise: the base");
 
         SensorInfo volt = sensors.get(1).info();
         assertEquals("rail0", volt.key());
@@ -67,7 +68,10 @@ class SensorBoardParserTest {
         assertEquals(SensorUnit.METERS_PER_SECOND_SQUARED, accel.info().axes().get(2).unit());
         assertEquals(-20_000_000, accel.info().axes().get(0).range().orElseThrow().min());
         assertTrue(accel.info().range().isEmpty());
-        assertEquals(List.of(0.0, 1.0, 9.81), accel.valuesAt(3));
+        assertEquals(3, accel.valueCount());
+        assertEquals(0.0, accel.valueAt(0, 3));
+        assertEquals(1.0, accel.valueAt(1, 3));
+        assertEquals(9.81, accel.valueAt(2, 3));
     }
 
     @Test
@@ -75,8 +79,8 @@ class SensorBoardParserTest {
         SimulatedSensor temp = parse("""
                 {"sensors": [{"name": "t", "unit": "DEGREES_C", "base": 40, "amplitude": 10, "periodSeconds": 4,
                   "noise": 0.5}]}""").getFirst();
-        double quarter = temp.valuesAt(1).getFirst();
-        double threeQuarters = temp.valuesAt(3).getFirst();
+        double quarter = temp.valueAt(0, 1);
+        double threeQuarters = temp.valueAt(0, 3);
         assertTrue(Math.abs(quarter - 50) <= 0.5, "sine top: " + quarter);
         assertTrue(Math.abs(threeQuarters - 30) <= 0.5, "sine bottom: " + threeQuarters);
     }

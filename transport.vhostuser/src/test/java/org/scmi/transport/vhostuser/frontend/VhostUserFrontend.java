@@ -1,15 +1,19 @@
 package org.scmi.transport.vhostuser.frontend;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.scmi.linux.Linux;
 import org.scmi.linux.LinuxException;
 import org.scmi.transport.vhostuser.FrontendRequest;
+import org.scmi.transport.vhostuser.InflightRegion;
 import org.scmi.transport.vhostuser.ProtocolFeatures;
 import org.scmi.transport.vhostuser.VhostUserCodec;
 import org.scmi.transport.vhostuser.VhostUserCodec.Header;
+import org.scmi.transport.vhostuser.VhostUserCodec.InflightDescription;
 import org.scmi.transport.vhostuser.VhostUserCodec.RegionDescription;
 import org.scmi.transport.vhostuser.VhostUserCodec.VringAddress;
 import org.scmi.transport.vhostuser.VhostUserCodec.VringFile;
@@ -34,6 +38,14 @@ import org.scmi.virtio.ring.driver.UsedBuffer;
  * Queue 0 is the command queue (request, then response buffer, as Linux posts them: one indirect
  * table per command when INDIRECT_DESC is negotiated), queue 1 the event queue.
  *
+ * <p>With {@link Options#trackInflight()} it also plays QEMU's vhost-user-blk on a back-end that
+ * offers INFLIGHT_SHMFD: at the first start it asks the back-end for an inflight region
+ * (GET_INFLIGHT_FD), keeps that fd for the life of the device, and gives it to the back-end at every
+ * start (SET_INFLIGHT_FD). {@link #reconnect()} then connects to a back-end that replaced a dead one
+ * and restarts the device with the same rings and the same region, at the used idx of each ring, as
+ * QEMU does when GET_VRING_BASE cannot reach the dead back-end; commands the dead back-end left
+ * unanswered are answered by the new one.
+ *
  * <p>Not thread-safe: one thread drives it, as one CPU drives a virtqueue.
  */
 public final class VhostUserFrontend implements AutoCloseable {
@@ -46,7 +58,8 @@ public final class VhostUserFrontend implements AutoCloseable {
     public static final int EVENT_BUFFER_SIZE = 136;
     /** Protocol features QEMU 10 takes when offered (of those a control device can be offered). */
     public static final long FRONTEND_PROTOCOL_FEATURES = VirtioFeatures.bit(ProtocolFeatures.MQ)
-            | VirtioFeatures.bit(ProtocolFeatures.REPLY_ACK) | VirtioFeatures.bit(ProtocolFeatures.RESET_DEVICE);
+            | VirtioFeatures.bit(ProtocolFeatures.REPLY_ACK) | VirtioFeatures.bit(ProtocolFeatures.INFLIGHT_SHMFD)
+            | VirtioFeatures.bit(ProtocolFeatures.RESET_DEVICE);
 
     /** How the driver learns that the device used a buffer. */
     public enum WaitMode {
@@ -61,18 +74,29 @@ public final class VhostUserFrontend implements AutoCloseable {
      * @param queueSize size of both queues
      * @param driverFeatures feature bits the guest's driver accepts (ANDed with the device's)
      * @param timeout longest wait for the back-end before failing
+     * @param trackInflight whether to use the back-end's inflight tracking (INFLIGHT_SHMFD), as
+     *     QEMU's vhost-user-blk does; QEMU's vhost-user-scmi does not
      */
-    public record Options(long ramSize, int queueSize, long driverFeatures, Duration timeout) {
+    public record Options(long ramSize, int queueSize, long driverFeatures, Duration timeout, boolean trackInflight) {
         /** What QEMU and Linux use: 256-entry queues, VERSION_1, INDIRECT_DESC, EVENT_IDX, P2A channels. */
         public static Options defaults() {
             return new Options(16L << 20, 256, VirtioFeatures.bit(VirtioFeatures.VERSION_1)
                     | VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC)
                     | VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX) | VirtioFeatures.bit(VIRTIO_SCMI_F_P2A_CHANNELS),
-                    Duration.ofSeconds(5));
+                    Duration.ofSeconds(5), false);
         }
 
         public Options withDriverFeatures(long features) {
-            return new Options(ramSize, queueSize, features, timeout);
+            return new Options(ramSize, queueSize, features, timeout, trackInflight);
+        }
+
+        /** The same with inflight tracking on. */
+        public Options withInflightTracking() {
+            return new Options(ramSize, queueSize, driverFeatures, timeout, true);
+        }
+
+        public Options withTimeout(Duration wait) {
+            return new Options(ramSize, queueSize, driverFeatures, wait, trackInflight);
         }
     }
 
@@ -81,7 +105,7 @@ public final class VhostUserFrontend implements AutoCloseable {
 
     private final Options options;
     private final String socketPath;
-    private final int socket;
+    private int socket;
     private final int memfd;
     private final MemorySegment ram;
     private final DriverMemory memory;
@@ -97,6 +121,9 @@ public final class VhostUserFrontend implements AutoCloseable {
     private long protocolFeatures;
     private long ackedFeatures;
     private int queueNum;
+    /** The inflight region's fd, kept for the life of the device; -1 until the first start asks for one. */
+    private int inflightFd = -1;
+    private InflightDescription inflight;
     private WaitMode waitMode = WaitMode.INTERRUPT;
     private boolean closed;
 
@@ -182,6 +209,12 @@ public final class VhostUserFrontend implements AutoCloseable {
         ackedFeatures = (options.driverFeatures() & backendFeatures)
                 | (backendFeatures & VirtioFeatures.bit(ProtocolFeatures.F_PROTOCOL_FEATURES));
         send(FrontendRequest.SET_FEATURES, VhostUserCodec.encodeU64(ackedFeatures));
+        if (options.trackInflight()) {
+            if (inflightFd < 0) {
+                getInflightFd();
+            }
+            sendWithFds(FrontendRequest.SET_INFLIGHT_FD, inflight.encode(), false, inflightFd);
+        }
         sendMemoryTable();
         boolean eventIdx = VirtioFeatures.has(ackedFeatures, VirtioFeatures.RING_EVENT_IDX);
         for (int i = 0; i < QUEUE_COUNT; i++) {
@@ -189,15 +222,26 @@ public final class VhostUserFrontend implements AutoCloseable {
                     i == COMMAND_QUEUE ? 2 * EVENT_BUFFER_SIZE + 256 : EVENT_BUFFER_SIZE);
             queue.startAt(bases[i]);
             queues[i] = queue;
-            send(FrontendRequest.SET_VRING_NUM, new VringState(i, options.queueSize()).encode());
-            send(FrontendRequest.SET_VRING_BASE, new VringState(i, bases[i]).encode());
-            send(FrontendRequest.SET_VRING_ADDR, new VringAddress(i, 0, userAddress(queue.descriptorTableAddress()),
-                    userAddress(queue.usedRingAddress()), userAddress(queue.availRingAddress()), 0).encode());
-            Linux.close(kickFds[i]);
-            kickFds[i] = Linux.eventfd(Linux.EFD_NONBLOCK);
-            sendWithFds(FrontendRequest.SET_VRING_KICK, VhostUserCodec.encodeU64(new VringFile(i, false).encode()),
-                    false, kickFds[i]);
+            sendRing(i, bases[i]);
         }
+        enableRings();
+    }
+
+    /** SET_VRING_NUM, BASE, ADDR and KICK (a new kick eventfd) for a laid-out ring. */
+    private void sendRing(int index, int base) throws LinuxException {
+        DriverSplitQueue queue = queues[index];
+        send(FrontendRequest.SET_VRING_NUM, new VringState(index, options.queueSize()).encode());
+        send(FrontendRequest.SET_VRING_BASE, new VringState(index, base).encode());
+        send(FrontendRequest.SET_VRING_ADDR, new VringAddress(index, 0, userAddress(queue.descriptorTableAddress()),
+                userAddress(queue.usedRingAddress()), userAddress(queue.availRingAddress()), 0).encode());
+        Linux.close(kickFds[index]);
+        kickFds[index] = Linux.eventfd(Linux.EFD_NONBLOCK);
+        sendWithFds(FrontendRequest.SET_VRING_KICK, VhostUserCodec.encodeU64(new VringFile(index, false).encode()),
+                false, kickFds[index]);
+    }
+
+    /** SET_VRING_ENABLE for both rings, new call fds, and the wait mode the driver had. */
+    private void enableRings() throws LinuxException {
         for (int i = 0; i < QUEUE_COUNT; i++) {
             sendAcked(FrontendRequest.SET_VRING_ENABLE, new VringState(i, 1).encode());
         }
@@ -205,6 +249,102 @@ public final class VhostUserFrontend implements AutoCloseable {
             setCall(i);
         }
         setWaitMode(waitMode);
+    }
+
+    /**
+     * GET_INFLIGHT_FD for both queues: the back-end's region, whose fd this front-end keeps (as
+     * QEMU keeps it in {@code struct vhost_inflight}) until it is closed.
+     */
+    private void getInflightFd() throws LinuxException {
+        if (!VirtioFeatures.has(protocolFeatures, ProtocolFeatures.INFLIGHT_SHMFD)) {
+            throw new IllegalStateException("the back-end does not offer INFLIGHT_SHMFD");
+        }
+        sendRaw(VhostUserCodec.message(FrontendRequest.GET_INFLIGHT_FD.id(), VhostUserCodec.VERSION,
+                new InflightDescription(0, 0, QUEUE_COUNT, options.queueSize()).encode()));
+        byte[] headerBytes = new byte[VhostUserCodec.HEADER_SIZE];
+        int[] fds = receiveWithFds(headerBytes);
+        Header header = Header.decode(headerBytes);
+        if (header.request() != FrontendRequest.GET_INFLIGHT_FD.id() || !header.isReply()
+                || header.size() != VhostUserCodec.INFLIGHT_SIZE) {
+            throw new IllegalStateException("bad reply to GET_INFLIGHT_FD: " + header);
+        }
+        byte[] payload = new byte[VhostUserCodec.INFLIGHT_SIZE];
+        int[] more = receiveWithFds(payload);
+        int[] all = Arrays.copyOf(fds, fds.length + more.length);
+        System.arraycopy(more, 0, all, fds.length, more.length);
+        if (all.length != 1) {
+            for (int fd : all) {
+                Linux.close(fd);
+            }
+            throw new IllegalStateException("GET_INFLIGHT_FD answered with " + all.length + " fds, expected 1");
+        }
+        inflightFd = all[0];
+        inflight = InflightDescription.decode(payload);
+    }
+
+    /** The inflight region the back-end gave (null before the first start with inflight tracking). */
+    public InflightDescription inflightRegion() {
+        return inflight;
+    }
+
+    /**
+     * The heads the back-end recorded as in flight (taken, not returned) in queue {@code index}'s
+     * part of the inflight region, read from this front-end's own mapping of the kept region.
+     */
+    public List<Integer> inflightHeads(int index) throws LinuxException {
+        if (inflightFd < 0) {
+            throw new IllegalStateException("no inflight region");
+        }
+        MemorySegment whole = Linux.mmap(inflightFd, inflight.mmapOffset() + inflight.mmapSize(), 0, false);
+        try {
+            long stride = InflightRegion.queueRegionSize(inflight.queueSize());
+            MemorySegment queue = whole.asSlice(inflight.mmapOffset() + index * stride, stride);
+            List<Integer> heads = new ArrayList<>();
+            for (int head = 0; head < inflight.queueSize(); head++) {
+                long state = InflightRegion.QUEUE_DESC + (long) head * InflightRegion.DESC_SIZE;
+                if (queue.get(ValueLayout.JAVA_BYTE, state + InflightRegion.DESC_INFLIGHT) != 0) {
+                    heads.add(head);
+                }
+            }
+            return heads;
+        } finally {
+            Linux.munmap(whole);
+        }
+    }
+
+    /** The fd of the inflight region (-1 before the first start with inflight tracking). */
+    public int inflightFd() {
+        return inflightFd;
+    }
+
+    /**
+     * What QEMU does after the back-end died and a new one listens on the socket (QEMU as the
+     * socket's client with {@code reconnect-ms}): connects again, runs the whole handshake, and
+     * starts the device as it was: the same features, the kept inflight region, the same memory and
+     * rings, each ring at its used idx (GET_VRING_BASE could not reach the dead back-end). Chains the
+     * driver had posted stay posted; the new back-end answers them.
+     */
+    public void reconnect() throws LinuxException {
+        Linux.close(socket);
+        socket = Linux.connectUnix(socketPath);
+        long acked = ackedFeatures;
+        initialize();
+        if (queues[COMMAND_QUEUE] == null) {
+            return;
+        }
+        for (int i = 0; i < QUEUE_COUNT; i++) {
+            setCall(i);
+        }
+        ackedFeatures = acked;
+        send(FrontendRequest.SET_FEATURES, VhostUserCodec.encodeU64(ackedFeatures));
+        if (inflightFd >= 0) {
+            sendWithFds(FrontendRequest.SET_INFLIGHT_FD, inflight.encode(), false, inflightFd);
+        }
+        sendMemoryTable();
+        for (int i = 0; i < QUEUE_COUNT; i++) {
+            sendRing(i, queues[i].deviceUsedIndex());
+        }
+        enableRings();
     }
 
     /** SET_MEM_TABLE with the whole guest RAM as one region (QEMU waits for the reply-ack). */
@@ -514,18 +654,33 @@ public final class VhostUserFrontend implements AutoCloseable {
     /** Reads exactly {@code length} bytes the back-end sent (fds that come along are closed). */
     public byte[] receiveRaw(int length) throws LinuxException {
         byte[] bytes = new byte[length];
+        for (int fd : receiveWithFds(bytes)) {
+            Linux.close(fd);
+        }
+        return bytes;
+    }
+
+    /** Fills {@code bytes} from the socket; returns the fds that came along (the caller owns them). */
+    private int[] receiveWithFds(byte[] bytes) throws LinuxException {
+        int[] fds = new int[0];
         int filled = 0;
-        while (filled < length) {
-            Linux.Received received = Linux.receiveWithFds(socket, bytes, filled, length - filled);
-            for (int fd : received.fds()) {
-                Linux.close(fd);
+        while (filled < bytes.length) {
+            Linux.Received received = Linux.receiveWithFds(socket, bytes, filled, bytes.length - filled);
+            int[] more = received.fds();
+            if (more.length > 0) {
+                int[] grown = Arrays.copyOf(fds, fds.length + more.length);
+                System.arraycopy(more, 0, grown, fds.length, more.length);
+                fds = grown;
             }
             if (received.length() == 0) {
+                for (int fd : fds) {
+                    Linux.close(fd);
+                }
                 throw new IllegalStateException("back-end closed the connection");
             }
             filled += received.length();
         }
-        return bytes;
+        return fds;
     }
 
     /**
@@ -561,6 +716,7 @@ public final class VhostUserFrontend implements AutoCloseable {
             Linux.close(callFds[i]);
             Linux.close(errFds[i]);
         }
+        Linux.close(inflightFd);
         try {
             Linux.munmap(ram);
         } catch (LinuxException e) {

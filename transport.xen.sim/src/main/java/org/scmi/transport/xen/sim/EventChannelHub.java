@@ -8,6 +8,11 @@ import java.util.function.IntConsumer;
  * delivery to whoever listens on a port (a backend's {@link SimEventChannels} handle or a guest
  * vCPU). Thread-safe. Sending looks ports up in per-domain arrays and allocates nothing, as the
  * backend's ioreq thread sends one event per trapped access.
+ *
+ * <p>A backend port can have kernel handlers besides its receiver (privcmd's ioeventfd binds the
+ * same port, shared): closing the port from its handle then leaves it bound, with only the
+ * kernel handlers listening, until the last of them goes, as Linux unbinds an event channel only
+ * once all its users are gone. The guest's end stays bound meanwhile, so nobody else can bind it.
  */
 final class EventChannelHub {
     private static final IntConsumer[] NO_HANDLERS = new IntConsumer[0];
@@ -20,6 +25,8 @@ final class EventChannelHub {
         Endpoint peer;
         /** Kernel interrupt handlers sharing this port with its receiver (privcmd ioeventfd); they run first. */
         IntConsumer[] kernelHandlers = NO_HANDLERS;
+        /** Whether the handle that bound the port closed it (the port lives on for its kernel handlers). */
+        boolean closedByHandle;
 
         Endpoint(int port, int allowedPeer, IntConsumer receiver) {
             this.port = port;
@@ -88,24 +95,34 @@ final class EventChannelHub {
         return local.port;
     }
 
-    /** Closes a port; its peer becomes unbound again (as after EVTCHNOP_close). */
+    /**
+     * Closes a port from the handle that bound it; its peer becomes unbound again (as after
+     * EVTCHNOP_close), unless kernel handlers still use the port.
+     */
     synchronized void close(int domid, int port) {
         Endpoint endpoint = endpoint(domid, port);
         if (endpoint == null) {
             return;
         }
-        domains[domid].ports[port] = null;
+        endpoint.closedByHandle = true;
+        if (endpoint.kernelHandlers.length == 0) {
+            remove(domid, endpoint);
+        }
+    }
+
+    private void remove(int domid, Endpoint endpoint) {
+        domains[domid].ports[endpoint.port] = null;
         if (endpoint.peer != null) {
             endpoint.peer.peer = null;
         }
     }
 
-    /** Closes every port of a domain (it died). */
+    /** Closes every port of a domain (it died), kernel handlers or not. */
     synchronized void closeDomain(int domid) {
         if (domid < domains.length && domains[domid] != null) {
             for (Endpoint endpoint : domains[domid].ports) {
                 if (endpoint != null) {
-                    close(domid, endpoint.port);
+                    remove(domid, endpoint);
                 }
             }
         }
@@ -126,6 +143,9 @@ final class EventChannelHub {
         if (endpoint != null) {
             endpoint.kernelHandlers = Arrays.stream(endpoint.kernelHandlers).filter(h -> h != handler)
                     .toArray(IntConsumer[]::new);
+            if (endpoint.kernelHandlers.length == 0 && endpoint.closedByHandle) {
+                remove(domid, endpoint);
+            }
         }
     }
 
@@ -137,6 +157,7 @@ final class EventChannelHub {
     boolean send(int domid, int port) {
         Endpoint peer;
         IntConsumer[] handlers;
+        boolean toReceiver;
         synchronized (this) {
             Endpoint endpoint = endpoint(domid, port);
             if (endpoint == null || endpoint.peer == null) {
@@ -144,11 +165,14 @@ final class EventChannelHub {
             }
             peer = endpoint.peer;
             handlers = peer.kernelHandlers;
+            toReceiver = !peer.closedByHandle;
         }
         for (IntConsumer handler : handlers) {
             handler.accept(peer.port);
         }
-        peer.receiver.accept(peer.port);
+        if (toReceiver) {
+            peer.receiver.accept(peer.port);
+        }
         return true;
     }
 }

@@ -2,11 +2,12 @@ package org.scmi.transport.xen.sim;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.scmi.linux.Errno;
@@ -19,15 +20,19 @@ import org.scmi.transport.xen.hypervisor.XenException;
 /**
  * A simulated guest domain as the hypervisor keeps it: RAM in a memfd at guest-physical
  * {@link XenAbi#GUEST_RAM0_BASE}, its grant table, its vCPUs (each blocked while one of its MMIO
- * accesses is with a device model), its IOREQ servers and its interrupt lines. The guest-side
- * methods ({@link #ram()}, {@link #grant}, {@link #mmioRead}, {@link #awaitInterrupt}, ...) are
- * what a frontend running "inside" the guest uses.
+ * accesses is with a device model), its IOREQ servers (at most eight, ids handed out lowest
+ * first, each living until destroyed or until the domain dies) and its interrupt lines. The
+ * guest-side methods ({@link #ram()}, {@link #grant}, {@link #mmioRead}, {@link #awaitInterrupt},
+ * ...) are what a frontend running "inside" the guest uses.
+ *
+ * <p>An access goes to the enabled server with the highest id whose ranges cover it (Xen favours
+ * the most recently created), and its vCPU then waits for the answer however long the device
+ * model takes, restarts included: the simulation only calls a vCPU hung after the hypervisor's
+ * {@linkplain SimHypervisor#setVcpuPatience patience} (real Xen waits forever).
  */
 public final class SimDomain {
     /** Largest SPI a simulated vGIC has (GIC INTIDs 32..1019). */
     private static final int LAST_SPI = 1019;
-    /** How long a vCPU waits for an ioreq answer before the simulation calls it hung. */
-    private static final long VCPU_TIMEOUT_MILLIS = 10_000;
 
     private final SimHypervisor hypervisor;
     private final int domid;
@@ -37,8 +42,11 @@ public final class SimDomain {
     private final Arena ramArena = Arena.ofShared();
     private final MemorySegment ram;
     private final GrantTable grants = new GrantTable();
-    private final List<SimIoreqServer> servers = new CopyOnWriteArrayList<>();
+    /** Indexed by server id; null where none. Guarded by this. */
+    private final SimIoreqServer[] servers = new SimIoreqServer[XenAbi.MAX_NR_IOREQ_SERVERS];
     private final Semaphore[] doorbells;
+    /** Per vCPU: whether it waits for a device model's answer right now. */
+    private final boolean[] waiting;
     private final Object[] vcpuLocks;
     private final Map<Integer, Integer> vcpuOfPort = new HashMap<>();
     private final Map<Integer, Semaphore> interrupts = new HashMap<>();
@@ -51,6 +59,7 @@ public final class SimDomain {
         this.ramFd = Linux.memfdCreate("xen-sim-dom" + domid, ramBytes);
         this.ram = Linux.mmap(ramFd, ramBytes, 0, true).reinterpret(ramArena, SimDomain::unmap);
         this.doorbells = new Semaphore[vcpus];
+        this.waiting = new boolean[vcpus];
         this.vcpuLocks = new Object[vcpus];
         for (int i = 0; i < vcpus; i++) {
             doorbells[i] = new Semaphore(0);
@@ -129,9 +138,11 @@ public final class SimDomain {
         if (dead) {
             throw new SimGuestFault("domain " + domid + " is dead");
         }
-        SimIoreqServer server = servers.stream().filter(s -> s.handles(address)).findFirst()
-                .orElseThrow(() -> new SimGuestFault(String.format(
-                        "domain %d vCPU %d: data abort at 0x%x (no device model handles it)", domid, vcpu, address)));
+        SimIoreqServer server = select(address);
+        if (server == null) {
+            throw new SimGuestFault(String.format("domain %d vCPU %d: data abort at 0x%x (no device model handles it)",
+                    domid, vcpu, address));
+        }
         long mask = size == 8 ? -1L : (1L << (8 * size)) - 1;
         synchronized (vcpuLocks[vcpu]) {
             if (server.firstAccess(vcpu)) {
@@ -147,8 +158,26 @@ public final class SimDomain {
         IoreqSlot slot = server.slot(vcpu);
         doorbells[vcpu].drainPermits();
         slot.post(type, address, size, read, data);
-        hypervisor.signal(domid, slot.vpEventPort());
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(VCPU_TIMEOUT_MILLIS);
+        setWaiting(vcpu, true);
+        try {
+            hypervisor.signal(domid, slot.vpEventPort());
+            return awaitAnswer(slot, vcpu, address);
+        } finally {
+            setWaiting(vcpu, false);
+        }
+    }
+
+    private synchronized void setWaiting(int vcpu, boolean now) {
+        waiting[vcpu] = now;
+    }
+
+    /** Whether the vCPU is blocked in an MMIO access, waiting for a device model's answer. */
+    public synchronized boolean waitsForDeviceModel(int vcpu) {
+        return waiting[vcpu];
+    }
+
+    private long awaitAnswer(IoreqSlot slot, int vcpu, long address) {
+        long deadline = System.nanoTime() + hypervisor.vcpuPatience().toNanos();
         while (slot.state() != XenAbi.STATE_IORESP_READY) {
             long left = deadline - System.nanoTime();
             boolean rang;
@@ -201,6 +230,12 @@ public final class SimDomain {
         return port;
     }
 
+    /** Closes one of the domain's ports (a destroyed server's vCPU channel). */
+    synchronized void closePort(int port) {
+        vcpuOfPort.remove(port);
+        hypervisor.hub().close(domid, port);
+    }
+
     /** An event arrived on one of the vCPUs' ioreq ports: wake that vCPU. */
     private void ring(int port) {
         Integer vcpu;
@@ -212,21 +247,46 @@ public final class SimDomain {
         }
     }
 
-    SimIoreqServer addServer(int id) throws XenException {
-        if (servers.size() >= XenAbi.MAX_NR_IOREQ_SERVERS) {
-            throw new XenException("create ioreq server: guest " + domid + " has " + servers.size(), Errno.ENOMEM);
+    /** The enabled server with the highest id whose ranges cover {@code address}, or null. */
+    private synchronized SimIoreqServer select(long address) {
+        for (int id = servers.length - 1; id >= 0; id--) {
+            if (servers[id] != null && servers[id].handles(address)) {
+                return servers[id];
+            }
         }
-        SimIoreqServer server = new SimIoreqServer(hypervisor, this, id);
-        servers.add(server);
-        return server;
+        return null;
     }
 
-    void removeServer(SimIoreqServer server) {
-        servers.remove(server);
+    /** Creates a server with the lowest free id for device model domain {@code emulator}. */
+    synchronized SimIoreqServer addServer(int emulator) throws XenException {
+        for (int id = 0; id < servers.length; id++) {
+            if (servers[id] == null) {
+                servers[id] = new SimIoreqServer(this, id, emulator);
+                return servers[id];
+            }
+        }
+        throw new XenException("create ioreq server: guest " + domid + " has " + servers.length + " already",
+                Errno.ENOSPC);
     }
 
-    List<SimIoreqServer> servers() {
-        return new ArrayList<>(servers);
+    synchronized void removeServer(SimIoreqServer server) {
+        if (servers[server.id()] == server) {
+            servers[server.id()] = null;
+        }
+    }
+
+    /** The server with this id, if the guest has one. */
+    synchronized Optional<SimIoreqServer> server(int id) {
+        return id >= 0 && id < servers.length ? Optional.ofNullable(servers[id]) : Optional.empty();
+    }
+
+    synchronized List<SimIoreqServer> servers() {
+        return Arrays.stream(servers).filter(Objects::nonNull).toList();
+    }
+
+    /** How many IOREQ servers the guest has: a device model that leaks them makes this grow. */
+    public int ioreqServerCount() {
+        return servers().size();
     }
 
     /** Frames of this guest's RAM, checked; returns the memfd offset of the first. */

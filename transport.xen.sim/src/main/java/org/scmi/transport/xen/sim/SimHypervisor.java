@@ -1,15 +1,13 @@
 package org.scmi.transport.xen.sim;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.scmi.linux.Errno;
-import org.scmi.linux.Linux;
 import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.hypervisor.EventChannels;
@@ -24,25 +22,41 @@ import org.scmi.transport.xen.xenstore.XenStoreClient;
 import org.scmi.transport.xen.xenstore.XsWire;
 
 /**
- * An in-process Xen for tests and for trying the Xen path without Xen: guest domains with memfd
- * RAM and grant tables, event channels, IOREQ servers whose slots follow the real
- * READY → INPROCESS → IORESP_READY protocol (with the INVALIDATE Xen sends first), edge-triggered
- * SPIs, and a XenStore server on a Unix socket. The backend using it is one domain
- * ({@link #backendDomid()}); foreign mapping is allowed only if that is the privileged domain 0.
- * The backend's kernel has privcmd's eventfd fast paths (irqfd, ioeventfd) only if asked for
- * ({@link SimKernelFastPaths}); by default they are absent, as on stock kernels.
+ * A Xen for tests and for trying the Xen path without Xen: guest domains with memfd RAM and grant
+ * tables, event channels, IOREQ servers whose slots follow the real READY → INPROCESS →
+ * IORESP_READY protocol (with the INVALIDATE Xen sends first), edge-triggered SPIs, and a XenStore
+ * server on a Unix socket. The backend using it is one domain ({@link #backendDomid()}); foreign
+ * mapping is allowed only if that is the privileged domain 0. The backend's kernel has privcmd's
+ * eventfd fast paths (irqfd, ioeventfd) only if asked for ({@link SimKernelFastPaths}); by
+ * default they are absent, as on stock kernels.
+ *
+ * <p>What belongs to whom is Xen's: an IOREQ server belongs to the backend domain that created it
+ * and lives until destroyed or until its guest dies; guests are the hypervisor's. A backend in
+ * this process uses the simulation directly as its {@link XenHypervisor}; a backend in another
+ * process reaches it through a {@link SimDeviceServer}, the simulated {@code /dev/xen} devices,
+ * and whatever that process held goes when it dies, as the kernel would release it: its event
+ * channels go back to unbound, its grant mappings and irqfds go, its IOREQ servers and kernel
+ * ioeventfds stay.
  */
 public class SimHypervisor implements XenHypervisor {
+    /**
+     * The end of the name of the simulation's run directory for device models, which is beside its
+     * XenStore socket and named after it: two simulations in one folder are two hosts, each with
+     * the records of the server serving it.
+     */
+    public static final String STATE_FOLDER_SUFFIX = "-device-model-state";
     private static final int PRIVILEGED_DOMID = 0;
-    private static final int ESRCH = 3;
+    /** How long a vCPU waits for an answer before the simulation calls it hung, unless told otherwise. */
+    private static final Duration DEFAULT_VCPU_PATIENCE = Duration.ofSeconds(10);
 
     private final int backendDomid;
     private final SimXenStore xenStore;
+    private final Path stateDirectory;
     private final EventChannelHub hub = new EventChannelHub();
     private final Map<Integer, SimDomain> domains = new ConcurrentHashMap<>();
-    private final AtomicInteger nextServerId = new AtomicInteger();
     private final AtomicLong setIrqLevelRaises = new AtomicLong();
     private final Optional<SimKernelFastPaths> fastPaths;
+    private volatile Duration vcpuPatience = DEFAULT_VCPU_PATIENCE;
 
     /**
      * @param xenStoreSocket where the simulated XenStore listens
@@ -58,7 +72,21 @@ public class SimHypervisor implements XenHypervisor {
     public SimHypervisor(Path xenStoreSocket, int backendDomid, boolean kernelFastPaths) throws IOException {
         this.backendDomid = backendDomid;
         this.fastPaths = kernelFastPaths ? Optional.of(new SimKernelFastPaths(hub, backendDomid)) : Optional.empty();
+        this.stateDirectory = xenStoreSocket.toAbsolutePath()
+                .resolveSibling(xenStoreSocket.getFileName() + STATE_FOLDER_SUFFIX);
         this.xenStore = new SimXenStore(xenStoreSocket);
+    }
+
+    /**
+     * How long a vCPU waits for the answer to an MMIO access before the simulation reports it
+     * hung (real Xen waits forever): long enough for a test to restart the device model.
+     */
+    public void setVcpuPatience(Duration patience) {
+        vcpuPatience = patience;
+    }
+
+    Duration vcpuPatience() {
+        return vcpuPatience;
     }
 
     /** Guest interrupts the backend raised through irqfds (0 without the fast paths). */
@@ -120,16 +148,21 @@ public class SimHypervisor implements XenHypervisor {
         hub.send(domid, port);
     }
 
-    boolean rangeClaimed(SimDomain domain, long start, long endInclusive) {
-        return domain.servers().stream().anyMatch(s -> s.overlaps(start, endInclusive));
-    }
-
-    private SimDomain live(int domid, String what) throws XenException {
+    SimDomain live(int domid, String what) throws XenException {
         SimDomain domain = domains.get(domid);
         if (domain == null) {
-            throw new XenException(what + ": no domain " + domid, ESRCH);
+            throw new XenException(what + ": no domain " + domid, Errno.ESRCH);
         }
         return domain;
+    }
+
+    SimKernelFastPaths fastPaths() throws XenException {
+        return fastPaths.orElseThrow(() -> new XenException("the backend kernel has no privcmd eventfd paths",
+                Errno.EOPNOTSUPP));
+    }
+
+    boolean hasFastPaths() {
+        return fastPaths.isPresent();
     }
 
     // ------------------------------------------------------------ the port
@@ -146,8 +179,19 @@ public class SimHypervisor implements XenHypervisor {
 
     @Override
     public IoreqServer createIoreqServer(int domid) throws XenException {
-        SimDomain domain = live(domid, "create ioreq server");
-        SimIoreqServer server = domain.addServer(nextServerId.getAndIncrement() & 0xFFFF);
+        SimIoreqServer server = live(domid, "create ioreq server").addServer(backendDomid);
+        server.enable();
+        return server;
+    }
+
+    @Override
+    public IoreqServer openIoreqServer(int domid, int id) throws XenException {
+        SimIoreqServer server = live(domid, "get ioreq server info").server(id)
+                .orElseThrow(() -> new XenException("ioreq server " + id + " of domain " + domid, Errno.ENOENT));
+        if (server.emulator() != backendDomid) {
+            throw new XenException("ioreq server " + id + " of domain " + domid + " belongs to domain "
+                    + server.emulator(), Errno.EPERM);
+        }
         server.enable();
         return server;
     }
@@ -167,41 +211,49 @@ public class SimHypervisor implements XenHypervisor {
 
     @Override
     public PageMapping mapForeignFrames(int domid, long firstFrame, int count, boolean writable) throws XenException {
+        long offset = foreignOffset(domid, firstFrame, count);
+        return SimMapping.ofFile(live(domid, "foreign map").ramFd(), offset, count, writable, () -> { });
+    }
+
+    /** Checks a foreign mapping is allowed; returns the offset of the frames in the guest's RAM memfd. */
+    long foreignOffset(int domid, long firstFrame, int count) throws XenException {
         if (backendDomid != PRIVILEGED_DOMID) {
             throw new XenException("foreign mapping needs the privileged domain", Errno.EPERM);
         }
-        SimDomain domain = live(domid, "foreign map");
-        long offset = domain.ramOffset(firstFrame, count);
-        try {
-            MemorySegment mapping = Linux.mmap(domain.ramFd(), (long) count * XenAbi.XEN_PAGE_SIZE, offset, writable);
-            return new SimMapping(writable ? mapping : mapping.asReadOnly(), mapping, () -> { });
-        } catch (LinuxException e) {
-            throw new XenException("foreign map", e);
-        }
+        return live(domid, "foreign map").ramOffset(firstFrame, count);
     }
 
     @Override
     public PageMapping mapGrants(int domid, long firstRef, int count, boolean writable) throws XenException {
+        SimDomain domain = live(domid, "grant map");
+        long[] offsets = takeGrants(domid, firstRef, count, writable);
+        return SimMapping.ofFrames(domain.ramFd(), offsets, writable, () -> domain.grants().unmap(firstRef, count));
+    }
+
+    /**
+     * Takes one mapping of each granted reference for the backend domain; returns the offsets of
+     * their frames in the guest's RAM memfd. The caller gives them back with {@link #releaseGrants}.
+     */
+    long[] takeGrants(int domid, long firstRef, int count, boolean writable) throws XenException {
         SimDomain domain = live(domid, "grant map");
         long[] frames = domain.grants().map(backendDomid, firstRef, count, writable);
         if (frames == null) {
             throw new XenException(String.format("grant map: references %d+%d of domain %d are not granted to %d%s",
                     firstRef, count, domid, backendDomid, writable ? " writable" : ""), Errno.EINVAL);
         }
-        Runnable release = () -> domain.grants().unmap(firstRef, count);
-        long size = (long) count * XenAbi.XEN_PAGE_SIZE;
-        MemorySegment mapping = FixedMappings.reserve(size);
-        try {
-            for (int i = 0; i < count; i++) {
-                FixedMappings.mapAt(mapping.asSlice((long) i * XenAbi.XEN_PAGE_SIZE), domain.ramFd(),
-                        domain.ramOffset(frames[i], 1), XenAbi.XEN_PAGE_SIZE, writable);
-            }
-        } catch (XenException | RuntimeException e) {
-            release.run();
-            SimMapping.unmap(mapping);
-            throw e;
+        long[] offsets = new long[count];
+        for (int i = 0; i < count; i++) {
+            offsets[i] = domain.ramOffset(frames[i], 1);
         }
-        return new SimMapping(writable ? mapping : mapping.asReadOnly(), mapping, release);
+        return offsets;
+    }
+
+    /** Gives back grant mappings taken with {@link #takeGrants} (a dead guest keeps none). */
+    void releaseGrants(int domid, long firstRef, int count) {
+        SimDomain domain = domains.get(domid);
+        if (domain != null) {
+            domain.grants().unmap(firstRef, count);
+        }
     }
 
     @Override
@@ -213,7 +265,7 @@ public class SimHypervisor implements XenHypervisor {
         if (irq < XenAbi.GIC_FIRST_SPI) {
             throw new XenException("irqfd: " + irq + " is not an SPI", Errno.EINVAL);
         }
-        return Optional.of(fastPaths.get().irqfd(guest, irq));
+        return Optional.of(fastPaths.get().irqfd(guest, irq, SimKernelFastPaths.eventfd("irqfd")));
     }
 
     @Override
@@ -226,7 +278,8 @@ public class SimHypervisor implements XenHypervisor {
             throw new XenException("ioeventfd: " + localPorts.length + " ports for " + server.vcpuCount()
                     + " vCPUs", Errno.EINVAL);
         }
-        return Optional.of(fastPaths.get().ioeventfd(server, localPorts, notifyAddress, queue));
+        return Optional.of(fastPaths.get().ioeventfd(server, localPorts, notifyAddress, queue,
+                SimKernelFastPaths.eventfd("ioeventfd")));
     }
 
     @Override
@@ -235,46 +288,15 @@ public class SimHypervisor implements XenHypervisor {
     }
 
     @Override
+    public Path stateDirectory() {
+        return stateDirectory;
+    }
+
+    @Override
     public void close() {
         for (Integer domid : domains.keySet()) {
             destroyDomain(domid);
         }
         xenStore.close();
-    }
-
-    /** A mapping of guest pages into this process; closing unmaps it and drops the grant map counts. */
-    private static final class SimMapping implements PageMapping {
-        private final MemorySegment view;
-        private final MemorySegment mapping;
-        private final Runnable release;
-        private boolean closed;
-
-        SimMapping(MemorySegment view, MemorySegment mapping, Runnable release) {
-            this.view = view;
-            this.mapping = mapping;
-            this.release = release;
-        }
-
-        @Override
-        public MemorySegment segment() {
-            return view;
-        }
-
-        @Override
-        public synchronized void close() {
-            if (!closed) {
-                closed = true;
-                unmap(mapping);
-                release.run();
-            }
-        }
-
-        static void unmap(MemorySegment mapping) {
-            try {
-                Linux.munmap(mapping);
-            } catch (LinuxException e) {
-                throw new IllegalStateException("unmapping guest pages", e);
-            }
-        }
     }
 }

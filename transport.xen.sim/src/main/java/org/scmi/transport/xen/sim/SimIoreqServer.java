@@ -5,11 +5,20 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.scmi.linux.Errno;
+import org.scmi.linux.Linux;
+import org.scmi.linux.LinuxException;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.hypervisor.IoreqServer;
 import org.scmi.transport.xen.hypervisor.XenException;
 
-/** A simulated IOREQ server: its shared page, its MMIO ranges, and whether each vCPU was invalidated. */
+/**
+ * A simulated IOREQ server as Xen keeps it: owned by the domain that created it (its emulator),
+ * not by any process, with its shared page in a memfd (so that a device model in another process
+ * maps the same page), its MMIO ranges, one guest event channel per vCPU allocated when it is
+ * created and written into the page when it is enabled, and whether each vCPU was invalidated. It
+ * lives until it is destroyed ({@link #close}) or its guest dies; {@link #release} is what a
+ * device model's process ending does to it: nothing.
+ */
 final class SimIoreqServer implements IoreqServer {
     private record Range(long start, long endInclusive) {
         boolean contains(long address) {
@@ -17,21 +26,43 @@ final class SimIoreqServer implements IoreqServer {
         }
     }
 
-    private final SimHypervisor hypervisor;
     private final SimDomain domain;
     private final int id;
-    /** Freed by the garbage collector once neither side holds it (a vCPU may read its last answer late). */
-    private final MemorySegment page = Arena.ofAuto().allocate(XenAbi.XEN_PAGE_SIZE, XenAbi.XEN_PAGE_SIZE);
+    private final int emulator;
+    private final int pageFd;
+    /** Unmapped by the garbage collector once nobody holds it (a vCPU may read its last answer late). */
+    private final MemorySegment page;
+    private final int[] vcpuPorts;
     private final List<Range> ranges = new CopyOnWriteArrayList<>();
     /** Per vCPU: whether the server already got the INVALIDATE Xen sends first. */
     private final boolean[] invalidated;
     private volatile boolean enabled;
+    private volatile boolean destroyed;
 
-    SimIoreqServer(SimHypervisor hypervisor, SimDomain domain, int id) {
-        this.hypervisor = hypervisor;
+    SimIoreqServer(SimDomain domain, int id, int emulator) throws XenException {
         this.domain = domain;
         this.id = id;
+        this.emulator = emulator;
+        try {
+            this.pageFd = Linux.memfdCreate("xen-sim-ioreq-dom" + domain.domid() + "-" + id, XenAbi.XEN_PAGE_SIZE);
+            this.page = Linux.mmap(pageFd, XenAbi.XEN_PAGE_SIZE, 0, true).reinterpret(Arena.ofAuto(),
+                    SimIoreqServer::unmap);
+        } catch (LinuxException e) {
+            throw new XenException("ioreq page of server " + id, e);
+        }
+        this.vcpuPorts = new int[domain.vcpuCount()];
+        for (int vcpu = 0; vcpu < vcpuPorts.length; vcpu++) {
+            vcpuPorts[vcpu] = domain.allocateVcpuPort(vcpu, emulator);
+        }
         this.invalidated = new boolean[domain.vcpuCount()];
+    }
+
+    private static void unmap(MemorySegment mapping) {
+        try {
+            Linux.munmap(mapping);
+        } catch (LinuxException e) {
+            throw new IllegalStateException("unmapping an ioreq page", e);
+        }
     }
 
     @Override
@@ -44,6 +75,11 @@ final class SimIoreqServer implements IoreqServer {
         return domain.domid();
     }
 
+    /** The domain allowed to use the server: the one that created it. */
+    int emulator() {
+        return emulator;
+    }
+
     @Override
     public int vcpuCount() {
         return domain.vcpuCount();
@@ -54,10 +90,15 @@ final class SimIoreqServer implements IoreqServer {
         return page;
     }
 
+    /** The memfd holding the page, for a device model in another process to map. */
+    int pageFd() {
+        return pageFd;
+    }
+
     /** Enabling writes each vCPU's guest-side event channel into its slot, as Xen does. */
     void enable() {
-        for (int vcpu = 0; vcpu < domain.vcpuCount(); vcpu++) {
-            slot(vcpu).setVpEventPort(domain.allocateVcpuPort(vcpu, hypervisor.backendDomid()));
+        for (int vcpu = 0; vcpu < vcpuPorts.length; vcpu++) {
+            slot(vcpu).setVpEventPort(vcpuPorts[vcpu]);
         }
         enabled = true;
     }
@@ -73,38 +114,54 @@ final class SimIoreqServer implements IoreqServer {
         return first;
     }
 
+    /** Xen checks overlaps within one server only: another server may claim the same range (the newer wins). */
     @Override
     public void mapMmio(long start, long endInclusive) throws XenException {
+        checkLive("map io range");
         if (Long.compareUnsigned(endInclusive, start) < 0) {
             throw new XenException("map io range: end before start", Errno.EINVAL);
         }
         for (Range range : ranges) {
-            if (range.contains(start) || range.contains(endInclusive)) {
-                throw new XenException("map io range: overlaps a mapped range", Errno.EEXIST);
+            if (Long.compareUnsigned(range.start(), endInclusive) <= 0
+                    && Long.compareUnsigned(start, range.endInclusive()) <= 0) {
+                throw new XenException("map io range: overlaps a range of server " + id, Errno.EEXIST);
             }
-        }
-        if (hypervisor.rangeClaimed(domain, start, endInclusive)) {
-            throw new XenException("map io range: another server of the guest has it", Errno.EEXIST);
         }
         ranges.add(new Range(start, endInclusive));
     }
 
     @Override
     public void unmapMmio(long start, long endInclusive) throws XenException {
+        checkLive("unmap io range");
         if (!ranges.remove(new Range(start, endInclusive))) {
             throw new XenException("unmap io range: not mapped", Errno.ENOENT);
         }
     }
 
-    boolean overlaps(long start, long endInclusive) {
-        return ranges.stream().anyMatch(r -> Long.compareUnsigned(r.start(), endInclusive) <= 0
-                && Long.compareUnsigned(start, r.endInclusive()) <= 0);
+    private void checkLive(String what) throws XenException {
+        if (destroyed) {
+            throw new XenException(what + ": server " + id + " of domain " + domain.domid() + " is gone", Errno.ENOENT);
+        }
     }
 
+    /** A device model lets go of the server: it stays, with its ranges and waiting vCPUs. */
+    @Override
+    public void release() {
+    }
+
+    /** Destroys the server: disabled, its ranges and its guest-side event channels gone. */
     @Override
     public void close() {
+        if (destroyed) {
+            return;
+        }
+        destroyed = true;
         enabled = false;
         ranges.clear();
         domain.removeServer(this);
+        for (int port : vcpuPorts) {
+            domain.closePort(port);
+        }
+        Linux.close(pageFd);
     }
 }

@@ -28,6 +28,10 @@ import org.scmi.transport.xen.hypervisor.XenException;
  * the same time for an earlier event, finds it taken and skips it. Every other access stays for
  * userspace.</li>
  * </ul>
+ *
+ * <p>Both take the eventfd they are given and close it when deassigned. What outlives the backend
+ * process is the kernel's: an irqfd goes with the last reference to its eventfd (the process's
+ * exit), an ioeventfd stays, holding the vCPU ports bound, until deassigned or the guest dies.
  */
 final class SimKernelFastPaths {
     /** ioeventfd matches the low 16 bits of the value written (the queue index). */
@@ -53,8 +57,8 @@ final class SimKernelFastPaths {
         return notificationsCompleted.get();
     }
 
-    InterruptTrigger irqfd(SimDomain guest, int irq) throws XenException {
-        int eventfd = eventfd("irqfd");
+    /** An irqfd raising {@code irq} of {@code guest} on every signal of {@code eventfd} (taken over). */
+    InterruptTrigger irqfd(SimDomain guest, int irq, int eventfd) throws XenException {
         int deassignFd;
         try {
             deassignFd = eventfd("deassigning an irqfd");
@@ -126,8 +130,8 @@ final class SimKernelFastPaths {
         }
     }
 
-    QueueKick ioeventfd(IoreqServer server, int[] localPorts, long notifyAddress, int queue) throws XenException {
-        int eventfd = eventfd("ioeventfd");
+    /** An ioeventfd signalling {@code eventfd} (taken over) for each of the queue's QueueNotify writes. */
+    QueueKick ioeventfd(IoreqServer server, int[] localPorts, long notifyAddress, int queue, int eventfd) {
         Ioeventfd kick = new Ioeventfd(server, localPorts.clone(), notifyAddress, queue, eventfd);
         kick.assign();
         return kick;
@@ -199,7 +203,7 @@ final class SimKernelFastPaths {
         }
     }
 
-    private static int eventfd(String what) throws XenException {
+    static int eventfd(String what) throws XenException {
         try {
             return Linux.eventfd(Linux.EFD_NONBLOCK);
         } catch (LinuxException e) {

@@ -3,6 +3,7 @@ package org.scmi.transport.xen.sim;
 import org.scmi.virtio.ring.VirtioFeatures;
 import org.scmi.virtio.ring.device.FixedReplyDevice;
 import org.scmi.virtio.ring.device.Responder;
+import org.scmi.virtio.ring.split.SplitQueueFactory;
 
 /**
  * The device for transport tests: every command-queue request is answered in the same chain with
@@ -29,7 +30,7 @@ public final class EchoDeviceBackend extends FixedReplyDevice {
                 beforeAnswering.run();
                 return echo.respond(chain);
             };
-        });
+        }, new SplitQueueFactory());
     }
 
     /** The answer the device gives to {@code request}. */

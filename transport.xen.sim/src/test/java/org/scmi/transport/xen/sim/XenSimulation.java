@@ -3,6 +3,7 @@ package org.scmi.transport.xen.sim;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.scmi.linux.LinuxException;
+import org.scmi.transport.xen.backend.StateRecords;
 import org.scmi.transport.xen.backend.XenBackend;
 import org.scmi.transport.xen.backend.XenStoreDevices;
 import org.scmi.transport.xen.sim.guest.SimToolstack;
@@ -23,6 +24,7 @@ public final class XenSimulation implements AutoCloseable {
     private final SimHypervisor hypervisor;
     private final XenStore backendStore;
     private final XenStore toolstackStore;
+    private final StateRecords records;
     private final XenBackend backend;
     private final XenStoreDevices devices;
     private final SimToolstack toolstack;
@@ -41,7 +43,9 @@ public final class XenSimulation implements AutoCloseable {
         try {
             this.backendStore = hypervisor.openXenStore();
             this.toolstackStore = hypervisor.openXenStore();
-            this.backend = new XenBackend(hypervisor, device);
+            this.records = StateRecords.open(hypervisor.stateDirectory());
+            records.tryLock();
+            this.backend = new XenBackend(hypervisor, device, records, kernelFastPaths);
             this.devices = new XenStoreDevices(backendStore, backend, BACKEND_DOMID);
             this.toolstack = new SimToolstack(hypervisor, toolstackStore);
             devices.start();
@@ -81,6 +85,7 @@ public final class XenSimulation implements AutoCloseable {
     public void close() {
         devices.close();
         backend.close();
+        records.close();
         backendStore.close();
         toolstackStore.close();
         hypervisor.close();

@@ -104,6 +104,9 @@ public final class XenAbi {
     // ---------------------------------------------------------------- struct xen_dm_op (public/hvm/dm_op.h)
 
     public static final int XEN_DMOP_CREATE_IOREQ_SERVER = 1;
+    public static final int XEN_DMOP_GET_IOREQ_SERVER_INFO = 2;
+    /** get_ioreq_server_info flag: return no frame numbers (the only use on Arm). */
+    public static final int XEN_DMOP_NO_GFNS = 1;
     public static final int XEN_DMOP_MAP_IO_RANGE_TO_IOREQ_SERVER = 3;
     public static final int XEN_DMOP_UNMAP_IO_RANGE_FROM_IOREQ_SERVER = 4;
     public static final int XEN_DMOP_SET_IOREQ_SERVER_STATE = 5;
@@ -126,6 +129,12 @@ public final class XenAbi {
             JAVA_BYTE.withName("handle_bufioreq"),
             MemoryLayout.paddingLayout(3),
             JAVA_SHORT.withName("id")).withName("xen_dm_op_create_ioreq_server");
+    public static final StructLayout DM_OP_GET_IOREQ_SERVER_INFO = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("id"),
+            JAVA_SHORT.withName("flags"),
+            JAVA_INT.withName("bufioreq_port"),
+            JAVA_LONG.withName("ioreq_gfn"),
+            JAVA_LONG.withName("bufioreq_gfn")).withName("xen_dm_op_get_ioreq_server_info");
     public static final StructLayout DM_OP_IOREQ_SERVER_RANGE = MemoryLayout.structLayout(
             JAVA_SHORT.withName("id"),
             JAVA_SHORT.withName("pad"),

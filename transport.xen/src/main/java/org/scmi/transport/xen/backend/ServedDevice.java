@@ -13,6 +13,7 @@ import org.scmi.transport.xen.hypervisor.XenException;
 import org.scmi.transport.xen.hypervisor.XenHypervisor;
 import org.scmi.transport.xen.memory.XenGuestMemory;
 import org.scmi.transport.xen.mmio.MmioHost;
+import org.scmi.transport.xen.mmio.MmioRegisters;
 import org.scmi.transport.xen.mmio.QueueMemory;
 import org.scmi.transport.xen.mmio.VirtioMmioDevice;
 import org.scmi.virtio.device.GuestIdentity;
@@ -22,15 +23,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One device being served to a guest: its register machine, its memory, its interrupt line, and
- * its {@link QueueWorker} with one eventfd per queue: the kernel's ioeventfd where the kernel has
- * that fast path, else one the ioreq thread signals for each QueueNotify. Interrupts go through
- * irqfd when present, else set_irq_level.
+ * One device being served to a guest: its register machine over its register file, its memory,
+ * its interrupt line, and its {@link QueueWorker} with one eventfd per queue: the kernel's
+ * ioeventfd where the kernel has that fast path and the configuration asks for it, else one the
+ * ioreq thread signals for each QueueNotify. Interrupts go through irqfd when present, else
+ * set_irq_level. Closing stops the worker after the command it runs and deassigns both kernel
+ * paths; the register file stays as the driver left it.
  */
 final class ServedDevice implements MmioHost {
     private static final Logger LOG = LoggerFactory.getLogger(ServedDevice.class);
 
     private final DeviceDescription description;
+    private final StateRecords.DeviceRecord record;
     private final XenHypervisor hypervisor;
     private final XenGuestMemory memory;
     private final DeviceStateListener listener;
@@ -42,14 +46,19 @@ final class ServedDevice implements MmioHost {
     private final VirtioMmioDevice device;
 
     /**
-     * Sets the device up for {@code server}'s guest (nothing reaches it until its range is mapped).
+     * Sets the device up for {@code server}'s guest (nothing reaches it until its range is mapped),
+     * and serves again what its register file says the driver set up, if anything.
      *
+     * @param record the device's record, whose register file is fresh or was left by a previous
+     *     process; the device holds it until it closes
      * @param localPorts the local event-channel port of each of the guest's vCPUs, for ioeventfd
+     * @param kernelQueueNotify whether to let the kernel's ioeventfd answer QueueNotify where it can
      */
     ServedDevice(DeviceDescription description, GuestIdentity guest, XenHypervisor hypervisor,
-            VirtioDevice backend, DeviceStateListener listener, IoreqServer server, int[] localPorts)
-            throws XenException {
+            VirtioDevice backend, DeviceStateListener listener, StateRecords.DeviceRecord record, IoreqServer server,
+            int[] localPorts, boolean kernelQueueNotify) throws XenException {
         this.description = description;
+        this.record = record;
         this.hypervisor = hypervisor;
         this.memory = new XenGuestMemory(hypervisor, description.frontendDomid(), description.key(),
                 description.grants());
@@ -57,7 +66,7 @@ final class ServedDevice implements MmioHost {
         this.trigger = hypervisor.interruptTrigger(description.frontendDomid(), description.irq());
         try {
             this.worker = new QueueWorker(description.key(),
-                    queueEventfds(server, localPorts, backend.queueCount()), this::serveQueue);
+                    queueEventfds(server, localPorts, backend.queueCount(), kernelQueueNotify), this::serveQueue);
         } catch (LinuxException e) {
             releaseNotifications();
             throw new XenException("eventfds for the queues of " + description.key(), e);
@@ -66,7 +75,8 @@ final class ServedDevice implements MmioHost {
             throw e;
         }
         try {
-            this.device = new VirtioMmioDevice(backend, guest, this);
+            this.device = new VirtioMmioDevice(backend, guest, this, record.registers());
+            device.resume();
         } catch (RuntimeException e) {
             worker.close();
             releaseNotifications();
@@ -75,10 +85,10 @@ final class ServedDevice implements MmioHost {
     }
 
     /** One eventfd per queue: the kernel's ioeventfd where it has one, else our own. */
-    private int[] queueEventfds(IoreqServer server, int[] localPorts, int queueCount)
+    private int[] queueEventfds(IoreqServer server, int[] localPorts, int queueCount, boolean kernelQueueNotify)
             throws XenException, LinuxException {
         int[] fds = new int[queueCount];
-        boolean kernelPath = true;
+        boolean kernelPath = kernelQueueNotify;
         for (int queue = 0; queue < queueCount; queue++) {
             Optional<QueueKick> kick = Optional.empty();
             if (kernelPath) {
@@ -140,6 +150,11 @@ final class ServedDevice implements MmioHost {
         return memory.bufferAddressing();
     }
 
+    /** What the driver set up, for administration. */
+    MmioRegisters registers() {
+        return device.registers();
+    }
+
     // ------------------------------------------------------------ MmioHost
 
     @Override
@@ -180,11 +195,15 @@ final class ServedDevice implements MmioHost {
         memory.releaseAll();
     }
 
-    /** Stops the worker (after the command in progress), closes the device, then its notification paths. */
+    /**
+     * Stops the worker (after the command in progress), closes the device, then its notification
+     * paths, and unmaps its register file (the record stays).
+     */
     void close() {
         worker.close();
         device.close();
         releaseNotifications();
+        record.close();
     }
 
     private void releaseNotifications() {

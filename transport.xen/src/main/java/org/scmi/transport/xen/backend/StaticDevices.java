@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.scmi.transport.xen.hypervisor.XenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Devices described in configuration instead of XenStore (dom0less guests, or a host without
  * xenstored), one entry per device: {@code domid=5,base=0x2000000,irq=33,grant_usage=1} with
  * optional {@code devid=0} and {@code name=guest-name}. A device whose guest cannot be served yet
- * (the domain is still being built) is retried until it can.
+ * (the domain is still being built) is retried until it can. A device a previous server process
+ * recorded is taken over; a recorded static device that is no longer configured is forgotten.
  */
 public final class StaticDevices implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StaticDevices.class);
@@ -86,8 +88,10 @@ public final class StaticDevices implements AutoCloseable {
         }
     }
 
-    /** Serves every entry, retrying the ones whose guest is not ready. */
+    /** Serves every entry, retrying the ones whose guest is not ready; forgets recorded ones not listed. */
     public void start() {
+        backend.settle(StateRecords.Source.STATIC,
+                entries.stream().map(entry -> entry.description().key()).collect(Collectors.toSet()));
         for (Entry entry : entries) {
             retries.execute(() -> serve(entry, true));
         }
@@ -95,8 +99,8 @@ public final class StaticDevices implements AutoCloseable {
 
     private void serve(Entry entry, boolean first) {
         try {
-            backend.serve(entry.description(), entry.name(), driverOk -> LOG.info("{}: driver {}",
-                    entry.description().key(), driverOk ? "ready" : "reset the device"));
+            backend.serve(entry.description(), entry.name(), StateRecords.Source.STATIC, driverOk -> LOG.info(
+                    "{}: driver {}", entry.description().key(), driverOk ? "ready" : "not ready"));
         } catch (XenException e) {
             if (first) {
                 LOG.warn("{}: not served yet ({}), retrying every {} s", entry.description().key(), e.getMessage(),
@@ -108,14 +112,20 @@ public final class StaticDevices implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /** Stops retrying; the devices are left to the next server process with the backend. */
+    public void handOver() {
         retries.shutdownNow();
         try {
             retries.awaitTermination(TERMINATION_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops retrying and stops serving every entry. */
+    @Override
+    public void close() {
+        handOver();
         entries.forEach(entry -> backend.remove(entry.description()));
     }
 }

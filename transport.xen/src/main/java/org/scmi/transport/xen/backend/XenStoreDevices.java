@@ -1,11 +1,14 @@
 package org.scmi.transport.xen.backend;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.hypervisor.XenException;
 import org.scmi.transport.xen.xenstore.XenStore;
@@ -31,16 +34,29 @@ import org.slf4j.LoggerFactory;
  * is still there, marked Closed (6), which is what libxl waits for when it destroys a guest. A
  * guest that restarts gets a new directory and is served again. Keys that do not parse close the
  * device with a log line naming the key.
+ *
+ * <p><b>Taking over.</b> A device in InitWait or Connected was set up by a server process before
+ * this one. If that process left its record, the device is taken over: nothing is written over
+ * its state but what the driver's state says (Connected once DRIVER_OK, else InitWait). Without a
+ * record it cannot be, and is left alone with an error naming why: serving it anew would create a
+ * second IOREQ server for the guest while its vCPUs wait in the first. A device in Initialising
+ * is new, whatever was recorded under its name (a guest created again with the same domid). A
+ * recorded device whose directory is gone or closing is forgotten (Closed written if libxl still
+ * waits for it).
  */
 public final class XenStoreDevices implements AutoCloseable {
     /** libxl's {@code type} for virtio-scmi. */
     private static final String SCMI_TYPE = XenAbi.virtioDeviceType(VirtioDeviceIds.SCMI);
     private static final Logger LOG = LoggerFactory.getLogger(XenStoreDevices.class);
+    /** How long a hand-over waits for queued xenbus state writes. */
+    private static final long STATE_WRITES_SECONDS = 5;
 
     private final XenStore store;
     private final XenBackend backend;
     private final String root;
     private final Map<String, DeviceDescription> served = new HashMap<>();
+    /** Devices that could not be taken over, so that each is reported once. */
+    private final Set<String> refused = new HashSet<>();
     private final ExecutorService stateWriter =
             Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("xen-xenbus-state").factory());
     private XenStore.Watch watch;
@@ -65,17 +81,27 @@ public final class XenStoreDevices implements AutoCloseable {
         watch = store.watch(root, path -> rescan());
     }
 
+    /**
+     * The devices found that this backend could not serve (a device it cannot take over, a guest
+     * the hypervisor refused), by XenStore path: each was logged once with the reason.
+     */
+    public synchronized Set<String> refused() {
+        return Set.copyOf(refused);
+    }
+
     /** Brings the served set in line with the store. Runs on the watch thread (serialised). */
     synchronized void rescan() {
         if (closed) {
             return; // an event queued before the watch was removed
         }
         try {
-            Map<String, Boolean> present = new HashMap<>();
+            Set<String> present = new HashSet<>();
+            Set<String> keys = new HashSet<>();
             for (String guest : store.directory(root)) {
                 for (String devid : store.directory(root + "/" + guest)) {
                     String path = root + "/" + guest + "/" + devid;
-                    present.put(path, Boolean.TRUE);
+                    present.add(path);
+                    keys.add("xen:" + guest + "/" + devid);
                     if (served.containsKey(path)) {
                         checkStillWanted(path);
                     } else {
@@ -84,11 +110,13 @@ public final class XenStoreDevices implements AutoCloseable {
                 }
             }
             for (String path : List.copyOf(served.keySet())) {
-                if (!present.containsKey(path)) {
+                if (!present.contains(path)) {
                     LOG.info("{} was removed", path);
                     tearDown(path, false);
                 }
             }
+            refused.retainAll(present);
+            backend.settle(StateRecords.Source.XENSTORE, keys);
         } catch (XenStoreException e) {
             LOG.error("scanning {} failed: {}", root, e.getMessage());
         }
@@ -118,30 +146,65 @@ public final class XenStoreDevices implements AutoCloseable {
             return; // another kind of virtio device, or not fully written yet
         }
         int state = state(path);
-        if (!"1".equals(store.read(path + "/online").orElse("0"))
-                || state < XenAbi.XENBUS_STATE_INITIALISING || state > XenAbi.XENBUS_STATE_CONNECTED) {
-            return;
-        }
+        boolean online = "1".equals(store.read(path + "/online").orElse("0"));
         DeviceDescription description;
         try {
             description = describe(path, guest, devid);
         } catch (IllegalArgumentException e) {
-            LOG.error("{}: {}; device not served", path, e.getMessage());
-            writeState(path, XenAbi.XENBUS_STATE_CLOSED);
+            if (online && state >= XenAbi.XENBUS_STATE_INITIALISING && state <= XenAbi.XENBUS_STATE_CONNECTED) {
+                LOG.error("{}: {}; device not served", path, e.getMessage());
+                writeState(path, XenAbi.XENBUS_STATE_CLOSED);
+            }
             return;
         }
+        boolean recorded = backend.hasRecord(description);
+        if (!online || state < XenAbi.XENBUS_STATE_INITIALISING || state > XenAbi.XENBUS_STATE_CONNECTED) {
+            if (recorded) {
+                LOG.info("{}: online={} state={} while no server ran; its record is forgotten", path, online, state);
+                backend.forget(description);
+                if (state == XenAbi.XENBUS_STATE_CLOSING) {
+                    writeState(path, XenAbi.XENBUS_STATE_CLOSED);
+                }
+            }
+            return;
+        }
+        if (state == XenAbi.XENBUS_STATE_INITIALISING) {
+            if (recorded) {
+                LOG.info("{}: a new device where an old one was recorded; the record is forgotten", path);
+                backend.forget(description);
+            }
+            if (serve(path, description)) {
+                writeState(path, XenAbi.XENBUS_STATE_INIT_WAIT);
+            } else {
+                writeState(path, XenAbi.XENBUS_STATE_CLOSED);
+            }
+        } else if (recorded) {
+            serve(path, description); // taken over: the driver's state decides the xenbus state
+        } else if (refused.add(path)) {
+            LOG.error("{}: in state {} but not recorded in {}: it was set up by another backend, or by a server that "
+                    + "kept no records, and cannot be taken over; restart the guest to have it served", path, state,
+                    backend.hypervisor().stateDirectory());
+        }
+    }
+
+    /** Serves a device; false (logged once) if the hypervisor refused. */
+    private boolean serve(String path, DeviceDescription description) throws XenStoreException {
         String name = store.read("/local/domain/" + description.frontendDomid() + "/name")
                 .orElse("dom" + description.frontendDomid());
         try {
-            backend.serve(description, name, driverOk -> stateWriter.execute(() -> writeState(path,
-                    driverOk ? XenAbi.XENBUS_STATE_CONNECTED : XenAbi.XENBUS_STATE_INIT_WAIT)));
+            backend.serve(description, name, StateRecords.Source.XENSTORE, driverOk -> stateWriter.execute(
+                    () -> writeState(path, driverOk ? XenAbi.XENBUS_STATE_CONNECTED : XenAbi.XENBUS_STATE_INIT_WAIT)));
         } catch (XenException | RuntimeException e) {
-            LOG.error("{}: cannot serve guest {}: {}", path, description.frontendDomid(), e.getMessage());
-            writeState(path, XenAbi.XENBUS_STATE_CLOSED);
-            return;
+            if (refused.add(path)) {
+                LOG.error("{}: cannot serve guest {}: {}", path, description.frontendDomid(), e.getMessage());
+            } else {
+                LOG.debug("{}: still cannot serve guest {}: {}", path, description.frontendDomid(), e.getMessage());
+            }
+            return false;
         }
+        refused.remove(path);
         served.put(path, description);
-        writeState(path, XenAbi.XENBUS_STATE_INIT_WAIT);
+        return true;
     }
 
     /** Reads and checks the keys libxl wrote; a bad one is named in the exception. */
@@ -196,6 +259,41 @@ public final class XenStoreDevices implements AutoCloseable {
             });
         } catch (XenStoreException e) {
             LOG.warn("{}: writing state {} failed: {}", path, state, e.getMessage());
+        }
+    }
+
+    /**
+     * Stops serving a device for good, as when libxl asks: torn down, its state Closed.
+     *
+     * @return false if it is not a device found here
+     */
+    public synchronized boolean remove(DeviceDescription description) {
+        for (Map.Entry<String, DeviceDescription> entry : served.entrySet()) {
+            if (entry.getValue().equals(description)) {
+                tearDown(entry.getKey(), true);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Stops watching and leaves every device found here to the next server process: nothing is
+     * written but the state changes already queued.
+     */
+    public synchronized void handOver() {
+        closed = true;
+        if (watch != null) {
+            watch.close();
+        }
+        served.clear();
+        stateWriter.shutdown();
+        try {
+            if (!stateWriter.awaitTermination(STATE_WRITES_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("xenbus state writes still pending after {} s", STATE_WRITES_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,6 +1,7 @@
 package org.scmi.transport.xen.hypervisor;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 import org.scmi.transport.xen.xenstore.XenStore;
@@ -20,8 +21,24 @@ public interface XenHypervisor extends AutoCloseable {
     /** The guest's vCPU count (its max_vcpus): one ioreq slot and event channel each. */
     int vcpuCount(int domid) throws XenException;
 
-    /** Creates an IOREQ server for a guest, maps its ioreq page and enables it. */
+    /**
+     * Creates an IOREQ server for a guest, maps its ioreq page and enables it. A guest has at most
+     * {@link org.scmi.transport.xen.abi.XenAbi#MAX_NR_IOREQ_SERVERS} (ENOSPC after that), and a
+     * server lives until it is destroyed or the guest dies: a device model that lost track of one
+     * has leaked it.
+     */
     IoreqServer createIoreqServer(int domid) throws XenException;
+
+    /**
+     * Takes over an IOREQ server this domain created for a guest before, in this process or in
+     * one that stopped or died: checks that it exists and is this domain's, maps its ioreq page
+     * (which still holds each vCPU's request) and enables it. Xen has no call that lists a guest's
+     * servers: the caller kept the id.
+     *
+     * @throws XenException ENOENT if the guest has no server with that id, EPERM if another
+     *     domain created it, ESRCH if the guest is gone
+     */
+    IoreqServer openIoreqServer(int domid, int id) throws XenException;
 
     /** Sets a guest SPI's level (GIC INTID); the virtio-mmio line is edge-triggered: raise only. */
     void setIrqLevel(int domid, int irq, boolean high) throws XenException;
@@ -49,6 +66,14 @@ public interface XenHypervisor extends AutoCloseable {
 
     /** A new connection to XenStore. */
     XenStore openXenStore() throws IOException;
+
+    /**
+     * The folder where device models keep, for this hypervisor's guests, what must outlive their
+     * process: which IOREQ server each guest has and each device's register file. On a Xen host a
+     * run directory (tmpfs: it goes with a reboot, as the guests do); for a simulated hypervisor
+     * a folder of its simulation.
+     */
+    Path stateDirectory();
 
     @Override
     void close();

@@ -18,6 +18,8 @@ final class GrantBuffer {
     private final long address;
     /** The copy: the buffer's bytes at {@code address % 8} of a {@code long[]}. */
     private final MemorySegment copy;
+    /** The copy as the device may use it: read-only unless the buffer is device-writable. */
+    private final MemorySegment bytes;
     private final boolean writable;
     /** The mapped grants of a writable buffer until written back or discarded. */
     private PageMapping mapping;
@@ -30,6 +32,7 @@ final class GrantBuffer {
         this.copy = MemorySegment.ofArray(new long[(skew + length + MAX_ALIGNMENT - 1) / MAX_ALIGNMENT])
                 .asSlice(skew, length);
         MemorySegment.copy(mapping.segment(), offset, copy, 0, length);
+        this.bytes = writable ? copy : copy.asReadOnly();
         this.writable = writable;
         this.mapping = writable ? mapping : null;
         this.offset = offset;
@@ -64,10 +67,19 @@ final class GrantBuffer {
         return start - address >= 0 && start - address + length <= copy.byteSize() && (writable || !wantWritable);
     }
 
-    /** The copy of {@code [start, start + length)}; read-only unless the buffer is device-writable. */
-    MemorySegment slice(long start, long length) {
-        MemorySegment bytes = copy.asSlice(start - address, length);
-        return writable ? bytes : bytes.asReadOnly();
+    /** The copy; read-only unless the buffer is device-writable. The buffer's byte at {@code a} is at {@link #offsetOf}(a). */
+    MemorySegment bytes() {
+        return bytes;
+    }
+
+    /** Where the guest address {@code start} (inside the buffer) is in {@link #bytes()}. */
+    long offsetOf(long start) {
+        return start - address;
+    }
+
+    /** The buffer's length in bytes. */
+    long length() {
+        return copy.byteSize();
     }
 
     /** Puts the device's bytes into the guest's buffer and unmaps its grants (a writable buffer). */

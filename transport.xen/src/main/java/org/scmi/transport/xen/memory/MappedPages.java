@@ -21,6 +21,8 @@ final class MappedPages {
     private final PageMapping mapping;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment segment;
+    /** Chains in flight using the mapping; guarded by the owning {@link XenGuestMemory}. */
+    private int holders;
 
     MappedPages(long firstPage, int count, boolean writable, PageMapping mapping) {
         this.firstPage = firstPage;
@@ -37,15 +39,38 @@ final class MappedPages {
 
     /** {@code length} bytes at {@code offset} into page {@code page}. */
     MemorySegment slice(long page, long offset, long length) {
-        return segment.asSlice((page - firstPage) * XenAbi.XEN_PAGE_SIZE + offset, length);
+        return segment.asSlice(offsetOf(page, offset), length);
+    }
+
+    /** The whole mapping, guarded by this object's arena. */
+    MemorySegment segment() {
+        return segment;
+    }
+
+    /** Where byte {@code offset} of page {@code page} is in {@link #segment()}. */
+    long offsetOf(long page, long offset) {
+        return (page - firstPage) * XenAbi.XEN_PAGE_SIZE + offset;
+    }
+
+    /** A chain in flight uses the mapping: {@link #release()} waits until it completes. */
+    void hold() {
+        holders++;
+    }
+
+    void unhold() {
+        holders--;
     }
 
     /**
      * Invalidates the segments and unmaps the pages.
      *
-     * @return false if a segment was in use on another thread right now (retry later)
+     * @return false if a chain in flight holds the mapping, or a segment was in use on another
+     *     thread right now (retry later)
      */
     boolean release() {
+        if (holders > 0) {
+            return false;
+        }
         try {
             arena.close();
         } catch (IllegalStateException e) {

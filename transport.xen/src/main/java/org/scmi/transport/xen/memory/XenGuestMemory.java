@@ -13,6 +13,7 @@ import org.scmi.transport.xen.hypervisor.XenException;
 import org.scmi.transport.xen.hypervisor.XenHypervisor;
 import org.scmi.transport.xen.mmio.QueueMemory;
 import org.scmi.virtio.memory.GuestMemoryException;
+import org.scmi.virtio.memory.MappedRange;
 import org.scmi.virtio.ring.SplitRing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,16 +27,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each started queue gets its own view ({@link #openQueue}): its three ring areas are mapped
  * once and held until the queue stops. Granted buffers are never handed to the ring code as
- * mappings but as copies ({@link GrantBuffer}): a device-readable buffer is copied when first
- * asked for and unmapped at once; a device-writable one is copied in, and written back and
- * unmapped when the queue's used ring is next asked for writing, which the ring code does before
- * it writes a used element. So the device's bytes are in the guest's buffer and its grants are
- * unmapped before the guest can see the buffer returned (Linux's grant-DMA code marks the whole
+ * mappings but as copies ({@link GrantBuffer}): a device-readable buffer is copied when its chain
+ * is taken and unmapped at once; a device-writable one is copied in, and written back and unmapped
+ * when the chain completes ({@code GuestMemory.chainComplete}), which the ring code calls before it
+ * writes the chain's used element. So the device's bytes are in the guest's buffer and its grants
+ * are unmapped before the guest can see the buffer returned (Linux's grant-DMA code marks the whole
  * device broken if it finds a grant still in use when it frees the buffer), and no segment of a
  * mapping that may be released ever leaves this class unguarded. Foreign mappings have no such
  * constraint and stay in a bounded cache shared by the device's queues until the guest resets the
- * device or Xen invalidates the map cache. {@link #releaseAll()} (device reset, queue stop,
- * teardown) leaves nothing mapped.
+ * device or Xen invalidates the map cache; one that a chain in flight uses is held, and released
+ * only once that chain completes or its queue stops. {@link #releaseAll()} (device reset, queue
+ * stop, teardown) leaves nothing mapped.
  *
  * <p>What XenStore's {@code grant_usage} promises is not what every guest does (a kernel without
  * grant-DMA support falls back to guest-physical addresses), so the addressing the guest's
@@ -48,17 +50,14 @@ public final class XenGuestMemory {
     /** Foreign mappings kept for reuse across requests. */
     static final int FOREIGN_CACHE_ENTRIES = 64;
     /**
-     * Bytes of granted buffers one queue may hold copies of between two returns (4 MiB): enough for
-     * chains of many largest buffers, and a bound on what a guest can make the server allocate.
+     * Bytes of granted buffers one queue may hold copies of for its chains in flight (4 MiB): enough
+     * for chains of many largest buffers, and a bound on what a guest can make the server allocate.
      */
     static final long COPY_LIMIT = 4L * MAX_PAGES * XenAbi.XEN_PAGE_SIZE;
 
     private enum Mode { GRANT, FOREIGN }
 
     private static final Logger LOG = LoggerFactory.getLogger(XenGuestMemory.class);
-    /** A started queue's ring areas: descriptor table, driver (avail) area, device (used) area. */
-    private static final int RING_AREAS = 3;
-    private static final int USED_RING_AREA = 2;
 
     private final XenHypervisor hypervisor;
     private final int domid;
@@ -217,69 +216,111 @@ public final class XenGuestMemory {
         return pages;
     }
 
-    /** One queue's view: its pinned rings and the copies of its granted buffers. */
+    /**
+     * One queue's view: its pinned rings, the copies of its granted buffers and the foreign mappings
+     * its chains in flight hold. Chains are completed one by one ({@link #chainComplete}), so any
+     * number may be in flight.
+     */
     private final class QueueView implements QueueMemory {
         final List<MappedPages> pinned = new ArrayList<>();
+        /** Copies of granted buffers of chains in flight. */
         final List<GrantBuffer> buffers = new ArrayList<>();
-        /** The ring areas' addresses and lengths as pinned: descriptor table, driver area, device (used) area. */
-        final long[] ringStarts = new long[RING_AREAS];
-        final long[] ringLengths = new long[RING_AREAS];
-        int ringAreas;
+        /** Foreign mappings the chains in flight hold, once per range. */
+        final List<MappedPages> held = new ArrayList<>();
         long copiedBytes;
         boolean closed;
 
         void pin(long address, long length, boolean writable) throws GuestMemoryException {
             pinned.add(map(span(address, length), writable));
-            ringStarts[ringAreas] = address;
-            ringLengths[ringAreas++] = length;
         }
 
+        /** A ring: the pinned mapping of the queue's descriptor table, available ring or used ring. */
         @Override
         public MemorySegment segment(long address, long length, boolean writable) throws GuestMemoryException {
             synchronized (XenGuestMemory.this) {
-                if (closed) {
-                    throw new GuestMemoryException("the queue was stopped: its memory is released");
-                }
+                checkOpen();
                 Span span = span(address, length);
-                if (!isRingArea(address, length)) {
-                    bufferSeen(span.mode());
+                MappedPages pages = pinnedCovering(span, writable);
+                if (pages == null) {
+                    throw new GuestMemoryException(String.format("0x%x+%d is not one of the queue's rings", address,
+                            length));
                 }
-                if (writable && span.mode() == Mode.GRANT && within(USED_RING_AREA, address, length)) {
-                    // The device is about to return buffers: its bytes go to the guest, and none stays mapped.
-                    returnBuffers();
+                return pages.slice(span.firstPage(), span.offset(), length);
+            }
+        }
+
+        /**
+         * A buffer of a chain: in the pinned rings (a guest may point there), in a foreign mapping
+         * held until the chain completes, or a copy of the granted pages.
+         */
+        @Override
+        public void resolve(long address, long length, boolean writable, MappedRange range)
+                throws GuestMemoryException {
+            synchronized (XenGuestMemory.this) {
+                checkOpen();
+                Span span = span(address, length);
+                bufferSeen(span.mode());
+                MappedPages pages = pinnedCovering(span, writable);
+                if (pages != null) {
+                    range.set(pages.segment(), pages.offsetOf(span.firstPage(), span.offset()), length, null);
+                } else if (span.mode() == Mode.FOREIGN) {
+                    pages = foreign(span, writable);
+                    pages.hold();
+                    held.add(pages);
+                    range.set(pages.segment(), pages.offsetOf(span.firstPage(), span.offset()), length, pages);
+                } else {
+                    GrantBuffer buffer = buffer(address, length, span, writable);
+                    range.set(buffer.bytes(), buffer.offsetOf(address), length, buffer);
                 }
-                for (MappedPages pages : pinned) {
-                    if (pages.covers(span.firstPage(), span.pages(), writable)) {
-                        return pages.slice(span.firstPage(), span.offset(), length);
+            }
+        }
+
+        /**
+         * The device is done with a chain: its granted writable buffers are written back into the
+         * guest's pages and every grant of the chain is unmapped; the foreign mappings it held may be
+         * released.
+         */
+        @Override
+        public void chainComplete(MappedRange[] ranges, int count) {
+            synchronized (XenGuestMemory.this) {
+                try {
+                    for (int i = 0; i < count; i++) {
+                        if (ranges[i].attachment() instanceof GrantBuffer buffer) {
+                            returnBuffer(buffer);
+                        }
                     }
+                } finally {
+                    for (int i = 0; i < count; i++) {
+                        if (ranges[i].attachment() instanceof MappedPages pages && held.remove(pages)) {
+                            pages.unhold();
+                        }
+                    }
+                    retiring.removeIf(MappedPages::release);
                 }
-                if (span.mode() == Mode.FOREIGN) {
-                    return foreign(span, writable).slice(span.firstPage(), span.offset(), length);
-                }
-                return buffer(address, length, span, writable);
             }
         }
 
-        private boolean within(int area, long address, long length) {
-            return area < ringAreas && address - ringStarts[area] >= 0
-                    && address - ringStarts[area] + length <= ringLengths[area];
+        private void checkOpen() throws GuestMemoryException {
+            if (closed) {
+                throw new GuestMemoryException("the queue was stopped: its memory is released");
+            }
         }
 
-        private boolean isRingArea(long address, long length) {
-            for (int area = 0; area < ringAreas; area++) {
-                if (within(area, address, length)) {
-                    return true;
+        private MappedPages pinnedCovering(Span span, boolean writable) {
+            for (MappedPages pages : pinned) {
+                if (pages.covers(span.firstPage(), span.pages(), writable)) {
+                    return pages;
                 }
             }
-            return false;
+            return null;
         }
 
         /** A copy of a granted buffer, made now unless one already holds the range. */
-        private MemorySegment buffer(long address, long length, Span span, boolean writable)
+        private GrantBuffer buffer(long address, long length, Span span, boolean writable)
                 throws GuestMemoryException {
             for (GrantBuffer buffer : buffers) {
                 if (buffer.covers(address, length, writable)) {
-                    return buffer.slice(address, length);
+                    return buffer;
                 }
             }
             if (copiedBytes + length > COPY_LIMIT) {
@@ -291,22 +332,18 @@ public final class XenGuestMemory {
                     : GrantBuffer.readOnly(address, (int) length, mapping, span.offset());
             buffers.add(buffer);
             copiedBytes += length;
-            return buffer.slice(address, length);
+            return buffer;
         }
 
-        /** Writes the device's bytes back into the guest's writable buffers and unmaps every grant. */
-        private void returnBuffers() {
+        /** Writes a buffer's bytes back into the guest's pages (if writable) and unmaps its grants. */
+        private void returnBuffer(GrantBuffer buffer) {
             try {
-                buffers.forEach(GrantBuffer::writeBack);
+                buffer.writeBack();
             } finally {
-                forgetBuffers();
+                if (buffers.remove(buffer)) {
+                    copiedBytes -= buffer.length();
+                }
             }
-        }
-
-        private void forgetBuffers() {
-            buffers.forEach(GrantBuffer::discard);
-            buffers.clear();
-            copiedBytes = 0;
         }
 
         int mappedBuffers() {
@@ -322,7 +359,13 @@ public final class XenGuestMemory {
                 closed = true;
                 pinned.forEach(XenGuestMemory.this::release);
                 pinned.clear();
-                forgetBuffers(); // the queue stopped: its buffers are not returned
+                // The queue stopped: the buffers of its chains in flight are not returned.
+                buffers.forEach(GrantBuffer::discard);
+                buffers.clear();
+                copiedBytes = 0;
+                held.forEach(MappedPages::unhold);
+                held.clear();
+                retiring.removeIf(MappedPages::release);
                 queues.remove(this);
             }
         }

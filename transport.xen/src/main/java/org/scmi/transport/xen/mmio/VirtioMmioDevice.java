@@ -2,7 +2,8 @@ package org.scmi.transport.xen.mmio;
 
 import static org.scmi.transport.xen.abi.VirtioMmio.*;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import org.scmi.virtio.device.GuestIdentity;
 import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.device.QueueSetup;
@@ -31,6 +32,15 @@ import org.slf4j.LoggerFactory;
  * stops a queue while a command runs waits for it. The session's callbacks ({@link #notifyGuest},
  * {@link #deviceNeedsReset}) may come from any thread and never take the register lock.
  *
+ * <p>The register file lives in {@link MmioRegisters}, which may be the device's state record: a
+ * file that outlives this process. Every change the driver makes is there before its access is
+ * answered, and the device never changes it on its own except for InterruptStatus and
+ * DEVICE_NEEDS_RESET. A server process that takes the device over builds a new instance on the
+ * same record and {@linkplain #resume() resumes} it: features, queues and status as the driver
+ * left them, each queue where the guest's used ring says the device stopped. Closing never
+ * touches the record. An access the old process was answering when it died is executed again by
+ * the new one; every register write is idempotent, so the outcome is that of one execution.
+ *
  * <p>A register access allocates nothing.
  *
  * <p>Every driver mistake (wrong access width, a write to a read-only register, a queue set up
@@ -40,45 +50,101 @@ import org.slf4j.LoggerFactory;
 public final class VirtioMmioDevice implements GuestTransport {
     private static final Logger LOG = LoggerFactory.getLogger(VirtioMmioDevice.class);
     private static final long LOW_WORD = 0xFFFF_FFFFL;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final VirtioDevice backend;
     private final MmioHost host;
     private final GuestErrorLog errors;
-    private final long offeredFeatures;
+    private final MmioRegisters registers;
+    /** Whether the register file was left by a previous server process. */
+    private final boolean takenOver;
     private final VirtioDeviceSession session;
-    private final AtomicInteger interruptStatus = new AtomicInteger();
-    private volatile boolean needsReset;
     private volatile boolean closed;
+    /** Per queue: the guest memory of a started queue, with its rings held; null while stopped. */
+    private final QueueMemory[] queueMemory;
 
-    private int deviceFeaturesSel;
-    private int driverFeaturesSel;
-    private long driverFeatures;
-    private int status;
-    private int queueSel;
-    private final Queue[] queues;
-
-    /** One queue's registers as the driver programs them. */
-    private static final class Queue {
-        int size;
-        /** Read by the worker without the register lock. */
-        volatile boolean ready;
-        long descriptorTable;
-        long driverArea;
-        long deviceArea;
-        QueueMemory memory;
-    }
-
-    public VirtioMmioDevice(VirtioDevice backend, GuestIdentity guest, MmioHost host) {
+    /**
+     * @param registers the register file: fresh from reset for a new device, or the record a
+     *     previous server process left (then {@link #resume} serves it again)
+     */
+    public VirtioMmioDevice(VirtioDevice backend, GuestIdentity guest, MmioHost host, MmioRegisters registers) {
+        if (registers.queueCount() != backend.queueCount()) {
+            throw new IllegalArgumentException("a register file of " + registers.queueCount() + " queues for a device of "
+                    + backend.queueCount());
+        }
         this.backend = backend;
         this.host = host;
         this.errors = new GuestErrorLog(LOG, guest.key());
-        this.offeredFeatures = backend.features() | VirtioFeatures.bit(VirtioFeatures.VERSION_1)
-                | VirtioFeatures.bit(F_ACCESS_PLATFORM);
-        this.queues = new Queue[backend.queueCount()];
-        for (int i = 0; i < queues.length; i++) {
-            queues[i] = new Queue();
+        this.registers = registers;
+        this.takenOver = !registers.isNew();
+        if (!takenOver) {
+            // Kept for the life of the device, resets included: what the driver was offered stays offered.
+            registers.setOfferedFeatures(backend.features() | VirtioFeatures.bit(VirtioFeatures.VERSION_1)
+                    | VirtioFeatures.bit(F_ACCESS_PLATFORM));
         }
+        this.queueMemory = new QueueMemory[backend.queueCount()];
         this.session = backend.open(guest, this);
+    }
+
+    /**
+     * Serves what the register file says the driver set up, for a device taken over from a server
+     * process that stopped or died: the host hears whether the driver is at DRIVER_OK, the
+     * negotiated features go to the session, every ready queue is mapped again and started where
+     * the guest's used ring says the device stopped (the device answers in order, so whatever the
+     * driver made available after that was not answered) and notified once, and the guest is
+     * interrupted once in case the process died owing it an interrupt. A queue whose rings are no longer the guest's
+     * memory puts the device into DEVICE_NEEDS_RESET. Nothing happens for a new device.
+     */
+    public synchronized void resume() {
+        if (!takenOver) {
+            return;
+        }
+        int status = registers.status();
+        host.driverStateChanged((status & STATUS_DRIVER_OK) != 0);
+        if ((status & STATUS_FEATURES_OK) == 0 || registers.needsReset()) {
+            return; // nothing negotiated yet, or stopped until the driver resets the device
+        }
+        try {
+            session.setFeatures(registers.driverFeatures() & ~VirtioFeatures.bit(F_ACCESS_PLATFORM));
+        } catch (IllegalArgumentException e) {
+            deviceNeedsReset("the features it negotiated are refused now: " + e.getMessage());
+            return;
+        }
+        boolean started = false;
+        for (int queue = 0; queue < queueMemory.length; queue++) {
+            if (registers.queueReady(queue) && resumeQueue(queue)) {
+                started = true;
+                // The previous process may have answered the driver's QueueNotify without serving
+                // the queue: a notification of our own finds whatever waits in it.
+                host.queueNotified(queue);
+            }
+        }
+        if (started) {
+            registers.raiseInterruptBits(INTERRUPT_USED_BUFFER);
+            host.raiseInterrupt();
+        }
+    }
+
+    private boolean resumeQueue(int queue) {
+        long deviceArea = registers.queueDeviceArea(queue);
+        try {
+            queueMemory[queue] = host.openQueueMemory(queue, registers.queueNum(queue),
+                    registers.queueDescriptorTable(queue), registers.queueDriverArea(queue), deviceArea);
+            int usedIndex = queueMemory[queue].segment(deviceArea + SplitRing.USED_IDX, Short.BYTES, false)
+                    .get(U16, 0) & 0xFFFF;
+            session.startQueue(queue, setup(queue, usedIndex));
+            return true;
+        } catch (GuestMemoryException | RuntimeException e) {
+            closeMemory(queue);
+            registers.setQueueReady(queue, false);
+            deviceNeedsReset("queue " + queue + " cannot be served again: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private QueueSetup setup(int queue, int nextAvailIndex) {
+        return new QueueSetup(queueMemory[queue], registers.queueNum(queue), registers.queueDescriptorTable(queue),
+                registers.queueDriverArea(queue), registers.queueDeviceArea(queue), nextAvailIndex);
     }
 
     /** Errors this guest made on this device so far. */
@@ -100,19 +166,19 @@ public final class VirtioMmioDevice implements GuestTransport {
             errors.error("{}-byte read of register 0x{}", size, Integer.toHexString(offset));
             return 0;
         }
-        Queue queue = selectedQueue();
+        int queue = selectedQueue();
         return Integer.toUnsignedLong(switch (offset) {
             case MAGIC_VALUE -> MAGIC;
             case VERSION -> MODERN_VERSION;
             case DEVICE_ID -> backend.deviceId();
             case VENDOR_ID -> VENDOR;
-            case DEVICE_FEATURES -> deviceFeaturesSel > 1 ? 0 : (int) (offeredFeatures >>> (32 * deviceFeaturesSel));
-            case QUEUE_NUM_MAX -> queue == null ? 0 : backend.maxQueueSize();
-            case QUEUE_READY -> queue != null && queue.ready ? 1 : 0;
-            case INTERRUPT_STATUS -> interruptStatus.get();
-            case STATUS -> status | (needsReset ? STATUS_DEVICE_NEEDS_RESET : 0);
+            case DEVICE_FEATURES -> deviceFeatures();
+            case QUEUE_NUM_MAX -> queue < 0 ? 0 : backend.maxQueueSize();
+            case QUEUE_READY -> queue >= 0 && registers.queueReady(queue) ? 1 : 0;
+            case INTERRUPT_STATUS -> registers.interruptStatus();
+            case STATUS -> registers.status() | (registers.needsReset() ? STATUS_DEVICE_NEEDS_RESET : 0);
             case SHM_LEN_LOW, SHM_LEN_HIGH, SHM_BASE_LOW, SHM_BASE_HIGH -> -1; // no shared memory regions
-            case CONFIG_GENERATION -> 0; // no configuration space that could change
+            case CONFIG_GENERATION -> registers.configGeneration();
             default -> {
                 errors.error("read of write-only or unknown register 0x{}", Integer.toHexString(offset));
                 yield 0;
@@ -135,21 +201,21 @@ public final class VirtioMmioDevice implements GuestTransport {
         }
         int word = (int) value;
         switch (offset) {
-            case DEVICE_FEATURES_SEL -> deviceFeaturesSel = word;
-            case DRIVER_FEATURES_SEL -> driverFeaturesSel = word;
+            case DEVICE_FEATURES_SEL -> registers.setDeviceFeaturesSel(word);
+            case DRIVER_FEATURES_SEL -> registers.setDriverFeaturesSel(word);
             case DRIVER_FEATURES -> writeDriverFeatures(word);
-            case QUEUE_SEL -> queueSel = word;
+            case QUEUE_SEL -> registers.setQueueSel(word);
             case QUEUE_NUM -> {
-                Queue queue = idleQueue("QueueNum");
-                if (queue != null) {
-                    queue.size = word;
+                int queue = idleQueue("QueueNum");
+                if (queue >= 0) {
+                    registers.setQueueNum(queue, word);
                 }
             }
             case QUEUE_DESC_LOW, QUEUE_DESC_HIGH, QUEUE_DRIVER_LOW, QUEUE_DRIVER_HIGH, QUEUE_DEVICE_LOW,
                     QUEUE_DEVICE_HIGH -> writeQueueAddress(offset, word);
             case QUEUE_READY -> writeQueueReady(word);
             case QUEUE_NOTIFY -> queueNotify(word & 0xFFFF);
-            case INTERRUPT_ACK -> interruptStatus.accumulateAndGet(word, (pending, acked) -> pending & ~acked);
+            case INTERRUPT_ACK -> registers.acknowledgeInterruptBits(word);
             case STATUS -> writeStatus(word);
             case SHM_SEL -> { } // no shared memory regions: every selection reads as absent
             default -> errors.error("write of read-only or unknown register 0x{} (value 0x{})",
@@ -165,26 +231,33 @@ public final class VirtioMmioDevice implements GuestTransport {
         return (address & LOW_WORD) | ((long) word << 32);
     }
 
-    private Queue selectedQueue() {
-        return queueSel >= 0 && queueSel < queues.length ? queues[queueSel] : null;
+    private int deviceFeatures() {
+        int selector = registers.deviceFeaturesSel();
+        return selector == 0 || selector == 1 ? (int) (registers.offeredFeatures() >>> (32 * selector)) : 0;
     }
 
-    /** The selected queue if the driver may program it now; else logs why not and returns null. */
-    private Queue idleQueue(String register) {
-        Queue queue = selectedQueue();
-        if (queue == null) {
-            errors.error("{} write for queue {}, which does not exist", register, queueSel);
-            return null;
+    /** The selected queue, or -1 if QueueSel names none. */
+    private int selectedQueue() {
+        int selected = registers.queueSel();
+        return selected >= 0 && selected < queueMemory.length ? selected : -1;
+    }
+
+    /** The selected queue if the driver may program it now; else logs why not and returns -1. */
+    private int idleQueue(String register) {
+        int queue = selectedQueue();
+        if (queue < 0) {
+            errors.error("{} write for queue {}, which does not exist", register, registers.queueSel());
+            return -1;
         }
-        if (queue.ready) {
-            errors.error("{} write while queue {} is ready", register, queueSel);
-            return null;
+        if (registers.queueReady(queue)) {
+            errors.error("{} write while queue {} is ready", register, queue);
+            return -1;
         }
         return queue;
     }
 
     private void writeQueueAddress(int offset, int word) {
-        Queue queue = idleQueue(switch (offset) {
+        int queue = idleQueue(switch (offset) {
             case QUEUE_DESC_LOW -> "QueueDescLow";
             case QUEUE_DESC_HIGH -> "QueueDescHigh";
             case QUEUE_DRIVER_LOW -> "QueueDriverLow";
@@ -192,27 +265,29 @@ public final class VirtioMmioDevice implements GuestTransport {
             case QUEUE_DEVICE_LOW -> "QueueDeviceLow";
             default -> "QueueDeviceHigh";
         });
-        if (queue == null) {
+        if (queue < 0) {
             return;
         }
         switch (offset) {
-            case QUEUE_DESC_LOW -> queue.descriptorTable = low(queue.descriptorTable, word);
-            case QUEUE_DESC_HIGH -> queue.descriptorTable = high(queue.descriptorTable, word);
-            case QUEUE_DRIVER_LOW -> queue.driverArea = low(queue.driverArea, word);
-            case QUEUE_DRIVER_HIGH -> queue.driverArea = high(queue.driverArea, word);
-            case QUEUE_DEVICE_LOW -> queue.deviceArea = low(queue.deviceArea, word);
-            default -> queue.deviceArea = high(queue.deviceArea, word);
+            case QUEUE_DESC_LOW -> registers.setQueueDescriptorTable(queue, low(registers.queueDescriptorTable(queue), word));
+            case QUEUE_DESC_HIGH -> registers.setQueueDescriptorTable(queue, high(registers.queueDescriptorTable(queue), word));
+            case QUEUE_DRIVER_LOW -> registers.setQueueDriverArea(queue, low(registers.queueDriverArea(queue), word));
+            case QUEUE_DRIVER_HIGH -> registers.setQueueDriverArea(queue, high(registers.queueDriverArea(queue), word));
+            case QUEUE_DEVICE_LOW -> registers.setQueueDeviceArea(queue, low(registers.queueDeviceArea(queue), word));
+            default -> registers.setQueueDeviceArea(queue, high(registers.queueDeviceArea(queue), word));
         }
     }
 
     private void writeDriverFeatures(int word) {
-        if ((status & STATUS_FEATURES_OK) != 0) {
+        int selector = registers.driverFeaturesSel();
+        if ((registers.status() & STATUS_FEATURES_OK) != 0) {
             errors.error("DriverFeatures written after FEATURES_OK");
-        } else if (driverFeaturesSel == 0 || driverFeaturesSel == 1) {
-            int shift = 32 * driverFeaturesSel;
-            driverFeatures = (driverFeatures & ~(LOW_WORD << shift)) | (Integer.toUnsignedLong(word) << shift);
+        } else if (selector == 0 || selector == 1) {
+            int shift = 32 * selector;
+            registers.setDriverFeatures((registers.driverFeatures() & ~(LOW_WORD << shift))
+                    | (Integer.toUnsignedLong(word) << shift));
         } else if (word != 0) {
-            errors.error("DriverFeatures word {} set (0x{}) beyond the device's 64 feature bits", driverFeaturesSel,
+            errors.error("DriverFeatures word {} set (0x{}) beyond the device's 64 feature bits", selector,
                     Integer.toHexString(word));
         }
     }
@@ -222,6 +297,7 @@ public final class VirtioMmioDevice implements GuestTransport {
             reset();
             return;
         }
+        int status = registers.status();
         int wanted = value & ~STATUS_DEVICE_NEEDS_RESET;
         if ((wanted & status) != status) {
             errors.error("status 0x{} clears bits of 0x{} without a reset", Integer.toHexString(value),
@@ -239,14 +315,15 @@ public final class VirtioMmioDevice implements GuestTransport {
         if ((added & STATUS_FAILED) != 0) {
             errors.error("driver gave up on the device (FAILED)");
         }
-        status = wanted;
+        registers.setStatus(wanted);
         if ((added & wanted & STATUS_DRIVER_OK) != 0) {
             host.driverStateChanged(true);
         }
     }
 
     private boolean acceptFeatures() {
-        long unknown = driverFeatures & ~offeredFeatures;
+        long driverFeatures = registers.driverFeatures();
+        long unknown = driverFeatures & ~registers.offeredFeatures();
         if (unknown != 0) {
             errors.error("driver accepted features 0x{} the device does not offer", Long.toHexString(unknown));
             return false;
@@ -265,64 +342,66 @@ public final class VirtioMmioDevice implements GuestTransport {
     }
 
     private void writeQueueReady(int word) {
-        Queue queue = selectedQueue();
-        if (queue == null) {
-            errors.error("QueueReady write for queue {}, which does not exist", queueSel);
+        int queue = selectedQueue();
+        if (queue < 0) {
+            errors.error("QueueReady write for queue {}, which does not exist", registers.queueSel());
             return;
         }
         if (word == 0) {
-            stopQueue(queueSel, queue);
+            stopQueue(queue);
             return;
         }
-        if (queue.ready) {
+        if (registers.queueReady(queue)) {
             return;
         }
-        if ((status & STATUS_FEATURES_OK) == 0) {
-            errors.error("queue {} made ready before FEATURES_OK", queueSel);
+        if ((registers.status() & STATUS_FEATURES_OK) == 0) {
+            errors.error("queue {} made ready before FEATURES_OK", queue);
             return;
         }
-        if (needsReset) {
-            errors.error("queue {} made ready while the device needs a reset", queueSel);
+        if (registers.needsReset()) {
+            errors.error("queue {} made ready while the device needs a reset", queue);
             return;
         }
-        if (!SplitRing.isValidQueueSize(queue.size) || queue.size > backend.maxQueueSize()) {
-            errors.error("queue {} size {} is not a power of two up to {}", queueSel, queue.size,
-                    backend.maxQueueSize());
+        int size = registers.queueNum(queue);
+        if (!SplitRing.isValidQueueSize(size) || size > backend.maxQueueSize()) {
+            errors.error("queue {} size {} is not a power of two up to {}", queue, size, backend.maxQueueSize());
             return;
         }
+        // In the record before the queue runs: a process killed in between leaves a ready queue
+        // that the next one starts, and the driver's write, answered by that one, changes nothing.
+        registers.setQueueReady(queue, true);
         try {
-            queue.memory = host.openQueueMemory(queueSel, queue.size, queue.descriptorTable, queue.driverArea,
-                    queue.deviceArea);
-            session.startQueue(queueSel, new QueueSetup(queue.memory, queue.size, queue.descriptorTable,
-                    queue.driverArea, queue.deviceArea, 0));
-            queue.ready = true;
+            queueMemory[queue] = host.openQueueMemory(queue, size, registers.queueDescriptorTable(queue),
+                    registers.queueDriverArea(queue), registers.queueDeviceArea(queue));
+            session.startQueue(queue, setup(queue, 0));
         } catch (GuestMemoryException | RuntimeException e) {
-            errors.error("queue {} not started: {}", queueSel, e.getMessage());
+            registers.setQueueReady(queue, false);
+            errors.error("queue {} not started: {}", queue, e.getMessage());
             closeMemory(queue);
         }
     }
 
-    private void stopQueue(int index, Queue queue) {
-        if (queue.ready) {
-            session.stopQueue(index);
-            queue.ready = false;
+    private void stopQueue(int queue) {
+        if (registers.queueReady(queue)) {
+            registers.setQueueReady(queue, false);
+            session.stopQueue(queue);
         }
         closeMemory(queue);
     }
 
-    private static void closeMemory(Queue queue) {
-        if (queue.memory != null) {
-            queue.memory.close();
-            queue.memory = null;
+    private void closeMemory(int queue) {
+        if (queueMemory[queue] != null) {
+            queueMemory[queue].close();
+            queueMemory[queue] = null;
         }
     }
 
     private void queueNotify(int index) {
-        if (index >= queues.length || !queues[index].ready) {
+        if (index >= queueMemory.length || !registers.queueReady(index)) {
             errors.error("notification for queue {}, which is not ready", index);
             return;
         }
-        if (needsReset) {
+        if (registers.needsReset()) {
             return; // the device stopped serving this driver until it resets
         }
         host.queueNotified(index);
@@ -333,49 +412,50 @@ public final class VirtioMmioDevice implements GuestTransport {
      * A queue stopped or reset meanwhile is skipped (the session ignores a stopped queue anyway).
      */
     public void serveQueue(int index) {
-        if (!closed && !needsReset && index < queues.length && queues[index].ready) {
+        if (!closed && !registers.needsReset() && index < queueMemory.length && registers.queueReady(index)) {
             session.queueNotified(index);
         }
     }
 
     /** Status 0: everything the driver negotiated or set up is forgotten and no mapping stays. */
     private void reset() {
+        boolean wasDriverOk = (registers.status() & STATUS_DRIVER_OK) != 0;
+        registers.reset();
         session.reset();
-        for (Queue queue : queues) {
-            queue.ready = false;
+        for (int queue = 0; queue < queueMemory.length; queue++) {
             closeMemory(queue);
-            queue.size = 0;
-            queue.descriptorTable = queue.driverArea = queue.deviceArea = 0;
         }
         host.releaseMemory();
-        boolean wasDriverOk = (status & STATUS_DRIVER_OK) != 0;
-        status = 0;
-        needsReset = false;
-        interruptStatus.set(0);
-        driverFeatures = 0;
-        deviceFeaturesSel = driverFeaturesSel = queueSel = 0;
         if (wasDriverOk) {
             host.driverStateChanged(false);
         }
+    }
+
+    /** The register file, for administration: what the driver set up. */
+    public MmioRegisters registers() {
+        return registers;
     }
 
     // ------------------------------------------------------------ GuestTransport (from the session)
 
     @Override
     public void notifyGuest(int queueIndex) {
-        interruptStatus.getAndUpdate(s -> s | INTERRUPT_USED_BUFFER);
+        registers.raiseInterruptBits(INTERRUPT_USED_BUFFER);
         host.raiseInterrupt();
     }
 
     @Override
     public void deviceNeedsReset(String reason) {
         errors.error("device needs reset: {}", reason);
-        needsReset = true;
-        interruptStatus.getAndUpdate(s -> s | INTERRUPT_CONFIG_CHANGE);
+        registers.setNeedsReset(true);
+        registers.raiseInterruptBits(INTERRUPT_CONFIG_CHANGE);
         host.raiseInterrupt();
     }
 
-    /** The guest is gone: stop the session and release every mapping. */
+    /**
+     * Stops serving: the session closes and every mapping is released. The register file is left
+     * as it is, for a server process that takes the device over (or for its owner to delete).
+     */
     public synchronized void close() {
         if (closed) {
             return;
@@ -384,8 +464,7 @@ public final class VirtioMmioDevice implements GuestTransport {
         try {
             session.close();
         } finally {
-            for (Queue queue : queues) {
-                queue.ready = false;
+            for (int queue = 0; queue < queueMemory.length; queue++) {
                 closeMemory(queue);
             }
             host.releaseMemory();

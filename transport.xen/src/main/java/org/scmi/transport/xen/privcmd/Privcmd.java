@@ -79,6 +79,20 @@ final class Privcmd implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks that a guest has an ioreq server with this id and that this domain created it
+     * (get_ioreq_server_info without frame numbers: ENOENT or EPERM otherwise).
+     */
+    void checkIoreqServer(int domid, int id) throws XenException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment op = dmOpBuffer(arena, XenAbi.XEN_DMOP_GET_IOREQ_SERVER_INFO);
+            op.set(JAVA_SHORT, XenAbi.DM_OP_PAYLOAD + offset(XenAbi.DM_OP_GET_IOREQ_SERVER_INFO, "id"), (short) id);
+            op.set(JAVA_SHORT, XenAbi.DM_OP_PAYLOAD + offset(XenAbi.DM_OP_GET_IOREQ_SERVER_INFO, "flags"),
+                    (short) XenAbi.XEN_DMOP_NO_GFNS);
+            dmOp(domid, op, "get_ioreq_server_info " + id);
+        }
+    }
+
     void setIoreqServerState(int domid, int id, boolean enabled) throws XenException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment op = dmOpBuffer(arena, XenAbi.XEN_DMOP_SET_IOREQ_SERVER_STATE);

@@ -7,9 +7,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.scmi.linux.Linux;
 import org.scmi.linux.LinuxException;
+import org.scmi.transport.xen.XenTransport;
+import org.scmi.transport.xen.XenTransportConfig;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.hypervisor.EventChannels;
 import org.scmi.transport.xen.hypervisor.InterruptTrigger;
@@ -34,21 +37,24 @@ import org.scmi.transport.xen.xenstore.XenStoreClient;
  * enables it; it then registers the real hypervisor as a {@link XenHypervisor} service, opened
  * while the transport uses it.
  */
-@Component(enabled = false, service = XenHypervisor.class)
+@Component(enabled = false, service = XenHypervisor.class, configurationPid = XenTransport.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class PrivcmdHypervisor implements XenHypervisor {
     private static final String XENSTORED_PATH = "XENSTORED_PATH";
 
     private final Privcmd privcmd;
+    private final Path stateDirectory;
     private int gntdevFd = -1;
 
-    private PrivcmdHypervisor(Privcmd privcmd) {
+    private PrivcmdHypervisor(Privcmd privcmd, Path stateDirectory) {
         this.privcmd = privcmd;
+        this.stateDirectory = stateDirectory;
     }
 
-    /** Opens {@code /dev/xen/privcmd} (the service's activation). */
+    /** Opens {@code /dev/xen/privcmd} (the service's activation); the transport's configuration names the state directory. */
     @Activate
-    public PrivcmdHypervisor() throws XenException {
-        this(Privcmd.open());
+    public PrivcmdHypervisor(XenTransportConfig config) throws XenException {
+        this(Privcmd.open(), Path.of(config.state_dir()));
     }
 
     /** Whether this machine is a Xen domain with privcmd (the real port can be used). */
@@ -69,6 +75,11 @@ public final class PrivcmdHypervisor implements XenHypervisor {
     @Override
     public IoreqServer createIoreqServer(int domid) throws XenException {
         return PrivcmdIoreqServer.create(privcmd, domid);
+    }
+
+    @Override
+    public IoreqServer openIoreqServer(int domid, int id) throws XenException {
+        return PrivcmdIoreqServer.open(privcmd, domid, id);
     }
 
     @Override
@@ -134,6 +145,11 @@ public final class PrivcmdHypervisor implements XenHypervisor {
     public XenStore openXenStore() throws IOException {
         String socket = System.getenv().getOrDefault(XENSTORED_PATH, XenAbi.XENSTORED_SOCKET);
         return XenStoreClient.connectDefault(socket, XenAbi.XENBUS_DEVICE);
+    }
+
+    @Override
+    public Path stateDirectory() {
+        return stateDirectory;
     }
 
     @Override

@@ -50,6 +50,24 @@ final class PrivcmdIoreqServer implements IoreqServer {
         }
     }
 
+    /**
+     * Takes over a server this domain created before: checked, its page mapped again (the vCPUs'
+     * requests are still in it), enabled in case it was left disabled. Its ranges are not known
+     * here: they stay mapped in Xen, and closing destroys the server with them.
+     */
+    static PrivcmdIoreqServer open(Privcmd privcmd, int domid, int id) throws XenException {
+        privcmd.checkIoreqServer(domid, id);
+        int vcpus = privcmd.nrVcpus(domid);
+        MemorySegment page = privcmd.mapIoreqPage(domid, id);
+        try {
+            privcmd.setIoreqServerState(domid, id, true);
+            return new PrivcmdIoreqServer(privcmd, domid, id, vcpus, page);
+        } catch (XenException e) {
+            Privcmd.unmap(page);
+            throw e;
+        }
+    }
+
     @Override
     public int id() {
         return id;
@@ -80,6 +98,14 @@ final class PrivcmdIoreqServer implements IoreqServer {
     public synchronized void unmapMmio(long start, long endInclusive) throws XenException {
         ranges.remove(new Range(start, endInclusive));
         privcmd.ioRange(domid, id, false, start, endInclusive);
+    }
+
+    @Override
+    public synchronized void release() {
+        if (!closed) {
+            closed = true;
+            Privcmd.unmap(page);
+        }
     }
 
     /** Unmap ranges, disable, destroy, unmap the page; a dead guest's server is already gone. */

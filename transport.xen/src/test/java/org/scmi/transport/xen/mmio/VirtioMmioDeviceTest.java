@@ -24,6 +24,7 @@ class VirtioMmioDeviceTest {
     private final List<String> calls = new ArrayList<>();
     private GuestTransport transport;
     private int interrupts;
+    private final MmioRegisters registers = MmioRegisters.inMemory(2);
     private VirtioMmioDevice device;
 
     private final VirtioDevice backend = new VirtioDevice() {
@@ -127,7 +128,7 @@ class VirtioMmioDeviceTest {
 
     @BeforeEach
     void open() {
-        device = new VirtioMmioDevice(backend, new GuestIdentity("xen:1/0", "dom1"), host);
+        device = new VirtioMmioDevice(backend, new GuestIdentity("xen:1/0", "dom1"), host, registers);
     }
 
     private int read(int offset) {

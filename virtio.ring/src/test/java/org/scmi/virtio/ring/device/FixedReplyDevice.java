@@ -8,6 +8,7 @@ import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.device.VirtioDevice;
 import org.scmi.virtio.device.VirtioDeviceSession;
 import org.scmi.virtio.ring.VirtioFeatures;
+import org.scmi.virtio.ring.VirtqueueFactory;
 
 /**
  * A virtio-scmi device (id 32, a command and an event queue) that does no SCMI work: each session
@@ -27,15 +28,18 @@ public class FixedReplyDevice implements VirtioDevice {
     private final long features;
     private final int maxQueueSize;
     private final Supplier<Responder> responders;
+    private final VirtqueueFactory engine;
     private final List<FixedReplySession> sessions = new CopyOnWriteArrayList<>();
 
     /**
      * @param responders makes each session's responder (a responder may keep per-session buffers)
+     * @param engine opens the sessions' queues
      */
-    public FixedReplyDevice(long features, int maxQueueSize, Supplier<Responder> responders) {
+    public FixedReplyDevice(long features, int maxQueueSize, Supplier<Responder> responders, VirtqueueFactory engine) {
         this.features = features;
         this.maxQueueSize = maxQueueSize;
         this.responders = responders;
+        this.engine = engine;
     }
 
     @Override
@@ -60,7 +64,7 @@ public class FixedReplyDevice implements VirtioDevice {
 
     @Override
     public VirtioDeviceSession open(GuestIdentity guest, GuestTransport transport) {
-        FixedReplySession session = new FixedReplySession(guest, transport, features, responders.get());
+        FixedReplySession session = new FixedReplySession(guest, transport, features, responders.get(), engine);
         sessions.add(session);
         return session;
     }

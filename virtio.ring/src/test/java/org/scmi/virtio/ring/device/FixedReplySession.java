@@ -9,9 +9,9 @@ import org.scmi.virtio.device.GuestTransport;
 import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.device.VirtioDeviceSession;
 import org.scmi.virtio.ring.DescriptorChain;
-import org.scmi.virtio.ring.SplitQueue;
 import org.scmi.virtio.ring.Virtqueue;
 import org.scmi.virtio.ring.VirtqueueException;
+import org.scmi.virtio.ring.VirtqueueFactory;
 
 /**
  * One guest of a {@link FixedReplyDevice}; records what the transport asked of it. The command
@@ -28,14 +28,16 @@ public final class FixedReplySession implements VirtioDeviceSession {
     private final GuestTransport transport;
     private final long offered;
     private final Responder responder;
+    private final VirtqueueFactory engine;
     private final Virtqueue[] queues = new Virtqueue[FixedReplyDevice.QUEUE_COUNT];
     private final QueueSetup[] setups = new QueueSetup[FixedReplyDevice.QUEUE_COUNT];
-    private final DescriptorChain chain = new DescriptorChain();
     private final List<String> calls = new ArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private long features;
 
-    FixedReplySession(GuestIdentity guest, GuestTransport transport, long offered, Responder responder) {
+    FixedReplySession(GuestIdentity guest, GuestTransport transport, long offered, Responder responder,
+            VirtqueueFactory engine) {
+        this.engine = engine;
         this.guest = guest;
         this.transport = transport;
         this.offered = offered;
@@ -54,7 +56,7 @@ public final class FixedReplySession implements VirtioDeviceSession {
     @Override
     public synchronized void startQueue(int queueIndex, QueueSetup setup) {
         try {
-            queues[queueIndex] = new SplitQueue(setup, features);
+            queues[queueIndex] = engine.open(setup, features);
             setups[queueIndex] = setup;
             calls.add("start " + queueIndex + " at " + setup.nextAvailIndex());
         } catch (VirtqueueException e) {
@@ -80,8 +82,8 @@ public final class FixedReplySession implements VirtioDeviceSession {
         try {
             do {
                 queue.disableNotifications();
-                while (queue.next(chain)) {
-                    queue.addUsed(chain.head(), responder.respond(chain));
+                for (DescriptorChain chain; (chain = queue.next()) != null; ) {
+                    queue.addUsed(chain, responder.respond(chain));
                 }
                 if (queue.needsInterrupt()) {
                     transport.notifyGuest(queueIndex);
@@ -96,12 +98,13 @@ public final class FixedReplySession implements VirtioDeviceSession {
     /** Delivers an event into the next buffer the guest posted; false if it posted none. */
     public synchronized boolean sendEvent(byte[] event) throws VirtqueueException {
         Virtqueue queue = queues[EVENT_QUEUE];
-        if (queue == null || !queue.next(chain)) {
+        DescriptorChain chain = queue == null ? null : queue.next();
+        if (chain == null) {
             return false;
         }
         int length = (int) Math.min(event.length, chain.writableLength());
         chain.write(0, event, 0, length);
-        queue.addUsed(chain.head(), length);
+        queue.addUsed(chain, length);
         if (queue.needsInterrupt()) {
             transport.notifyGuest(EVENT_QUEUE);
         }

@@ -113,6 +113,16 @@ public final class SimToolstack {
      * @return whether the backend reached Closed before the nodes were removed
      */
     public boolean destroy(int domid) throws XenStoreException, InterruptedException {
+        return destroy(domid, CLOSE_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * Destroys a guest the way libxl does, waiting at most {@code closeTimeoutMillis} for the
+     * backend to close the device (0 when the test knows no backend runs).
+     *
+     * @return whether the backend reached Closed before the nodes were removed
+     */
+    public boolean destroy(int domid, long closeTimeoutMillis) throws XenStoreException, InterruptedException {
         String backend = backendPath(domid, 0);
         boolean closed = false;
         if (store.read(backend + "/state").isPresent()) {
@@ -121,7 +131,7 @@ public final class SimToolstack {
                 ops.write(backend + "/state", Integer.toString(XenAbi.XENBUS_STATE_CLOSING));
                 return null;
             });
-            closed = awaitBackendState(domid, XenAbi.XENBUS_STATE_CLOSED, CLOSE_TIMEOUT_MILLIS);
+            closed = awaitBackendState(domid, XenAbi.XENBUS_STATE_CLOSED, closeTimeoutMillis);
         }
         hypervisor.destroyDomain(domid);
         store.rm(backend);

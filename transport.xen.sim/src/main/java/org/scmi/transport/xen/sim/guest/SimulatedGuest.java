@@ -118,6 +118,21 @@ public final class SimulatedGuest implements AutoCloseable {
         return driver.features();
     }
 
+    /**
+     * What the driver reads back of its device (through register accesses of its vCPU).
+     *
+     * @param status the device status register
+     * @param offeredFeatures the 64 feature bits the device offers
+     * @param queuesReady QueueReady of each queue the driver set up
+     */
+    public record DeviceState(int status, long offeredFeatures, List<Boolean> queuesReady) {
+    }
+
+    /** Reads the device's state back, as a driver can. */
+    public DeviceState readDeviceState() {
+        return driver.readState();
+    }
+
     public SimDomain domain() {
         return domain;
     }

@@ -129,6 +129,21 @@ final class VirtioMmioDriver {
         return features;
     }
 
+    /** What the driver can read back of the device's state: status, features offered, queues ready. */
+    SimulatedGuest.DeviceState readState() {
+        int status = read(STATUS);
+        write(DEVICE_FEATURES_SEL, 0);
+        long offered = Integer.toUnsignedLong(read(DEVICE_FEATURES));
+        write(DEVICE_FEATURES_SEL, 1);
+        offered |= Integer.toUnsignedLong(read(DEVICE_FEATURES)) << 32;
+        List<Boolean> ready = new ArrayList<>();
+        for (int index = 0; index < queues.size(); index++) {
+            write(QUEUE_SEL, index);
+            ready.add(read(QUEUE_READY) == 1);
+        }
+        return new SimulatedGuest.DeviceState(status, offered, ready);
+    }
+
     DriverSplitQueue queue(int index) {
         return queues.get(index);
     }

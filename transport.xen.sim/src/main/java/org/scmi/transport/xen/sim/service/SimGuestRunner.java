@@ -17,13 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A simulated guest kept running in the server (for trying the Xen path without Xen): it is
- * created paused, boots once a backend announced its device (InitWait, however long that takes),
- * asks the Base protocol what the platform is (the first messages Linux's SCMI core sends), logs
- * the answers, and then either logs every notification the platform sends it until stopped, or,
- * with a command rate, runs a {@link SteadyLoad} at that rate until stopped (a command whose time
- * comes while the one before is unanswered waits for it; none is sent twice to catch up).
- * Stopping interrupts its thread wherever it waits; the domain itself goes with the hypervisor.
+ * A simulated guest kept running (for trying the Xen path without Xen): it is created paused,
+ * boots once a backend announced its device (InitWait, however long that takes), asks the Base
+ * protocol what the platform is (the first messages Linux's SCMI core sends), logs the answers,
+ * and then either logs every notification the platform sends it until stopped, or, with a
+ * command rate, runs a {@link SteadyLoad} at that rate until stopped (a command whose time comes
+ * while the one before is unanswered waits for it; none is sent twice to catch up). Without a
+ * rate but with a period it also asks the Base protocol's version that often and logs any answer
+ * that took longer than a second: the pause it saw while the server restarted. Stopping
+ * interrupts its thread wherever it waits; the domain itself goes with the hypervisor.
  *
  * <p>Threads: one thread of its own drives the guest; {@link #status} is read from the shell's.
  */
@@ -38,9 +40,14 @@ final class SimGuestRunner implements AutoCloseable {
     /** How long a command of the steady load waits: Linux's virtio-scmi default for synchronous replies. */
     private static final long LOAD_REPLY_TIMEOUT_MILLIS = 60_000;
 
+    /** An answer slower than this is a pause worth a log line. */
+    private static final long PAUSE_MILLIS = 1_000;
+
     private final SimToolstack toolstack;
     private final int domid;
     private final boolean grants;
+    private final long periodMillis;
+    private final long replyTimeoutMillis;
     private final int commandsPerSecond;
     private final SteadyLoad load = new SteadyLoad();
     private final Thread thread;
@@ -49,10 +56,28 @@ final class SimGuestRunner implements AutoCloseable {
     private volatile SimulatedGuest guest;
     private int token;
 
+    /** A guest that logs notifications, or sends {@code commandsPerSecond} commands a second (if above 0). */
     SimGuestRunner(SimToolstack toolstack, int domid, boolean grants, int commandsPerSecond) {
+        this(toolstack, domid, grants, 0, REPLY_TIMEOUT_MILLIS, commandsPerSecond);
+    }
+
+    /**
+     * A guest that logs notifications and asks the platform's version every {@code periodMillis}.
+     *
+     * @param periodMillis how often to ask the platform's Base version after the probe (0: never)
+     * @param replyTimeoutMillis how long a command may take before the guest gives up
+     */
+    SimGuestRunner(SimToolstack toolstack, int domid, boolean grants, long periodMillis, long replyTimeoutMillis) {
+        this(toolstack, domid, grants, periodMillis, replyTimeoutMillis, 0);
+    }
+
+    private SimGuestRunner(SimToolstack toolstack, int domid, boolean grants, long periodMillis,
+            long replyTimeoutMillis, int commandsPerSecond) {
         this.toolstack = toolstack;
         this.domid = domid;
         this.grants = grants;
+        this.periodMillis = periodMillis;
+        this.replyTimeoutMillis = replyTimeoutMillis;
         this.commandsPerSecond = commandsPerSecond;
         this.thread = Thread.ofPlatform().daemon().name("xen-sim-guest-" + domid).start(this::run);
     }
@@ -69,7 +94,7 @@ final class SimGuestRunner implements AutoCloseable {
                 runLoad();
             } else {
                 state = "listening";
-                logNotifications();
+                listen();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -81,12 +106,23 @@ final class SimGuestRunner implements AutoCloseable {
         }
     }
 
-    private void logNotifications() throws InterruptedException {
+    /** Logs every notification; with a period, asks the Base version that often and logs a pause. */
+    private void listen() throws InterruptedException, ScmiException {
+        long answered = 0;
         while (running) {
-            byte[] event = guest.awaitEvent(Long.MAX_VALUE);
+            byte[] event = guest.awaitEvent(periodMillis > 0 ? periodMillis : Long.MAX_VALUE);
             if (event != null) {
                 LOG.info("simulated guest {}: platform message {}", domid,
                         ScmiHeader.decode(ByteBuffer.wrap(event).order(ByteOrder.LITTLE_ENDIAN).getInt()));
+            } else if (periodMillis > 0) {
+                long started = System.nanoTime();
+                call(PROTOCOL_VERSION);
+                answered++;
+                long tookMillis = (System.nanoTime() - started) / 1_000_000;
+                if (tookMillis > PAUSE_MILLIS) {
+                    LOG.info("simulated guest {}: command {} answered after a pause of {} ms", domid, answered,
+                            tookMillis);
+                }
             }
         }
     }
@@ -146,7 +182,7 @@ final class SimGuestRunner implements AutoCloseable {
         for (int parameter : parameters) {
             request.putInt(parameter);
         }
-        byte[] reply = guest.exchange(request.array(), SimulatedGuest.MESSAGE_BYTES, REPLY_TIMEOUT_MILLIS);
+        byte[] reply = guest.exchange(request.array(), SimulatedGuest.MESSAGE_BYTES, replyTimeoutMillis);
         if (reply == null) {
             throw new IllegalStateException("no reply to Base message " + messageId);
         }

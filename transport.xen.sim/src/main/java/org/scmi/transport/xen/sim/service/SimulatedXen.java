@@ -3,8 +3,10 @@ package org.scmi.transport.xen.sim.service;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -97,11 +99,14 @@ public final class SimulatedXen extends SimHypervisor {
         stopHypervisor();
     }
 
+    /** Stops the hypervisor; a folder it made goes, with the device-model records kept in it. */
     private void stopHypervisor() {
         close();
         if (createdFolder != null) {
-            try {
-                Files.deleteIfExists(createdFolder);
+            try (Stream<Path> files = Files.walk(createdFolder)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
             } catch (IOException e) {
                 LOG.warn("removing {}: {}", createdFolder, e.getMessage());
             }

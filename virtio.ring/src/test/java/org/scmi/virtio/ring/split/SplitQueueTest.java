@@ -1,8 +1,9 @@
-package org.scmi.virtio.ring;
+package org.scmi.virtio.ring.split;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,9 +16,16 @@ import org.scmi.virtio.device.QueueSetup;
 import org.scmi.virtio.memory.GuestMemory;
 import org.scmi.virtio.memory.MemoryRegion;
 import org.scmi.virtio.memory.RegionGuestMemory;
+import org.scmi.virtio.ring.DescriptorChain;
+import org.scmi.virtio.ring.SplitRing;
+import org.scmi.virtio.ring.VirtioFeatures;
+import org.scmi.virtio.ring.Virtqueue;
+import org.scmi.virtio.ring.VirtqueueException;
+import org.scmi.virtio.ring.VirtqueueFactory;
 import org.scmi.virtio.ring.driver.DriverMemory;
 import org.scmi.virtio.ring.driver.DriverSplitQueue;
 import org.scmi.virtio.ring.driver.UsedBuffer;
+import org.scmi.virtio.ring.testing.SteadyStateAllocation;
 
 /** The device side of split rings against a driver that writes real rings in guest memory. */
 class SplitQueueTest {
@@ -34,7 +42,8 @@ class SplitQueueTest {
     private final GuestMemory deviceMemory = new RegionGuestMemory(List.of(
             new MemoryRegion(BASE, memory.segment().asSlice(0, HALF), false),
             new MemoryRegion(BASE + HALF, memory.segment().asSlice(HALF, HALF), true)));
-    private final DescriptorChain chain = new DescriptorChain();
+    private static final VirtqueueFactory ENGINE = new SplitQueueFactory();
+    private DescriptorChain chain;
 
     @AfterEach
     void close() {
@@ -45,8 +54,8 @@ class SplitQueueTest {
         return new DriverSplitQueue(memory, size, eventIdx, 512);
     }
 
-    private SplitQueue device(DriverSplitQueue driver, long features) throws VirtqueueException {
-        return new SplitQueue(driver.setup(deviceMemory), features);
+    private Virtqueue device(DriverSplitQueue driver, long features) throws VirtqueueException {
+        return ENGINE.open(driver.setup(deviceMemory), features);
     }
 
     private static byte[] bytes(int... values) {
@@ -62,25 +71,25 @@ class SplitQueueTest {
         byte[] request = new byte[(int) chain.readableLength()];
         assertEquals(request.length, chain.read(0, request, 0, request.length));
         chain.write(0, response, 0, response.length);
-        queue.addUsed(chain.head(), response.length);
+        queue.addUsed(chain, response.length);
         return request;
     }
 
     @Test
     void directChainRoundTrip() throws Exception {
         DriverSplitQueue driver = driver(8, false);
-        SplitQueue queue = device(driver, FEATURES);
+        Virtqueue queue = device(driver, FEATURES);
         int head = driver.add(List.of(bytes(1, 2, 3), bytes(4, 5)), 4, 8);
         assertTrue(driver.publish());
 
-        assertTrue(queue.next(chain));
+        assertNotNull(chain = queue.next());
         assertEquals(head, chain.head());
         assertEquals(2, chain.readableCount());
         assertEquals(2, chain.writableCount());
         assertEquals(5, chain.readableLength());
         assertEquals(12, chain.writableLength());
         assertArrayEquals(bytes(1, 2, 3, 4, 5), serve(queue, chain, bytes(9, 8, 7, 6, 5, 4)));
-        assertFalse(queue.next(chain));
+        assertNull(queue.next());
 
         UsedBuffer used = driver.poll();
         assertEquals(head, used.id());
@@ -92,10 +101,10 @@ class SplitQueueTest {
     @Test
     void readAndWriteAtOffsetsSpanBuffers() throws Exception {
         DriverSplitQueue driver = driver(8, false);
-        SplitQueue queue = device(driver, FEATURES);
+        Virtqueue queue = device(driver, FEATURES);
         driver.add(List.of(bytes(1, 2), bytes(3, 4, 5), bytes(6)), 3, 3);
         driver.publish();
-        assertTrue(queue.next(chain));
+        assertNotNull(chain = queue.next());
         byte[] part = new byte[4];
         assertEquals(4, chain.read(1, part, 0, 4));
         assertArrayEquals(bytes(2, 3, 4, 5), part);
@@ -103,17 +112,17 @@ class SplitQueueTest {
         assertEquals(0, chain.read(6, part, 0, 4));
         chain.write(2, bytes(7, 7, 7), 0, 3);
         assertThrows(IndexOutOfBoundsException.class, () -> chain.write(4, bytes(1, 2, 3), 0, 3));
-        queue.addUsed(chain.head(), 6);
+        queue.addUsed(chain, 6);
         assertArrayEquals(bytes(0, 0, 7, 7, 7, 0), driver.poll().written());
     }
 
     @Test
     void indirectChainWhenNegotiated() throws Exception {
         DriverSplitQueue driver = driver(4, false);
-        SplitQueue queue = device(driver, FEATURES);
+        Virtqueue queue = device(driver, FEATURES);
         int head = driver.addIndirect(List.of(bytes(0, 0x40, 0, 0)), 12);
         driver.publish();
-        assertTrue(queue.next(chain));
+        assertNotNull(chain = queue.next());
         assertEquals(head, chain.head());
         assertEquals(4, chain.readableLength());
         assertEquals(12, chain.writableLength());
@@ -126,18 +135,22 @@ class SplitQueueTest {
     @Test
     void manyChainsInFlightComeBackInAnyOrder() throws Exception {
         DriverSplitQueue driver = driver(8, false);
-        SplitQueue queue = device(driver, FEATURES);
+        Virtqueue queue = device(driver, FEATURES);
         int[] heads = new int[4];
         for (int i = 0; i < 4; i++) {
             heads[i] = driver.add(List.of(bytes(i)), 1);
         }
         driver.publish();
-        int[] taken = new int[4];
+        DescriptorChain[] taken = new DescriptorChain[4];
         for (int i = 0; i < 4; i++) {
-            assertTrue(queue.next(chain));
-            taken[i] = chain.head();
+            assertNotNull(taken[i] = queue.next());
+            assertEquals(heads[i], taken[i].head());
         }
-        assertArrayEquals(heads, taken);
+        for (int i = 0; i < 4; i++) {
+            byte[] request = new byte[1];
+            taken[i].read(0, request, 0, 1);
+            assertArrayEquals(bytes(i), request, "each chain in flight keeps its own buffers");
+        }
         queue.addUsed(taken[2], 0);
         queue.addUsed(taken[0], 0);
         assertEquals(heads[2], driver.poll().id());
@@ -148,8 +161,8 @@ class SplitQueueTest {
     // ---------------------------------------------------------------- malformed chains
 
     private VirtqueueException rejected(DriverSplitQueue driver, long features) throws VirtqueueException {
-        SplitQueue queue = device(driver, features);
-        return assertThrows(VirtqueueException.class, () -> queue.next(chain));
+        Virtqueue queue = device(driver, features);
+        return assertThrows(VirtqueueException.class, queue::next);
     }
 
     private static void assertReason(String expected, VirtqueueException e) {
@@ -217,10 +230,10 @@ class SplitQueueTest {
     @Test
     void chainOfExactlyTheQueueSizeIsFine() throws Exception {
         DriverSplitQueue driver = driver(4, false);
-        SplitQueue queue = device(driver, FEATURES);
+        Virtqueue queue = device(driver, FEATURES);
         driver.add(List.of(bytes(1), bytes(2)), 1, 1);
         driver.publish();
-        assertTrue(queue.next(chain));
+        assertNotNull(chain = queue.next());
         assertEquals(2, chain.readableCount());
         assertEquals(2, chain.writableCount());
     }
@@ -240,21 +253,21 @@ class SplitQueueTest {
     @Test
     void availIndexJumpingPastTheQueueSize() throws Exception {
         DriverSplitQueue driver = driver(8, false);
-        SplitQueue queue = device(driver, FEATURES);
+        Virtqueue queue = device(driver, FEATURES);
         driver.setAvailIndex(9);
-        assertReason("9 entries ahead", assertThrows(VirtqueueException.class, () -> queue.next(chain)));
+        assertReason("9 entries ahead", assertThrows(VirtqueueException.class, queue::next));
         assertReason("9 entries ahead", assertThrows(VirtqueueException.class, queue::enableNotifications));
     }
 
     @Test
     void availIndexMovingBackwards() throws Exception {
         DriverSplitQueue driver = driver(8, false);
-        SplitQueue queue = device(driver, FEATURES);
+        Virtqueue queue = device(driver, FEATURES);
         driver.add(List.of(bytes(1)), 1);
         driver.publish();
-        assertTrue(queue.next(chain));
+        assertNotNull(chain = queue.next());
         driver.setAvailIndex(0); // 65535 entries "ahead"
-        assertThrows(VirtqueueException.class, () -> queue.next(chain));
+        assertThrows(VirtqueueException.class, queue::next);
     }
 
     @Test
@@ -340,16 +353,16 @@ class SplitQueueTest {
     void badQueueSetups() {
         DriverSplitQueue driver = driver(8, false);
         QueueSetup good = driver.setup(deviceMemory);
-        assertReason("not a power of two", assertThrows(VirtqueueException.class, () -> new SplitQueue(
+        assertReason("not a power of two", assertThrows(VirtqueueException.class, () -> ENGINE.open(
                 new QueueSetup(deviceMemory, 6, good.descriptorTable(), good.driverArea(), good.deviceArea(), 0),
                 FEATURES)));
-        assertReason("not 16-byte aligned", assertThrows(VirtqueueException.class, () -> new SplitQueue(
+        assertReason("not 16-byte aligned", assertThrows(VirtqueueException.class, () -> ENGINE.open(
                 new QueueSetup(deviceMemory, 8, good.descriptorTable() + 8, good.driverArea(), good.deviceArea(), 0),
                 FEATURES)));
-        assertReason("used ring", assertThrows(VirtqueueException.class, () -> new SplitQueue(
+        assertReason("used ring", assertThrows(VirtqueueException.class, () -> ENGINE.open(
                 new QueueSetup(deviceMemory, 8, good.descriptorTable(), good.driverArea(), BASE + HALF, 0),
                 FEATURES)));
-        assertReason("available ring", assertThrows(VirtqueueException.class, () -> new SplitQueue(
+        assertReason("available ring", assertThrows(VirtqueueException.class, () -> ENGINE.open(
                 new QueueSetup(deviceMemory, 8, good.descriptorTable(), BASE + RAM - 8, good.deviceArea(), 0),
                 FEATURES)));
     }
@@ -359,14 +372,14 @@ class SplitQueueTest {
     @Test
     void noNotifyFlagWhileDraining() throws Exception {
         DriverSplitQueue driver = driver(8, false);
-        SplitQueue queue = device(driver, FEATURES);
+        Virtqueue queue = device(driver, FEATURES);
         queue.disableNotifications();
         assertEquals(SplitRing.USED_F_NO_NOTIFY, driver.usedFlags());
         driver.add(List.of(bytes(1)), 1);
         assertFalse(driver.publish(), "the device said no kick");
         assertTrue(queue.enableNotifications(), "the chain added meanwhile must be seen");
         assertEquals(0, driver.usedFlags());
-        assertTrue(queue.next(chain));
+        assertNotNull(chain = queue.next());
         assertFalse(queue.enableNotifications());
         driver.add(List.of(bytes(2)), 1);
         assertTrue(driver.publish());
@@ -375,56 +388,56 @@ class SplitQueueTest {
     @Test
     void noInterruptFlag() throws Exception {
         DriverSplitQueue driver = driver(8, false);
-        SplitQueue queue = device(driver, FEATURES);
+        Virtqueue queue = device(driver, FEATURES);
         driver.add(List.of(bytes(1)), 1);
         driver.add(List.of(bytes(2)), 1);
         driver.publish();
         assertFalse(queue.needsInterrupt(), "nothing used yet");
-        assertTrue(queue.next(chain));
-        queue.addUsed(chain.head(), 0);
+        assertNotNull(chain = queue.next());
+        queue.addUsed(chain, 0);
         assertTrue(queue.needsInterrupt());
         assertFalse(queue.needsInterrupt(), "nothing new since");
         driver.disableInterrupts();
-        assertTrue(queue.next(chain));
-        queue.addUsed(chain.head(), 0);
+        assertNotNull(chain = queue.next());
+        queue.addUsed(chain, 0);
         assertFalse(queue.needsInterrupt());
     }
 
     @Test
     void notifyOnEmptyOverridesNoInterrupt() throws Exception {
         DriverSplitQueue driver = driver(8, false);
-        SplitQueue queue = device(driver, FEATURES | VirtioFeatures.bit(VirtioFeatures.NOTIFY_ON_EMPTY));
+        Virtqueue queue = device(driver, FEATURES | VirtioFeatures.bit(VirtioFeatures.NOTIFY_ON_EMPTY));
         driver.disableInterrupts();
         driver.add(List.of(bytes(1)), 1);
         driver.add(List.of(bytes(2)), 1);
         driver.publish();
-        assertTrue(queue.next(chain));
-        queue.addUsed(chain.head(), 0);
+        assertNotNull(chain = queue.next());
+        queue.addUsed(chain, 0);
         assertFalse(queue.needsInterrupt(), "one chain still available");
-        assertTrue(queue.next(chain));
-        queue.addUsed(chain.head(), 0);
+        assertNotNull(chain = queue.next());
+        queue.addUsed(chain, 0);
         assertTrue(queue.needsInterrupt(), "the ring ran empty");
     }
 
     @Test
     void availEventKeptCurrent() throws Exception {
         DriverSplitQueue driver = driver(8, true);
-        SplitQueue queue = device(driver, EVENT_FEATURES);
+        Virtqueue queue = device(driver, EVENT_FEATURES);
         driver.add(List.of(bytes(1)), 1);
         assertTrue(driver.publish());
-        assertTrue(queue.next(chain));
+        assertNotNull(chain = queue.next());
         assertEquals(1, driver.availEvent(), "waiting for entry 1 now");
         driver.add(List.of(bytes(2)), 1);
         assertTrue(driver.publish(), "the guest kicks again");
 
         queue.disableNotifications();
-        assertTrue(queue.next(chain));
+        assertNotNull(chain = queue.next());
         assertEquals(1, driver.availEvent(), "not moved while draining");
         driver.add(List.of(bytes(3)), 1);
         assertFalse(driver.publish(), "no kick while the device drains");
         assertTrue(queue.enableNotifications());
         assertEquals(2, driver.availEvent());
-        assertTrue(queue.next(chain));
+        assertNotNull(chain = queue.next());
         assertFalse(queue.enableNotifications());
         assertEquals(3, driver.availEvent());
         driver.add(List.of(bytes(4)), 1);
@@ -434,7 +447,7 @@ class SplitQueueTest {
     @Test
     void usedEventSuppressesInterruptsUntilCrossed() throws Exception {
         DriverSplitQueue driver = driver(16, true);
-        SplitQueue queue = device(driver, EVENT_FEATURES);
+        Virtqueue queue = device(driver, EVENT_FEATURES);
         for (int i = 0; i < 8; i++) {
             driver.add(List.of(bytes(i)), 1);
         }
@@ -442,8 +455,8 @@ class SplitQueueTest {
         driver.interruptAfter(7); // one interrupt when the 8th chain is used
         int interrupts = 0;
         for (int i = 0; i < 8; i++) {
-            assertTrue(queue.next(chain));
-            queue.addUsed(chain.head(), 0);
+            assertNotNull(chain = queue.next());
+            queue.addUsed(chain, 0);
             if (queue.needsInterrupt()) {
                 interrupts++;
                 assertEquals(7, i, "only for the last one");
@@ -461,15 +474,15 @@ class SplitQueueTest {
         }
         driver.publish();
         for (int i = 0; i < 3; i++) {
-            assertTrue(queue.next(chain));
-            queue.addUsed(chain.head(), 0);
+            assertNotNull(chain = queue.next());
+            queue.addUsed(chain, 0);
         }
         assertTrue(queue.needsInterrupt());
         driver.disableInterrupts();
         driver.add(List.of(bytes(9)), 1);
         driver.publish();
-        assertTrue(queue.next(chain));
-        queue.addUsed(chain.head(), 0);
+        assertNotNull(chain = queue.next());
+        queue.addUsed(chain, 0);
         assertFalse(queue.needsInterrupt());
     }
 
@@ -477,7 +490,7 @@ class SplitQueueTest {
     void sixteenBitIndicesWrap() throws Exception {
         DriverSplitQueue driver = driver(4, true);
         driver.startAt(65533);
-        SplitQueue queue = device(driver, EVENT_FEATURES);
+        Virtqueue queue = device(driver, EVENT_FEATURES);
         assertEquals(65533, queue.nextAvailIndex());
         int interrupts = 0;
         for (int round = 0; round < 10; round++) {
@@ -485,7 +498,7 @@ class SplitQueueTest {
             driver.add(List.of(bytes(round, 2)), 2);
             driver.publish();
             for (int i = 1; i <= 2; i++) {
-                assertTrue(queue.next(chain));
+                assertNotNull(chain = queue.next());
                 byte[] request = serve(queue, chain, bytes(i, round));
                 assertArrayEquals(bytes(round, i), request);
             }
@@ -499,5 +512,174 @@ class SplitQueueTest {
         assertEquals((65533 + 20) & 0xFFFF, queue.nextAvailIndex());
         assertEquals((65533 + 20) & 0xFFFF, driver.deviceUsedIndex());
         assertEquals((65533 + 20) & 0xFFFF, driver.availEvent());
+    }
+
+    // ---------------------------------------------------------------- the chain and guest memory
+
+    /** Guest memory that counts lookups and records each chain completion with the used idx then. */
+    private final class WatchedMemory implements GuestMemory {
+        int segments;
+        int resolves;
+        final List<String> completions = new java.util.ArrayList<>();
+        DriverSplitQueue driver;
+
+        @Override
+        public java.lang.foreign.MemorySegment segment(long address, long length, boolean writable)
+                throws org.scmi.virtio.memory.GuestMemoryException {
+            segments++;
+            return deviceMemory.segment(address, length, writable);
+        }
+
+        @Override
+        public void resolve(long address, long length, boolean writable, org.scmi.virtio.memory.MappedRange range)
+                throws org.scmi.virtio.memory.GuestMemoryException {
+            resolves++;
+            deviceMemory.resolve(address, length, writable, range);
+        }
+
+        @Override
+        public void chainComplete(org.scmi.virtio.memory.MappedRange[] ranges, int count) {
+            StringBuilder lengths = new StringBuilder();
+            for (int i = 0; i < count; i++) {
+                lengths.append(ranges[i].length()).append(' ');
+            }
+            completions.add("used idx " + driver.deviceUsedIndex() + ", ranges " + lengths.toString().trim());
+        }
+    }
+
+    @Test
+    void chainCompleteComesBeforeTheUsedEntryIsPublished() throws Exception {
+        WatchedMemory watched = new WatchedMemory();
+        DriverSplitQueue driver = driver(8, false);
+        watched.driver = driver;
+        Virtqueue queue = ENGINE.open(driver.setup(watched), FEATURES);
+        driver.add(List.of(bytes(1, 2, 3)), 6);
+        driver.addIndirect(List.of(bytes(4)), 2);
+        driver.publish();
+        serve(queue, assertNotNull(queue.next()), bytes(9));
+        assertEquals(List.of("used idx 0, ranges 3 6"), watched.completions,
+                "completed with its buffers while the used idx still said 0");
+        assertEquals(1, driver.deviceUsedIndex());
+        serve(queue, assertNotNull(queue.next()), bytes(8));
+        assertEquals("used idx 1, ranges 1 2 32", watched.completions.get(1),
+                "an indirect chain's table is completed with its buffers");
+        assertEquals(2, driver.deviceUsedIndex());
+    }
+
+    private static DescriptorChain assertNotNull(DescriptorChain chain) {
+        org.junit.jupiter.api.Assertions.assertNotNull(chain, "a chain is available");
+        return chain;
+    }
+
+    @Test
+    void eachBufferIsLookedUpOncePerChain() throws Exception {
+        WatchedMemory watched = new WatchedMemory();
+        DriverSplitQueue driver = driver(8, false);
+        watched.driver = driver;
+        Virtqueue queue = ENGINE.open(driver.setup(watched), FEATURES);
+        assertEquals(3, watched.segments, "the three rings, once, when the queue opens");
+        for (int round = 0; round < 3; round++) {
+            driver.add(List.of(bytes(1, 2), bytes(3)), 4, 4);
+            driver.publish();
+            DescriptorChain taken = assertNotNull(queue.next());
+            byte[] request = new byte[3];
+            taken.read(0, request, 0, 3);
+            taken.write(0, bytes(7, 7, 7, 7, 7), 0, 5);
+            queue.addUsed(taken, 5);
+            assertTrue(queue.needsInterrupt());
+            queue.disableNotifications();
+            assertFalse(queue.enableNotifications());
+            driver.poll();
+        }
+        assertEquals(3, watched.segments, "no ring looked up again");
+        assertEquals(3 * 4, watched.resolves, "each of the four buffers once per chain");
+    }
+
+    @Test
+    void aReturnedChainCannotBeUsed() throws Exception {
+        DriverSplitQueue driver = driver(8, false);
+        Virtqueue queue = device(driver, FEATURES);
+        driver.add(List.of(bytes(1)), 4);
+        driver.publish();
+        DescriptorChain taken = assertNotNull(queue.next());
+        assertThrows(IllegalArgumentException.class, () -> queue.addUsed(taken, 5), "more than its writable bytes");
+        queue.addUsed(taken, 4);
+        assertThrows(IllegalStateException.class, () -> taken.write(0, bytes(1), 0, 1));
+        assertThrows(IllegalStateException.class, () -> taken.segment(0));
+        assertThrows(IllegalArgumentException.class, () -> queue.addUsed(taken, 0), "returned twice");
+        assertEquals(1, driver.deviceUsedIndex());
+    }
+
+    @Test
+    void buffersInPlace() throws Exception {
+        DriverSplitQueue driver = driver(8, false);
+        Virtqueue queue = device(driver, FEATURES);
+        driver.add(List.of(bytes(1, 2, 3, 4)), 8);
+        driver.publish();
+        DescriptorChain taken = assertNotNull(queue.next());
+        assertEquals(4, taken.length(0));
+        assertEquals(0x04030201, taken.segment(0).get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED
+                .withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), taken.offset(0)));
+        taken.segment(1).set(java.lang.foreign.ValueLayout.JAVA_BYTE, taken.offset(1) + 7, (byte) 5);
+        assertThrows(IndexOutOfBoundsException.class, () -> taken.segment(2));
+        queue.addUsed(taken, 8);
+        assertArrayEquals(bytes(0, 0, 0, 0, 0, 0, 0, 5), driver.poll().written());
+    }
+
+    @Test
+    void servingChainsAllocatesNothing() throws Exception {
+        DriverSplitQueue driver = driver(8, true);
+        Virtqueue queue = device(driver, EVENT_FEATURES);
+        byte[] request = new byte[4];
+        byte[] response = bytes(1, 2, 3, 4, 5, 6, 7, 8);
+        int head = driver.add(List.of(bytes(1, 2, 3, 4)), 8);
+        driver.publish();
+        long allocated = SteadyStateAllocation.of(() -> {
+            queue.disableNotifications();
+            DescriptorChain taken = queue.next();
+            taken.read(0, request, 0, request.length);
+            taken.write(0, response, 0, response.length);
+            queue.addUsed(taken, response.length);
+            queue.needsInterrupt();
+            queue.enableNotifications();
+            driver.offer(head); // the same chain again, as raw ring writes: the driver side allocates nothing either
+            driver.publish();
+        });
+        assertTrue(allocated < SteadyStateAllocation.MEASURED, allocated + " bytes allocated for "
+                + SteadyStateAllocation.MEASURED + " chains");
+    }
+
+    @Test
+    void anotherEngineTakesOverWhereTheFirstStopped() throws Exception {
+        DriverSplitQueue driver = driver(8, true);
+        driver.startAt(65534);
+        QueueSetup setup = driver.setup(deviceMemory);
+        Virtqueue first = ENGINE.open(setup, EVENT_FEATURES);
+        driver.add(List.of(bytes(1)), 1);
+        driver.add(List.of(bytes(2)), 1);
+        driver.publish();
+        driver.interruptAfter(65535); // when the used idx moves past 65535: after the second chain
+        first.disableNotifications();
+        serve(first, assertNotNull(first.next()), bytes(10));
+        assertFalse(first.needsInterrupt(), "the driver wants one after the second");
+        DescriptorChain held = assertNotNull(first.next());
+        assertThrows(IllegalStateException.class, first::position, "not between chains");
+        serve(first, held, bytes(20));
+        assertFalse(first.enableNotifications());
+        org.scmi.virtio.ring.RingPosition position = first.position();
+        assertEquals(new org.scmi.virtio.ring.RingPosition(0, 0, 65535, true), position);
+
+        Virtqueue second = new SplitQueueFactory().open(setup, EVENT_FEATURES, position);
+        assertTrue(second.needsInterrupt(), "the interrupt the first engine had not yet decided");
+        assertNull(second.next(), "nothing taken twice");
+        driver.add(List.of(bytes(3)), 1);
+        assertTrue(driver.publish(), "the driver still kicks: avail_event was kept");
+        serve(second, assertNotNull(second.next()), bytes(30));
+        assertArrayEquals(bytes(10), driver.poll().written());
+        assertArrayEquals(bytes(20), driver.poll().written());
+        assertArrayEquals(bytes(30), driver.poll().written());
+        assertNull(driver.poll(), "each answered once");
+        assertEquals(1, driver.deviceUsedIndex());
+        assertEquals(1, driver.availEvent(), "the second engine keeps avail_event current");
     }
 }
