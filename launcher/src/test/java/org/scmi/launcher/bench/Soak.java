@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -39,9 +38,14 @@ final class Soak {
     static final int NOTIFY_EVERY_SECONDS = 10;
     static final int UPDATE_EVERY_SECONDS = 60;
     static final int RECONNECT_EVERY_SECONDS = 30;
-    /** Offsets within the periods: a sensor move never follows an update or a reconnection closely. */
+    /**
+     * Offsets within the periods: a sensor move never follows an update or a reconnection closely,
+     * and the run ends 20 s after its last update, so that the last reading is not of a server still
+     * settling one (the framework's resolver threads, the JIT compiling the new revision).
+     */
     private static final int NOTIFY_OFFSET_SECONDS = 5;
     private static final int RECONNECT_OFFSET_SECONDS = 20;
+    private static final int UPDATE_OFFSET_SECONDS = 40;
     static final double RSS_SLOPE_TARGET_MIB_PER_HOUR = 1.0;
     /** The warm-up: a third of the run, at most this. */
     static final Duration LONGEST_WARM_UP = Duration.ofMinutes(10);
@@ -61,8 +65,6 @@ final class Soak {
     private static final double SECONDS_PER_HOUR = 3600.0;
     /** Where {@code ./scmi-server} finds the runnable JAR, under the project's folder. */
     private static final String RUNNABLE_JAR = "launcher/target/scmi-server.jar";
-    /** A line of {@code lb -s} or {@code lb -l}: id, state, start level, then the name or location. */
-    private static final Pattern BUNDLE_LINE = Pattern.compile("^\\s*(\\d+)\\|[^|]*\\|[^|]*\\|\\s*([^|\\s]+).*");
     /** A line of {@code xenGuests}: domid, state (one or two words), commands, failed, notifications, first failure. */
     private static final Pattern XEN_GUEST_LINE = Pattern.compile(
             "^(\\d+)\\s+(.+?)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(.*)$");
@@ -72,8 +74,10 @@ final class Soak {
      * @param vhostGuests vhost-user guests, the last of which reconnects
      * @param xenGuests simulated Xen guests
      * @param rate commands per second of each guest
+     * @param updates whether a protocol bundle is updated every {@value #UPDATE_EVERY_SECONDS} s (without: the
+     *        baseline that shows what the updates add)
      */
-    record Settings(Duration length, int vhostGuests, int xenGuests, int rate) {
+    record Settings(Duration length, int vhostGuests, int xenGuests, int rate, boolean updates) {
         Duration warmUp() {
             Duration third = length.dividedBy(3);
             return third.compareTo(LONGEST_WARM_UP) < 0 ? third : LONGEST_WARM_UP;
@@ -91,12 +95,16 @@ final class Soak {
     private Soak() {
     }
 
-    /** {@code ./soak [--minutes N] [--guests N] [--xen-guests N] [--rate R] [--summary]}; exits 1 if a target is missed. */
+    /**
+     * {@code ./soak [--minutes N] [--guests N] [--xen-guests N] [--rate R] [--no-updates] [--summary]}; exits 1 if a
+     * target is missed.
+     */
     static void main(Path home, String[] args) throws Exception {
         int minutes = 2;
         int vhostGuests = 8;
         int xenGuests = 8;
         int rate = DEFAULT_RATE;
+        boolean updates = true;
         boolean summary = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -104,14 +112,16 @@ final class Soak {
                 case "--guests" -> vhostGuests = Bench.positive(args[i], Bench.value(args, ++i));
                 case "--xen-guests" -> xenGuests = Bench.positive(args[i], Bench.value(args, ++i));
                 case "--rate" -> rate = Bench.positive(args[i], Bench.value(args, ++i));
+                case "--no-updates" -> updates = false;
                 case "--summary" -> summary = true;
                 case "-h", "--help" -> {
                     System.out.println("""
-                            usage: ./soak [--minutes N] [--guests N] [--xen-guests N] [--rate R] [--summary]
+                            usage: ./soak [--minutes N] [--guests N] [--xen-guests N] [--rate R] [--no-updates] [--summary]
                               --minutes N     how long the load runs (default 2; the README's figures: 60)
                               --guests N      vhost-user guests, the last of which reconnects every 30 s (default 8)
                               --xen-guests N  simulated Xen guests (default 8)
                               --rate R        commands per second of each guest (default 20)
+                              --no-updates    no protocol bundle updates: what the rest of the load does to memory
                               --summary       key=value lines for scripts instead of the report
                             Exits 0 when every target is met, 1 when one is missed.""");
                     return;
@@ -119,7 +129,7 @@ final class Soak {
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' (try --help)");
             }
         }
-        Settings settings = new Settings(Duration.ofMinutes(minutes), vhostGuests, xenGuests, rate);
+        Settings settings = new Settings(Duration.ofMinutes(minutes), vhostGuests, xenGuests, rate, updates);
         Path folder = Files.createTempDirectory("scmi-soak");
         boolean met;
         try {
@@ -151,7 +161,7 @@ final class Soak {
             }
             awaitLine(server, ServerProcess.ADMIN_LISTENING + admin);
             long pid = Bench.serverJvm(server).pid();
-            Map<String, String> updates = updateCommands(admin, home.resolve(RUNNABLE_JAR));
+            Map<String, String> updates = AdminShell.updateCommands(admin, home.resolve(RUNNABLE_JAR), UPDATED_BUNDLES);
             awaitXenGuestsSending(admin, settings.xenGuests());
             SoakReport report = new SoakReport(settings, Bench.machineLine(Runtime.getRuntime().availableProcessors()));
             List<SoakGuest> guests = new ArrayList<>();
@@ -211,7 +221,7 @@ final class Soak {
             for (long wait; (wait = due - System.nanoTime()) > 0;) {
                 Thread.sleep(Math.max(1, wait / 1_000_000));
             }
-            if (second % UPDATE_EVERY_SECONDS == 0) {
+            if (settings.updates() && second % UPDATE_EVERY_SECONDS == UPDATE_OFFSET_SECONDS) {
                 String name = UPDATED_BUNDLES.get(updates++ % UPDATED_BUNDLES.size());
                 report.updated(name, admin(admin, updateCommands.get(name)));
             }
@@ -243,36 +253,6 @@ final class Soak {
             fds = open.count();
         }
         return new Sample(seconds, ProcessMemory.of(pid), fds);
-    }
-
-    /**
-     * The update command of each bundle updated in turn: {@code update ID URL}, the URL naming the
-     * bundle's JAR inside the runnable JAR (its install location, relative there), so that each
-     * update installs a new revision of the same version, with a class loader of its own.
-     */
-    private static Map<String, String> updateCommands(Path admin, Path runnableJar) throws IOException {
-        Map<String, Long> ids = new LinkedHashMap<>();
-        for (String line : admin(admin, "lb -s").split("\n")) {
-            Matcher matcher = BUNDLE_LINE.matcher(line);
-            if (matcher.matches() && UPDATED_BUNDLES.contains(matcher.group(2))) {
-                ids.put(matcher.group(2), Long.parseLong(matcher.group(1)));
-            }
-        }
-        Map<Long, String> locations = new LinkedHashMap<>();
-        for (String line : admin(admin, "lb -l").split("\n")) {
-            Matcher matcher = BUNDLE_LINE.matcher(line);
-            if (matcher.matches()) {
-                locations.put(Long.parseLong(matcher.group(1)), matcher.group(2));
-            }
-        }
-        Map<String, String> commands = new LinkedHashMap<>();
-        ids.forEach((name, id) -> commands.put(name, "update " + id + " jar:" + runnableJar.toUri() + "!/"
-                + locations.get(id)));
-        if (commands.size() != UPDATED_BUNDLES.size() || commands.values().stream().anyMatch(c -> c.endsWith("null"))) {
-            throw new IllegalStateException("bundles " + UPDATED_BUNDLES + " not all installed: " + ids + ", "
-                    + locations);
-        }
-        return commands;
     }
 
     /** Waits until every simulated Xen guest has subscribed and is sending its steady load. */

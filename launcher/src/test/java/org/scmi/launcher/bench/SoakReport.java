@@ -173,11 +173,13 @@ final class SoakReport {
         out.println(String.format(Locale.ROOT, "%d min: %d vhost-user guests (each its own connection, memfd RAM, "
                 + "rings, eventfds and thread) and %d simulated Xen guests (in the server), each sending %d commands a "
                 + "second: sensor reads, CPU clock rate sets, power domain votes, with a sensor trip point subscribed; "
-                + "the watched sensor moved across the trip point every %d s, a protocol bundle updated every %d s "
-                + "(%s in turn), vhost-user guest %d disconnecting and connecting again every %d s; the server's "
-                + "memory, threads and open fds read every %d s, the first %d s counted as warm-up.",
+                + "the watched sensor moved across the trip point every %d s, %s, vhost-user guest %d disconnecting "
+                + "and connecting again every %d s; the server's memory, threads and open fds read every %d s, the first "
+                + "%d s counted as warm-up.",
                 settings.length().toMinutes(), settings.vhostGuests(), settings.xenGuests(), settings.rate(),
-                Soak.NOTIFY_EVERY_SECONDS, Soak.UPDATE_EVERY_SECONDS, String.join(", ", Soak.UPDATED_BUNDLES),
+                Soak.NOTIFY_EVERY_SECONDS, settings.updates() ? String.format(Locale.ROOT,
+                        "a protocol bundle updated every %d s (%s in turn)", Soak.UPDATE_EVERY_SECONDS,
+                        String.join(", ", Soak.UPDATED_BUNDLES)) : "no bundle updated",
                 settings.vhostGuests() - 1, Soak.RECONNECT_EVERY_SECONDS, Soak.SAMPLE_EVERY_SECONDS,
                 settings.warmUp().toSeconds()));
         out.println();
