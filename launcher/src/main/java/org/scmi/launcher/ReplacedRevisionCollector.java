@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = ReplacedRevisionCollector.Config.class)
 public final class ReplacedRevisionCollector implements BundleListener, FrameworkListener {
     static final String PID = "org.scmi.launcher.revisions";
+    private static final long DEFAULT_COLLECT_AFTER_MS = 5_000;
     private static final Logger LOG = LoggerFactory.getLogger(ReplacedRevisionCollector.class);
 
     @ObjectClassDefinition(name = "Replaced bundle revisions",
@@ -46,7 +47,7 @@ public final class ReplacedRevisionCollector implements BundleListener, Framewor
         @AttributeDefinition(description = "Milliseconds after the last bundle update, refresh or uninstall before "
                 + "one full collection unloads the replaced revisions' classes and compiled code; 0: never, left to "
                 + "the JVM's own collections.")
-        long collect_after_ms() default 5_000;
+        long collect_after_ms() default DEFAULT_COLLECT_AFTER_MS;
     }
 
     private final BundleContext context;
@@ -56,13 +57,14 @@ public final class ReplacedRevisionCollector implements BundleListener, Framewor
 
     @Activate
     public ReplacedRevisionCollector(BundleContext context, Config config) {
-        if (config.collect_after_ms() < 0) {
-            String message = PID + ": collect.after.ms = " + config.collect_after_ms() + " must be 0 or more";
-            LOG.error(message);
-            throw new IllegalArgumentException(message);
+        long collectAfter = config.collect_after_ms();
+        if (collectAfter < 0) {
+            LOG.error("{}: collect.after.ms = {} must be 0 or more; {} ms stays in force", PID, collectAfter,
+                    DEFAULT_COLLECT_AFTER_MS);
+            collectAfter = DEFAULT_COLLECT_AFTER_MS;
         }
         this.context = context;
-        this.collectAfterMillis = config.collect_after_ms();
+        this.collectAfterMillis = collectAfter;
         this.scheduler = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().daemon().name("replaced-revision-collector").factory());
         scheduler.setKeepAliveTime(1, TimeUnit.SECONDS);
