@@ -24,11 +24,12 @@ import org.slf4j.LoggerFactory;
  * metadata and their compiled code can go only when the JVM unloads its class loader, and the
  * serial collector the server runs with unloads classes only in a full collection, which a server
  * with a small steady heap reaches only when class metadata or the code cache crosses a threshold
- * that adapts upwards: under an update a minute, resident memory climbed by about 20 MiB an hour
- * before it levelled off. One full collection once the framework has been quiet for
- * {@code collect.after.ms} (the old revision's last requests answered, the new one's components
- * active) unloads every replaced revision at once; a burst of updates gets one collection. It
- * takes some tens of milliseconds, during which guests' commands wait.
+ * (the code cache's came about once in 15 minutes): under an update a minute, each update's class
+ * metadata and compiled code stayed, and resident memory climbed by 20 to 30 MiB an hour. One full
+ * collection once the framework has been quiet for {@code collect.after.ms} (the old revision's
+ * last requests answered, the new one's components active) unloads every replaced revision at
+ * once; a burst of updates gets one collection. It takes some tens of milliseconds, during which
+ * guests' commands wait.
  *
  * <p>Threads: bundle and framework events arrive on the framework's event thread; the collection
  * runs on a thread of this component's, which exists only while a collection is pending.
