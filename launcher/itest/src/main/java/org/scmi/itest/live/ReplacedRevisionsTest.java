@@ -47,6 +47,10 @@ class ReplacedRevisionsTest extends LiveRigTest {
 
     private static void updateAndCollect(String symbolicName) throws Exception {
         Bundle bundle = Swaps.bundle(context, symbolicName);
+        // The revision found here may come from the tests that ran before in this framework (refreshed,
+        // stopped and started, its drivers swapped under it): only revisions this test made are judged.
+        assertEquals(List.of(), rig.swapUnderLoad(symbolicName, Swaps.Operation.UPDATE).failures(),
+                "first update of " + symbolicName);
         List<WeakReference<ClassLoader>> replaced = new ArrayList<>();
         for (int update = 0; update < UPDATES; update++) {
             replaced.add(new WeakReference<>(bundle.adapt(BundleWiring.class).getClassLoader()));
