@@ -17,6 +17,8 @@ record CommandLineOptions(Map<String, Dictionary<String, Object>> configurations
     static final String LOG_LEVEL = "scmi.log.level";
     /** Number of simulated Xen guests: configures one simulated hypervisor with that many guests. */
     static final String XEN_SIM_GUESTS = "scmi.xen.sim";
+    /** Commands per second each simulated Xen guest sends (a steady mix); absent: none. */
+    static final String XEN_SIM_RATE = "scmi.xen.sim.rate";
     /** A folder: host a simulated Xen there for a server in another process (with {@value #XEN_SIM_GUESTS} guests). */
     static final String XEN_SIM_HOST = "scmi.xen.sim.host";
     /** The devices socket of a simulated Xen hosted by another process: serve its guests. */
@@ -62,6 +64,10 @@ record CommandLineOptions(Map<String, Dictionary<String, Object>> configurations
         } else if (xenGuests != null && !xenGuests.isBlank()) {
             Dictionary<String, Object> xen = new Hashtable<>();
             xen.put("guests", xenGuests.trim());
+            String rate = frameworkProperty.apply(XEN_SIM_RATE);
+            if (rate != null && !rate.isBlank()) {
+                xen.put("commands.per.second", rate.trim());
+            }
             configurations.put(XEN_SIM_CONFIGURATION, xen);
         }
         String xenAttach = frameworkProperty.apply(XEN_SIM_ATTACH);

@@ -76,6 +76,7 @@ public final class Bench {
                         System.out.println("""
                                 usage: ./bench [--seconds S] [--warmup S] [--starts N] [--start-timeout S] [--no-pinning]
                                                [--summary]
+                                       ./bench --soak [OPTION]...  (the soak: ./soak --help)
                                        ./bench --guests N [--rate R] [--config FILE] [--seconds S] [--warmup S] [--no-pinning]
                                                [--summary]
                                   --seconds S    length of each measured run (default 2; with --guests: of the lone
@@ -108,26 +109,6 @@ public final class Bench {
                     starts, startTimeout, summary, config);
         }
 
-        private static int positive(String option, String text) {
-            int value;
-            try {
-                value = Integer.parseInt(text);
-            } catch (NumberFormatException e) {
-                value = 0;
-            }
-            if (value < 1) {
-                throw new IllegalArgumentException(option + " needs a positive whole number, not '" + text + "'");
-            }
-            return value;
-        }
-
-        private static String value(String[] args, int index) {
-            if (index >= args.length) {
-                throw new IllegalArgumentException(args[index - 1] + " needs a value");
-            }
-            return args[index];
-        }
-
         private static Duration seconds(String text) {
             return Duration.ofNanos(Math.round(Double.parseDouble(text) * 1e9));
         }
@@ -136,7 +117,38 @@ public final class Bench {
     private Bench() {
     }
 
+    /** A whole number of at least 1 given to {@code option}. */
+    static int positive(String option, String text) {
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            value = 0;
+        }
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " needs a positive whole number, not '" + text + "'");
+        }
+        return value;
+    }
+
+    /** The value after the option at {@code index - 1}. */
+    static String value(String[] args, int index) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(args[index - 1] + " needs a value");
+        }
+        return args[index];
+    }
+
     public static void main(String[] args) throws Exception {
+        if (args.length >= 3 && args[0].equals("--home") && args[2].equals("--soak")) {
+            try {
+                Soak.main(Path.of(args[1]), Arrays.copyOfRange(args, 3, args.length));
+            } catch (IllegalArgumentException e) {
+                System.err.println("soak: " + e.getMessage());
+                System.exit(2);
+            }
+            return;
+        }
         Options options;
         try {
             options = Options.parse(args);
@@ -154,9 +166,14 @@ public final class Bench {
                 run(options, folder);
             }
         } finally {
-            try (Stream<Path> files = Files.walk(folder)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            deleteTree(folder);
+        }
+    }
+
+    /** Deletes a folder the benchmark made, with everything in it. */
+    static void deleteTree(Path folder) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
     }
 

@@ -218,6 +218,11 @@ final class Report implements Summary.Source {
         return mode == WaitMode.BUSY_POLL ? "busy polling" : "blocking";
     }
 
+    /** A figure for a {@code key=value} summary line: up to three decimals, no trailing zeros; "nan" if not finite. */
+    static String summaryNumber(double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.3f", value).replaceFirst("\\.?0+$", "") : "nan";
+    }
+
     static String verdict(boolean met) {
         return met ? "met" : "NOT met";
     }

@@ -112,16 +112,8 @@ final class ScaleReport {
     double kibPerGuest(ToLongFunction<ProcessMemory> kib) {
         List<Map.Entry<Integer, ProcessMemory>> points = connected.entrySet().stream().filter(e -> e.getKey() > 0)
                 .toList();
-        double meanX = points.stream().mapToDouble(Map.Entry::getKey).average().orElse(Double.NaN);
-        double meanY = points.stream().mapToDouble(e -> kib.applyAsLong(e.getValue())).average().orElse(Double.NaN);
-        double covariance = 0;
-        double variance = 0;
-        for (Map.Entry<Integer, ProcessMemory> point : points) {
-            double dx = point.getKey() - meanX;
-            covariance += dx * (kib.applyAsLong(point.getValue()) - meanY);
-            variance += dx * dx;
-        }
-        return covariance / variance;
+        return LeastSquares.slope(points.stream().mapToDouble(Map.Entry::getKey).toArray(),
+                points.stream().mapToDouble(e -> kib.applyAsLong(e.getValue())).toArray());
     }
 
     private ProcessMemory allConnected() {
@@ -189,21 +181,17 @@ final class ScaleReport {
     void printSummary(PrintStream out) {
         String g = "scale.g" + settings.guests() + ".";
         Map<String, String> keys = new LinkedHashMap<>();
-        keys.put(g + "p99_ratio", number(p99Ratio()));
+        keys.put(g + "p99_ratio", Report.summaryNumber(p99Ratio()));
         keys.put(g + "errors", Long.toString(errors));
-        keys.put(g + "worst_p99_us", number(perGuest.get(worstGuest()).percentileMicros(P99)));
-        keys.put("scale.lone.p99_us", number(lone.percentileMicros(P99)));
-        keys.put(g + "rss_mib", number(allConnected().residentMiB()));
-        keys.put(g + "rss_after_runs_mib", number(afterRuns.residentMiB()));
+        keys.put(g + "worst_p99_us", Report.summaryNumber(perGuest.get(worstGuest()).percentileMicros(P99)));
+        keys.put("scale.lone.p99_us", Report.summaryNumber(lone.percentileMicros(P99)));
+        keys.put(g + "rss_mib", Report.summaryNumber(allConnected().residentMiB()));
+        keys.put(g + "rss_after_runs_mib", Report.summaryNumber(afterRuns.residentMiB()));
         keys.put(g + "threads", Long.toString(allConnected().threads()));
         keys.put(g + "threads_after_runs", Long.toString(afterRuns.threads()));
-        keys.put("scale.rss_per_guest_kib", number(kibPerGuest(ProcessMemory::residentKiB)));
-        keys.put(g + "cpu_us_per_command", number(cpuMicrosPerCommand(togetherCpu, together)));
-        keys.put("scale.lone.cpu_us_per_command", number(cpuMicrosPerCommand(loneCpu, lone)));
+        keys.put("scale.rss_per_guest_kib", Report.summaryNumber(kibPerGuest(ProcessMemory::residentKiB)));
+        keys.put(g + "cpu_us_per_command", Report.summaryNumber(cpuMicrosPerCommand(togetherCpu, together)));
+        keys.put("scale.lone.cpu_us_per_command", Report.summaryNumber(cpuMicrosPerCommand(loneCpu, lone)));
         keys.forEach((key, value) -> out.println(key + "=" + value));
-    }
-
-    private static String number(double value) {
-        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.3f", value).replaceFirst("\\.?0+$", "") : "nan";
     }
 }

@@ -156,6 +156,27 @@ public final class ServerProcess implements AutoCloseable {
         return Path.of(System.getProperty("scmi.server.home", "..")).toAbsolutePath().normalize();
     }
 
+    /**
+     * A project folder under {@code folder} holding a copy of {@code ./scmi-server} (with the JDK finder
+     * it sources and the launcher it runs, {@code dist/src/bin/scmi-server}) beside links to the built runnable JAR and simulated-Xen bundle: the script as a
+     * user runs it, which never rebuilds because no source lies beside it.
+     *
+     * @return the new folder, to run {@code bash FOLDER/scmi-server} in
+     */
+    public static Path scriptHome(Path folder) throws IOException {
+        Path scriptHome = Files.createDirectories(folder.resolve("scmi"));
+        Files.copy(home().resolve("scmi-server"), scriptHome.resolve("scmi-server"));
+        Files.createDirectories(scriptHome.resolve("scripts"));
+        Files.copy(home().resolve("scripts/java25.sh"), scriptHome.resolve("scripts/java25.sh"));
+        Files.createDirectories(scriptHome.resolve("dist/src/bin"));
+        Files.copy(home().resolve("dist/src/bin/scmi-server"), scriptHome.resolve("dist/src/bin/scmi-server"));
+        Files.createDirectories(scriptHome.resolve("launcher/target"));
+        Files.createSymbolicLink(scriptHome.resolve("launcher/target/scmi-server.jar"), jar());
+        Files.createSymbolicLink(scriptHome.resolve("launcher/target/transport.xen.sim.jar"),
+                jar().resolveSibling("transport.xen.sim.jar"));
+        return scriptHome;
+    }
+
     /** The java launcher of the JDK running this JVM (JDK 25). */
     public static Path java() {
         return Path.of(System.getProperty("java.home"), "bin", "java");

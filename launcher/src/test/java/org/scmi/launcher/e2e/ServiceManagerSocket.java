@@ -43,8 +43,10 @@ public final class ServiceManagerSocket implements AutoCloseable {
     /** Waits for the server's readiness notification, which must be its first message. */
     public void awaitReady(ServerProcess server) throws LinuxException {
         assertEquals(READY, receive(ServerProcess.START_TIMEOUT, server));
-        assertTrue(server.output().stream().anyMatch(line -> line.matches(".* ready \\d+ ms after the JVM started")),
-                String.join("\n", server.output()));
+        // The server logs the line as it notifies; its output is read from a file as it grows, so the
+        // line may reach this process a moment after the notification.
+        assertTrue(server.awaitLine(line -> line.matches(".* ready \\d+ ms after the JVM started"),
+                ServerProcess.START_TIMEOUT), String.join("\n", server.output()));
     }
 
     /**

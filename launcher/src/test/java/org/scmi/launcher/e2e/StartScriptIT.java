@@ -47,16 +47,7 @@ class StartScriptIT {
 
     @BeforeEach
     void install() throws IOException {
-        Path home = Files.createDirectories(folder.resolve("scmi"));
-        script = Files.copy(ServerProcess.home().resolve("scmi-server"), home.resolve("scmi-server"));
-        Files.createDirectories(home.resolve("scripts"));
-        Files.copy(ServerProcess.home().resolve("scripts/java25.sh"), home.resolve("scripts/java25.sh"));
-        Files.createDirectories(home.resolve("dist/src/bin"));
-        Files.copy(ServerProcess.home().resolve("dist/src/bin/scmi-server"), home.resolve("dist/src/bin/scmi-server"));
-        Files.createDirectories(home.resolve("launcher/target"));
-        Files.createSymbolicLink(home.resolve("launcher/target/scmi-server.jar"), ServerProcess.jar());
-        Files.createSymbolicLink(home.resolve("launcher/target/transport.xen.sim.jar"),
-                ServerProcess.jar().resolveSibling("transport.xen.sim.jar"));
+        script = ServerProcess.scriptHome(folder).resolve("scmi-server");
     }
 
     private ServerProcess run(String... arguments) {
@@ -211,8 +202,20 @@ class StartScriptIT {
             assertTrue(help.output().getFirst().startsWith("usage: ./scmi-server"), help.output().getFirst());
             String text = String.join("\n", help.output());
             for (String option : List.of("--socket-path", "--guests", "--socket-dir", "--config", "--log-level",
-                    "--xen-sim")) {
+                    "--xen-sim", "--xen-sim-rate")) {
                 assertTrue(text.contains(option), option + " missing from:\n" + text);
+            }
+        }
+    }
+
+    @Test
+    void aXenSimRateNeedsSimulatedGuestsAndANumber() throws Exception {
+        for (List<String> arguments : List.of(List.of("--xen-sim-rate", "20"),
+                List.of("--xen-sim", "1", "--xen-sim-rate", "fast"))) {
+            try (ServerProcess bad = run(arguments.toArray(String[]::new))) {
+                assertEquals(USAGE_ERROR, bad.awaitExit(QUICK), arguments.toString());
+                assertTrue(bad.output().stream().anyMatch(line -> line.contains("--xen-sim-rate needs --xen-sim")),
+                        String.join("\n", bad.output()));
             }
         }
     }

@@ -7,7 +7,7 @@
  * guest-physical address.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.scmi.transport.xen.sim.guest;
 
 import org.osgi.annotation.bundle.Export;

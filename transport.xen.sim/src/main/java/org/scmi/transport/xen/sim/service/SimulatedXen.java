@@ -3,9 +3,9 @@ package org.scmi.transport.xen.sim.service;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -38,7 +38,7 @@ public final class SimulatedXen extends SimHypervisor {
 
     private final Path createdFolder;
     private final XenStore toolstackStore;
-    private final List<SimGuestRunner> guests = new ArrayList<>();
+    private final List<SimGuestRunner> guests = new CopyOnWriteArrayList<>();
 
     @Activate
     public SimulatedXen(SimulatedXenConfig config) throws IOException {
@@ -60,22 +60,34 @@ public final class SimulatedXen extends SimHypervisor {
                 config.kernel_fast_paths() ? " with irqfd and ioeventfd" : "", socket, socket);
         SimToolstack toolstack = new SimToolstack(this, toolstackStore);
         for (int domid = 1; domid <= config.guests(); domid++) {
-            guests.add(new SimGuestRunner(toolstack, domid, config.grants()));
+            guests.add(new SimGuestRunner(toolstack, domid, config.grants(), config.commands_per_second()));
         }
     }
 
     /** A new folder for the socket when none is configured; null otherwise. */
     private static Path socketFolder(SimulatedXenConfig config) throws IOException {
         if (config.guests() < 0) {
-            String message = PID + ": guests = " + config.guests() + " must be 0 or more";
-            LOG.error(message);
-            throw new IllegalArgumentException(message);
+            throw invalid("guests = " + config.guests() + " must be 0 or more");
+        }
+        if (config.commands_per_second() < 0) {
+            throw invalid("commands.per.second = " + config.commands_per_second() + " must be 0 or more");
         }
         if (!config.xenstore_socket().isBlank()) {
             Files.createDirectories(Path.of(config.xenstore_socket()).toAbsolutePath().getParent());
             return null;
         }
         return Files.createTempDirectory("scmi-xen-sim-");
+    }
+
+    private static IllegalArgumentException invalid(String problem) {
+        String message = PID + ": " + problem;
+        LOG.error(message);
+        return new IllegalArgumentException(message);
+    }
+
+    /** What each simulated guest is doing, in domid order. */
+    public List<SimGuestStatus> guests() {
+        return guests.stream().map(SimGuestRunner::status).toList();
     }
 
     /** Stops the guests' threads, then the hypervisor (its domains and XenStore go with it). */

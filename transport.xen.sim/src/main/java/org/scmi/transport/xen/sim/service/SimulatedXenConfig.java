@@ -13,6 +13,12 @@ public @interface SimulatedXenConfig {
             + "each probing the platform through the Base protocol and logging what it finds.", min = "0", max = "64")
     int guests() default 1;
 
+    @AttributeDefinition(name = "Commands per second", description = "After its probe, each guest sends a steady "
+            + "mix of commands at this rate (sensor reads, CPU clock rate sets, power domain votes) with a sensor trip "
+            + "point subscribed, and checks every answer (shell command xenGuests); 0 = it only listens for "
+            + "notifications.", min = "0", max = "1000")
+    int commands_per_second() default 0;
+
     @AttributeDefinition(name = "Guests use grants", description = "Grant-encoded buffer addresses "
             + "(grant_usage=1) rather than guest-physical ones (foreign mapping).")
     boolean grants() default true;

@@ -37,6 +37,13 @@ class SimulatedXenTest {
     }
 
     @Test
+    void aNegativeCommandRateIsReportedByPropertyName() {
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> new SimulatedXen(config(Map.of("commands_per_second", -5))));
+        assertEquals("org.scmi.transport.xen.sim: commands.per.second = -5 must be 0 or more", bad.getMessage());
+    }
+
+    @Test
     void itsGuestsWaitPausedForABackendAndEverythingGoesWhenStopped() throws Exception {
         Path socket = dir.resolve("xs/xenstored.sock");
         SimulatedXen xen = new SimulatedXen(config(Map.of("guests", 2, "xenstore_socket", socket.toString())));
