@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.hypervisor.XenException;
@@ -274,15 +275,31 @@ public final class XenStoreDevices implements AutoCloseable {
             backend.remove(description);
         }
         if (markClosed) {
-            writeState(path, XenAbi.XENBUS_STATE_CLOSED);
+            markClosed(path);
         }
     }
 
+    /**
+     * Writes Closed for a device torn down, unless a new device already stands at its path: a
+     * teardown held by a command still running can end after the toolstack created the domain
+     * again under the same domid, and Closed over the new device's Initialising would keep it
+     * from ever being served.
+     */
+    private void markClosed(String path) {
+        String initialising = Integer.toString(XenAbi.XENBUS_STATE_INITIALISING);
+        writeState(path, XenAbi.XENBUS_STATE_CLOSED, current -> !current.equals(initialising));
+    }
+
     private void writeState(String path, int state) {
+        writeState(path, state, current -> true);
+    }
+
+    /** Writes the state if the directory still exists (libxl may have removed it) and {@code over} takes its current state. */
+    private void writeState(String path, int state, Predicate<String> over) {
         try {
-            // Only while the directory exists: libxl may have removed it already.
             store.transaction(ops -> {
-                if (ops.read(path + "/state").isPresent()) {
+                Optional<String> current = ops.read(path + "/state");
+                if (current.isPresent() && over.test(current.get().trim())) {
                     ops.write(path + "/state", Integer.toString(state));
                 }
                 return null;

@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,6 +23,7 @@ import org.scmi.transport.xen.abi.XenAbi;
 import org.scmi.transport.xen.backend.DeviceDescription;
 import org.scmi.transport.xen.sim.EchoDeviceBackend;
 import org.scmi.transport.xen.sim.XenSimulation;
+import org.scmi.transport.xen.xenstore.XenStoreException;
 
 /**
  * A Xen guest destroyed while the device is still working on its command: the toolstack asks the
@@ -100,6 +103,43 @@ class DestroyedMidCommandTest {
         assertAnswered(again, 1);
         assertAnswered(other, 21);
         assertTrue(xen.toolstack().awaitBackendState(DESTROYED, XenAbi.XENBUS_STATE_CONNECTED, BOOT_TIMEOUT));
+    }
+
+    @Test
+    void aDomainCreatedAgainWhileTheOldDeviceIsStillTornDownIsServed() throws Exception {
+        xen = new XenSimulation(dir.resolve("xenstored.sock"), new EchoDeviceBackend(this::holdIfAsked));
+        SimulatedGuest doomed = xen.bootGuest(DESTROYED, true, BOOT_TIMEOUT);
+        assertAnswered(doomed, 1);
+        holdNext.set(true);
+        doomed.post(request(2), SimulatedGuest.MESSAGE_BYTES);
+        assertTrue(held.await(REPLY_TIMEOUT, TimeUnit.MILLISECONDS), "the command never reached the device");
+        assertFalse(xen.toolstack().destroy(DESTROYED, 0), "the backend closed a device whose command is held");
+
+        // The toolstack creates the domain again under the same domid while the old device's
+        // teardown still waits for its command; the teardown ends after the new device is there.
+        CompletableFuture<SimulatedGuest> again = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                again.complete(xen.bootGuest(DESTROYED, true, BOOT_TIMEOUT));
+            } catch (Exception | AssertionError e) {
+                again.completeExceptionally(e);
+            }
+        });
+        assertTrue(Eventually.within(WAIT, () -> backendState(DESTROYED)
+                .equals(Optional.of(XenAbi.XENBUS_STATE_INITIALISING))), "the new device was never written");
+        release.countDown();
+
+        SimulatedGuest guest = again.get(BOOT_TIMEOUT + REPLY_TIMEOUT, TimeUnit.MILLISECONDS);
+        assertAnswered(guest, 1);
+        assertEquals(1, guest.domain().ioreqServerCount(), "the guest created again has one IOREQ server");
+    }
+
+    private Optional<Integer> backendState(int domid) {
+        try {
+            return xen.toolstack().backendState(domid);
+        } catch (XenStoreException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static byte[] request(int token) {
