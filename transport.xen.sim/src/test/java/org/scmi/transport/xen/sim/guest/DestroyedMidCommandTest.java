@@ -1,12 +1,11 @@
 package org.scmi.transport.xen.sim.guest;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.scmi.transport.xen.sim.guest.GuestExchanges.description;
+import static org.scmi.transport.xen.sim.guest.GuestExchanges.request;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.scmi.api.testing.Eventually;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.backend.DeviceDescription;
 import org.scmi.transport.xen.sim.EchoDeviceBackend;
 import org.scmi.transport.xen.sim.XenSimulation;
 import org.scmi.transport.xen.xenstore.XenStoreException;
@@ -142,18 +140,7 @@ class DestroyedMidCommandTest {
         }
     }
 
-    private static byte[] request(int token) {
-        return ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(0x10 << 10 | token << 18)
-                .putInt(0x5eed0000 | token).putInt(token).array();
-    }
-
     private static void assertAnswered(SimulatedGuest guest, int token) throws InterruptedException {
-        byte[] request = request(token);
-        assertArrayEquals(EchoDeviceBackend.answer(request), guest.exchange(request, SimulatedGuest.MESSAGE_BYTES,
-                REPLY_TIMEOUT), "guest " + guest.domid() + " token " + token);
-    }
-
-    private static DeviceDescription description(int domid, boolean grants) {
-        return new DeviceDescription(domid, 0, SimToolstack.deviceBase(0), SimToolstack.deviceIrq(0), grants);
+        GuestExchanges.assertAnswered(guest, token, REPLY_TIMEOUT);
     }
 }

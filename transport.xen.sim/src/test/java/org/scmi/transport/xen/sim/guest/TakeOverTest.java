@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.scmi.transport.xen.sim.guest.GuestExchanges.description;
+import static org.scmi.transport.xen.sim.guest.GuestExchanges.request;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.scmi.transport.xen.abi.IoreqSlot;
 import org.scmi.transport.xen.abi.VirtioMmio;
 import org.scmi.transport.xen.abi.XenAbi;
-import org.scmi.transport.xen.backend.DeviceDescription;
 import org.scmi.transport.xen.backend.StateRecords;
 import org.scmi.transport.xen.backend.XenBackend;
 import org.scmi.transport.xen.backend.XenStoreDevices;
@@ -155,19 +154,8 @@ class TakeOverTest {
         }
     }
 
-    private static byte[] request(int token) {
-        return ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(0x10 << 10 | token << 18)
-                .putInt(0x5eed0000 | token).putInt(token).array();
-    }
-
     private static void assertAnswered(SimulatedGuest guest, int token) throws InterruptedException {
-        byte[] request = request(token);
-        assertArrayEquals(EchoDeviceBackend.answer(request), guest.exchange(request, SimulatedGuest.MESSAGE_BYTES,
-                REPLY_TIMEOUT), "guest " + guest.domid() + " token " + token);
-    }
-
-    private static DeviceDescription description(int domid, boolean grants) {
-        return new DeviceDescription(domid, 0, SimToolstack.deviceBase(0), SimToolstack.deviceIrq(0), grants);
+        GuestExchanges.assertAnswered(guest, token, REPLY_TIMEOUT);
     }
 
     @Test
