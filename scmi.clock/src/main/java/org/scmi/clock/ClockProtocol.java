@@ -100,7 +100,8 @@ public final class ClockProtocol implements ScmiProtocol {
             Map.entry(GET_PERMISSIONS, MessageHandler.of(CLOCK_ID_LENGTH, this::getPermissions)));
 
     /** Every driver's place, kept while a keyed driver is away; renumbers the clocks when it changes. */
-    private final DriverBindings<ClockDriver, Clock> drivers = new DriverBindings<>(places -> clocks = Clocks.of(places));
+    private final DriverBindings<ClockDriver, Clock> drivers =
+            new DriverBindings<>(LOG, "Clock", "clocks", places -> clocks = Clocks.of(places));
     private final DirectoryReference directory = new DirectoryReference();
     private final AgentStateStore store;
     private final ClockSettings settings;
@@ -191,15 +192,13 @@ public final class ClockProtocol implements ScmiProtocol {
     void bindDriver(ClockDriver driver, Map<String, Object> properties) {
         BoundDriver<ClockDriver> owner = BoundDriver.of(driver, properties, ClockDriver.DRIVER_KEY);
         if (!drivers.bind(owner, driver.clocks(), () -> listen(driver, new Binding(owner)))) {
-            LOG.error("Clock driver key {} is already taken; ignoring the second driver", owner.key());
             return;
         }
         LOG.info("Clock driver {} bound: {} clocks", owner.key(), driver.clocks().size());
     }
 
     void unbindDriver(ClockDriver driver) {
-        drivers.unbind(driver).ifPresent(owner -> LOG.info("Clock driver {} unbound{}", owner.key(),
-                owner.driverKey() != null ? "; its clocks keep their ids and wait for it" : ""));
+        drivers.unbind(driver);
     }
 
     private static Runnable listen(ClockDriver driver, Binding binding) {

@@ -95,7 +95,7 @@ public final class PerfProtocol implements ScmiProtocol {
 
     /** Every driver's place, kept while a keyed driver is away; renumbers the domains when it changes. */
     private final DriverBindings<PerfDriver, PerfDomain> drivers =
-            new DriverBindings<>(places -> domains = PerfDomains.of(places));
+            new DriverBindings<>(LOG, "Performance domain", "domains", places -> domains = PerfDomains.of(places));
     private final DirectoryReference directory = new DirectoryReference();
     private final AgentStateStore store;
     private final PerfArbiter arbiter;
@@ -164,7 +164,6 @@ public final class PerfProtocol implements ScmiProtocol {
     void bindDriver(PerfDriver driver, Map<String, Object> properties) {
         BoundDriver<PerfDriver> owner = BoundDriver.of(driver, properties, PerfDriver.DRIVER_KEY);
         if (!drivers.bind(owner, driver.domains(), () -> listen(driver, new Binding(owner)))) {
-            LOG.error("Performance domain driver key {} is already taken; ignoring the second driver", owner.key());
             return;
         }
         for (Entry entry : domains.entries()) {
@@ -180,8 +179,7 @@ public final class PerfProtocol implements ScmiProtocol {
     }
 
     void unbindDriver(PerfDriver driver) {
-        drivers.unbind(driver).ifPresent(owner -> LOG.info("Performance domain driver {} unbound{}", owner.key(),
-                owner.driverKey() != null ? "; its domains keep their ids and wait for it" : ""));
+        drivers.unbind(driver);
     }
 
     private static Runnable listen(PerfDriver driver, Binding binding) {

@@ -97,7 +97,7 @@ public final class PinctrlProtocol implements ScmiProtocol {
 
     /** Every driver's place, kept while a keyed driver is away; renumbers everything when it changes. */
     private final DriverBindings<PinControlDriver, PinController> drivers =
-            new DriverBindings<>(places -> resources = PinResources.of(places));
+            new DriverBindings<>(LOG, "Pin control", "pins", places -> resources = PinResources.of(places));
     private final DirectoryReference directory = new DirectoryReference();
     private final AgentStateStore store;
     private final PinSettings settings;
@@ -159,7 +159,6 @@ public final class PinctrlProtocol implements ScmiProtocol {
         BoundDriver<PinControlDriver> owner = BoundDriver.of(driver, properties, PinControlDriver.DRIVER_KEY);
         PinController controller = driver.controller();
         if (!drivers.bind(owner, List.of(controller), () -> listen(driver, new Binding(owner)))) {
-            LOG.error("Pin control driver key {} is already taken; ignoring the second driver", owner.key());
             return;
         }
         LOG.info("Pin control driver {} bound: {} pins, {} groups, {} functions", owner.key(),
@@ -167,8 +166,7 @@ public final class PinctrlProtocol implements ScmiProtocol {
     }
 
     void unbindDriver(PinControlDriver driver) {
-        drivers.unbind(driver).ifPresent(owner -> LOG.info("Pin control driver {} unbound{}", owner.key(),
-                owner.driverKey() != null ? "; its pins keep their ids and wait for it" : ""));
+        drivers.unbind(driver);
     }
 
     private static Runnable listen(PinControlDriver driver, Binding binding) {

@@ -102,7 +102,7 @@ public final class PowerProtocol implements ScmiProtocol {
 
     /** Every driver's place, kept while a keyed driver is away; renumbers the domains when it changes. */
     private final DriverBindings<PowerDomainDriver, PowerDomain> drivers =
-            new DriverBindings<>(places -> domains = PowerDomains.of(places));
+            new DriverBindings<>(LOG, "Power domain", "domains", places -> domains = PowerDomains.of(places));
     private final DirectoryReference directory = new DirectoryReference();
     private final AgentStateStore store;
     private final SharedSetting<Integer> votes;
@@ -184,15 +184,13 @@ public final class PowerProtocol implements ScmiProtocol {
     void bindDriver(PowerDomainDriver driver, Map<String, Object> properties) {
         BoundDriver<PowerDomainDriver> owner = BoundDriver.of(driver, properties, PowerDomainDriver.DRIVER_KEY);
         if (!drivers.bind(owner, driver.domains(), () -> listen(driver, new Binding(owner)))) {
-            LOG.error("Power domain driver key {} is already taken; ignoring the second driver", owner.key());
             return;
         }
         LOG.info("Power domain driver {} bound: {} domains", owner.key(), driver.domains().size());
     }
 
     void unbindDriver(PowerDomainDriver driver) {
-        drivers.unbind(driver).ifPresent(owner -> LOG.info("Power domain driver {} unbound{}", owner.key(),
-                owner.driverKey() != null ? "; its domains keep their ids and wait for it" : ""));
+        drivers.unbind(driver);
     }
 
     private static Runnable listen(PowerDomainDriver driver, Binding binding) {

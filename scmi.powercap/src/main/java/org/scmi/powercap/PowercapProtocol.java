@@ -96,7 +96,7 @@ public final class PowercapProtocol implements ScmiProtocol {
 
     /** Every driver's place, kept while a keyed driver is away; renumbers the zones when it changes. */
     private final DriverBindings<PowercapDriver, PowercapZone> drivers =
-            new DriverBindings<>(places -> zones = PowercapZones.of(places));
+            new DriverBindings<>(LOG, "Powercap", "zones", places -> zones = PowercapZones.of(places));
     private final DirectoryReference directory = new DirectoryReference();
     private final AgentStateStore store;
     private final PowercapSettings settings;
@@ -178,15 +178,13 @@ public final class PowercapProtocol implements ScmiProtocol {
     void bindDriver(PowercapDriver driver, Map<String, Object> properties) {
         BoundDriver<PowercapDriver> owner = BoundDriver.of(driver, properties, PowercapDriver.DRIVER_KEY);
         if (!drivers.bind(owner, driver.zones(), () -> listen(driver, new Binding(owner)))) {
-            LOG.error("Powercap driver key {} is already taken; ignoring the second driver", owner.key());
             return;
         }
         LOG.info("Powercap driver {} bound: {} zones", owner.key(), driver.zones().size());
     }
 
     void unbindDriver(PowercapDriver driver) {
-        drivers.unbind(driver).ifPresent(owner -> LOG.info("Powercap driver {} unbound{}", owner.key(),
-                owner.driverKey() != null ? "; its zones keep their ids and wait for it" : ""));
+        drivers.unbind(driver);
     }
 
     private static Runnable listen(PowercapDriver driver, Binding binding) {

@@ -91,7 +91,7 @@ public final class ResetProtocol implements ScmiProtocol {
 
     /** Every driver's place, kept while a keyed driver is away; renumbers the domains when it changes. */
     private final DriverBindings<ResetDriver, ResetDomain> drivers =
-            new DriverBindings<>(places -> domains = ResetDomains.of(places));
+            new DriverBindings<>(LOG, "Reset", "domains", places -> domains = ResetDomains.of(places));
     private final DirectoryReference directory = new DirectoryReference();
     private final AgentStateStore store;
     private final SharedSetting<Boolean> holds;
@@ -173,15 +173,13 @@ public final class ResetProtocol implements ScmiProtocol {
     void bindDriver(ResetDriver driver, Map<String, Object> properties) {
         BoundDriver<ResetDriver> owner = BoundDriver.of(driver, properties, ResetDriver.DRIVER_KEY);
         if (!drivers.bind(owner, driver.domains(), () -> listen(driver, new Binding(owner)))) {
-            LOG.error("Reset driver key {} is already taken; ignoring the second driver", owner.key());
             return;
         }
         LOG.info("Reset driver {} bound: {} domains", owner.key(), driver.domains().size());
     }
 
     void unbindDriver(ResetDriver driver) {
-        drivers.unbind(driver).ifPresent(owner -> LOG.info("Reset driver {} unbound{}", owner.key(),
-                owner.driverKey() != null ? "; its domains keep their ids and wait for it" : ""));
+        drivers.unbind(driver);
     }
 
     private static Runnable listen(ResetDriver driver, Binding binding) {

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.scmi.api.Agent;
 import org.scmi.api.ScmiException;
 import org.scmi.support.DriverListings.Listing;
+import org.slf4j.Logger;
 
 /**
  * The driver services a protocol is bound to: their places in the protocol's resource list
@@ -26,13 +27,25 @@ public final class DriverBindings<D, R> {
     private final DriverArrivals arrivals = new DriverArrivals();
     private final Map<D, Bound<D>> bound = new ConcurrentHashMap<>();
     private final Consumer<List<Listing<D, R>>> renumber;
+    private final Logger log;
+    private final String driverKind;
+    private final String resourceNoun;
 
     /** A bound driver's place and how to take its listener off it again. */
     private record Bound<D>(BoundDriver<D> owner, Runnable stopListening) {
     }
 
-    /** @param renumber rebuilds the protocol's numbered view from every place, in list order */
-    public DriverBindings(Consumer<List<Listing<D, R>>> renumber) {
+    /**
+     * @param log the protocol's logger, which reports drivers ignored and gone
+     * @param driverKind what the drivers are, as a log line starts ("Clock", "Power domain")
+     * @param resourceNoun what they list, in the plural ("clocks", "domains")
+     * @param renumber rebuilds the protocol's numbered view from every place, in list order
+     */
+    public DriverBindings(Logger log, String driverKind, String resourceNoun,
+            Consumer<List<Listing<D, R>>> renumber) {
+        this.log = log;
+        this.driverKind = driverKind;
+        this.resourceNoun = resourceNoun;
         this.renumber = renumber;
     }
 
@@ -41,11 +54,12 @@ public final class DriverBindings<D, R> {
      * waiting for it.
      *
      * @param listen gives the driver its listener; returns what takes the listener off again
-     * @return false if a present driver already holds the key: the second driver is ignored
+     * @return false if a present driver already holds the key: the second driver is ignored (logged)
      */
     public boolean bind(BoundDriver<D> owner, List<R> resources, Supplier<Runnable> listen) {
         synchronized (this) {
             if (!listings.bind(owner, resources)) {
+                log.error("{} driver key {} is already taken; ignoring the second driver", driverKind, owner.key());
                 return false;
             }
             renumber.accept(listings.ordered());
@@ -57,7 +71,7 @@ public final class DriverBindings<D, R> {
 
     /**
      * Stops listening to a driver that went and gives up its place (a keyed driver's resources stay
-     * listed without it).
+     * listed without it), and logs it.
      *
      * @return the place it held, or empty if it was never bound (its key was taken)
      */
@@ -71,6 +85,8 @@ public final class DriverBindings<D, R> {
             listings.unbind(gone.owner());
             renumber.accept(listings.ordered());
         }
+        log.info("{} driver {} unbound{}", driverKind, gone.owner().key(), gone.owner().driverKey() != null
+                ? "; its " + resourceNoun + " keep their ids and wait for it" : "");
         return Optional.of(gone.owner());
     }
 

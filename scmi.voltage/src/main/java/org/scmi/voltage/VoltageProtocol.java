@@ -98,7 +98,7 @@ public final class VoltageProtocol implements ScmiProtocol {
 
     /** Every driver's place, kept while a keyed driver is away; renumbers the domains when it changes. */
     private final DriverBindings<VoltageDriver, VoltageDomain> drivers =
-            new DriverBindings<>(places -> domains = VoltageDomains.of(places));
+            new DriverBindings<>(LOG, "Voltage", "domains", places -> domains = VoltageDomains.of(places));
     private final DirectoryReference directory = new DirectoryReference();
     private final AgentStateStore store;
     private final SharedSetting<Boolean> modes;
@@ -185,15 +185,13 @@ public final class VoltageProtocol implements ScmiProtocol {
     void bindDriver(VoltageDriver driver, Map<String, Object> properties) {
         BoundDriver<VoltageDriver> owner = BoundDriver.of(driver, properties, VoltageDriver.DRIVER_KEY);
         if (!drivers.bind(owner, driver.domains(), () -> listen(driver, new Binding(owner)))) {
-            LOG.error("Voltage driver key {} is already taken; ignoring the second driver", owner.key());
             return;
         }
         LOG.info("Voltage driver {} bound: {} domains", owner.key(), driver.domains().size());
     }
 
     void unbindDriver(VoltageDriver driver) {
-        drivers.unbind(driver).ifPresent(owner -> LOG.info("Voltage driver {} unbound{}", owner.key(),
-                owner.driverKey() != null ? "; its domains keep their ids and wait for it" : ""));
+        drivers.unbind(driver);
     }
 
     private static Runnable listen(VoltageDriver driver, Binding binding) {
