@@ -209,7 +209,7 @@ public final class XenStoreDevices implements AutoCloseable {
         String uuid = vmUuid(domain);
         try {
             backend.serve(description, name.orElse("dom" + description.frontendDomid()), uuid,
-                    StateRecords.Source.XENSTORE, driverOk -> stateWriter.execute(() -> writeState(path,
+                    StateRecords.Source.XENSTORE, driverOk -> stateWriter.execute(() -> updateServedState(path,
                             driverOk ? XenAbi.XENBUS_STATE_CONNECTED : XenAbi.XENBUS_STATE_INIT_WAIT)));
         } catch (XenException | RuntimeException e) {
             if (refused.add(path)) {
@@ -275,26 +275,30 @@ public final class XenStoreDevices implements AutoCloseable {
             backend.remove(description);
         }
         if (markClosed) {
-            markClosed(path);
+            updateServedState(path, XenAbi.XENBUS_STATE_CLOSED);
         }
     }
 
     /**
-     * Writes Closed for a device torn down, unless a new device already stands at its path: a
-     * teardown held by a command still running can end after the toolstack created the domain
-     * again under the same domid, and Closed over the new device's Initialising would keep it
-     * from ever being served.
+     * Writes a state change of a device this backend serves or tore down, unless a new device
+     * already stands at its path (Initialising, which a served device never goes back to): a
+     * teardown held by a command still running, or a driver's state change queued for the xenbus
+     * writer, can land after the toolstack created the domain again under the same domid, and a
+     * state written over the new device's Initialising would keep it from ever being served.
      */
-    private void markClosed(String path) {
+    private void updateServedState(String path, int state) {
         String initialising = Integer.toString(XenAbi.XENBUS_STATE_INITIALISING);
-        writeState(path, XenAbi.XENBUS_STATE_CLOSED, current -> !current.equals(initialising));
+        writeState(path, state, current -> !current.equals(initialising));
     }
 
     private void writeState(String path, int state) {
         writeState(path, state, current -> true);
     }
 
-    /** Writes the state if the directory still exists (libxl may have removed it) and {@code over} takes its current state. */
+    /**
+     * Writes the state if the directory still exists (libxl may have removed it) and {@code over}
+     * takes its current state.
+     */
     private void writeState(String path, int state, Predicate<String> over) {
         try {
             store.transaction(ops -> {
