@@ -31,6 +31,9 @@ class ShutdownIT {
         try (ServerProcess server = ServerProcess.startJar(List.of(connected, idle), null);
                 ScmiGuest guest = ScmiGuest.connect(connected)) {
             guest.call(BASE, PROTOCOL_VERSION, RESPONSE_PREFIX + 4).assertValues(Le.words(BASE_VERSION));
+            // A running server: the guest can be answered before the shell, started last, is up.
+            assertTrue(server.awaitLine(line -> line.contains("ServiceReadiness -- ready "),
+                    ServerProcess.START_TIMEOUT), "the server never said it was ready");
 
             assertEquals(ServerProcess.JVM_EXIT_ON_SIGTERM, server.terminate(), "exit code");
 
