@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * connection handler (a queue is stopped only once its kick handler is not running).</li>
  * <li>The device's own threads call {@link #notifyGuest} and {@link #deviceNeedsReset} at any time;
  * they only signal eventfds, through {@link EventFdSlot}s that the connection handler may replace
- * concurrently. A queue's kick handler calls {@link #resumeLater} for its own queue, which signals
- * the kick eventfd the handler is watching.</li>
+ * concurrently. The device calls {@link #resumeLater} from a queue's kick handler (which then
+ * goes on at once) or from the connection handler starting the queue (which signals the kick
+ * eventfd the kick handler watches).</li>
  * </ul>
  *
  * <p>A ring is served (the session's {@code startQueue}) when it has a size, addresses, a kick fd,
@@ -197,14 +198,18 @@ final class VhostUserConnection implements GuestTransport {
     }
 
     /**
-     * Signals the queue's kick eventfd again: once its kick handler returns, the poller puts the fd
-     * back behind the fds that are ready already, so the queue's next turn comes after them.
-     * Called from the queue's kick handler or from the connection handler starting the ring, so the
-     * kick fd is not being replaced meanwhile.
+     * From the queue's own kick handler: false, so the device goes on with the next turn on this
+     * thread. The poller always keeps a thread waiting while handlers run, so the other guests'
+     * ready fds are taken meanwhile and nobody waits behind this queue; handing it back through its
+     * kick eventfd would cost four system calls a turn (signal, re-arm, epoll_wait, consume), each
+     * allocating the JDK's errno capture under C1. From the connection handler (a queue starting):
+     * signals the kick eventfd, so that the queue's work moves to a kick handler and the connection
+     * handler is free for the front-end's next request.
      */
     @Override
     public boolean resumeLater(int queueIndex) {
-        if (queueIndex < 0 || queueIndex >= vrings.length || vrings[queueIndex].kickFd < 0) {
+        if (queueIndex < 0 || queueIndex >= vrings.length || vrings[queueIndex].kickFd < 0
+                || vrings[queueIndex].kickHandler == Thread.currentThread()) {
             return false;
         }
         try {
@@ -627,7 +632,12 @@ final class VhostUserConnection implements GuestTransport {
         int queue = vring.index;
         vring.kicks = poller.watch(vring.kickFd, fd -> {
             if (Linux.eventfdConsume(fd) != 0) {
-                session.queueNotified(queue);
+                vring.kickHandler = Thread.currentThread();
+                try {
+                    session.queueNotified(queue);
+                } finally {
+                    vring.kickHandler = null;
+                }
             }
         }, this::disconnect, "guest " + name() + " vring " + queue + " kicks");
         // Chains made available before the ring started were announced by kicks nobody served.

@@ -5,7 +5,8 @@ import org.scmi.transport.vhostuser.VhostUserCodec.VringAddress;
 
 /**
  * What the front-end told about one vring, and whether the device serves it. Read and written by
- * the connection handler only, except the call and err fds, which device threads signal.
+ * the connection handler only, except the call and err fds, which device threads signal, and
+ * {@link #kickHandler}.
  */
 final class Vring {
     final int index;
@@ -23,6 +24,8 @@ final class Vring {
     boolean running;
     /** Delivers the kicks while the ring runs; null when it does not. */
     Poller.Watch kicks;
+    /** The thread in the device's handling of a kick of this ring, or null: written by that thread. */
+    volatile Thread kickHandler;
     final EventFdSlot call = new EventFdSlot();
     final EventFdSlot err = new EventFdSlot();
 

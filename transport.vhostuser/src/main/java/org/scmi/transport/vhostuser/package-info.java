@@ -36,9 +36,10 @@
  * protocol state of its connection), or a kick (the device's queue notification: commands are
  * answered on that thread). One fd is handled by one thread at a time; a handler that blocks (a
  * slow synchronous command, say) makes the pool start another thread, so it never holds up other
- * guests. A queue that always has work is served in turns: the device hands it back after each
- * ({@code GuestTransport.resumeLater}), its kick eventfd is signalled again, and the poller reports
- * it after the fds that were ready before it. Device threads signal call and err eventfds through
+ * guests. A queue that always has work is served in turns: after each, the guest is interrupted and
+ * its events go out, and its kick handler goes on with the next turn while the pool's waiting
+ * thread takes the other guests' ready fds ({@code GuestTransport.resumeLater} says no from a kick
+ * handler; from the connection handler starting a queue, it signals the queue's kick eventfd). Device threads signal call and err eventfds through
  * {@link org.scmi.transport.vhostuser.EventFdSlot}. Nothing polls: every thread blocks in
  * epoll_wait, or in what it handles.
  */
