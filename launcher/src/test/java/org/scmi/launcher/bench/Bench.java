@@ -297,7 +297,7 @@ public final class Bench {
                 Measurement.combine(serverSlices));
     }
 
-    private static ServerProcess startFloor(List<String> jvmFlags, Path socket) {
+    static ServerProcess startFloor(List<String> jvmFlags, Path socket) {
         List<String> command = new ArrayList<>();
         command.add(ServerProcess.java().toString());
         command.addAll(jvmFlags);
