@@ -105,22 +105,12 @@ public final class Linux {
     private static final MethodHandle READ = call("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle EVENTFD = call("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle MEMFD_CREATE = call("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle FTRUNCATE = call("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle OPEN = call("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle POLL = call("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle IOCTL_PTR = call("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-            Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle IOCTL_LONG = call("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SOCKET = call("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = call("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle LISTEN = call("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle ACCEPT4 = call("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle CONNECT = call("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SENDMSG = call("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECVMSG = call("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SHUTDOWN = call("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle UNLINK = call("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle CHMOD = call("chmod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RENAME = call("rename", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
@@ -134,6 +124,47 @@ public final class Linux {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 
     private Linux() {
+    }
+
+    // Downcall handles cost milliseconds each to make. Those every server needs before it answers
+    // its first guest are made when this class is initialized; the others, in holder classes, the
+    // first time they are used.
+
+    /**
+     * The calls that open and drive device files (the Xen transport's privcmd, event channels,
+     * grant devices).
+     */
+    private static final class DeviceCalls {
+        static final MethodHandle OPEN = call("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        static final MethodHandle IOCTL_PTR = call("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+                Linker.Option.firstVariadicArg(2));
+        static final MethodHandle IOCTL_LONG = call("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(2));
+
+        private DeviceCalls() {
+        }
+    }
+
+    /** The calls that create shared memory (a vhost-user inflight region, a simulated guest's RAM). */
+    private static final class SharedMemoryCalls {
+        static final MethodHandle MEMFD_CREATE = call("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle FTRUNCATE = call("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+
+        private SharedMemoryCalls() {
+        }
+    }
+
+    /**
+     * The calls of a socket's client side (the admin shell's client, front-ends, tools) and of
+     * waiting on several fds (the Xen transport's threads).
+     */
+    private static final class ClientCalls {
+        static final MethodHandle CONNECT = call("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle POLL = call("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle SHUTDOWN = call("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+
+        private ClientCalls() {
+        }
     }
 
     private static MethodHandle call(String name, FunctionDescriptor descriptor, Linker.Option... options) {
@@ -243,8 +274,8 @@ public final class Linux {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
             int fd = check("memfd_create",
-                    (int) MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), MFD_CLOEXEC), state);
-            int r = (int) FTRUNCATE.invokeExact(state, fd, size);
+                    (int) SharedMemoryCalls.MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), MFD_CLOEXEC), state);
+            int r = (int) SharedMemoryCalls.FTRUNCATE.invokeExact(state, fd, size);
             if (r < 0) {
                 int errno = errno(state);
                 close(fd);
@@ -263,7 +294,7 @@ public final class Linux {
     public static int open(String path, int flags) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            return check("open " + path, (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags | O_CLOEXEC, 0),
+            return check("open " + path, (int) DeviceCalls.OPEN.invokeExact(state, arena.allocateFrom(path), flags | O_CLOEXEC, 0),
                     state);
         } catch (LinuxException e) {
             throw e;
@@ -331,7 +362,7 @@ public final class Linux {
     public static int ioctl(int fd, long request, MemorySegment argument) throws LinuxException {
         MemorySegment state = Scratch.get().callState;
         try {
-            return checkIoctl(request, (int) IOCTL_PTR.invokeExact(state, fd, request, argument), state);
+            return checkIoctl(request, (int) DeviceCalls.IOCTL_PTR.invokeExact(state, fd, request, argument), state);
         } catch (LinuxException e) {
             throw e;
         } catch (Throwable t) {
@@ -343,7 +374,7 @@ public final class Linux {
     public static int ioctl(int fd, long request, long argument) throws LinuxException {
         MemorySegment state = Scratch.get().callState;
         try {
-            return checkIoctl(request, (int) IOCTL_LONG.invokeExact(state, fd, request, argument), state);
+            return checkIoctl(request, (int) DeviceCalls.IOCTL_LONG.invokeExact(state, fd, request, argument), state);
         } catch (LinuxException e) {
             throw e;
         } catch (Throwable t) {
@@ -436,7 +467,7 @@ public final class Linux {
                 entry.set(JAVA_SHORT, 4, POLLIN);
                 entry.set(JAVA_SHORT, 6, (short) 0);
             }
-            int n = (int) POLL.invokeExact(state, pollfds, (long) fds.length, timeoutMillis);
+            int n = (int) ClientCalls.POLL.invokeExact(state, pollfds, (long) fds.length, timeoutMillis);
             if (n < 0) {
                 if (errno(state) == Errno.EINTR) {
                     return 0;
@@ -607,7 +638,7 @@ public final class Linux {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
             int fd = check("socket", (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), state);
-            int r = (int) CONNECT.invokeExact(state, fd, sockaddr(arena, path), SOCKADDR_UN_SIZE);
+            int r = (int) ClientCalls.CONNECT.invokeExact(state, fd, sockaddr(arena, path), SOCKADDR_UN_SIZE);
             if (r < 0) {
                 int errno = errno(state);
                 close(fd);
@@ -645,7 +676,7 @@ public final class Linux {
             MemorySegment address = datagramAddress(arena, path);
             int fd = check("socket", (int) SOCKET.invokeExact(state, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), state);
             try {
-                check("connect " + path, (int) CONNECT.invokeExact(state, fd, address, (int) address.byteSize()), state);
+                check("connect " + path, (int) ClientCalls.CONNECT.invokeExact(state, fd, address, (int) address.byteSize()), state);
                 MemorySegment datagram = arena.allocate(Math.max(1, message.length));
                 MemorySegment.copy(message, 0, datagram, ValueLayout.JAVA_BYTE, 0, message.length);
                 write(fd, datagram.asSlice(0, message.length));
@@ -682,7 +713,7 @@ public final class Linux {
     /** Shuts a socket down both ways, waking any thread blocked reading it. Errors are ignored. */
     public static void shutdown(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) SHUTDOWN.invokeExact(callState(arena), fd, SHUT_RDWR);
+            int ignored = (int) ClientCalls.SHUTDOWN.invokeExact(callState(arena), fd, SHUT_RDWR);
         } catch (Throwable t) {
             throw unexpected(t);
         }
