@@ -123,6 +123,19 @@ public final class Linux {
     private static final MethodHandle EPOLL_WAIT = call("epoll_wait",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 
+    // The same calls without errno capture, for what every request does (signal and consume
+    // eventfds, wait in and re-arm epoll): with capture the JDK slices the capture segment on each
+    // call, an allocation that C1's code keeps. A failed call of these has no effect, so it is made
+    // again through the capturing handle to learn errno.
+    private static final MethodHandle READ_UNCAPTURED = uncaptured("read",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE_UNCAPTURED = uncaptured("write",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle EPOLL_CTL_UNCAPTURED = uncaptured("epoll_ctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT_UNCAPTURED = uncaptured("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
     private Linux() {
     }
 
@@ -174,6 +187,11 @@ public final class Linux {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
         // The first parameter of every handle is the call-state segment that receives errno.
         return LINKER.downcallHandle(symbol, descriptor, all);
+    }
+
+    private static MethodHandle uncaptured(String name, FunctionDescriptor descriptor) {
+        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor);
     }
 
     /** Scratch for errno in calls off the hot path; one per call keeps the methods reentrant. */
@@ -317,8 +335,12 @@ public final class Linux {
 
     /** read(2) into a native segment; returns bytes read (0 at end of file). Retries EINTR. */
     public static long read(int fd, MemorySegment buffer) throws LinuxException {
-        MemorySegment state = Scratch.get().callState;
         try {
+            long done = (long) READ_UNCAPTURED.invokeExact(fd, buffer, buffer.byteSize());
+            if (done >= 0) {
+                return done;
+            }
+            MemorySegment state = Scratch.get().callState;
             while (true) {
                 long n = (long) READ.invokeExact(state, fd, buffer, buffer.byteSize());
                 if (n >= 0) {
@@ -337,8 +359,12 @@ public final class Linux {
 
     /** write(2) from a native segment; returns bytes written. Retries EINTR. */
     public static long write(int fd, MemorySegment buffer) throws LinuxException {
-        MemorySegment state = Scratch.get().callState;
         try {
+            long done = (long) WRITE_UNCAPTURED.invokeExact(fd, buffer, buffer.byteSize());
+            if (done >= 0) {
+                return done;
+            }
+            MemorySegment state = Scratch.get().callState;
             while (true) {
                 long n = (long) WRITE.invokeExact(state, fd, buffer, buffer.byteSize());
                 if (n >= 0) {
@@ -526,7 +552,9 @@ public final class Linux {
             MemorySegment event = scratch.epollEvents(1);
             event.set(JAVA_INT, EPOLL_EVENTS_OFFSET, events);
             event.set(EPOLL_DATA, EPOLL_DATA_OFFSET, data);
-            check("epoll_ctl", (int) EPOLL_CTL.invokeExact(state, epollFd, operation, fd, event), state);
+            if ((int) EPOLL_CTL_UNCAPTURED.invokeExact(epollFd, operation, fd, event) < 0) {
+                check("epoll_ctl", (int) EPOLL_CTL.invokeExact(state, epollFd, operation, fd, event), state);
+            }
         } catch (LinuxException e) {
             throw e;
         } catch (Throwable t) {
@@ -547,7 +575,10 @@ public final class Linux {
         MemorySegment state = scratch.callState;
         try {
             MemorySegment ready = scratch.epollEvents(data.length);
-            int n = (int) EPOLL_WAIT.invokeExact(state, epollFd, ready, data.length, timeoutMillis);
+            int n = (int) EPOLL_WAIT_UNCAPTURED.invokeExact(epollFd, ready, data.length, timeoutMillis);
+            if (n < 0) { // interrupted, or a fault: look again without waiting, and learn errno if it fails again
+                n = (int) EPOLL_WAIT.invokeExact(state, epollFd, ready, data.length, 0);
+            }
             if (n < 0) {
                 if (errno(state) == Errno.EINTR) {
                     return 0;
