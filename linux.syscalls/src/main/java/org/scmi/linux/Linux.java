@@ -102,8 +102,6 @@ public final class Linux {
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle MUNMAP = call("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle READ = call("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle EVENTFD = call("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle SOCKET = call("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = call("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
@@ -118,22 +116,18 @@ public final class Linux {
     private static final MethodHandle FCNTL_INT = call("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
             Linker.Option.firstVariadicArg(2));
     private static final MethodHandle EPOLL_CREATE1 = call("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CTL = call("epoll_ctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_WAIT = call("epoll_wait",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 
-    // The same calls without errno capture, for what every request does (signal and consume
-    // eventfds, wait in and re-arm epoll): with capture the JDK slices the capture segment on each
-    // call, an allocation that C1's code keeps. A failed call of these has no effect, so it is made
-    // again through the capturing handle to learn errno.
-    private static final MethodHandle READ_UNCAPTURED = uncaptured("read",
+    // What every request does (signal and consume eventfds, wait in and re-arm epoll) goes through
+    // handles without errno capture: with capture the JDK slices the capture segment on each call,
+    // an allocation that C1's code keeps. A failed call of these has no effect, so it is made again
+    // through its capturing twin in ErrnoCalls to learn errno.
+    private static final MethodHandle READ = uncaptured("read",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE_UNCAPTURED = uncaptured("write",
+    private static final MethodHandle WRITE = uncaptured("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle EPOLL_CTL_UNCAPTURED = uncaptured("epoll_ctl",
+    private static final MethodHandle EPOLL_CTL = uncaptured("epoll_ctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_WAIT_UNCAPTURED = uncaptured("epoll_wait",
+    private static final MethodHandle EPOLL_WAIT = uncaptured("epoll_wait",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 
     private Linux() {
@@ -180,18 +174,33 @@ public final class Linux {
         }
     }
 
+    /** The request path's calls with errno captured, for when they fail. */
+    private static final class ErrnoCalls {
+        static final MethodHandle READ = call("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle WRITE = call("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle EPOLL_CTL = call("epoll_ctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        static final MethodHandle EPOLL_WAIT = call("epoll_wait",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+        private ErrnoCalls() {
+        }
+    }
+
     private static MethodHandle call(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         Linker.Option[] all = new Linker.Option[options.length + 1];
         all[0] = Linker.Option.captureCallState("errno");
         System.arraycopy(options, 0, all, 1, options.length);
-        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
         // The first parameter of every handle is the call-state segment that receives errno.
-        return LINKER.downcallHandle(symbol, descriptor, all);
+        return LINKER.downcallHandle(libc(name), descriptor, all);
     }
 
     private static MethodHandle uncaptured(String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(symbol, descriptor);
+        return LINKER.downcallHandle(libc(name), descriptor);
+    }
+
+    private static MemorySegment libc(String name) {
+        return LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
     }
 
     /** Scratch for errno in calls off the hot path; one per call keeps the methods reentrant. */
@@ -336,13 +345,13 @@ public final class Linux {
     /** read(2) into a native segment; returns bytes read (0 at end of file). Retries EINTR. */
     public static long read(int fd, MemorySegment buffer) throws LinuxException {
         try {
-            long done = (long) READ_UNCAPTURED.invokeExact(fd, buffer, buffer.byteSize());
+            long done = (long) READ.invokeExact(fd, buffer, buffer.byteSize());
             if (done >= 0) {
                 return done;
             }
             MemorySegment state = Scratch.get().callState;
             while (true) {
-                long n = (long) READ.invokeExact(state, fd, buffer, buffer.byteSize());
+                long n = (long) ErrnoCalls.READ.invokeExact(state, fd, buffer, buffer.byteSize());
                 if (n >= 0) {
                     return n;
                 }
@@ -360,13 +369,13 @@ public final class Linux {
     /** write(2) from a native segment; returns bytes written. Retries EINTR. */
     public static long write(int fd, MemorySegment buffer) throws LinuxException {
         try {
-            long done = (long) WRITE_UNCAPTURED.invokeExact(fd, buffer, buffer.byteSize());
+            long done = (long) WRITE.invokeExact(fd, buffer, buffer.byteSize());
             if (done >= 0) {
                 return done;
             }
             MemorySegment state = Scratch.get().callState;
             while (true) {
-                long n = (long) WRITE.invokeExact(state, fd, buffer, buffer.byteSize());
+                long n = (long) ErrnoCalls.WRITE.invokeExact(state, fd, buffer, buffer.byteSize());
                 if (n >= 0) {
                     return n;
                 }
@@ -552,8 +561,8 @@ public final class Linux {
             MemorySegment event = scratch.epollEvents(1);
             event.set(JAVA_INT, EPOLL_EVENTS_OFFSET, events);
             event.set(EPOLL_DATA, EPOLL_DATA_OFFSET, data);
-            if ((int) EPOLL_CTL_UNCAPTURED.invokeExact(epollFd, operation, fd, event) < 0) {
-                check("epoll_ctl", (int) EPOLL_CTL.invokeExact(state, epollFd, operation, fd, event), state);
+            if ((int) EPOLL_CTL.invokeExact(epollFd, operation, fd, event) < 0) {
+                check("epoll_ctl", (int) ErrnoCalls.EPOLL_CTL.invokeExact(state, epollFd, operation, fd, event), state);
             }
         } catch (LinuxException e) {
             throw e;
@@ -575,9 +584,9 @@ public final class Linux {
         MemorySegment state = scratch.callState;
         try {
             MemorySegment ready = scratch.epollEvents(data.length);
-            int n = (int) EPOLL_WAIT_UNCAPTURED.invokeExact(epollFd, ready, data.length, timeoutMillis);
+            int n = (int) EPOLL_WAIT.invokeExact(epollFd, ready, data.length, timeoutMillis);
             if (n < 0) { // interrupted, or a fault: look again without waiting, and learn errno if it fails again
-                n = (int) EPOLL_WAIT.invokeExact(state, epollFd, ready, data.length, 0);
+                n = (int) ErrnoCalls.EPOLL_WAIT.invokeExact(state, epollFd, ready, data.length, 0);
             }
             if (n < 0) {
                 if (errno(state) == Errno.EINTR) {
