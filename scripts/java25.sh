@@ -3,11 +3,16 @@
 
 java_feature_version() {  # prints the feature version of the java binary $1, e.g. 25
   # A JDK's release file says it without starting a JVM, which would cost every start of the
-  # server a tenth of a second or more; a java without one is asked.
-  local release
-  release="$(dirname "$(readlink -f "$1")")/../release"
-  if [ -r "$release" ]; then
-    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" | head -n1
+  # server a tenth of a second or more; it is read by the shell itself, and the binary's real
+  # location is looked up only for a java that is not in a JDK's bin folder (a link on PATH).
+  local home=${1%/bin/java} line
+  [ -r "$home/release" ] || { home=$(readlink -f "$1"); home=${home%/bin/java}; }
+  if [ -r "$home/release" ]; then
+    while IFS= read -r line; do
+      case $line in
+        JAVA_VERSION=\"[0-9]*) line=${line#JAVA_VERSION=\"}; echo "${line%%[!0-9]*}"; return ;;
+      esac
+    done <"$home/release"
   else
     "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n1
   fi
