@@ -172,11 +172,34 @@ public final class JsonFields {
     }
 
     private static Optional<Long> exactLong(JsonPrimitive number) {
+        // Whole numbers written plainly, as boards write them, are read without BigDecimal: its
+        // first use costs the server's start some 20 ms. Other forms (1e3, 5.0) still count.
+        String text = number.getAsString();
+        if (isPlainInteger(text)) {
+            try {
+                return Optional.of(Long.parseLong(text));
+            } catch (NumberFormatException outOfRange) {
+                return Optional.empty();
+            }
+        }
         try {
             return Optional.of(number.getAsBigDecimal().longValueExact());
         } catch (ArithmeticException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean isPlainInteger(String text) {
+        int first = text.startsWith("-") ? 1 : 0;
+        if (text.length() == first) {
+            return false;
+        }
+        for (int i = first; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String where(String field) {

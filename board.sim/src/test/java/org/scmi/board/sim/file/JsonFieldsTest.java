@@ -36,6 +36,19 @@ class JsonFieldsTest {
     }
 
     @Test
+    void wholeNumbersCountInEveryJsonFormAndOnlyWithinRange() throws BoardFileException {
+        JsonFields item = board("{\"rates\": [-7, 1e3, 5.0, 2.50E1, 9223372036854775807, -9223372036854775808],"
+                + " \"over\": [9223372036854775808], \"under\": [-9223372036854775809], \"minus\": [-0]}");
+        assertEquals(List.of(-7L, 1000L, 5L, 25L, Long.MAX_VALUE, Long.MIN_VALUE),
+                item.integers("rates", Long.MIN_VALUE, Long.MAX_VALUE));
+        assertEquals(List.of(0L), item.integers("minus", 0, 0));
+        assertEquals("test.json: over[0]: expected a whole number in 0..9223372036854775807, found 9223372036854775808",
+                failure(() -> item.integers("over", 0, Long.MAX_VALUE)));
+        assertEquals("test.json: under[0]: expected a whole number in -9223372036854775808..0, found "
+                + "-9223372036854775809", failure(() -> item.integers("under", Long.MIN_VALUE, 0)));
+    }
+
+    @Test
     void badValuesAreNamedByFileAndPath() throws BoardFileException {
         JsonFields item = board("{\"clocks\": [{}, {\"name\": 5, \"rates\": [1, 2.5], \"delayMs\": -1, \"on\": 1,"
                 + " \"range\": []}]}").objects("clocks").get(1);
