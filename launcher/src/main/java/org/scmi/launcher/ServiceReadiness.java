@@ -3,7 +3,6 @@ package org.scmi.launcher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -167,8 +166,7 @@ public final class ServiceReadiness {
     }
 
     private void ready(List<String> waiting) {
-        Duration sinceStart = ProcessHandle.current().info().startInstant()
-                .map(start -> Duration.between(start, Instant.now())).orElse(Duration.ZERO);
+        Duration sinceStart = ProcessAge.ofThisProcess().orElse(Duration.ZERO);
         String status = waiting.isEmpty() ? "ready" : "ready, still waiting for " + String.join(", ", waiting);
         if (waiting.isEmpty()) {
             LOG.info("{} {} ms after the JVM started", status, sinceStart.toMillis());
