@@ -20,7 +20,8 @@ import org.scmi.transport.xen.sim.guest.SteadyLoad;
  * the server, {@code --xen-sim-rate}), all running the same {@link SteadyLoad} mix at a steady rate
  * for the whole run, while the administrator's side, through the admin socket, moves a watched
  * sensor across the guests' trip point every {@value #NOTIFY_EVERY_SECONDS} s, updates one protocol
- * bundle in turn every {@value #UPDATE_EVERY_SECONDS} s, and one vhost-user guest disconnects and
+ * bundle in turn every {@value #DEFAULT_UPDATE_EVERY_SECONDS} s (or as often as {@code --update-every} says),
+ * and one vhost-user guest disconnects and
  * connects again every {@value #RECONNECT_EVERY_SECONDS} s. Every {@value #SAMPLE_EVERY_SECONDS} s it
  * reads the server's resident memory, threads and open file descriptors from {@code /proc}.
  *
@@ -36,16 +37,16 @@ final class Soak {
     static final int DEFAULT_RATE = 20;
     static final int SAMPLE_EVERY_SECONDS = 5;
     static final int NOTIFY_EVERY_SECONDS = 10;
-    static final int UPDATE_EVERY_SECONDS = 60;
+    static final int DEFAULT_UPDATE_EVERY_SECONDS = 60;
     static final int RECONNECT_EVERY_SECONDS = 30;
     /**
      * Offsets within the periods: a sensor move never follows an update or a reconnection closely,
-     * and the run ends 20 s after its last update, so that the last reading is not of a server still
-     * settling one (the framework's resolver threads, the JIT compiling the new revision).
+     * and the run ends a third of the update period (20 s by default) after its last update, so that
+     * the last reading is not of a server still settling one (the framework's resolver threads, the
+     * JIT compiling the new revision).
      */
     private static final int NOTIFY_OFFSET_SECONDS = 5;
     private static final int RECONNECT_OFFSET_SECONDS = 20;
-    private static final int UPDATE_OFFSET_SECONDS = 40;
     static final double RSS_SLOPE_TARGET_MIB_PER_HOUR = 1.0;
     /** The warm-up: a third of the run, at most this. */
     static final Duration LONGEST_WARM_UP = Duration.ofMinutes(10);
@@ -74,10 +75,19 @@ final class Soak {
      * @param vhostGuests vhost-user guests, the last of which reconnects
      * @param xenGuests simulated Xen guests
      * @param rate commands per second of each guest
-     * @param updates whether a protocol bundle is updated every {@value #UPDATE_EVERY_SECONDS} s (without: the
-     *        baseline that shows what the updates add)
+     * @param updateEverySeconds how often a protocol bundle is updated; 0: never (the baseline that shows what the
+     *        updates add). More often than the default packs many hours' updates into a short run.
      */
-    record Settings(Duration length, int vhostGuests, int xenGuests, int rate, boolean updates) {
+    record Settings(Duration length, int vhostGuests, int xenGuests, int rate, int updateEverySeconds) {
+        boolean updates() {
+            return updateEverySeconds > 0;
+        }
+
+        /** Second within each update period at which the update is sent. */
+        int updateOffsetSeconds() {
+            return updateEverySeconds * 2 / 3;
+        }
+
         Duration warmUp() {
             Duration third = length.dividedBy(3);
             return third.compareTo(LONGEST_WARM_UP) < 0 ? third : LONGEST_WARM_UP;
@@ -96,15 +106,15 @@ final class Soak {
     }
 
     /**
-     * {@code ./soak [--minutes N] [--guests N] [--xen-guests N] [--rate R] [--no-updates] [--summary]}; exits 1 if a
-     * target is missed.
+     * {@code ./soak [--minutes N] [--guests N] [--xen-guests N] [--rate R] [--update-every S] [--no-updates]
+     * [--summary]}; exits 1 if a target is missed.
      */
     static void main(Path home, String[] args) throws Exception {
         int minutes = 2;
         int vhostGuests = 8;
         int xenGuests = 8;
         int rate = DEFAULT_RATE;
-        boolean updates = true;
+        int updateEvery = DEFAULT_UPDATE_EVERY_SECONDS;
         boolean summary = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -112,24 +122,28 @@ final class Soak {
                 case "--guests" -> vhostGuests = Bench.positive(args[i], Bench.value(args, ++i));
                 case "--xen-guests" -> xenGuests = Bench.positive(args[i], Bench.value(args, ++i));
                 case "--rate" -> rate = Bench.positive(args[i], Bench.value(args, ++i));
-                case "--no-updates" -> updates = false;
+                case "--update-every" -> updateEvery = Bench.positive(args[i], Bench.value(args, ++i));
+                case "--no-updates" -> updateEvery = 0;
                 case "--summary" -> summary = true;
                 case "-h", "--help" -> {
                     System.out.println("""
-                            usage: ./soak [--minutes N] [--guests N] [--xen-guests N] [--rate R] [--no-updates] [--summary]
-                              --minutes N     how long the load runs (default 2; the README's figures: 60)
-                              --guests N      vhost-user guests, the last of which reconnects every 30 s (default 8)
-                              --xen-guests N  simulated Xen guests (default 8)
-                              --rate R        commands per second of each guest (default 20)
-                              --no-updates    no protocol bundle updates: what the rest of the load does to memory
-                              --summary       key=value lines for scripts instead of the report
+                            usage: ./soak [--minutes N] [--guests N] [--xen-guests N] [--rate R] [--update-every S]
+                                          [--no-updates] [--summary]
+                              --minutes N       how long the load runs (default 2; the README's figures: 60)
+                              --guests N        vhost-user guests, the last of which reconnects every 30 s (default 8)
+                              --xen-guests N    simulated Xen guests (default 8)
+                              --rate R          commands per second of each guest (default 20)
+                              --update-every S  a protocol bundle updated every S seconds (default 60; fewer
+                                                seconds pack many hours' updates into a short run)
+                              --no-updates      no protocol bundle updates: what the rest of the load does to memory
+                              --summary         key=value lines for scripts instead of the report
                             Exits 0 when every target is met, 1 when one is missed.""");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' (try --help)");
             }
         }
-        Settings settings = new Settings(Duration.ofMinutes(minutes), vhostGuests, xenGuests, rate, updates);
+        Settings settings = new Settings(Duration.ofMinutes(minutes), vhostGuests, xenGuests, rate, updateEvery);
         Path folder = Files.createTempDirectory("scmi-soak");
         boolean met;
         try {
@@ -221,7 +235,7 @@ final class Soak {
             for (long wait; (wait = due - System.nanoTime()) > 0;) {
                 Thread.sleep(Math.max(1, wait / 1_000_000));
             }
-            if (settings.updates() && second % UPDATE_EVERY_SECONDS == UPDATE_OFFSET_SECONDS) {
+            if (settings.updates() && second % settings.updateEverySeconds() == settings.updateOffsetSeconds()) {
                 String name = UPDATED_BUNDLES.get(updates++ % UPDATED_BUNDLES.size());
                 report.updated(name, admin(admin, updateCommands.get(name)));
             }

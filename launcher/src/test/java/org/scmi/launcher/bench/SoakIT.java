@@ -22,7 +22,8 @@ class SoakIT {
 
     @Test
     void twoMinutesOfSteadyLoadWithLiveUpdatesAndAReconnectingGuest() throws Exception {
-        Soak.Settings settings = new Soak.Settings(Duration.ofMinutes(2), 8, 8, Soak.DEFAULT_RATE, true);
+        Soak.Settings settings = new Soak.Settings(Duration.ofMinutes(2), 8, 8, Soak.DEFAULT_RATE,
+                Soak.DEFAULT_UPDATE_EVERY_SECONDS);
         assertTrue(Soak.run(ServerProcess.scriptHome(folder), folder, settings, false),
                 "a target was missed (the report above says which)");
     }

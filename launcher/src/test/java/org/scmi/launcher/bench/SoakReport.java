@@ -178,7 +178,7 @@ final class SoakReport {
                 + "%d s counted as warm-up.",
                 settings.length().toMinutes(), settings.vhostGuests(), settings.xenGuests(), settings.rate(),
                 Soak.NOTIFY_EVERY_SECONDS, settings.updates() ? String.format(Locale.ROOT,
-                        "a protocol bundle updated every %d s (%s in turn)", Soak.UPDATE_EVERY_SECONDS,
+                        "a protocol bundle updated every %d s (%s in turn)", settings.updateEverySeconds(),
                         String.join(", ", Soak.UPDATED_BUNDLES)) : "no bundle updated",
                 settings.vhostGuests() - 1, Soak.RECONNECT_EVERY_SECONDS, Soak.SAMPLE_EVERY_SECONDS,
                 settings.warmUp().toSeconds()));
