@@ -20,9 +20,8 @@ import org.scmi.transport.xen.sim.guest.SteadyLoad;
  * the server, {@code --xen-sim-rate}), all running the same {@link SteadyLoad} mix at a steady rate
  * for the whole run, while the administrator's side, through the admin socket, moves a watched
  * sensor across the guests' trip point every {@value #NOTIFY_EVERY_SECONDS} s, updates one protocol
- * bundle in turn every {@value #DEFAULT_UPDATE_EVERY_SECONDS} s (or as often as {@code --update-every} says),
- * and one vhost-user guest disconnects and
- * connects again every {@value #RECONNECT_EVERY_SECONDS} s. Every {@value #SAMPLE_EVERY_SECONDS} s it
+ * bundle in turn every {@value #DEFAULT_UPDATE_EVERY_SECONDS} s (or as often as {@code --update-every}
+ * says), and one vhost-user guest disconnects and connects again every {@value #RECONNECT_EVERY_SECONDS} s. Every {@value #SAMPLE_EVERY_SECONDS} s it
  * reads the server's resident memory, threads and open file descriptors from {@code /proc}.
  *
  * <p>Targets, checked at the end: no failed command and no unexpected notification on any guest;
@@ -41,9 +40,10 @@ final class Soak {
     static final int RECONNECT_EVERY_SECONDS = 30;
     /**
      * Offsets within the periods: a sensor move never follows an update or a reconnection closely,
-     * and the run ends a third of the update period (20 s by default) after its last update, so that
-     * the last reading is not of a server still settling one (the framework's resolver threads, the
-     * JIT compiling the new revision).
+     * and, when the update period divides the run's length (the default's always does), the run ends
+     * a third of the period (20 s by default) after its last update, so that the last reading is not
+     * of a server still settling one (the framework's resolver threads, the JIT compiling the new
+     * revision).
      */
     private static final int NOTIFY_OFFSET_SECONDS = 5;
     private static final int RECONNECT_OFFSET_SECONDS = 20;
