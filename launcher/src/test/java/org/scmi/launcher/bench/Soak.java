@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -88,6 +89,11 @@ final class Soak {
             return updateEverySeconds * 2 / 3;
         }
 
+        /** Whether a protocol bundle is updated at this second of the run (the first second is 1). */
+        boolean updateDue(long second) {
+            return updates() && second % updateEverySeconds == updateOffsetSeconds();
+        }
+
         Duration warmUp() {
             Duration third = length.dividedBy(3);
             return third.compareTo(LONGEST_WARM_UP) < 0 ? third : LONGEST_WARM_UP;
@@ -105,11 +111,33 @@ final class Soak {
     private Soak() {
     }
 
+    /** What the command line asks for: the run, and whether to print {@code key=value} lines instead of the report. */
+    record Options(Settings settings, boolean summary) {
+    }
+
     /**
      * {@code ./soak [--minutes N] [--guests N] [--xen-guests N] [--rate R] [--update-every S] [--no-updates]
      * [--summary]}; exits 1 if a target is missed.
      */
     static void main(Path home, String[] args) throws Exception {
+        Optional<Options> options = options(args);
+        if (options.isEmpty()) {
+            return;
+        }
+        Path folder = Files.createTempDirectory("scmi-soak");
+        boolean met;
+        try {
+            met = run(home, folder, options.get().settings(), options.get().summary());
+        } finally {
+            Bench.deleteTree(folder);
+        }
+        if (!met) {
+            System.exit(1);
+        }
+    }
+
+    /** The options of {@code args}; empty after {@code --help}, which prints the usage. */
+    static Optional<Options> options(String[] args) {
         int minutes = 2;
         int vhostGuests = 8;
         int xenGuests = 8;
@@ -138,22 +166,13 @@ final class Soak {
                               --no-updates      no protocol bundle updates: what the rest of the load does to memory
                               --summary         key=value lines for scripts instead of the report
                             Exits 0 when every target is met, 1 when one is missed.""");
-                    return;
+                    return Optional.empty();
                 }
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' (try --help)");
             }
         }
-        Settings settings = new Settings(Duration.ofMinutes(minutes), vhostGuests, xenGuests, rate, updateEvery);
-        Path folder = Files.createTempDirectory("scmi-soak");
-        boolean met;
-        try {
-            met = run(home, folder, settings, summary);
-        } finally {
-            Bench.deleteTree(folder);
-        }
-        if (!met) {
-            System.exit(1);
-        }
+        return Optional.of(new Options(new Settings(Duration.ofMinutes(minutes), vhostGuests, xenGuests, rate,
+                updateEvery), summary));
     }
 
     /** Runs the soak with sockets under {@code folder}; prints the report; returns whether every target was met. */
@@ -235,7 +254,7 @@ final class Soak {
             for (long wait; (wait = due - System.nanoTime()) > 0;) {
                 Thread.sleep(Math.max(1, wait / 1_000_000));
             }
-            if (settings.updates() && second % settings.updateEverySeconds() == settings.updateOffsetSeconds()) {
+            if (settings.updateDue(second)) {
                 String name = UPDATED_BUNDLES.get(updates++ % UPDATED_BUNDLES.size());
                 report.updated(name, admin(admin, updateCommands.get(name)));
             }
