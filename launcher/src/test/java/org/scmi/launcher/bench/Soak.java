@@ -22,8 +22,9 @@ import org.scmi.transport.xen.sim.guest.SteadyLoad;
  * for the whole run, while the administrator's side, through the admin socket, moves a watched
  * sensor across the guests' trip point every {@value #NOTIFY_EVERY_SECONDS} s, updates one protocol
  * bundle in turn every {@value #DEFAULT_UPDATE_EVERY_SECONDS} s (or as often as {@code --update-every}
- * says), and one vhost-user guest disconnects and connects again every {@value #RECONNECT_EVERY_SECONDS} s. Every {@value #SAMPLE_EVERY_SECONDS} s it
- * reads the server's resident memory, threads and open file descriptors from {@code /proc}.
+ * says), and one vhost-user guest disconnects and connects again every
+ * {@value #RECONNECT_EVERY_SECONDS} s. Every {@value #SAMPLE_EVERY_SECONDS} s it reads the server's
+ * resident memory, threads and open file descriptors from {@code /proc}.
  *
  * <p>Targets, checked at the end: no failed command and no unexpected notification on any guest;
  * every guest that stayed connected received every trip point event raised; no more threads and
