@@ -22,9 +22,10 @@ import org.scmi.transport.xen.sim.guest.SteadyLoad;
  * for the whole run, while the administrator's side, through the admin socket, moves a watched
  * sensor across the guests' trip point every {@value #NOTIFY_EVERY_SECONDS} s, updates one protocol
  * bundle in turn every {@value #DEFAULT_UPDATE_EVERY_SECONDS} s (or as often as {@code --update-every}
- * says), and one vhost-user guest disconnects and connects again every
- * {@value #RECONNECT_EVERY_SECONDS} s. Every {@value #SAMPLE_EVERY_SECONDS} s it reads the server's
- * resident memory, threads and open file descriptors from {@code /proc}.
+ * says; every {@value #WARM_UP_UPDATE_EVERY_SECONDS} s during the warm-up), and one vhost-user guest
+ * disconnects and connects again every {@value #RECONNECT_EVERY_SECONDS} s. Every
+ * {@value #SAMPLE_EVERY_SECONDS} s it reads the server's resident memory, threads and open file
+ * descriptors from {@code /proc}.
  *
  * <p>Targets, checked at the end: no failed command and no unexpected notification on any guest;
  * every guest that stayed connected received every trip point event raised; no more threads and
@@ -52,6 +53,17 @@ final class Soak {
     static final double RSS_SLOPE_TARGET_MIB_PER_HOUR = 1.0;
     /** The warm-up: a third of the run, at most this. */
     static final Duration LONGEST_WARM_UP = Duration.ofMinutes(10);
+    /**
+     * How often a bundle is updated during the warm-up (or as often as {@code --update-every} says,
+     * if that is more often). The JIT compiles a method once it has run a few hundred times, and the
+     * update path (the framework's resolver, Declarative Services, class definition) runs once per
+     * update: at one update a minute its methods would cross that count one by one for hours, and
+     * the compiled code would show as growth long after the rest of the server has settled. Not
+     * more often: the server collects replaced revisions once it has been quiet for 5 s after an
+     * update, and updates closer together than that pile revisions and their compiled code up,
+     * raising the code cache's resident pages for good.
+     */
+    static final int WARM_UP_UPDATE_EVERY_SECONDS = 8;
     /** A slope over a shorter time after the warm-up is reported, not checked. */
     static final Duration SLOPE_CHECKED_FROM = Duration.ofMinutes(20);
     /** Protocol bundles updated in turn (symbolic names). */
@@ -90,9 +102,24 @@ final class Soak {
             return updateEverySeconds * 2 / 3;
         }
 
-        /** Whether a protocol bundle is updated at this second of the run (the first second is 1). */
+        /**
+         * Whether a protocol bundle is updated at this second of the run (the first second is 1):
+         * every {@link #WARM_UP_UPDATE_EVERY_SECONDS} s until the offset before the warm-up's end, so
+         * that the warm-up ends as long after its last update as the run does, then once a period.
+         */
         boolean updateDue(long second) {
-            return updates() && second % updateEverySeconds == updateOffsetSeconds();
+            if (!updates()) {
+                return false;
+            }
+            if (second <= fastUpdatesEnd()) {
+                return second % Math.min(updateEverySeconds, WARM_UP_UPDATE_EVERY_SECONDS) == 0;
+            }
+            return second % updateEverySeconds == updateOffsetSeconds();
+        }
+
+        /** The last second of the warm-up's frequent updates. */
+        private long fastUpdatesEnd() {
+            return warmUp().toSeconds() - (updateEverySeconds - updateOffsetSeconds());
         }
 
         Duration warmUp() {

@@ -22,27 +22,48 @@ class SoakOptionsTest {
         return LongStream.rangeClosed(1, settings.length().toSeconds()).filter(settings::updateDue).boxed().toList();
     }
 
+    /** The updates from this second of the run on. */
+    private static List<Long> from(List<Long> updates, long second) {
+        return updates.stream().filter(s -> s >= second).toList();
+    }
+
     @Test
-    void theDefaultRunUpdatesOnceAMinuteAndEndsTwentySecondsAfterItsLastUpdate() {
+    void theDefaultRunUpdatesEveryEightSecondsInItsWarmUpThenOnceAMinuteEndingTwentySecondsAfterItsLastUpdate() {
         Settings settings = settings("--minutes", "60");
 
         assertEquals(new Settings(Duration.ofMinutes(60), 8, 8, Soak.DEFAULT_RATE, 60), settings);
-        List<Long> updates = updateSeconds(settings);
-        assertEquals(60, updates.size());
-        assertEquals(40, updates.getFirst());
-        assertEquals(3600 - 20, updates.getLast());
         assertEquals(Duration.ofMinutes(10), settings.warmUp());
+        List<Long> updates = updateSeconds(settings);
+        List<Long> afterWarmUp = from(updates, 600);
+        assertEquals(List.of(8L, 16L, 24L), updates.subList(0, 3));
+        assertEquals(576, updates.get(updates.size() - afterWarmUp.size() - 1));
+        assertEquals(72, updates.size() - afterWarmUp.size());
+        assertEquals(50, afterWarmUp.size());
+        assertEquals(640, afterWarmUp.getFirst());
+        assertEquals(3600 - 20, afterWarmUp.getLast());
     }
 
     @Test
     void updateEveryPacksTheUpdatesIntoTheSameRun() {
         Settings settings = settings("--minutes", "12", "--update-every", "6");
 
-        List<Long> updates = updateSeconds(settings);
-        assertEquals(120, updates.size());
-        assertEquals(List.of(4L, 10L, 16L), updates.subList(0, 3));
-        assertEquals(720 - 2, updates.getLast());
         assertEquals(Duration.ofMinutes(4), settings.warmUp());
+        List<Long> updates = updateSeconds(settings);
+        List<Long> afterWarmUp = from(updates, 240);
+        assertEquals(List.of(6L, 12L, 18L), updates.subList(0, 3));
+        assertEquals(39, updates.size() - afterWarmUp.size());
+        assertEquals(List.of(244L, 250L, 256L), afterWarmUp.subList(0, 3));
+        assertEquals(80, afterWarmUp.size());
+        assertEquals(720 - 2, afterWarmUp.getLast());
+    }
+
+    @Test
+    void anUpdatePeriodShorterThanTheWarmUpsIsKeptInTheWarmUp() {
+        Settings settings = settings("--minutes", "3", "--update-every", "2");
+
+        List<Long> updates = updateSeconds(settings);
+        assertEquals(List.of(2L, 4L, 6L), updates.subList(0, 3));
+        assertEquals(89, updates.size());
     }
 
     @Test
@@ -59,7 +80,7 @@ class SoakOptionsTest {
 
         assertEquals(new Settings(Duration.ofMinutes(2), 2, 3, 5, 60), settings);
         assertEquals(Duration.ofSeconds(40), settings.warmUp());
-        assertEquals(List.of(40L, 100L), updateSeconds(settings));
+        assertEquals(List.of(8L, 16L, 40L, 100L), updateSeconds(settings));
     }
 
     @Test
