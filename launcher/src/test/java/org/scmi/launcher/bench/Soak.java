@@ -111,14 +111,19 @@ final class Soak {
             if (!updates()) {
                 return false;
             }
-            if (second <= fastUpdatesEnd()) {
-                return second % Math.min(updateEverySeconds, WARM_UP_UPDATE_EVERY_SECONDS) == 0;
+            if (second <= warmUpUpdatesEnd()) {
+                return second % warmUpUpdateEverySeconds() == 0;
             }
             return second % updateEverySeconds == updateOffsetSeconds();
         }
 
+        /** How often a bundle is updated during the warm-up. */
+        int warmUpUpdateEverySeconds() {
+            return Math.min(updateEverySeconds, WARM_UP_UPDATE_EVERY_SECONDS);
+        }
+
         /** The last second of the warm-up's frequent updates. */
-        private long fastUpdatesEnd() {
+        private long warmUpUpdatesEnd() {
             return warmUp().toSeconds() - (updateEverySeconds - updateOffsetSeconds());
         }
 

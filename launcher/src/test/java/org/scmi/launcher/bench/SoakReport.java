@@ -179,9 +179,9 @@ final class SoakReport {
                 settings.length().toMinutes(), settings.vhostGuests(), settings.xenGuests(), settings.rate(),
                 Soak.NOTIFY_EVERY_SECONDS, settings.updates() ? String.format(Locale.ROOT,
                         "a protocol bundle updated every %d s (%s in turn; every %d s during the warm-up, so that "
-                        + "the JIT has compiled the update path before the memory slope is measured)",
+                        + "the JIT compiles most of the update path before the memory slope is measured)",
                         settings.updateEverySeconds(), String.join(", ", Soak.UPDATED_BUNDLES),
-                        Math.min(settings.updateEverySeconds(), Soak.WARM_UP_UPDATE_EVERY_SECONDS))
+                        settings.warmUpUpdateEverySeconds())
                         : "no bundle updated",
                 settings.vhostGuests() - 1, Soak.RECONNECT_EVERY_SECONDS, Soak.SAMPLE_EVERY_SECONDS,
                 settings.warmUp().toSeconds()));
