@@ -51,19 +51,23 @@ final class Soak {
     private static final int NOTIFY_OFFSET_SECONDS = 5;
     private static final int RECONNECT_OFFSET_SECONDS = 20;
     static final double RSS_SLOPE_TARGET_MIB_PER_HOUR = 1.0;
-    /** The warm-up: a third of the run, at most this. */
-    static final Duration LONGEST_WARM_UP = Duration.ofMinutes(10);
+    /**
+     * The warm-up: a third of the run, at most this; at the warm-up's update period, long enough for
+     * the update path to run the 200 times after which the server's JIT compiles a method (C1's
+     * {@code Tier3InvocationThreshold}).
+     */
+    static final Duration LONGEST_WARM_UP = Duration.ofMinutes(25);
     /**
      * How often a bundle is updated during the warm-up (or as often as {@code --update-every} says,
-     * if that is more often). The JIT compiles a method once it has run a few hundred times, and the
-     * update path (the framework's resolver, Declarative Services, class definition) runs once per
-     * update: at one update a minute its methods would cross that count one by one for hours, and
-     * the compiled code would show as growth long after the rest of the server has settled. Not
-     * more often: the server collects replaced revisions once it has been quiet for 5 s after an
-     * update, and updates closer together than that pile revisions and their compiled code up,
-     * raising the code cache's resident pages for good.
+     * if that is more often). The JIT compiles a method once it has run 200 times, and much of the
+     * update path (the framework's resolver, Declarative Services, class definition, logging) runs
+     * once or twice per update: at one update a minute its methods cross that count one by one for
+     * hours, each compiled method keeping about 4 KiB of code and C heap, and that shows as growth
+     * long after the rest of the server has settled. Not more often: the server collects replaced revisions once it has been quiet for 5 s
+     * after an update, and updates closer together than that pile revisions and their compiled code
+     * up, raising the code cache's resident pages for good.
      */
-    static final int WARM_UP_UPDATE_EVERY_SECONDS = 8;
+    static final int WARM_UP_UPDATE_EVERY_SECONDS = 6;
     /** A slope over a shorter time after the warm-up is reported, not checked. */
     static final Duration SLOPE_CHECKED_FROM = Duration.ofMinutes(20);
     /** Protocol bundles updated in turn (symbolic names). */
@@ -190,7 +194,8 @@ final class Soak {
                     System.out.println("""
                             usage: ./soak [--minutes N] [--guests N] [--xen-guests N] [--rate R] [--update-every S]
                                           [--no-updates] [--summary]
-                              --minutes N       how long the load runs (default 2; the README's figures: 60)
+                              --minutes N       how long the load runs (default 2; the README's figures: 85, i.e.
+                                                a 25-minute warm-up and an hour after it)
                               --guests N        vhost-user guests, the last of which reconnects every 30 s (default 8)
                               --xen-guests N    simulated Xen guests (default 8)
                               --rate R          commands per second of each guest (default 20)

@@ -28,19 +28,30 @@ class SoakOptionsTest {
     }
 
     @Test
-    void theDefaultRunUpdatesEveryEightSecondsInItsWarmUpThenOnceAMinuteEndingTwentySecondsAfterItsLastUpdate() {
+    void theReadmesRunUpdatesEverySixSecondsInItsWarmUpThenOnceAMinuteEndingTwentySecondsAfterItsLastUpdate() {
+        Settings settings = settings("--minutes", "85");
+
+        assertEquals(new Settings(Duration.ofMinutes(85), 8, 8, Soak.DEFAULT_RATE, 60), settings);
+        assertEquals(Duration.ofMinutes(25), settings.warmUp());
+        List<Long> updates = updateSeconds(settings);
+        List<Long> afterWarmUp = from(updates, 1500);
+        assertEquals(List.of(6L, 12L, 18L), updates.subList(0, 3));
+        assertEquals(1476, updates.get(updates.size() - afterWarmUp.size() - 1));
+        assertEquals(246, updates.size() - afterWarmUp.size());
+        assertEquals(60, afterWarmUp.size());
+        assertEquals(1540, afterWarmUp.getFirst());
+        assertEquals(85 * 60 - 20, afterWarmUp.getLast());
+    }
+
+    @Test
+    void anHoursRunWarmsUpForAThirdOfIt() {
         Settings settings = settings("--minutes", "60");
 
-        assertEquals(new Settings(Duration.ofMinutes(60), 8, 8, Soak.DEFAULT_RATE, 60), settings);
-        assertEquals(Duration.ofMinutes(10), settings.warmUp());
+        assertEquals(Duration.ofMinutes(20), settings.warmUp());
         List<Long> updates = updateSeconds(settings);
-        List<Long> afterWarmUp = from(updates, 600);
-        assertEquals(List.of(8L, 16L, 24L), updates.subList(0, 3));
-        assertEquals(576, updates.get(updates.size() - afterWarmUp.size() - 1));
-        assertEquals(72, updates.size() - afterWarmUp.size());
-        assertEquals(50, afterWarmUp.size());
-        assertEquals(640, afterWarmUp.getFirst());
-        assertEquals(3600 - 20, afterWarmUp.getLast());
+        List<Long> afterWarmUp = from(updates, 1200);
+        assertEquals(196, updates.size() - afterWarmUp.size());
+        assertEquals(40, afterWarmUp.size());
     }
 
     @Test
@@ -80,7 +91,7 @@ class SoakOptionsTest {
 
         assertEquals(new Settings(Duration.ofMinutes(2), 2, 3, 5, 60), settings);
         assertEquals(Duration.ofSeconds(40), settings.warmUp());
-        assertEquals(List.of(8L, 16L, 40L, 100L), updateSeconds(settings));
+        assertEquals(List.of(6L, 12L, 18L, 40L, 100L), updateSeconds(settings));
     }
 
     @Test
