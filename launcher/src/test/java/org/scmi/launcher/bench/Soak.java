@@ -63,9 +63,10 @@ final class Soak {
      * update path (the framework's resolver, Declarative Services, class definition, logging) runs
      * once or twice per update: at one update a minute its methods cross that count one by one for
      * hours, each compiled method keeping about 4 KiB of code and C heap, and that shows as growth
-     * long after the rest of the server has settled. Not more often: the server collects replaced revisions once it has been quiet for 5 s
-     * after an update, and updates closer together than that pile revisions and their compiled code
-     * up, raising the code cache's resident pages for good.
+     * long after the rest of the server has settled. Not more often: the server collects replaced
+     * revisions once it has been quiet for 5 s after an update, and updates closer together than
+     * that pile revisions and their compiled code up, raising the code cache's resident pages for
+     * good.
      */
     static final int WARM_UP_UPDATE_EVERY_SECONDS = 6;
     /** A slope over a shorter time after the warm-up is reported, not checked. */
